@@ -1,0 +1,69 @@
+"""The array-namespace switch: the same numerical code runs on NumPy or CuPy.
+
+Every numerical step takes an ``xp`` module (``numpy`` or ``cupy``) and uses only the
+functions both provide, so there is one implementation for every device.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from .errors import DeviceError
+
+DEVICES = ("auto", "cpu", "gpu")
+
+
+def cupy_or_none() -> ModuleType | None:
+    """Return the ``cupy`` module when it imports and sees a CUDA device, else ``None``."""
+    try:
+        import cupy  # type: ignore[import-not-found]
+
+        if cupy.cuda.runtime.getDeviceCount() > 0:
+            return cupy
+    except Exception:
+        return None
+    return None
+
+
+def resolve_device(device: str) -> tuple[str, ModuleType, str]:
+    """Pick the device and its array namespace.
+
+    Returns ``(name, xp, reason)`` where ``reason`` says why ``auto`` chose what it chose.
+
+    >>> name, xp, _ = resolve_device("cpu")
+    >>> name, xp.__name__
+    ('cpu', 'numpy')
+    """
+    if device not in DEVICES:
+        raise DeviceError(f"--device {device!r} is not one of {', '.join(DEVICES)}")
+    if device == "cpu":
+        return "cpu", np, "requested"
+    cupy = cupy_or_none()
+    if cupy is None:
+        if device == "gpu":
+            raise DeviceError(
+                "--device gpu: no usable GPU (CuPy is not installed or sees no CUDA device); "
+                "install 'benchmake-cli[gpu]' or use --device cpu"
+            )
+        return "cpu", np, "no usable GPU (CuPy missing or no CUDA device)"
+    return "gpu", cupy, "CuPy sees a CUDA device"
+
+
+def to_numpy(array: Any) -> np.ndarray:
+    """Bring an array from any namespace back to host memory as NumPy."""
+    if isinstance(array, np.ndarray):
+        return array
+    getter = getattr(array, "get", None)
+    return np.asarray(getter() if getter is not None else array)
+
+
+def namespace_of(array: Any) -> ModuleType:
+    """The array namespace (``numpy`` or ``cupy``) an array belongs to."""
+    if isinstance(array, np.ndarray):
+        return np
+    import cupy  # type: ignore[import-not-found]
+
+    return cupy

@@ -1,0 +1,76 @@
+"""Typed errors of the core and the exit codes the command line maps them to.
+
+The core raises these; the CLI prints ``benchmake: error: <message>`` on one line and exits
+with :attr:`BenchmakeError.exit_code`.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes of every ``benchmake`` command (documented in the README and man pages)."""
+
+    OK = 0
+    FAILURE = 1  #: unexpected internal error (a bug: please report it)
+    USAGE = 2  #: bad command-line usage: unknown option, missing argument
+    NOT_FOUND = 3  #: an input file or folder does not exist or cannot be read
+    BAD_DATA = 4  #: the input exists but cannot be used: malformed, empty, missing values, ...
+    BAD_PARAMETER = 5  #: a parameter does not fit the data: fraction, column names, ...
+    OUTPUT = 6  #: the output folder exists and is not empty, or cannot be written
+    VERIFY_FAILED = 7  #: ``verify`` found a difference between the manifest and the data or split
+    BAD_MANIFEST = (
+        8  #: the manifest is not JSON, has an unknown schema, or points outside its folder
+    )
+    DEVICE = 9  #: the requested device (GPU) is not usable
+    INTERRUPTED = 130  #: interrupted by SIGINT (Ctrl-C)
+
+
+class BenchmakeError(Exception):
+    """Base class: a one-line, user-facing message plus an exit code."""
+
+    exit_code: ExitCode = ExitCode.FAILURE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputNotFoundError(BenchmakeError):
+    """The input path does not exist or cannot be opened."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class DataError(BenchmakeError):
+    """The input exists but its content cannot be split."""
+
+    exit_code = ExitCode.BAD_DATA
+
+
+class ParameterError(BenchmakeError):
+    """A parameter value is invalid for this data."""
+
+    exit_code = ExitCode.BAD_PARAMETER
+
+
+class OutputError(BenchmakeError):
+    """The output location cannot be used."""
+
+    exit_code = ExitCode.OUTPUT
+
+
+class ManifestError(BenchmakeError):
+    """A manifest cannot be read or trusted."""
+
+    exit_code = ExitCode.BAD_MANIFEST
+
+
+class DeviceError(BenchmakeError):
+    """The requested compute device is not available."""
+
+    exit_code = ExitCode.DEVICE

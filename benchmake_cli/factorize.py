@@ -1,0 +1,180 @@
+"""Non-negative matrix factorization ``X ≈ W H`` by multiplicative updates.
+
+One component per test row, so ``W`` (n × k) is the only large array. Every product is
+associated by shape so that an iteration costs ``6·n·k·d`` flops rather than ``n·k²``:
+
+* ``H ← H ⊙ (Wᵀ X) / (Wᵀ (W H) + ε)``
+* ``W ← W ⊙ (X Hᵀ) / ((W H) Hᵀ + ε)``
+
+The W update of a row block needs only that block and ``H``, and the sums ``Wᵀ X`` and
+``Wᵀ (W H)`` for the next H update can be accumulated from the freshly updated block while
+it is still in cache, so one iteration streams ``W`` once. Blocks are accumulated in a fixed
+number of lanes summed in a fixed order, and BLAS runs single-threaded inside each lane, so
+the result does not depend on the number of threads.
+
+The initialisation is a counter-based generator (SplitMix64 of the element's index and the
+seed) that gives bit-identical values in NumPy and CuPy, on any machine.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from types import ModuleType
+
+import numpy as np
+
+EPSILON = 1e-12  #: added to every denominator
+FLOOR = 1e-12  #: entries of W and H never fall below this
+LANES = 8  #: fixed accumulation lanes (independent of the thread count)
+INIT = "splitmix64-uniform"
+
+Progress = Callable[[int, int], None]
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def splitmix_uniform(xp: ModuleType, seed: int, stream: int, start: int, count: int) -> np.ndarray:
+    """Uniform numbers in (0, 1) for element indices ``start .. start+count-1`` of a stream.
+
+    The same ``(seed, stream, index)`` gives the same float64 on every device.
+
+    >>> a = splitmix_uniform(np, 0, 1, 0, 4)
+    >>> bool(((a > 0) & (a < 1)).all()), a.tolist() == splitmix_uniform(np, 0, 1, 0, 4).tolist()
+    (True, True)
+    """
+    key = np.uint64((seed * 0x100000001B3 + stream * 0x9E3779B1) % (1 << 64))
+    z = xp.arange(start, start + count, dtype=xp.uint64) * _GOLDEN + key
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    z = z ^ (z >> np.uint64(31))
+    return ((z >> np.uint64(11)).astype(xp.float64) + 0.5) * (1.0 / (1 << 53))
+
+
+@dataclass(frozen=True)
+class Factorization:
+    W: np.ndarray
+    H: np.ndarray
+
+
+def default_threads() -> int:
+    """CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_block_rows(k: int) -> int:
+    """Rows per block so that a block of W (block × k float64) stays near 1 MiB."""
+    return int(min(1024, max(16, (1 << 20) // (8 * max(k, 1)))))
+
+
+def initial_factors(
+    X: np.ndarray, k: int, seed: int, xp: ModuleType
+) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded, device-independent initial ``W`` (n × k) and ``H`` (k × d)."""
+    n, d = X.shape
+    scale = 2.0 * math.sqrt(float(X.mean()) / k)
+    W = xp.empty((n, k), dtype=xp.float64)
+    rows_per_chunk = max(1, (1 << 22) // k)
+    for start in range(0, n, rows_per_chunk):
+        stop = min(n, start + rows_per_chunk)
+        chunk = splitmix_uniform(xp, seed, 1, start * k, (stop - start) * k)
+        W[start:stop] = chunk.reshape(stop - start, k) * scale
+    H = splitmix_uniform(xp, seed, 2, 0, k * d).reshape(k, d) * scale
+    return W, H
+
+
+class _Lane:
+    """A fixed subset of row blocks with its own accumulator of ``[Wᵀ X, Wᵀ (W H)]``."""
+
+    def __init__(self, blocks: list[slice], k: int, d: int, xp: ModuleType) -> None:
+        self.blocks = blocks
+        self.xp = xp
+        self.sums = xp.zeros((k, 2 * d), dtype=xp.float64)
+
+    def sweep(self, X: np.ndarray, W: np.ndarray, H: np.ndarray, update_w: bool) -> None:
+        """Update this lane's blocks of ``W`` (when asked) and accumulate the H-update sums."""
+        xp = self.xp
+        d = X.shape[1]
+        Ht = xp.ascontiguousarray(H.T)
+        self.sums[...] = 0.0
+        for rows in self.blocks:
+            Wb = W[rows]
+            Xb = X[rows]
+            if update_w:
+                m = Wb.shape[0]
+                products = xp.concatenate([Xb, Wb @ H]) @ Ht
+                numerator, denominator = products[:m], products[m:]
+                denominator += EPSILON
+                numerator /= denominator
+                Wb *= numerator
+                xp.maximum(Wb, FLOOR, out=Wb)
+            self.sums += Wb.T @ xp.concatenate([Xb, Wb @ H], axis=1)
+
+
+def factorize(
+    X: np.ndarray,
+    k: int,
+    *,
+    iterations: int = 200,
+    seed: int = 0,
+    xp: ModuleType = np,
+    threads: int | None = None,
+    block_rows: int | None = None,
+    progress: Progress | None = None,
+) -> Factorization:
+    """Factorize non-negative ``X`` (n × d) into ``W`` (n × k) and ``H`` (k × d).
+
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    >>> f = factorize(X, 2, iterations=300)
+    >>> bool(np.abs(f.W @ f.H - X).max() < 0.05)
+    True
+    """
+    X = xp.ascontiguousarray(xp.asarray(X, dtype=xp.float64))
+    n, d = X.shape
+    W, H = initial_factors(X, k, seed, xp)
+    on_host = xp is np
+    rows = block_rows or (default_block_rows(k) if on_host else n)
+    blocks = [slice(s, min(n, s + rows)) for s in range(0, n, rows)]
+    lane_count = min(LANES, len(blocks)) if on_host else 1
+    lanes = [_Lane(blocks[i::lane_count], k, d, xp) for i in range(lane_count)]
+    workers = min(threads or default_threads(), lane_count)
+
+    with _single_threaded_blas(on_host), ThreadPoolExecutor(max_workers=workers) as pool:
+
+        def sweep_all(update_w: bool) -> np.ndarray:
+            if workers > 1:
+                list(pool.map(lambda lane: lane.sweep(X, W, H, update_w), lanes))
+            else:
+                for lane in lanes:
+                    lane.sweep(X, W, H, update_w)
+            total = lanes[0].sums.copy()
+            for lane in lanes[1:]:
+                total += lane.sums
+            return total
+
+        sums = sweep_all(update_w=False)
+        for iteration in range(iterations):
+            H *= sums[:, :d] / (sums[:, d:] + EPSILON)
+            xp.maximum(H, FLOOR, out=H)
+            sums = sweep_all(update_w=True)
+            if progress is not None:
+                progress(iteration + 1, iterations)
+    return Factorization(W, H)
+
+
+def _single_threaded_blas(on_host: bool) -> AbstractContextManager[object]:
+    """Limit host BLAS to one thread: lanes give the parallelism and fix the summation order."""
+    if not on_host:
+        return nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")

@@ -1,0 +1,105 @@
+"""CSV and TSV: delimiter detected (or given), header optional, values kept as text."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError
+from ..table import Table
+
+CANDIDATE_SEPARATORS = (",", "\t", ";", "|")
+WHITESPACE = "whitespace"
+
+
+def detect_separator(sample: str, fmt: str) -> str:
+    """Pick the delimiter from the first lines: TSV files use tab; otherwise the most frequent
+    of ``, TAB ; |`` on the first line, and runs of white space when none occurs.
+
+    >>> detect_separator("a,b,c\\n1,2,3\\n", "csv"), detect_separator(" 1  2 3\\n", "csv")
+    (',', 'whitespace')
+    """
+    if fmt == "tsv":
+        return "\t"
+    first = next((line for line in sample.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in CANDIDATE_SEPARATORS}
+    best = max(CANDIDATE_SEPARATORS, key=lambda sep: counts[sep])
+    if counts[best] > 0:
+        return best
+    return WHITESPACE if len(first.split()) > 1 else ","
+
+
+def _decode(path: Path) -> str:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise DataError(f"{path}: is a binary file, not delimited text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{path}: line {line}: byte 0x{raw[exc.start]:02x} is not valid UTF-8; "
+            "re-save the file as UTF-8"
+        ) from None
+
+
+def read(path: Path, fmt: str, *, sep: str | None = None, header: bool = True) -> Table:
+    """Read delimited text; every value stays a string so written splits reproduce it."""
+    text = _decode(path)
+    if not text.strip():
+        raise DataError(f"{path}: file is empty")
+    separator = sep if sep is not None else detect_separator(text[:65536], fmt)
+    if separator in ("\\t", "tab"):
+        separator = "\t"
+    pandas_sep = r"\s+" if separator in (WHITESPACE, " ") else separator
+    if header:
+        _check_header(path, text, separator)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=pandas_sep,
+            header=0 if header else None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=True,
+            engine="c" if pandas_sep != r"\s+" else "python",
+        )
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{path}: {_parser_message(exc)}") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: file is empty") from None
+    if not header:
+        frame.columns = [str(i) for i in range(frame.shape[1])]
+    if len(frame) == 0:
+        raise DataError(f"{path}: has a header but no data rows")
+    frame = frame.fillna("")  # short rows: pandas fills NaN even with na_filter off
+    return Table(
+        path=path,
+        format=fmt,
+        frame=frame,
+        read_options={"sep": separator, "header": header},
+    )
+
+
+def _check_header(path: Path, text: str, separator: str) -> None:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if separator in (WHITESPACE, " "):
+        names = first.split()
+    else:
+        names = next(csv.reader([first], delimiter=separator))
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise DataError(f"{path}: column name {name!r} appears twice in the header")
+        seen.add(name)
+
+
+def _parser_message(exc: Exception) -> str:
+    message = str(exc).strip().splitlines()[-1]
+    return message.replace("Error tokenizing data. C error: ", "").rstrip(".") + (
+        " (ragged rows: every row needs the same number of fields)"
+    )

@@ -1,0 +1,31 @@
+"""NumPy ``.npy`` arrays (never unpickled)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+from ..table import Table
+
+
+def read(path: Path) -> Table:
+    """Read an ``.npy`` array of numbers; object arrays are refused without being loaded."""
+    try:
+        array = np.load(path, allow_pickle=False)
+    except ValueError as exc:
+        if "allow_pickle" in str(exc):
+            raise DataError(
+                f"{path}: holds Python objects (pickle); benchmake never loads pickles"
+            ) from None
+        raise DataError(f"{path}: not a readable .npy file ({exc})") from None
+    except (OSError, EOFError) as exc:
+        raise DataError(f"{path}: not a readable .npy file ({exc})") from None
+    if not isinstance(array, np.ndarray):
+        raise DataError(f"{path}: not a single NumPy array")
+    if array.dtype.kind not in "biuf":
+        raise DataError(f"{path}: dtype {array.dtype} is not numeric")
+    if array.ndim == 0 or array.shape[0] == 0:
+        raise DataError(f"{path}: holds no rows (shape {array.shape})")
+    return Table(path=path, format="npy", array=array, read_options={})

@@ -1,0 +1,158 @@
+"""The method on a numeric matrix: order → scale → factorize → match.
+
+:func:`split_matrix` is where the split is decided; everything else reads, encodes and
+writes around it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from . import factorize as nmf
+from . import match
+from .errors import DataError, ParameterError
+from .order import ROW_HASH, content_hash, order_rows, row_digests
+from .scale import minmax_scale
+
+METHOD = "benchmake-cli"
+METHOD_VERSION = 1
+DEFAULT_ITERATIONS = 200
+DEFAULT_SEED = 0
+
+#: progress(stage, done, total) with stage one of "hash", "factorize", "match"
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class SplitParameters:
+    """Every parameter that affects the result (all recorded in the manifest)."""
+
+    frac: float
+    iterations: int = DEFAULT_ITERATIONS
+    seed: int = DEFAULT_SEED
+
+    def to_dict(self, n: int) -> dict[str, Any]:
+        return {
+            "frac": self.frac,
+            "k": test_count(n, self.frac),
+            "iterations": self.iterations,
+            "seed": self.seed,
+            "dtype": "float64",
+            "row_hash": ROW_HASH,
+            "scaling": "min-max per feature to [0, 1]; constant features 0",
+            "init": nmf.INIT,
+            "epsilon": nmf.EPSILON,
+            "floor": nmf.FLOOR,
+            "archetype_order": f"variance of W columns, {match.VARIANCE_DIGITS} digits, desc",
+            "distance": "squared Euclidean, scaled space",
+            "distance_quantum": match.QUANTUM,
+        }
+
+
+@dataclass(frozen=True)
+class MatrixSplit:
+    """A split of the rows of a matrix, by row position (0-based, ascending)."""
+
+    test: np.ndarray
+    train: np.ndarray
+    content_sha256: str
+    test_content_sha256: str
+
+
+def test_count(n: int, frac: float) -> int:
+    """Number of test rows: ``ceil(n × frac)`` with ``frac`` taken as the decimal written.
+
+    >>> test_count(10, 0.3), test_count(1000, 0.2), test_count(7, 0.5)
+    (3, 200, 4)
+    """
+    try:
+        exact = Decimal(repr(float(frac))) * n
+    except (InvalidOperation, ValueError):  # pragma: no cover - float() already validated
+        raise ParameterError(f"--frac {frac!r} is not a number") from None
+    return int(math.ceil(exact))
+
+
+def check_fraction(n: int, frac: float) -> int:
+    """Validate ``frac`` for ``n`` rows and return the test count ``k``."""
+    if not (isinstance(frac, (int, float)) and math.isfinite(frac) and 0.0 < frac < 1.0):
+        raise ParameterError(f"--frac {frac}: must be between 0 and 1 (exclusive), e.g. 0.2")
+    k = test_count(n, frac)
+    if k >= n:
+        raise ParameterError(
+            f"--frac {frac} of {n} row{'s' if n != 1 else ''} puts every row in the test set "
+            f"and leaves the training set empty; use a smaller fraction or more rows"
+        )
+    return k
+
+
+def split_matrix(
+    X: np.ndarray,
+    params: SplitParameters,
+    *,
+    xp: ModuleType = np,
+    threads: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> MatrixSplit:
+    """Split the rows of ``X`` (n × d, finite) into train and test positions.
+
+    >>> X = np.arange(40, dtype=float).reshape(20, 2) % 7
+    >>> s = split_matrix(X, SplitParameters(frac=0.25))
+    >>> len(s.test), len(s.train), sorted(set(s.test) | set(s.train)) == list(range(20))
+    (5, 15, True)
+    """
+    n = X.shape[0]
+    k = check_fraction(n, params.frac)
+    report = progress or (lambda stage, done, total: None)
+    report("hash", 0, n)
+    digests = row_digests(X)
+    order = order_rows(digests)
+    report("hash", n, n)
+    scaled = minmax_scale(X[order.positions], xp)
+    if not bool(xp.any(scaled > 0)):
+        raise DataError("every feature is constant: there is nothing to split on")
+    factors = nmf.factorize(
+        scaled,
+        k,
+        iterations=params.iterations,
+        seed=params.seed,
+        xp=xp,
+        threads=threads,
+        progress=lambda done, total: report("factorize", done, total),
+    )
+    archetypes = factors.H[xp.asarray(match.archetype_order(factors.W, xp))]
+    del factors
+    report("match", 0, k)
+    group_sizes = np.diff(np.append(order.group_starts, n))
+    taken = match.nearest_free_rows(
+        scaled[xp.asarray(order.group_starts)], group_sizes, archetypes, xp
+    )
+    report("match", k, k)
+    # the i-th copy taken of a group of identical rows is the group's i-th row in hash order
+    copies = np.zeros(len(group_sizes), dtype=np.int64)
+    test_positions = np.empty(k, dtype=np.int64)
+    for j, group in enumerate(taken):
+        test_positions[j] = order.group_starts[group] + copies[group]
+        copies[group] += 1
+    is_test = np.zeros(n, dtype=bool)
+    is_test[order.positions[test_positions]] = True
+    test = np.flatnonzero(is_test)
+    return MatrixSplit(
+        test=test,
+        train=np.flatnonzero(~is_test),
+        content_sha256=content_hash(digests, X.shape[1]),
+        test_content_sha256=_test_content_hash(digests[test]),
+    )
+
+
+def _test_content_hash(test_digests: np.ndarray) -> str:
+    return hashlib.sha256(
+        b"benchmake-test-content/1\n" + np.sort(test_digests).tobytes()
+    ).hexdigest()

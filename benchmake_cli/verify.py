@@ -1,0 +1,259 @@
+"""``verify``: prove that a manifest, its data and its split files agree.
+
+Checks, in order: the manifest itself, the data's bytes (SHA-256), the data's content
+(order-independent hash of the encoded rows), a fresh recomputation of the split from the
+recorded parameters, and the SHA-256 of every file the split wrote. Each check gives one
+line; the data's bytes may differ when its rows were only reordered or re-saved, and the
+report says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import manifest as manifest_io
+from .api import prepare
+from .encode import EncodeOptions
+from .errors import BenchmakeError, ManifestError
+from .readers import ReadOptions
+from .split import METHOD, METHOD_VERSION, ProgressCallback, SplitParameters, split_matrix
+from .writers import sha256_file
+
+
+@dataclass(frozen=True)
+class Check:
+    """One verification step."""
+
+    name: str
+    ok: bool
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"check": self.name, "ok": self.ok, "message": self.message}
+
+
+@dataclass
+class VerifyReport:
+    """All checks; ``ok`` only when every one passed."""
+
+    manifest_path: Path
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(check.ok for check in self.checks)
+
+    def add(self, name: str, ok: bool, message: str) -> bool:
+        self.checks.append(Check(name, ok, message))
+        return ok
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "manifest": str(self.manifest_path),
+            "ok": self.ok,
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+
+def locate_data(manifest_path: Path, manifest: dict[str, Any], data: Path | None) -> Path:
+    """The data file to check: ``--data`` or the manifest's own path, kept inside its folder."""
+    if data is not None:
+        return data
+    recorded = manifest_io.field(manifest, "input", "path")
+    if not isinstance(recorded, str) or not recorded:
+        raise ManifestError(f"{manifest_path}: input.path is missing; pass --data PATH")
+    folder = manifest_path.parent.resolve()
+    candidate = (folder / recorded).resolve()
+    if Path(recorded).is_absolute() or not candidate.is_relative_to(folder):
+        raise ManifestError(
+            f"{manifest_path}: its data path {recorded!r} is outside the manifest's folder; "
+            "pass --data PATH to name the data file to check"
+        )
+    return candidate
+
+
+def verify_manifest(
+    path: str | Path,
+    *,
+    data: str | Path | None = None,
+    threads: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> VerifyReport:
+    """Check a manifest against its data and split files; never raises for a mismatch."""
+    manifest_path = Path(path)
+    if manifest_path.is_dir():
+        manifest_path = manifest_path / manifest_io.FILE_NAME
+    manifest = manifest_io.load(manifest_path)
+    report = VerifyReport(manifest_path)
+    folder = manifest_path.parent
+    method = manifest_io.field(manifest, "method")
+    if method.get("name") != METHOD or method.get("version") != METHOD_VERSION:
+        raise ManifestError(
+            f"{manifest_path}: method {method.get('name')!r} version {method.get('version')!r} "
+            f"is not one this benchmake computes ({METHOD!r} version {METHOD_VERSION})"
+        )
+    report.add("manifest", True, f"{manifest_io.SCHEMA}, method {METHOD} v{METHOD_VERSION}")
+
+    data_path = locate_data(manifest_path, manifest, Path(data) if data is not None else None)
+    recorded_input = manifest_io.field(manifest, "input")
+    bytes_match = _check_bytes(report, data_path, recorded_input)
+
+    try:
+        prepared = prepare(data_path, _read_options(recorded_input), _encode_options(manifest))
+    except BenchmakeError as exc:
+        report.add("content", False, f"cannot read the data as recorded: {exc}")
+        _check_files(report, folder, manifest)
+        return report
+    params = _parameters(manifest)
+    encoded = prepared.encoded
+    try:
+        recomputed = split_matrix(encoded.X, params, threads=threads, progress=progress)
+    except BenchmakeError as exc:
+        report.add("content", False, f"cannot split the data as recorded: {exc}")
+        _check_files(report, folder, manifest)
+        return report
+    content_ok = recomputed.content_sha256 == manifest_io.field(
+        manifest, "encoding", "content_sha256"
+    )
+    recorded_n = manifest_io.field(manifest, "encoding", "n")
+    if content_ok:
+        how = "" if bytes_match else " (same rows by content, in another order or encoding)"
+        report.add("content", True, f"{encoded.n} rows × {encoded.d} features match{how}")
+    else:
+        report.add(
+            "content",
+            False,
+            f"encoded rows differ: found {encoded.n} rows × {encoded.d} features, "
+            f"recorded {recorded_n} × {manifest_io.field(manifest, 'encoding', 'd')}",
+        )
+    test_rows = encoded.rows[recomputed.test]
+    _check_split(report, folder, manifest, params, test_rows, recomputed, bytes_match)
+    _check_files(report, folder, manifest)
+    return report
+
+
+def _check_bytes(report: VerifyReport, data_path: Path, recorded: dict[str, Any]) -> bool:
+    if not data_path.is_file():
+        report.add("data", False, f"{data_path}: no such file")
+        return False
+    digest = sha256_file(data_path)
+    if digest == recorded.get("sha256"):
+        report.add("data", True, f"{data_path.name}: SHA-256 matches ({digest[:12]}…)")
+        return True
+    size = data_path.stat().st_size
+    report.add(
+        "data",
+        True,
+        f"{data_path.name}: bytes differ from {recorded.get('name')!r} "
+        f"({size} bytes, SHA-256 {digest[:12]}… vs {str(recorded.get('sha256'))[:12]}…); "
+        "checking content",
+    )
+    return False
+
+
+def _check_split(
+    report: VerifyReport,
+    folder: Path,
+    manifest: dict[str, Any],
+    params: SplitParameters,
+    test_rows: np.ndarray,
+    recomputed: Any,
+    bytes_match: bool,
+) -> None:
+    recorded_split = manifest_io.field(manifest, "split")
+    if recomputed.test_content_sha256 != recorded_split.get("test_content_sha256"):
+        detail = f"recomputed with frac={params.frac}, seed={params.seed}, "
+        detail += f"iterations={params.iterations}: {len(test_rows)} test rows"
+        if recorded_split.get("n_test") != len(test_rows):
+            detail += f", manifest records {recorded_split.get('n_test')}"
+        report.add("split", False, detail + "; the test set's content differs")
+        return
+    if not bytes_match:
+        report.add("split", True, f"recomputed test set ({len(test_rows)} rows) matches by content")
+        return
+    indices_file = folder / str(recorded_split.get("test_indices", "test_indices.txt"))
+    recorded_rows = _read_indices(indices_file)
+    if recorded_rows is None:
+        report.add("split", False, f"{indices_file.name}: missing or not a list of row numbers")
+        return
+    if np.array_equal(recorded_rows, test_rows):
+        report.add(
+            "split", True, f"recomputed test set ({len(test_rows)} rows) equals {indices_file.name}"
+        )
+        return
+    only_recorded = np.setdiff1d(recorded_rows, test_rows)
+    only_now = np.setdiff1d(test_rows, recorded_rows)
+    report.add(
+        "split",
+        False,
+        f"{indices_file.name} differs from the recomputed split: rows "
+        f"{_few(only_recorded)} only in the file, rows {_few(only_now)} only in the recomputation",
+    )
+
+
+def _check_files(report: VerifyReport, folder: Path, manifest: dict[str, Any]) -> None:
+    files = manifest_io.field(manifest, "files")
+    changed = []
+    for name, entry in sorted(files.items()):
+        path = folder / name
+        if Path(name).name != name:
+            changed.append(f"{name} (not a plain file name)")
+        elif not path.is_file():
+            changed.append(f"{name} (missing)")
+        elif sha256_file(path) != (entry or {}).get("sha256"):
+            changed.append(f"{name} (SHA-256 differs)")
+    if changed:
+        report.add("files", False, "changed since the split: " + ", ".join(changed))
+    else:
+        report.add("files", True, f"{len(files)} files match their recorded SHA-256")
+
+
+def _read_indices(path: Path) -> np.ndarray | None:
+    try:
+        lines = path.read_text(encoding="ascii").split()
+        return np.array([int(line) for line in lines], dtype=np.int64)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def _few(rows: np.ndarray, limit: int = 5) -> str:
+    shown = ", ".join(str(int(r)) for r in rows[:limit])
+    return (
+        shown + (f", … ({len(rows)} in all)" if len(rows) > limit else "") if len(rows) else "none"
+    )
+
+
+def _read_options(recorded: dict[str, Any]) -> ReadOptions:
+    options = recorded.get("read_options") or {}
+    return ReadOptions(sep=options.get("sep"), header=bool(options.get("header", True)))
+
+
+def _encode_options(manifest: dict[str, Any]) -> EncodeOptions:
+    options = manifest_io.field(manifest, "encoding", "options")
+    try:
+        features = options.get("features")
+        return EncodeOptions(
+            target=options.get("target"),
+            features=tuple(features) if features is not None else None,
+            id_columns=tuple(options.get("id_columns") or ()),
+            strict=bool(options.get("strict", False)),
+            drop_missing=bool(options.get("drop_missing", False)),
+        )
+    except (AttributeError, TypeError) as exc:
+        raise ManifestError(f"manifest field encoding.options is malformed ({exc})") from None
+
+
+def _parameters(manifest: dict[str, Any]) -> SplitParameters:
+    parameters = manifest_io.field(manifest, "method", "parameters")
+    try:
+        return SplitParameters(
+            frac=float(parameters["frac"]),
+            iterations=int(parameters["iterations"]),
+            seed=int(parameters["seed"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ManifestError(f"manifest field method.parameters is malformed ({exc})") from None
