@@ -107,6 +107,7 @@ def split_file(
     strict: bool = False,
     drop_missing: bool = False,
     iterations: int = SplitParameters.iterations,
+    tol: float = SplitParameters.tol,
     seed: int = SplitParameters.seed,
     device: str = "cpu",
     threads: int | None = None,
@@ -126,7 +127,7 @@ def split_file(
             drop_missing=drop_missing,
         ),
     )
-    params = SplitParameters(frac=frac, iterations=iterations, seed=seed)
+    params = SplitParameters(frac=frac, iterations=iterations, tol=tol, seed=seed)
     check_fraction(prepared.encoded.n, frac)
     if out is not None:
         from .writers import check_output_folder

@@ -102,7 +102,7 @@ def encode_table(table: Table, options: EncodeOptions | None = None) -> Encoded:
     matrix_parts: list[np.ndarray] = []
     feature_names: list[str] = []
     one_hot: dict[str, list[str]] = {}
-    for column, values in zip(names, blocks):
+    for column, values in zip(names, blocks, strict=True):
         if column in categorical:
             text = categorical[column].to_numpy()[rows]
             categories = sorted(set(text.tolist()))
@@ -122,6 +122,11 @@ def encode_table(table: Table, options: EncodeOptions | None = None) -> Encoded:
             matrix_parts.append(kept[:, None])
             feature_names.append(column)
     X = np.ascontiguousarray(np.hstack(matrix_parts), dtype=np.float64)
+    if len(X) > 1 and bool((X[0] == X).all()):
+        raise DataError(
+            f"{table.path}: every feature is constant ({len(feature_names)} columns): "
+            "there is nothing to split on"
+        )
     return Encoded(
         X=X,
         rows=rows,

@@ -82,7 +82,7 @@ def nearest_free_rows(
     chosen = np.empty(k, dtype=np.int64)
     for j in range(k):
         pick = -1
-        for idx, q_value in zip(lists[j], list_q[j]):
+        for idx, q_value in zip(lists[j], list_q[j], strict=True):
             if capacity[idx] > 0:
                 # at the list's limit, an equally distant row outside it may come first
                 pick = int(idx) if q_value < limits[j] else -1

@@ -25,6 +25,7 @@ from .scale import minmax_scale
 METHOD = "benchmake-cli"
 METHOD_VERSION = 1
 DEFAULT_ITERATIONS = 200
+DEFAULT_TOL = 1e-4
 DEFAULT_SEED = 0
 
 #: progress(stage, done, total) with stage one of "hash", "factorize", "match"
@@ -37,13 +38,16 @@ class SplitParameters:
 
     frac: float
     iterations: int = DEFAULT_ITERATIONS
+    tol: float = DEFAULT_TOL
     seed: int = DEFAULT_SEED
 
     def to_dict(self, n: int) -> dict[str, Any]:
         return {
             "frac": self.frac,
-            "k": test_count(n, self.frac),
+            "k": count_test_rows(n, self.frac),
             "iterations": self.iterations,
+            "tol": self.tol,
+            "convergence_check_every": nmf.CHECK_EVERY,
             "seed": self.seed,
             "dtype": "float64",
             "row_hash": ROW_HASH,
@@ -65,26 +69,27 @@ class MatrixSplit:
     train: np.ndarray
     content_sha256: str
     test_content_sha256: str
+    iterations_run: int
 
 
-def test_count(n: int, frac: float) -> int:
+def count_test_rows(n: int, frac: float) -> int:
     """Number of test rows: ``ceil(n × frac)`` with ``frac`` taken as the decimal written.
 
-    >>> test_count(10, 0.3), test_count(1000, 0.2), test_count(7, 0.5)
+    >>> count_test_rows(10, 0.3), count_test_rows(1000, 0.2), count_test_rows(7, 0.5)
     (3, 200, 4)
     """
     try:
         exact = Decimal(repr(float(frac))) * n
     except (InvalidOperation, ValueError):  # pragma: no cover - float() already validated
         raise ParameterError(f"--frac {frac!r} is not a number") from None
-    return int(math.ceil(exact))
+    return math.ceil(exact)
 
 
 def check_fraction(n: int, frac: float) -> int:
     """Validate ``frac`` for ``n`` rows and return the test count ``k``."""
     if not (isinstance(frac, (int, float)) and math.isfinite(frac) and 0.0 < frac < 1.0):
         raise ParameterError(f"--frac {frac}: must be between 0 and 1 (exclusive), e.g. 0.2")
-    k = test_count(n, frac)
+    k = count_test_rows(n, frac)
     if k >= n:
         raise ParameterError(
             f"--frac {frac} of {n} row{'s' if n != 1 else ''} puts every row in the test set "
@@ -110,24 +115,26 @@ def split_matrix(
     """
     n = X.shape[0]
     k = check_fraction(n, params.frac)
+    if n > 1 and bool((X[0] == X).all()):
+        raise DataError("every feature is constant: there is nothing to split on")
     report = progress or (lambda stage, done, total: None)
     report("hash", 0, n)
     digests = row_digests(X)
     order = order_rows(digests)
     report("hash", n, n)
     scaled = minmax_scale(X[order.positions], xp)
-    if not bool(xp.any(scaled > 0)):
-        raise DataError("every feature is constant: there is nothing to split on")
     factors = nmf.factorize(
         scaled,
         k,
         iterations=params.iterations,
+        tol=params.tol,
         seed=params.seed,
         xp=xp,
         threads=threads,
         progress=lambda done, total: report("factorize", done, total),
     )
     archetypes = factors.H[xp.asarray(match.archetype_order(factors.W, xp))]
+    iterations_run = factors.iterations
     del factors
     report("match", 0, k)
     group_sizes = np.diff(np.append(order.group_starts, n))
@@ -149,6 +156,7 @@ def split_matrix(
         train=np.flatnonzero(~is_test),
         content_sha256=content_hash(digests, X.shape[1]),
         test_content_sha256=_test_content_hash(digests[test]),
+        iterations_run=iterations_run,
     )
 
 

@@ -60,20 +60,24 @@ class VerifyReport:
 
 
 def locate_data(manifest_path: Path, manifest: dict[str, Any], data: Path | None) -> Path:
-    """The data file to check: ``--data`` or the manifest's own path, kept inside its folder."""
+    """The data file to check: ``--data``, else the manifest's own path when it stays inside
+    the manifest's folder, else a file of the recorded name inside that folder (a published
+    bundle). A path leading outside the folder is never followed without ``--data``."""
     if data is not None:
         return data
     recorded = manifest_io.field(manifest, "input", "path")
-    if not isinstance(recorded, str) or not recorded:
-        raise ManifestError(f"{manifest_path}: input.path is missing; pass --data PATH")
+    name = manifest_io.field(manifest, "input", "name")
     folder = manifest_path.parent.resolve()
-    candidate = (folder / recorded).resolve()
-    if Path(recorded).is_absolute() or not candidate.is_relative_to(folder):
-        raise ManifestError(
-            f"{manifest_path}: its data path {recorded!r} is outside the manifest's folder; "
-            "pass --data PATH to name the data file to check"
-        )
-    return candidate
+    if isinstance(recorded, str) and recorded and not Path(recorded).is_absolute():
+        candidate = (folder / recorded).resolve()
+        if candidate.is_relative_to(folder):
+            return candidate
+    if isinstance(name, str) and Path(name).name == name and (folder / name).is_file():
+        return folder / name
+    raise ManifestError(
+        f"{manifest_path}: its data path {recorded!r} is outside the manifest's folder; "
+        "pass --data PATH to name the data file to check"
+    )
 
 
 def verify_manifest(
@@ -167,7 +171,7 @@ def _check_split(
     recorded_split = manifest_io.field(manifest, "split")
     if recomputed.test_content_sha256 != recorded_split.get("test_content_sha256"):
         detail = f"recomputed with frac={params.frac}, seed={params.seed}, "
-        detail += f"iterations={params.iterations}: {len(test_rows)} test rows"
+        detail += f"iterations={params.iterations}, tol={params.tol}: {len(test_rows)} test rows"
         if recorded_split.get("n_test") != len(test_rows):
             detail += f", manifest records {recorded_split.get('n_test')}"
         report.add("split", False, detail + "; the test set's content differs")
@@ -253,6 +257,7 @@ def _parameters(manifest: dict[str, Any]) -> SplitParameters:
         return SplitParameters(
             frac=float(parameters["frac"]),
             iterations=int(parameters["iterations"]),
+            tol=float(parameters["tol"]),
             seed=int(parameters["seed"]),
         )
     except (KeyError, TypeError, ValueError) as exc:

@@ -91,24 +91,27 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[str, int, int], None]
         yield update
 
 
+PLAIN_MIN_SECONDS = 1.0  #: plain progress stays silent for stages shorter than this
+
+
 class _PlainProgress:
-    """One line when a stage starts, at each quarter of a long stage, and when it ends."""
+    """Plain progress lines for stages that run longer than ``PLAIN_MIN_SECONDS``: one at
+    each tenth of the stage (at most every 5 s) and one when it ends."""
 
     def __init__(self) -> None:
         self.started: dict[str, float] = {}
-        self.last_quarter: dict[str, int] = {}
+        self.last_line: dict[str, float] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        started = self.started.setdefault(stage, now)
+        elapsed = now - started
+        if elapsed < PLAIN_MIN_SECONDS:
+            return
         label = STAGE_LABELS.get(stage, stage)
-        if stage not in self.started:
-            self.started[stage] = time.perf_counter()
-            self.last_quarter[stage] = 0
-            sys.stderr.write(f"benchmake: {label} ({total})\n")
-        quarter = (4 * done) // total if total else 4
-        if quarter > self.last_quarter[stage] and 0 < quarter < 4:
-            self.last_quarter[stage] = quarter
-            sys.stderr.write(f"benchmake: {label} {done}/{total}\n")
-        if done >= total and self.last_quarter[stage] < 4:
-            self.last_quarter[stage] = 4
-            elapsed = time.perf_counter() - self.started[stage]
-            sys.stderr.write(f"benchmake: {label} done in {elapsed:.1f} s\n")
+        if done >= total:
+            sys.stderr.write(f"benchmake: {label}: done in {elapsed:.1f} s\n")
+            self.last_line[stage] = float("inf")
+        elif now - self.last_line.get(stage, 0.0) >= 5.0:
+            sys.stderr.write(f"benchmake: {label}: {done}/{total} ({elapsed:.0f} s)\n")
+            self.last_line[stage] = now

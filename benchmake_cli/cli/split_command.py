@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..api import SplitResult, split_file
-from ..split import DEFAULT_ITERATIONS, DEFAULT_SEED
+from ..split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
 from .common import emit_json, progress_reporter, run_core
 
 HELP = """Split DATA into a training set and a challenging test set, and write the split.
@@ -52,8 +52,16 @@ def split(
         bool, typer.Option("--drop-missing", help="Drop rows with missing feature values.")
     ] = False,
     iterations: Annotated[
-        int, typer.Option(min=1, help="NMF multiplicative-update iterations.")
+        int, typer.Option(min=1, help="Most NMF multiplicative-update iterations.")
     ] = DEFAULT_ITERATIONS,
+    tol: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="Stop early when 10 iterations lower the squared error by less than TOL "
+            "times its initial value; 0 always runs --iterations.",
+        ),
+    ] = DEFAULT_TOL,
     seed: Annotated[
         int, typer.Option(min=0, help="Seed of the NMF initialisation.")
     ] = DEFAULT_SEED,
@@ -82,6 +90,7 @@ def split(
                 strict=strict,
                 drop_missing=drop_missing,
                 iterations=iterations,
+                tol=tol,
                 seed=seed,
                 device=device,
                 threads=threads,

@@ -1,0 +1,53 @@
+"""Shared fixtures: paths, a CLI runner, and small data files written on demand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from benchmake_cli.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
+SHARED = ROOT.parent / "shared" / "datasets"
+
+
+@pytest.fixture(autouse=True)
+def _run_in_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def invoke(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]
+    """Run the CLI in-process, returning the click Result (stdout and stderr kept apart)."""
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def shared_dataset(*parts: str) -> Path:
+    """A file under ../shared/datasets, or skip the test when the folder is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared data set {path} is not available")
+    return path
+
+
+def random_frame(n: int = 120, d: int = 5, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(rng.normal(size=(n, d)).round(6), columns=[f"x{i}" for i in range(d)])
+    frame["y"] = rng.integers(0, 2, n)
+    return frame
+
+
+@pytest.fixture
+def csv_file(tmp_path: Path) -> Path:
+    path = tmp_path / "data.csv"
+    random_frame().to_csv(path, index=False)
+    return path
