@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import platform
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,10 @@ from . import manifest as manifest_io
 from ._version import __version__
 from .backend import resolve_device
 from .encode import Encoded, EncodeOptions, encode_table
-from .readers import ReadOptions, read_table
+from .engines import open_engine
+from .readers import ReadOptions, has_more_rows_than, iter_chunks, read_table
+from .sharded import CHUNK_ROWS, TEST, TRAIN, ShardedSplit, split_sharded
+from .shards import resolve_shard_rows
 from .split import (
     METHOD,
     METHOD_VERSION,
@@ -34,7 +39,15 @@ from .split import (
     split_matrix,
 )
 from .table import Table
-from .writers import data_file_names, sha256_file, staged_folder, write_indices, write_subset
+from .writers import (
+    check_output_folder,
+    data_file_names,
+    sha256_file,
+    staged_folder,
+    write_indices,
+    write_subset,
+    write_subsets_streamed,
+)
 
 
 @dataclass
@@ -113,25 +126,47 @@ def split_file(
     threads: int | None = None,
     force: bool = False,
     progress: ProgressCallback | None = None,
+    shard_rows: int | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> SplitResult:
-    """Split a data file and, when ``out`` is given, write the split and its manifest there."""
+    """Split a data file and, when ``out`` is given, write the split and its manifest there.
+
+    Inputs of more than 20,000 rows are split in shards (``shard_rows``; see
+    :mod:`benchmake_cli.shards`), read in chunks, on ``jobs`` local processes or on the Dask
+    scheduler at ``scheduler`` (default: ``DASK_SCHEDULER_ADDRESS``, when set).
+    """
     timer = time.perf_counter()
-    prepared = prepare(
-        path,
-        ReadOptions(sep=sep, header=header),
-        EncodeOptions(
-            target=target,
-            features=tuple(features) if features is not None else None,
-            id_columns=tuple(id_columns or ()),
-            strict=strict,
-            drop_missing=drop_missing,
-        ),
+    read_options = ReadOptions(sep=sep, header=header)
+    encode_options = EncodeOptions(
+        target=target,
+        features=tuple(features) if features is not None else None,
+        id_columns=tuple(id_columns or ()),
+        strict=strict,
+        drop_missing=drop_missing,
     )
     params = SplitParameters(frac=frac, iterations=iterations, tol=tol, seed=seed)
+    threshold, rows_per_shard = resolve_shard_rows(shard_rows)
+    if has_more_rows_than(path, threshold, read_options):
+        return _split_file_sharded(
+            Path(path),
+            read_options,
+            encode_options,
+            params,
+            threshold=threshold,
+            shard_rows=rows_per_shard,
+            out=Path(out) if out is not None else None,
+            force=force,
+            device=device,
+            threads=threads,
+            jobs=jobs,
+            scheduler=scheduler,
+            progress=progress,
+            timer=timer,
+        )
+    prepared = prepare(path, read_options, encode_options)
     check_fraction(prepared.encoded.n, frac)
     if out is not None:
-        from .writers import check_output_folder
-
         check_output_folder(Path(out), force)
     read_seconds = time.perf_counter() - timer
     train, test, matrix_split, device_name = compute_split(
@@ -160,23 +195,10 @@ def build_manifest(
 ) -> dict[str, Any]:
     """The manifest of a split (``input.path`` and ``files`` are filled in when written)."""
     table, encoded = prepared.table, prepared.encoded
-    return {
-        "schema": manifest_io.SCHEMA,
-        "tool": {"name": "benchmake-cli", "version": __version__},
-        "method": {
-            "name": METHOD,
-            "version": METHOD_VERSION,
-            "parameters": params.to_dict(encoded.n),
-        },
-        "input": {
-            "name": table.path.name,
-            "path": None,
-            "bytes": table.path.stat().st_size,
-            "sha256": sha256_file(table.path),
-            "format": table.format,
-            "read_options": table.read_options,
-        },
-        "encoding": {
+    return _assemble_manifest(
+        table.path,
+        {"format": table.format, "read_options": table.read_options},
+        {
             "modality": encoded.modality,
             "options": prepared.encode_options.to_dict(),
             "input_rows": table.n_rows,
@@ -187,17 +209,39 @@ def build_manifest(
             "dropped_rows": encoded.dropped_rows,
             "content_sha256": matrix_split.content_sha256,
         },
-        "split": {
+        params.to_dict(encoded.n),
+        {
             "n_train": len(train),
             "n_test": len(test),
             "test_content_sha256": matrix_split.test_content_sha256,
         },
-        "files": {},
-        "info": {
-            "device": device,
-            "python": platform.python_version(),
-            "numpy": np.__version__,
+        {"device": device},
+    )
+
+
+def _assemble_manifest(
+    path: Path,
+    input_format: dict[str, Any],
+    encoding: dict[str, Any],
+    parameters: dict[str, Any],
+    split: dict[str, Any],
+    info: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "schema": manifest_io.SCHEMA,
+        "tool": {"name": "benchmake-cli", "version": __version__},
+        "method": {"name": METHOD, "version": METHOD_VERSION, "parameters": parameters},
+        "input": {
+            "name": path.name,
+            "path": None,
+            "bytes": path.stat().st_size,
+            "sha256": sha256_file(path),
+            **input_format,
         },
+        "encoding": encoding,
+        "split": split,
+        "files": {},
+        "info": {**info, "python": platform.python_version(), "numpy": np.__version__},
     }
 
 
@@ -210,32 +254,142 @@ def write_split(
     progress: ProgressCallback | None = None,
 ) -> Path:
     """Write indices, data subsets and the manifest into ``out`` (atomically)."""
-    report = progress or (lambda stage, done, total: None)
     table = prepared.table
     train_name, test_name = data_file_names(table)
+    steps: list[WriteStep] = [
+        lambda folder: write_indices(folder / "train_indices.txt", result.train),
+        lambda folder: write_indices(folder / "test_indices.txt", result.test),
+        lambda folder: write_subset(table, result.train, folder / train_name),
+        lambda folder: write_subset(table, result.test, folder / test_name),
+    ]
+    return _write_bundle(table.path, steps, result.manifest, out, force=force, progress=progress)
+
+
+#: writes one or more files into the (staging) folder it is given
+WriteStep = Callable[[Path], None]
+
+
+def _write_bundle(
+    input_path: Path,
+    steps: list[WriteStep],
+    manifest: dict[str, Any],
+    out: Path,
+    *,
+    force: bool,
+    progress: ProgressCallback | None,
+) -> Path:
+    """Run the write steps, then record every file's SHA-256 in the manifest, atomically."""
+    report = progress or (lambda stage, done, total: None)
     with staged_folder(out, force) as staging:
-        files = {
-            "train_indices.txt": lambda p: write_indices(p, result.train),
-            "test_indices.txt": lambda p: write_indices(p, result.test),
-            train_name: lambda p: write_subset(table, result.train, p),
-            test_name: lambda p: write_subset(table, result.test, p),
+        for done, step in enumerate(steps):
+            report("write", done, len(steps))
+            step(staging)
+        manifest["files"] = {
+            path.name: {"sha256": sha256_file(path), "bytes": path.stat().st_size}
+            for path in sorted(staging.iterdir())
         }
-        hashes: dict[str, dict[str, Any]] = {}
-        for done, (name, writer) in enumerate(files.items()):
-            report("write", done, len(files))
-            writer(staging / name)
-            hashes[name] = {
-                "sha256": sha256_file(staging / name),
-                "bytes": (staging / name).stat().st_size,
-            }
-        manifest = result.manifest
-        manifest["files"] = hashes
         manifest["split"]["train_indices"] = "train_indices.txt"
         manifest["split"]["test_indices"] = "test_indices.txt"
-        manifest["split"]["test_indices_sha256"] = hashes["test_indices.txt"]["sha256"]
+        manifest["split"]["test_indices_sha256"] = manifest["files"]["test_indices.txt"]["sha256"]
         manifest["input"]["path"] = Path(
-            os.path.relpath(table.path.resolve(), out.resolve().parent / out.name)
+            os.path.relpath(input_path.resolve(), out.resolve().parent / out.name)
         ).as_posix()
         (staging / manifest_io.FILE_NAME).write_text(manifest_io.dumps(manifest), encoding="utf-8")
-        report("write", len(files), len(files))
+        report("write", len(steps), len(steps))
     return out
+
+
+def work_folder(near: Path | None) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for spill files: beside ``near`` (the output folder) when given,
+    else in the system's temporary folder (``TMPDIR``)."""
+    parent = near.resolve().parent if near is not None else None
+    if parent is not None:
+        parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=".benchmake-shards-", dir=parent)
+
+
+def _split_file_sharded(
+    path: Path,
+    read_options: ReadOptions,
+    encode_options: EncodeOptions,
+    params: SplitParameters,
+    *,
+    threshold: int,
+    shard_rows: int,
+    out: Path | None,
+    force: bool,
+    device: str,
+    threads: int | None,
+    jobs: int,
+    scheduler: str | None,
+    progress: ProgressCallback | None,
+    timer: float,
+) -> SplitResult:
+    """:func:`split_file` for an input above the sharding threshold, read in chunks."""
+    if out is not None:
+        check_output_folder(out, force)
+    device_name, _xp, _reason = resolve_device(device)
+    with open_engine(jobs, scheduler) as engine, work_folder(out) as work:
+        sharded = split_sharded(
+            path,
+            read_options,
+            encode_options,
+            params,
+            shard_rows=shard_rows,
+            threshold=threshold,
+            engine=engine,
+            work_dir=Path(work),
+            device=device_name,
+            threads=threads,
+            progress=progress,
+        )
+    split_seconds = time.perf_counter() - timer
+    manifest = sharded_manifest(path, encode_options, params, sharded, device_name)
+    manifest["info"].update(engine.describe())
+    result = SplitResult(train=sharded.train, test=sharded.test, manifest=manifest, out=None)
+    if out is not None:
+        train_name, test_name = data_file_names(sharded.format)
+        steps: list[WriteStep] = [
+            lambda folder: write_indices(folder / "train_indices.txt", sharded.train),
+            lambda folder: write_indices(folder / "test_indices.txt", sharded.test),
+            lambda folder: write_subsets_streamed(
+                iter_chunks(path, read_options, CHUNK_ROWS),
+                sharded.sides,
+                {TRAIN: folder / train_name, TEST: folder / test_name},
+            ),
+        ]
+        result.out = _write_bundle(path, steps, manifest, out, force=force, progress=progress)
+    result.seconds = {"split": split_seconds, "total": time.perf_counter() - timer}
+    return result
+
+
+def sharded_manifest(
+    path: Path,
+    encode_options: EncodeOptions,
+    params: SplitParameters,
+    sharded: ShardedSplit,
+    device: str,
+) -> dict[str, Any]:
+    """The manifest of a sharded split: the exact method's fields plus ``sharding``."""
+    return _assemble_manifest(
+        path,
+        {"format": sharded.format, "read_options": sharded.read_options},
+        {
+            "modality": "tabular",
+            "options": encode_options.to_dict(),
+            "input_rows": sharded.input_rows,
+            "n": sharded.n,
+            "d": sharded.d,
+            "columns_used": sharded.columns_used,
+            "one_hot": {},
+            "dropped_rows": sharded.dropped_rows,
+            "content_sha256": sharded.content_sha256,
+        },
+        {**params.to_dict(sharded.n), "sharding": sharded.sharding},
+        {
+            "n_train": len(sharded.train),
+            "n_test": len(sharded.test),
+            "test_content_sha256": sharded.test_content_sha256,
+        },
+        {"device": device},
+    )

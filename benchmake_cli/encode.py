@@ -61,9 +61,18 @@ class Encoded:
         return int(self.X.shape[1])
 
 
-def encode_table(table: Table, options: EncodeOptions | None = None) -> Encoded:
-    """Turn a :class:`Table` into an :class:`Encoded` matrix."""
+def encode_table(
+    table: Table, options: EncodeOptions | None = None, *, row_offset: int | None = None
+) -> Encoded:
+    """Turn a :class:`Table` into an :class:`Encoded` matrix.
+
+    With ``row_offset`` the table is one chunk of a streamed input starting at that input
+    row: row numbers (in ``rows`` and in messages) count from it, non-numeric features are
+    refused (one-hot categories need the whole column) and constant chunks are allowed.
+    """
     options = options or EncodeOptions()
+    streamed = row_offset is not None
+    offset = row_offset or 0
     frame = table.frame if table.frame is not None else _array_frame(table)
     columns = [str(c) for c in frame.columns]
     frame.columns = columns
@@ -76,6 +85,13 @@ def encode_table(table: Table, options: EncodeOptions | None = None) -> Encoded:
         values, is_missing = _as_numbers(frame[column])
         missing[:, j] = is_missing
         if values is None:
+            if streamed:
+                raise DataError(
+                    f"{table.path}: column {column!r} is not numeric (for example "
+                    f"{_first_text(frame[column], is_missing)!r}); a sharded split reads the "
+                    "file in chunks and needs numeric features: leave it out with --features, "
+                    "encode it beforehand, or pass --shard-rows 0"
+                )
             if options.strict:
                 raise DataError(
                     f"{table.path}: column {column!r} is not numeric "
@@ -91,11 +107,11 @@ def encode_table(table: Table, options: EncodeOptions | None = None) -> Encoded:
         if not options.drop_missing:
             row, j = np.argwhere(missing)[0]
             raise DataError(
-                f"{table.path}: row {row}, column {feature_columns[j]!r}: missing value; "
-                "fill it in or pass --drop-missing"
+                f"{table.path}: row {row + offset}, column {feature_columns[j]!r}: "
+                "missing value; fill it in or pass --drop-missing"
             )
         keep = ~missing.any(axis=1)
-        if not keep.any():
+        if not keep.any() and not streamed:
             raise DataError(f"{table.path}: every row has a missing value")
     rows = np.flatnonzero(keep)
 
@@ -117,23 +133,24 @@ def encode_table(table: Table, options: EncodeOptions | None = None) -> Encoded:
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
                 raise DataError(
-                    f"{table.path}: row {rows[i]}, column {column!r}: value {kept[i]} is not finite"
+                    f"{table.path}: row {rows[i] + offset}, column {column!r}: "
+                    f"value {kept[i]} is not finite"
                 )
             matrix_parts.append(kept[:, None])
             feature_names.append(column)
     X = np.ascontiguousarray(np.hstack(matrix_parts), dtype=np.float64)
-    if len(X) > 1 and bool((X[0] == X).all()):
+    if not streamed and len(X) > 1 and bool((X[0] == X).all()):
         raise DataError(
             f"{table.path}: every feature is constant ({len(feature_names)} columns): "
             "there is nothing to split on"
         )
     return Encoded(
         X=X,
-        rows=rows,
+        rows=rows + offset,
         feature_names=feature_names,
         columns_used=names,
         one_hot=one_hot,
-        dropped_rows=np.flatnonzero(~keep).tolist(),
+        dropped_rows=(np.flatnonzero(~keep) + offset).tolist(),
     )
 
 

@@ -23,7 +23,7 @@ class ExitCode(IntEnum):
     BAD_MANIFEST = (
         8  #: the manifest is not JSON, has an unknown schema, or points outside its folder
     )
-    DEVICE = 9  #: the requested device (GPU) is not usable
+    DEVICE = 9  #: the requested device (GPU) or Dask scheduler is not usable
     INTERRUPTED = 130  #: interrupted by SIGINT (Ctrl-C)
 
 
@@ -72,5 +72,11 @@ class ManifestError(BenchmakeError):
 
 class DeviceError(BenchmakeError):
     """The requested compute device is not available."""
+
+    exit_code = ExitCode.DEVICE
+
+
+class SchedulerError(BenchmakeError):
+    """The requested Dask scheduler cannot be reached or used."""
 
     exit_code = ExitCode.DEVICE

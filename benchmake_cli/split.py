@@ -20,7 +20,7 @@ from . import factorize as nmf
 from . import match
 from .errors import DataError, ParameterError
 from .order import ROW_HASH, content_hash, order_rows, row_digests
-from .scale import minmax_scale
+from .scale import apply_minmax, minmax_scale
 
 METHOD = "benchmake-cli"
 METHOD_VERSION = 1
@@ -105,8 +105,14 @@ def split_matrix(
     xp: ModuleType = np,
     threads: int | None = None,
     progress: ProgressCallback | None = None,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
+    test_rows: int | None = None,
 ) -> MatrixSplit:
     """Split the rows of ``X`` (n × d, finite) into train and test positions.
+
+    ``bounds`` (``(low, span)`` of :func:`~benchmake_cli.scale.apply_minmax`) scale ``X`` by
+    bounds of a larger data set, and ``test_rows`` fixes the test count instead of
+    ``ceil(n × frac)``: a shard of a sharded split uses both. By default both come from ``X``.
 
     >>> X = np.arange(40, dtype=float).reshape(20, 2) % 7
     >>> s = split_matrix(X, SplitParameters(frac=0.25))
@@ -114,7 +120,9 @@ def split_matrix(
     (5, 15, True)
     """
     n = X.shape[0]
-    k = check_fraction(n, params.frac)
+    k = check_fraction(n, params.frac) if test_rows is None else test_rows
+    if not 0 < k < n:
+        raise ParameterError(f"{k} test rows of {n}: need at least one row on each side")
     if n > 1 and bool((X[0] == X).all()):
         raise DataError("every feature is constant: there is nothing to split on")
     report = progress or (lambda stage, done, total: None)
@@ -122,7 +130,10 @@ def split_matrix(
     digests = row_digests(X)
     order = order_rows(digests)
     report("hash", n, n)
-    scaled = minmax_scale(X[order.positions], xp)
+    if bounds is None:
+        scaled = minmax_scale(X[order.positions], xp)
+    else:
+        scaled = apply_minmax(X[order.positions], bounds[0], bounds[1], xp)
     factors = nmf.factorize(
         scaled,
         k,
@@ -155,12 +166,12 @@ def split_matrix(
         test=test,
         train=np.flatnonzero(~is_test),
         content_sha256=content_hash(digests, X.shape[1]),
-        test_content_sha256=_test_content_hash(digests[test]),
+        test_content_sha256=hash_test_content(digests[test]),
         iterations_run=iterations_run,
     )
 
 
-def _test_content_hash(test_digests: np.ndarray) -> str:
+def hash_test_content(test_digests: np.ndarray) -> str:
     return hashlib.sha256(
         b"benchmake-test-content/1\n" + np.sort(test_digests).tobytes()
     ).hexdigest()

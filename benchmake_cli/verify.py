@@ -16,10 +16,13 @@ from typing import Any
 import numpy as np
 
 from . import manifest as manifest_io
-from .api import prepare
+from .api import prepare, work_folder
 from .encode import EncodeOptions
+from .engines import open_engine
 from .errors import BenchmakeError, ManifestError
 from .readers import ReadOptions
+from .sharded import split_sharded
+from .shards import MIN_SHARD_ROWS
 from .split import METHOD, METHOD_VERSION, ProgressCallback, SplitParameters, split_matrix
 from .writers import sha256_file
 
@@ -86,8 +89,12 @@ def verify_manifest(
     data: str | Path | None = None,
     threads: int | None = None,
     progress: ProgressCallback | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> VerifyReport:
-    """Check a manifest against its data and split files; never raises for a mismatch."""
+    """Check a manifest against its data and split files; never raises for a mismatch.
+
+    A sharded split is recomputed in shards, on ``jobs`` local processes or on Dask."""
     manifest_path = Path(path)
     if manifest_path.is_dir():
         manifest_path = manifest_path / manifest_io.FILE_NAME
@@ -106,16 +113,40 @@ def verify_manifest(
     recorded_input = manifest_io.field(manifest, "input")
     bytes_match = _check_bytes(report, data_path, recorded_input)
 
-    try:
-        prepared = prepare(data_path, _read_options(recorded_input), _encode_options(manifest))
-    except BenchmakeError as exc:
-        report.add("content", False, f"cannot read the data as recorded: {exc}")
-        _check_files(report, folder, manifest)
-        return report
     params = _parameters(manifest)
-    encoded = prepared.encoded
+    read_options, encode_options = _read_options(recorded_input), _encode_options(manifest)
+    sharding = manifest_io.field(manifest, "method", "parameters").get("sharding")
+    if sharding is not None:
+        threshold, shard_rows = _sharding(sharding)
+        engine = open_engine(jobs, scheduler)  # an unreachable scheduler fails here
+    else:
+        try:
+            prepared = prepare(data_path, read_options, encode_options)
+        except BenchmakeError as exc:
+            report.add("content", False, f"cannot read the data as recorded: {exc}")
+            _check_files(report, folder, manifest)
+            return report
     try:
-        recomputed = split_matrix(encoded.X, params, threads=threads, progress=progress)
+        if sharding is None:
+            encoded = prepared.encoded
+            matrix_split = split_matrix(encoded.X, params, threads=threads, progress=progress)
+            n, d, test_rows = encoded.n, encoded.d, encoded.rows[matrix_split.test]
+            recomputed: Any = matrix_split
+        else:
+            with engine, work_folder(None) as work:
+                recomputed = split_sharded(
+                    data_path,
+                    read_options,
+                    encode_options,
+                    params,
+                    shard_rows=shard_rows,
+                    threshold=threshold,
+                    engine=engine,
+                    work_dir=Path(work),
+                    threads=threads,
+                    progress=progress,
+                )
+            n, d, test_rows = recomputed.n, recomputed.d, recomputed.test
     except BenchmakeError as exc:
         report.add("content", False, f"cannot split the data as recorded: {exc}")
         _check_files(report, folder, manifest)
@@ -126,15 +157,14 @@ def verify_manifest(
     recorded_n = manifest_io.field(manifest, "encoding", "n")
     if content_ok:
         how = "" if bytes_match else " (same rows by content, in another order or encoding)"
-        report.add("content", True, f"{encoded.n} rows × {encoded.d} features match{how}")
+        report.add("content", True, f"{n} rows × {d} features match{how}")
     else:
         report.add(
             "content",
             False,
-            f"encoded rows differ: found {encoded.n} rows × {encoded.d} features, "
+            f"encoded rows differ: found {n} rows × {d} features, "
             f"recorded {recorded_n} × {manifest_io.field(manifest, 'encoding', 'd')}",
         )
-    test_rows = encoded.rows[recomputed.test]
     _check_split(report, folder, manifest, params, test_rows, recomputed, bytes_match)
     _check_files(report, folder, manifest)
     return report
@@ -262,3 +292,16 @@ def _parameters(manifest: dict[str, Any]) -> SplitParameters:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ManifestError(f"manifest field method.parameters is malformed ({exc})") from None
+
+
+def _sharding(record: Any) -> tuple[int, int]:
+    """``(threshold, shard_rows)`` of a manifest's ``method.parameters.sharding``."""
+    try:
+        threshold, shard_rows = int(record["threshold_rows"]), int(record["shard_rows"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ManifestError(
+            f"manifest field method.parameters.sharding is malformed ({exc})"
+        ) from None
+    if shard_rows < MIN_SHARD_ROWS:
+        raise ManifestError(f"manifest field method.parameters.sharding.shard_rows {shard_rows}")
+    return threshold, shard_rows

@@ -11,9 +11,10 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -76,25 +77,18 @@ def write_indices(path: Path, rows: np.ndarray) -> None:
     path.write_bytes("".join(f"{int(r)}\n" for r in rows).encode("ascii"))
 
 
-def data_file_names(table: Table) -> tuple[str, str]:
-    """Names of the train and test data files for this input."""
-    suffix = {"csv": ".csv", "tsv": ".tsv", "parquet": ".parquet", "npy": ".npy"}[table.format]
+def data_file_names(table: Table | str) -> tuple[str, str]:
+    """Names of the train and test data files for this input (or input format)."""
+    fmt = table if isinstance(table, str) else table.format
+    suffix = {"csv": ".csv", "tsv": ".tsv", "parquet": ".parquet", "npy": ".npy"}[fmt]
     return f"train{suffix}", f"test{suffix}"
 
 
 def write_subset(table: Table, rows: np.ndarray, path: Path) -> None:
     """Write the given input rows (every original column) in the input's format."""
     if table.format in ("csv", "tsv"):
-        assert table.frame is not None
-        separator = table.read_options.get("sep", ",")
-        sep = " " if separator == WHITESPACE else separator
-        text = table.frame.iloc[rows].to_csv(
-            index=False,
-            header=bool(table.read_options.get("header", True)),
-            sep=sep,
-            lineterminator="\n",
-        )
-        path.write_bytes(text.encode("utf-8"))
+        header = bool(table.read_options.get("header", True))
+        path.write_bytes(_delimited_text(table, rows, header=header))
     elif table.format == "parquet":
         assert table.arrow is not None
         pq.write_table(table.arrow.take(pa.array(rows, type=pa.int64())), path)
@@ -103,3 +97,80 @@ def write_subset(table: Table, rows: np.ndarray, path: Path) -> None:
         np.save(path, table.array[rows], allow_pickle=False)
     else:  # pragma: no cover - readers and writers list the same formats
         raise OutputError(f"cannot write format {table.format!r}")
+
+
+def write_subsets_streamed(
+    chunks: Iterable[Table], sides: np.ndarray, paths: dict[int, Path]
+) -> None:
+    """Write, chunk by chunk, the rows whose ``sides`` value is each key of ``paths`` (input
+    order, every original column) in the input's format: the same content as
+    :func:`write_subset`, holding one chunk at a time."""
+    writers: dict[int, _SubsetWriter] = {}
+    offset = 0
+    try:
+        for chunk in chunks:
+            part = sides[offset : offset + chunk.n_rows]
+            offset += chunk.n_rows
+            for side, path in paths.items():
+                if side not in writers:
+                    writers[side] = _SubsetWriter(chunk, path, int((sides == side).sum()))
+                writers[side].append(chunk, np.flatnonzero(part == side))
+    finally:
+        for writer in writers.values():
+            writer.close()
+
+
+class _SubsetWriter:
+    """One output file of :func:`write_subsets_streamed`, opened with the first chunk."""
+
+    def __init__(self, first: Table, path: Path, total_rows: int) -> None:
+        self.format = first.format
+        self.parquet: Any = None
+        self.handle: BinaryIO | None = None
+        if self.format == "parquet":
+            assert first.arrow is not None
+            self.parquet = pq.ParquetWriter(path, first.arrow.schema)
+            return
+        self.handle = open(path, "wb")  # noqa: SIM115 - closed by close()
+        if self.format == "npy":
+            assert first.array is not None
+            header = {
+                "descr": np.lib.format.dtype_to_descr(first.array.dtype),
+                "fortran_order": False,
+                "shape": (total_rows, *first.array.shape[1:]),
+            }
+            np.lib.format.write_array_header_1_0(self.handle, header)
+        elif bool(first.read_options.get("header", True)):
+            self.handle.write(_delimited_text(first, np.empty(0, dtype=np.int64), header=True))
+
+    def append(self, chunk: Table, rows: np.ndarray) -> None:
+        if len(rows) == 0:
+            return
+        if self.parquet is not None:
+            assert chunk.arrow is not None
+            self.parquet.write_table(chunk.arrow.take(pa.array(rows, type=pa.int64())))
+        elif self.format == "npy":
+            assert self.handle is not None and chunk.array is not None
+            self.handle.write(np.ascontiguousarray(chunk.array[rows]).tobytes())
+        else:
+            assert self.handle is not None
+            self.handle.write(_delimited_text(chunk, rows, header=False))
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
+        if self.handle is not None:
+            self.handle.close()
+
+
+def _delimited_text(table: Table, rows: np.ndarray, *, header: bool) -> bytes:
+    """The given rows as CSV/TSV text, written as the input was read."""
+    assert table.frame is not None
+    separator = table.read_options.get("sep", ",")
+    text = table.frame.iloc[rows].to_csv(
+        index=False,
+        header=header,
+        sep=" " if separator == WHITESPACE else separator,
+        lineterminator="\n",
+    )
+    return text.encode("utf-8")

@@ -21,6 +21,8 @@ STAGE_LABELS = {
     "factorize": "factorizing",
     "match": "matching archetypes",
     "write": "writing files",
+    "read": "reading in chunks",
+    "shards": "splitting shards",
 }
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..api import SplitResult, split_file
+from ..engines import SCHEDULER_ENV
 from ..split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
 from .common import emit_json, progress_reporter, run_core
 
@@ -17,6 +18,9 @@ Reads CSV/TSV, Parquet or NPY; encodes one numeric row per sample; orders rows b
 hash; min-max scales; factorizes with NMF (one archetype per test row) and puts the rows
 nearest the archetypes into the test set. Writes manifest.json, train_indices.txt,
 test_indices.txt and the train/test data in the input's format into OUT.
+
+Inputs of more than 20,000 rows are read in chunks and split in shards of about 10,000
+rows (--shard-rows), in parallel with --jobs or on a Dask cluster with --scheduler.
 """
 
 
@@ -69,6 +73,27 @@ def split(
     threads: Annotated[
         Optional[int], typer.Option(min=1, help="CPU threads (default: all available).")
     ] = None,
+    shard_rows: Annotated[
+        Optional[int],
+        typer.Option(
+            "--shard-rows",
+            min=0,
+            help="Rows per shard for large inputs: an input of more rows is split in "
+            "ceil(n / R) shards by content hash [default: 10000 above 20000 rows; 0: never].",
+            show_default=False,
+        ),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Local worker processes for shards.")
+    ] = 1,
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option(
+            "--scheduler",
+            envvar=SCHEDULER_ENV,
+            help="Dask scheduler address (e.g. tcp://host:8786) to run shards on.",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty OUT.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
@@ -96,6 +121,9 @@ def split(
                 threads=threads,
                 force=force,
                 progress=progress,
+                shard_rows=shard_rows,
+                jobs=jobs,
+                scheduler=scheduler,
             ),
             verbose,
         )

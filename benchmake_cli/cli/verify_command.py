@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..engines import SCHEDULER_ENV
 from ..errors import ExitCode
 from ..verify import VerifyReport, verify_manifest
 from .common import emit_json, progress_reporter, run_core
@@ -28,6 +29,17 @@ def verify(
     threads: Annotated[
         Optional[int], typer.Option(min=1, help="CPU threads (default: all available).")
     ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Local worker processes for shards.")
+    ] = 1,
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option(
+            "--scheduler",
+            envvar=SCHEDULER_ENV,
+            help="Dask scheduler address to recompute a sharded split on.",
+        ),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No output; the exit code says it all.")
@@ -38,7 +50,14 @@ def verify(
 ) -> None:
     with progress_reporter(not quiet and verbose) as progress:
         report: VerifyReport = run_core(
-            lambda: verify_manifest(manifest, data=data, threads=threads, progress=progress),
+            lambda: verify_manifest(
+                manifest,
+                data=data,
+                threads=threads,
+                progress=progress,
+                jobs=jobs,
+                scheduler=scheduler,
+            ),
             verbose,
         )
     if json_output:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +15,7 @@ from ..table import Table
 
 CANDIDATE_SEPARATORS = (",", "\t", ";", "|")
 WHITESPACE = "whitespace"
+SNIFF_BYTES = 1 << 16  #: bytes read to detect the separator and check the header
 
 
 def detect_separator(sample: str, fmt: str) -> str:
@@ -32,12 +35,14 @@ def detect_separator(sample: str, fmt: str) -> str:
     return WHITESPACE if len(first.split()) > 1 else ","
 
 
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
+def _decode(path: Path, raw: bytes | None = None, final: bool = True) -> str:
+    """Text of the file (or of its first bytes ``raw`` when not ``final``), refusing binary
+    files and invalid UTF-8 with the line where it occurs."""
+    raw = path.read_bytes() if raw is None else raw
     if b"\x00" in raw[:4096]:
         raise DataError(f"{path}: is a binary file, not delimited text")
     try:
-        return raw.decode("utf-8-sig")
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=final)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(
@@ -46,43 +51,77 @@ def _decode(path: Path) -> str:
         ) from None
 
 
+def _parse_options(text: str, fmt: str, sep: str | None, header: bool) -> tuple[str, dict]:
+    """The separator (as recorded) and the pandas options every read of this file uses."""
+    separator = sep if sep is not None else detect_separator(text[:65536], fmt)
+    if separator in ("\\t", "tab"):
+        separator = "\t"
+    pandas_sep = r"\s+" if separator in (WHITESPACE, " ") else separator
+    options = {
+        "sep": pandas_sep,
+        "header": 0 if header else None,
+        "dtype": str,
+        "keep_default_na": False,
+        "na_filter": False,
+        "skip_blank_lines": True,
+        "engine": "c" if pandas_sep != r"\s+" else "python",
+    }
+    return separator, options
+
+
+def _finish(frame: pd.DataFrame, header: bool) -> pd.DataFrame:
+    if not header:
+        frame.columns = [str(i) for i in range(frame.shape[1])]
+    return frame.fillna("")  # short rows: pandas fills NaN even with na_filter off
+
+
 def read(path: Path, fmt: str, *, sep: str | None = None, header: bool = True) -> Table:
     """Read delimited text; every value stays a string so written splits reproduce it."""
     text = _decode(path)
     if not text.strip():
         raise DataError(f"{path}: file is empty")
-    separator = sep if sep is not None else detect_separator(text[:65536], fmt)
-    if separator in ("\\t", "tab"):
-        separator = "\t"
-    pandas_sep = r"\s+" if separator in (WHITESPACE, " ") else separator
+    separator, options = _parse_options(text, fmt, sep, header)
     if header:
         _check_header(path, text, separator)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=pandas_sep,
-            header=0 if header else None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=True,
-            engine="c" if pandas_sep != r"\s+" else "python",
-        )
+        frame = pd.read_csv(io.StringIO(text), **options)
     except pd.errors.ParserError as exc:
         raise DataError(f"{path}: {_parser_message(exc)}") from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: file is empty") from None
-    if not header:
-        frame.columns = [str(i) for i in range(frame.shape[1])]
     if len(frame) == 0:
         raise DataError(f"{path}: has a header but no data rows")
-    frame = frame.fillna("")  # short rows: pandas fills NaN even with na_filter off
     return Table(
         path=path,
         format=fmt,
-        frame=frame,
+        frame=_finish(frame, header),
         read_options={"sep": separator, "header": header},
     )
+
+
+def iter_chunks(
+    path: Path, fmt: str, rows: int, *, sep: str | None = None, header: bool = True
+) -> Iterator[Table]:
+    """The file as consecutive tables of at most ``rows`` rows, parsed as :func:`read` does
+    (the separator is detected from the first 64 KiB)."""
+    with open(path, "rb") as handle:
+        text = _decode(path, handle.read(SNIFF_BYTES), final=False)
+    if not text.strip():
+        raise DataError(f"{path}: file is empty")
+    separator, options = _parse_options(text, fmt, sep, header)
+    if header:
+        _check_header(path, text, separator)
+    read_options = {"sep": separator, "header": header}
+    try:
+        with pd.read_csv(path, chunksize=rows, encoding="utf-8-sig", **options) as reader:
+            for frame in reader:
+                yield Table(path, fmt, frame=_finish(frame, header), read_options=read_options)
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{path}: {_parser_message(exc)}") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: file is empty") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: is not valid UTF-8; re-save the file as UTF-8") from None
 
 
 def _check_header(path: Path, text: str, separator: str) -> None:

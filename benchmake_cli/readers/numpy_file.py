@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,3 +30,34 @@ def read(path: Path) -> Table:
     if array.ndim == 0 or array.shape[0] == 0:
         raise DataError(f"{path}: holds no rows (shape {array.shape})")
     return Table(path=path, format="npy", array=array, read_options={})
+
+
+def _open_mapped(path: Path) -> np.ndarray:
+    """The array mapped read-only (pages are read as they are touched, never pickles)."""
+    try:
+        array = np.load(path, mmap_mode="r", allow_pickle=False)
+    except ValueError as exc:
+        if "allow_pickle" in str(exc) or "object" in str(exc):
+            raise DataError(
+                f"{path}: holds Python objects (pickle); benchmake never loads pickles"
+            ) from None
+        raise DataError(f"{path}: not a readable .npy file ({exc})") from None
+    except (OSError, EOFError) as exc:
+        raise DataError(f"{path}: not a readable .npy file ({exc})") from None
+    if array.dtype.kind not in "biuf":
+        raise DataError(f"{path}: dtype {array.dtype} is not numeric")
+    if array.ndim == 0 or array.shape[0] == 0:
+        raise DataError(f"{path}: holds no rows (shape {array.shape})")
+    return array
+
+
+def count_rows(path: Path) -> int:
+    """Rows (first dimension) from the file's header."""
+    return int(_open_mapped(path).shape[0])
+
+
+def iter_chunks(path: Path, rows: int) -> Iterator[Table]:
+    """The array as consecutive in-memory copies of at most ``rows`` rows."""
+    array = _open_mapped(path)
+    for start in range(0, array.shape[0], rows):
+        yield Table(path=path, format="npy", array=np.array(array[start : start + rows]))
