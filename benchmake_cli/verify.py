@@ -201,7 +201,11 @@ def _check_split(
     recorded_split = manifest_io.field(manifest, "split")
     if recomputed.test_content_sha256 != recorded_split.get("test_content_sha256"):
         detail = f"recomputed with frac={params.frac}, seed={params.seed}, "
-        detail += f"iterations={params.iterations}, tol={params.tol}: {len(test_rows)} test rows"
+        detail += f"iterations={params.iterations}, tol={params.tol}"
+        sharding = manifest_io.field(manifest, "method", "parameters").get("sharding")
+        if sharding is not None:
+            detail += f", shard_rows={sharding.get('shard_rows')}"
+        detail += f": {len(test_rows)} test rows"
         if recorded_split.get("n_test") != len(test_rows):
             detail += f", manifest records {recorded_split.get('n_test')}"
         report.add("split", False, detail + "; the test set's content differs")

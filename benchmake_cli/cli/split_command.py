@@ -19,7 +19,7 @@ hash; min-max scales; factorizes with NMF (one archetype per test row) and puts 
 nearest the archetypes into the test set. Writes manifest.json, train_indices.txt,
 test_indices.txt and the train/test data in the input's format into OUT.
 
-Inputs of more than 20,000 rows are read in chunks and split in shards of about 10,000
+Inputs of more than 20,000 rows are read in chunks and split in shards of about 5,000
 rows (--shard-rows), in parallel with --jobs or on a Dask cluster with --scheduler.
 """
 
@@ -78,8 +78,8 @@ def split(
         typer.Option(
             "--shard-rows",
             min=0,
-            help="Rows per shard for large inputs: an input of more rows is split in "
-            "ceil(n / R) shards by content hash [default: 10000 above 20000 rows; 0: never].",
+            help="Rows per shard: an input of more rows is split in ceil(n / R) shards by "
+            "content hash (default: 5000-row shards above 20000 rows; 0: never shard).",
             show_default=False,
         ),
     ] = None,

@@ -1,0 +1,212 @@
+"""Sharded splitting: exact test counts, content-only assignment, any engine, streamed I/O."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmake_cli import engines, sharded
+from benchmake_cli.api import split_file
+from benchmake_cli.encode import EncodeOptions
+from benchmake_cli.engines import Engine
+from benchmake_cli.errors import ExitCode
+from benchmake_cli.readers import ReadOptions, read_table
+from benchmake_cli.shards import allocate_test_rows, assign_shards
+from benchmake_cli.split import SplitParameters
+from benchmake_cli.writers import write_subset
+
+from .conftest import invoke, random_frame
+
+N, SHARD_ROWS = 900, 300
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return random_frame(n=N, d=4, seed=7)
+
+
+@pytest.fixture
+def data_csv(tmp_path: Path, frame: pd.DataFrame) -> Path:
+    path = tmp_path / "data.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def split(path: Path, out: Path | None = None, **options: object):  # type: ignore[no-untyped-def]
+    return split_file(path, frac=0.2, out=out, target="y", shard_rows=SHARD_ROWS, **options)
+
+
+def test_test_counts_add_up_to_k_and_follow_largest_remainders() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        sizes = rng.integers(1, 50, size=rng.integers(1, 12))
+        n = int(sizes.sum())
+        total = math.ceil(n * rng.uniform(0.01, 0.99))
+        counts = allocate_test_rows(sizes, total)
+        quotas = total * sizes / n
+        assert counts.sum() == total
+        assert (counts >= np.floor(quotas)).all() and (counts <= np.ceil(quotas)).all()
+    assert allocate_test_rows(np.array([4, 4, 4, 4]), 2).tolist() == [1, 1, 0, 0]
+
+
+def test_shard_of_a_row_depends_on_its_digest_only() -> None:
+    digests = np.array([bytes([i]) * 16 for i in range(0, 256, 5)], dtype="S16")
+    shuffled = np.random.default_rng(1).permutation(len(digests))
+    assert (assign_shards(digests[shuffled], 7) == assign_shards(digests, 7)[shuffled]).all()
+    assert assign_shards(digests, 7).tolist() == sorted(assign_shards(digests, 7).tolist())
+
+
+def test_one_shard_is_the_exact_split(data_csv: Path, tmp_path: Path) -> None:
+    exact = split_file(data_csv, frac=0.2, target="y", shard_rows=0)
+    params = SplitParameters(frac=0.2)
+    one = sharded.split_sharded(
+        data_csv,
+        ReadOptions(),
+        EncodeOptions(target="y"),
+        params,
+        shard_rows=N,
+        threshold=N - 1,
+        engine=Engine(),
+        work_dir=tmp_path,
+    )
+    assert one.sharding["shards"] == 1
+    assert one.test.tolist() == exact.test.tolist()
+    assert one.content_sha256 == exact.manifest["encoding"]["content_sha256"]
+    assert "sharding" not in exact.manifest["method"]["parameters"]
+
+
+def test_sharded_split_writes_exact_counts_and_records_sharding(
+    data_csv: Path, tmp_path: Path, runner
+) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    result = invoke(
+        runner, "split", data_csv, "--frac", "0.2", "--out", out, "--target", "y",
+        "--shard-rows", SHARD_ROWS, "-q",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    sharding = manifest["method"]["parameters"]["sharding"]
+    assert (sharding["shard_rows"], sharding["shards"]) == (SHARD_ROWS, 3)
+    assert manifest["split"]["n_test"] == math.ceil(N * 0.2) == manifest["method"]["parameters"]["k"]
+    test = np.loadtxt(out / "test_indices.txt", dtype=np.int64)
+    train = np.loadtxt(out / "train_indices.txt", dtype=np.int64)
+    assert sorted([*test, *train]) == list(range(N))
+    # the streamed subsets hold the same bytes as the in-memory writer's
+    table = read_table(data_csv)
+    for name, rows in (("test.csv", test), ("train.csv", train)):
+        write_subset(table, rows, tmp_path / name)
+        assert (out / name).read_bytes() == (tmp_path / name).read_bytes()
+    assert invoke(runner, "verify", out, "--data", data_csv, "-q").exit_code == 0
+    manifest["method"]["parameters"]["sharding"]["shard_rows"] = 250
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    failed = invoke(runner, "verify", out, "--data", data_csv)
+    assert failed.exit_code == ExitCode.VERIFY_FAILED
+    assert "FAIL  split:" in failed.stdout
+
+
+@pytest.mark.slow
+def test_split_depends_on_content_not_order_format_chunks_or_jobs(
+    data_csv: Path, frame: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = split(data_csv)
+    order = np.random.default_rng(3).permutation(N)
+    shuffled_csv = tmp_path / "shuffled.csv"
+    frame.iloc[order].to_csv(shuffled_csv, index=False)
+    parquet = tmp_path / "data.parquet"
+    frame.to_parquet(parquet, row_group_size=128)
+    npy = tmp_path / "data.npy"
+    np.save(npy, frame.drop(columns="y").to_numpy())
+
+    shuffled = split(shuffled_csv)
+    assert sorted(order[shuffled.test].tolist()) == reference.test.tolist()
+    assert split(parquet).test.tolist() == reference.test.tolist()
+    npy_split = split_file(npy, frac=0.2, shard_rows=SHARD_ROWS, out=tmp_path / "npy")
+    assert npy_split.test.tolist() == reference.test.tolist()
+    written = np.load(tmp_path / "npy" / "test.npy")
+    assert (written == np.load(npy)[reference.test]).all()
+    assert split(data_csv, jobs=2).test.tolist() == reference.test.tolist()
+    monkeypatch.setattr(sharded, "CHUNK_ROWS", 100)
+    assert split(data_csv).test.tolist() == reference.test.tolist()
+
+
+def test_rows_are_numbered_across_chunks(
+    data_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sharded, "CHUNK_ROWS", 100)
+    lines = data_csv.read_text().splitlines()
+    lines[1 + 250] = "," + lines[1 + 250].split(",", 1)[1]  # row 250 loses x0
+    data_csv.write_text("\n".join(lines) + "\n")
+    args = ["split", data_csv, "--frac", "0.2", "--target", "y", "--shard-rows", SHARD_ROWS]
+    failed = invoke(runner, *args, "--out", tmp_path / "a")
+    assert failed.exit_code == ExitCode.BAD_DATA
+    assert failed.stderr == (
+        f"benchmake: error: {data_csv}: row 250, column 'x0': missing value; "
+        "fill it in or pass --drop-missing\n"
+    )
+    assert not (tmp_path / "a").exists()
+    result = split(data_csv, out=tmp_path / "b", drop_missing=True)
+    assert result.manifest["encoding"]["dropped_rows"] == [250]
+    assert 250 not in result.test and 250 not in result.train
+    assert result.n_test == math.ceil((N - 1) * 0.2)
+
+
+def test_non_numeric_features_are_refused_with_the_fix(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    frame = random_frame(n=N, d=2)
+    frame["site"] = np.where(np.arange(N) % 2 == 0, "north", "south")
+    path = tmp_path / "mixed.csv"
+    frame.to_csv(path, index=False)
+    result = invoke(
+        runner, "split", path, "--frac", "0.2", "--out", tmp_path / "o", "--shard-rows", "300"
+    )
+    assert result.exit_code == ExitCode.BAD_DATA
+    assert result.stderr.startswith(f"benchmake: error: {path}: column 'site' is not numeric")
+    assert "--shard-rows 0" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_shard_rows_below_the_minimum_is_a_parameter_error(data_csv: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(runner, "split", data_csv, "--frac", "0.2", "--out", "x", "--shard-rows", "5")
+    assert result.exit_code == ExitCode.BAD_PARAMETER
+    assert "--shard-rows 5: shards need at least 10 rows" in result.stderr
+
+
+def test_unreachable_scheduler_fails_fast_and_writes_nothing(
+    data_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner
+) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(engines, "CONNECT_TIMEOUT", 2.0)
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:9")
+    out = tmp_path / "nested" / "out"
+    start = time.perf_counter()
+    result = invoke(
+        runner, "split", data_csv, "--frac", "0.2", "--out", out, "--shard-rows", SHARD_ROWS
+    )
+    assert time.perf_counter() - start < 10
+    assert result.exit_code == ExitCode.DEVICE
+    assert result.stderr.startswith(
+        "benchmake: error: --scheduler tcp://127.0.0.1:9: no Dask scheduler answered within 2 s"
+    )
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "nested").exists()
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_the_local_split(data_csv: Path, tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    distributed = pytest.importorskip("distributed")
+    local = split(data_csv)
+    with distributed.LocalCluster(
+        n_workers=2, processes=True, host="127.0.0.1", threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        remote = split(data_csv, out=tmp_path / "out", scheduler=cluster.scheduler_address)
+        assert remote.manifest["info"]["engine"] == "dask"
+        verified = invoke(
+            runner, "verify", tmp_path / "out", "--data", data_csv,
+            "--scheduler", cluster.scheduler_address,
+        )  # fmt: skip
+    assert remote.test.tolist() == local.test.tolist()
+    assert verified.exit_code == 0, verified.stdout
