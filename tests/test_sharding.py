@@ -93,7 +93,9 @@ def test_sharded_split_writes_exact_counts_and_records_sharding(
     manifest = json.loads((out / "manifest.json").read_text())
     sharding = manifest["method"]["parameters"]["sharding"]
     assert (sharding["shard_rows"], sharding["shards"]) == (SHARD_ROWS, 3)
-    assert manifest["split"]["n_test"] == math.ceil(N * 0.2) == manifest["method"]["parameters"]["k"]
+    assert (
+        manifest["split"]["n_test"] == math.ceil(N * 0.2) == manifest["method"]["parameters"]["k"]
+    )
     test = np.loadtxt(out / "test_indices.txt", dtype=np.int64)
     train = np.loadtxt(out / "train_indices.txt", dtype=np.int64)
     assert sorted([*test, *train]) == list(range(N))
