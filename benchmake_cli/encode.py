@@ -149,10 +149,7 @@ def _feature_columns(table: Table, columns: list[str], options: EncodeOptions) -
 
     def check(column: str, option: str) -> None:
         if column not in known:
-            shown = ", ".join(columns[:20]) + (", ..." if len(columns) > 20 else "")
-            raise ParameterError(
-                f"{option} {column!r}: no such column in {table.path.name}; columns are: {shown}"
-            )
+            raise _no_such_column(table, columns, column, option)
 
     carried = set(options.id_columns)
     for column in options.id_columns:
@@ -174,6 +171,37 @@ def _feature_columns(table: Table, columns: list[str], options: EncodeOptions) -
     if not chosen:
         raise ParameterError(f"{table.path}: no feature columns left after the target and ids")
     return chosen
+
+
+def _no_such_column(table: Table, columns: list[str], column: str, option: str) -> ParameterError:
+    shown = ", ".join(columns[:20]) + (", ..." if len(columns) > 20 else "")
+    return ParameterError(
+        f"{option} {column!r}: no such column in {table.path.name}; columns are: {shown}"
+    )
+
+
+def target_values(table: Table, target: str, rows: np.ndarray) -> np.ndarray:
+    """The ``target`` column at the input rows ``rows``: float64 when every value is a number,
+    else the values as stripped text. A missing value is refused, naming its row."""
+    frame = table.frame if table.frame is not None else _array_frame(table)
+    columns = [str(c) for c in frame.columns]
+    if target not in columns:
+        raise _no_such_column(table, columns, target, "--target")
+    column = frame.iloc[:, columns.index(target)]
+    values, missing = _as_numbers(column)
+    if missing[rows].any():
+        row = int(rows[np.flatnonzero(missing[rows])[0]])
+        raise DataError(
+            f"{table.path}: row {row}, column {target!r}: missing target value; "
+            "the baseline model needs a target for every row"
+        )
+    if values is None:
+        return column.astype(str).str.strip().to_numpy()[rows]
+    kept = values[rows]
+    if not np.all(np.isfinite(kept)):
+        row = int(rows[np.flatnonzero(~np.isfinite(kept))[0]])
+        raise DataError(f"{table.path}: row {row}, column {target!r}: target is not finite")
+    return kept
 
 
 def _as_numbers(column: pd.Series) -> tuple[np.ndarray | None, np.ndarray]:

@@ -24,6 +24,7 @@ class ExitCode(IntEnum):
         8  #: the manifest is not JSON, has an unknown schema, or points outside its folder
     )
     DEVICE = 9  #: the requested device (GPU) is not usable
+    MISSING_EXTRA = 10  #: an optional extra is not installed (matplotlib for ``evaluate --plot``)
     INTERRUPTED = 130  #: interrupted by SIGINT (Ctrl-C)
 
 
@@ -74,3 +75,9 @@ class DeviceError(BenchmakeError):
     """The requested compute device is not available."""
 
     exit_code = ExitCode.DEVICE
+
+
+class MissingExtraError(BenchmakeError):
+    """An optional dependency (a ``pip install 'benchmake-cli[EXTRA]'`` extra) is missing."""
+
+    exit_code = ExitCode.MISSING_EXTRA

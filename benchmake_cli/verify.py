@@ -19,6 +19,7 @@ from . import manifest as manifest_io
 from .api import prepare
 from .encode import EncodeOptions
 from .errors import BenchmakeError, ManifestError
+from .indices import read_row_numbers
 from .readers import ReadOptions
 from .split import METHOD, METHOD_VERSION, ProgressCallback, SplitParameters, split_matrix
 from .writers import sha256_file
@@ -107,7 +108,9 @@ def verify_manifest(
     bytes_match = _check_bytes(report, data_path, recorded_input)
 
     try:
-        prepared = prepare(data_path, _read_options(recorded_input), _encode_options(manifest))
+        prepared = prepare(
+            data_path, recorded_read_options(recorded_input), recorded_encode_options(manifest)
+        )
     except BenchmakeError as exc:
         report.add("content", False, f"cannot read the data as recorded: {exc}")
         _check_files(report, folder, manifest)
@@ -218,9 +221,8 @@ def _check_files(report: VerifyReport, folder: Path, manifest: dict[str, Any]) -
 
 def _read_indices(path: Path) -> np.ndarray | None:
     try:
-        lines = path.read_text(encoding="ascii").split()
-        return np.array([int(line) for line in lines], dtype=np.int64)
-    except (OSError, ValueError, UnicodeDecodeError):
+        return read_row_numbers(path)
+    except BenchmakeError:
         return None
 
 
@@ -231,12 +233,14 @@ def _few(rows: np.ndarray, limit: int = 5) -> str:
     )
 
 
-def _read_options(recorded: dict[str, Any]) -> ReadOptions:
+def recorded_read_options(recorded: dict[str, Any]) -> ReadOptions:
+    """How the manifest's input (its ``input`` section) was read."""
     options = recorded.get("read_options") or {}
     return ReadOptions(sep=options.get("sep"), header=bool(options.get("header", True)))
 
 
-def _encode_options(manifest: dict[str, Any]) -> EncodeOptions:
+def recorded_encode_options(manifest: dict[str, Any]) -> EncodeOptions:
+    """How the manifest's input was encoded (target, features, ids, strictness)."""
     options = manifest_io.field(manifest, "encoding", "options")
     try:
         features = options.get("features")

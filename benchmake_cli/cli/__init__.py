@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from .._version import __version__
-from . import split_command, verify_command
+from . import evaluate_command, split_command, verify_command
 
 app = typer.Typer(
     name="benchmake",
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.command("split", help=split_command.HELP)(split_command.split)
 app.command("verify", help=verify_command.HELP)(verify_command.verify)
+app.command("evaluate", help=evaluate_command.HELP)(evaluate_command.evaluate)
 
 
 def _print_version(value: bool) -> None:

@@ -21,6 +21,8 @@ STAGE_LABELS = {
     "factorize": "factorizing",
     "match": "matching archetypes",
     "write": "writing files",
+    "statistics": "comparing train and test",
+    "model": "scoring the baseline model",
 }
 
 

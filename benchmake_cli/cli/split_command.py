@@ -9,6 +9,7 @@ import typer
 
 from ..api import SplitResult, split_file
 from ..split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
+from . import options
 from .common import emit_json, progress_reporter, run_core
 
 HELP = """Split DATA into a training set and a challenging test set, and write the split.
@@ -26,31 +27,13 @@ def split(
         float, typer.Option("--frac", "-f", help="Fraction of rows for the test set, 0 < F < 1.")
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created).")],
-    target: Annotated[
-        Optional[str],
-        typer.Option(help="Target column: carried into the split files, never used to split."),
-    ] = None,
-    features: Annotated[
-        Optional[str],
-        typer.Option(help="Comma-separated feature columns (default: all but target and ids)."),
-    ] = None,
-    id_col: Annotated[
-        Optional[list[str]],
-        typer.Option("--id-col", help="Column kept in the outputs but not used (repeatable)."),
-    ] = None,
-    sep: Annotated[
-        Optional[str],
-        typer.Option(help="Delimiter for CSV/TSV (default: detected); 'whitespace' for runs."),
-    ] = None,
-    no_header: Annotated[
-        bool, typer.Option("--no-header", help="The CSV has no header; columns are 0, 1, ...")
-    ] = False,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Refuse non-numeric feature columns (no one-hot).")
-    ] = False,
-    drop_missing: Annotated[
-        bool, typer.Option("--drop-missing", help="Drop rows with missing feature values.")
-    ] = False,
+    target: options.Target = None,
+    features: options.Features = None,
+    id_col: options.IdColumns = None,
+    sep: options.Sep = None,
+    no_header: options.NoHeader = False,
+    strict: options.Strict = False,
+    drop_missing: options.DropMissing = False,
     iterations: Annotated[
         int, typer.Option(min=1, help="Most NMF multiplicative-update iterations.")
     ] = DEFAULT_ITERATIONS,
@@ -85,7 +68,7 @@ def split(
                 sep=sep,
                 header=not no_header,
                 target=target,
-                features=[c.strip() for c in features.split(",")] if features else None,
+                features=options.feature_list(features),
                 id_columns=id_col,
                 strict=strict,
                 drop_missing=drop_missing,
