@@ -48,7 +48,13 @@ def split(
     seed: Annotated[
         int, typer.Option(min=0, help="Seed of the NMF initialisation.")
     ] = DEFAULT_SEED,
-    device: Annotated[str, typer.Option(help="cpu, gpu or auto.")] = "cpu",
+    device: Annotated[
+        str,
+        typer.Option(
+            help="cpu, gpu or auto (the GPU when CuPy sees one with enough free memory). "
+            "A speed choice only: every device gives the same split."
+        ),
+    ] = "auto",
     threads: Annotated[
         Optional[int], typer.Option(min=1, help="CPU threads (default: all available).")
     ] = None,
@@ -82,6 +88,9 @@ def split(
             ),
             verbose,
         )
+    if verbose or any("out of memory" in note for note in result.notes):
+        for note in result.notes:
+            typer.echo(f"benchmake: {note}", err=True)
     summary = {
         "ok": True,
         "data": str(data),
