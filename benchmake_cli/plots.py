@@ -10,7 +10,6 @@ file is written under a temporary name and renamed into place.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +18,11 @@ import numpy as np
 from .errors import MissingExtraError, OutputError
 from .evaluate import METRIC_HIGHER_IS_HARDER, MODEL_METRICS, Evaluation
 from .statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
+from .writers import TEMP_PREFIX
 
 INSTALL_HINT = "pip install 'benchmake-cli[plot]'"
 HISTOGRAM_FEATURES = 6  #: features shown in histograms.png
-SCATTER_MAX_POINTS = 5000  #: most training rows drawn in pca.png (a seeded sample)
+SCATTER_MAX_POINTS = 5000  #: most rows drawn in pca.png (a seeded sample of all rows)
 TRAIN_COLOUR, TEST_COLOUR, SPLIT_COLOUR = "#7f7f7f", "#d62728", "#d62728"
 COMPARE_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 
@@ -75,19 +75,17 @@ def write_plots(evaluation: Evaluation, folder: str | Path) -> list[Path]:
 
 
 def _save(figure: Any, path: Path) -> None:
-    """Write a figure as PNG through a temporary file renamed into place."""
-    handle, temporary = tempfile.mkstemp(
-        prefix=".benchmake-partial-", suffix=".png", dir=path.parent
-    )
-    os.close(handle)
+    """Write a figure as PNG through a temporary file renamed into place (ordinary file
+    permissions, as the umask allows)."""
+    temporary = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{path.name}")
     try:
         figure.savefig(temporary, format="png", dpi=110, metadata={"Software": None})
         os.replace(temporary, path)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise OutputError(f"--plot {path}: cannot write ({exc.strerror or exc})") from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -175,40 +173,33 @@ def _pca_scatter(evaluation: Evaluation) -> Any:
 
     scores, share = principal_components(evaluation.features)
     is_test = _is_test(evaluation)
-    train_rows = np.flatnonzero(~is_test)
-    shown = train_rows
-    if train_rows.size > SCATTER_MAX_POINTS:
+    shown = np.arange(evaluation.n)
+    if evaluation.n > SCATTER_MAX_POINTS:  # a seeded sample of all rows keeps the proportions
         rng = np.random.default_rng(evaluation.settings.seed)
-        shown = np.sort(rng.choice(train_rows, size=SCATTER_MAX_POINTS, replace=False))
-    test_rows = np.flatnonzero(is_test)
+        shown = np.sort(rng.choice(evaluation.n, size=SCATTER_MAX_POINTS, replace=False))
     figure = Figure(figsize=(6.4, 5.4), layout="constrained")
     axis = figure.subplots()
-    train_label = f"train ({train_rows.size}" + (
-        f", {shown.size} shown)" if shown.size < train_rows.size else ")"
-    )
-    axis.scatter(
-        scores[shown, 0],
-        scores[shown, 1],
-        s=6,
-        alpha=0.35,
-        color=TRAIN_COLOUR,
-        linewidths=0,
-        label=train_label,
-    )
-    axis.scatter(
-        scores[test_rows, 0],
-        scores[test_rows, 1],
-        s=10,
-        alpha=0.8,
-        color=TEST_COLOUR,
-        linewidths=0,
-        label=f"test ({test_rows.size})",
-    )
+    for name, rows, colour, size, alpha in (
+        ("train", shown[~is_test[shown]], TRAIN_COLOUR, 6, 0.35),
+        ("test", shown[is_test[shown]], TEST_COLOUR, 10, 0.8),
+    ):
+        total = int((is_test if name == "test" else ~is_test).sum())
+        label = f"{name} ({total}" + (f", {rows.size} shown)" if rows.size < total else ")")
+        axis.scatter(
+            scores[rows, 0],
+            scores[rows, 1],
+            s=size,
+            alpha=alpha,
+            color=colour,
+            linewidths=0,
+            label=label,
+        )
     axis.set_xlabel(f"PC1 ({100 * share[0]:.1f}% of variance)")
     axis.set_ylabel(f"PC2 ({100 * share[1]:.1f}% of variance)")
-    axis.set_title(
-        "Train vs test on the first two principal components (scaled features)", fontsize=10
-    )
+    title = "Train vs test on the first two principal components (scaled features)"
+    if shown.size < evaluation.n:
+        title += f"\n(a seeded sample of {shown.size} of the {evaluation.n} rows)"
+    axis.set_title(title, fontsize=10)
     axis.legend(fontsize=8, markerscale=2)
     return figure
 

@@ -3,7 +3,7 @@
 Seven statistics are computed, following arXiv:2506.23419. Per-feature values are
 aggregated to one number per statistic by the arithmetic mean over features; the
 maximum mean discrepancy is computed on whole rows. Lower p-values and higher
-divergences/distances mean a more different (harder) test set. See STATISTICS.md.
+divergences/distances mean a more different (harder) test set. See docs/statistics.md.
 """
 
 from __future__ import annotations

@@ -25,18 +25,19 @@ from ..statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
 from . import options
 from .common import emit_json, fail, progress_reporter, run_core
 
-HELP = """Judge a split: how different its test set is from its training set, and how hard
-it is for a model, beside random splits of the same size.
+HELP = """Judge a split: how different its test set is from its training
+set, and how hard it is for a model, beside random splits of the same size.
 
-SOURCE is a manifest.json (or the folder holding it): its data is read and encoded as
-recorded, and its test_indices.txt is the test set. Or SOURCE is a data file with
---test-indices FILE, read with the same options as split.
+SOURCE is a manifest.json (or its folder): its data is read and encoded as
+recorded, and its test_indices.txt is the test set. Or SOURCE is a data
+file with --test-indices FILE, read with the same options as split.
 
-Seven statistics compare train and test on the min-max scaled features (mean over features
-of the t-test and KS p-values, mutual information, KL and JS divergences, Wasserstein
-distance; MMD on whole rows): lower p-values and higher divergences mean a harder test set.
-A k-nearest-neighbours baseline is scored on the target column. Exit codes as for every
-command; 10 when --plot is asked for without matplotlib.
+Seven statistics compare train and test on the min-max scaled features:
+t-test and KS p-values, mutual information, KL and JS divergences and
+Wasserstein distance (means over features), and MMD on whole rows. Lower
+p-values and higher divergences mean a harder test set. A k-nearest-
+neighbours baseline is scored on the target column. Exit codes as for
+every command; 10 when --plot is asked for without matplotlib.
 """
 
 STATISTIC_LABELS = {
@@ -322,8 +323,12 @@ def _table(
     row is starred and highlighted."""
     from rich.table import Table
 
+    several = bool(evaluation.randoms or evaluation.compares)  # else nothing to compare
     table = Table(
-        title=title, title_justify="left", caption="* hardest in the row", caption_justify="left"
+        title=title,
+        title_justify="left",
+        caption="* hardest in the row" if several else None,
+        caption_justify="left",
     )
     table.add_column(first_header)
     table.add_column("harder")
@@ -342,7 +347,7 @@ def _table(
         for i, compared in enumerate(compares):
             texts[f"compare {i}"] = _value(compared)
             candidates[f"compare {i}"] = compared
-        winner = hardest(candidates, higher)
+        winner = hardest(candidates, higher) if several else None
         cells = [_cell(text, key == winner) for key, text in texts.items()]
         table.add_row(label, "higher" if higher else "lower", *cells)
     return table
