@@ -257,8 +257,8 @@ def _check_settings(settings: EvaluateSettings) -> None:
     checks = (
         ("--random", settings.random_splits, 0),
         ("--seed", settings.seed, 0),
-        ("--bins", settings.bins, 1),
-        ("--mmd-rows", settings.mmd_max_rows, 1),
+        ("bins", settings.bins, 1),
+        ("mmd_max_rows", settings.mmd_max_rows, 1),
         ("--k", settings.k, 1),
         ("--model-rows", settings.model_rows, 0),
     )
