@@ -3,6 +3,7 @@
 from ._version import __version__
 from .api import SplitResult, prepare, split_file
 from .errors import BenchmakeError, ExitCode
+from .in_memory import partition
 from .split import SplitParameters, split_matrix
 from .verify import VerifyReport, verify_manifest
 
@@ -13,6 +14,7 @@ __all__ = [
     "SplitResult",
     "VerifyReport",
     "__version__",
+    "partition",
     "prepare",
     "split_file",
     "split_matrix",
