@@ -23,9 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import cost_model
+from . import backend, cost_model
 from . import manifest as manifest_io
-from .backend import cupy_or_none, resolve_device
 from .encode import Encoded, EncodeOptions, column_as_numbers, encode_table, table_frame
 from .errors import DataError
 from .factorize import default_threads
@@ -220,7 +219,7 @@ def plan_split(
     k = check_fraction(n, frac)
     threads = threads or default_threads()
     peak = {device: cost_model.peak_bytes(n, d, k, device) for device in ("cpu", "gpu")}
-    device, _xp, reason = resolve_device("auto", peak["gpu"])
+    device, _xp, reason = backend.resolve_device("auto", peak["gpu"])
     gpu_free, gpu_total = _gpu_memory()
     estimates = {
         "cpu": cost_model.estimate_time(n, d, k, iterations, device="cpu", threads=threads)
@@ -335,7 +334,7 @@ def _available_host_memory() -> int | None:
 
 def _gpu_memory() -> tuple[int | None, int | None]:
     """Free and total bytes of the GPU CuPy would use, or ``(None, None)`` without one."""
-    cupy = cupy_or_none()
+    cupy = backend.cupy_or_none()
     if cupy is None:
         return None, None
     free, total = cupy.cuda.runtime.memGetInfo()

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from benchmake_cli import cost_model
+from benchmake_cli import backend, cost_model
 from benchmake_cli.backend import resolve_device
 from benchmake_cli.cli.docs import commands
 from benchmake_cli.errors import ExitCode
 from benchmake_cli.factorize import estimate_bytes
+from benchmake_cli.inspect_data import plan_split
 
 from .conftest import SAMPLE, invoke
 
@@ -212,3 +214,30 @@ def test_cost_model_terms() -> None:
     gpu = cost_model.estimate_time(n, d, k, 100, device="gpu")
     assert gpu.parallel_lanes == 1 and not gpu.measured_constants and gpu.total < one.total
     assert cost_model.w_bytes(n, k) == n * k * 8
+
+
+def _stand_in_gpu(monkeypatch: pytest.MonkeyPatch, free: int, total: int) -> None:
+    runtime = SimpleNamespace(getDeviceCount=lambda: 1, memGetInfo=lambda: (free, total))
+    monkeypatch.setattr(
+        backend, "cupy_or_none", lambda: SimpleNamespace(cuda=SimpleNamespace(runtime=runtime))
+    )
+
+
+def test_plan_picks_a_gpu_with_room_for_the_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    _stand_in_gpu(monkeypatch, free=70 * 2**30, total=80 * 2**30)
+    plan = plan_split(20_000, 10, frac=0.2, threads=2)
+    assert (plan.device, plan.gpu_free_bytes, plan.gpu_total_bytes) == (
+        "gpu",
+        70 * 2**30,
+        80 * 2**30,
+    )
+    assert set(plan.estimates) == {"cpu", "gpu"} and plan.to_dict()["fits"]["gpu"] is True
+    assert plan.estimates["cpu"].parallel_lanes == 2
+
+
+def test_plan_keeps_to_the_cpu_when_the_gpu_is_too_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    _stand_in_gpu(monkeypatch, free=2**30, total=2 * 2**30)
+    plan = plan_split(20_000, 10, frac=0.2)
+    assert plan.peak_bytes["gpu"] > 2**30 and plan.w_bytes == 20_000 * 4_000 * 8
+    assert plan.device == "cpu" and "GiB free, using the CPU" in plan.device_reason
+    assert plan.to_dict()["fits"]["gpu"] is False

@@ -35,7 +35,11 @@ def project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     program = bin_dir / "benchmake"
     program.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m benchmake_cli "$@"\n')
     program.chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(ROOT),  # this checkout's benchmake_cli, installed or not
+    }
     env.pop("MAKEFLAGS", None)
     return tmp_path, env
 
