@@ -183,6 +183,15 @@ def inspect_data(
         columns=_column_summaries(table, encode_options),
     )
     report.hints = _identifier_hints(report.columns, report.n_rows)
+    too_wide = _too_wide_to_encode(report)
+    if too_wide is not None:
+        report.problems.append(too_wide)
+        width = _encoded_width(report.columns)
+        report.assumed.append(f"d = {width} counted from the columns, not encoded")
+        report.plan = plan_split(
+            report.n_rows, width, frac=frac, iterations=iterations, threads=threads
+        )
+        return report
     encoded = _encode_or_report(table, encode_options, report)
     if encoded is None:
         return report
@@ -268,6 +277,27 @@ def _identifier_hints(columns: list[ColumnSummary], n_rows: int) -> list[str]:
         for c in columns
         if c.role == "feature" and c.kind == "text" and c.distinct == n_rows > 1
     ]
+
+
+def _encoded_width(columns: list[ColumnSummary]) -> int:
+    """Features after encoding: one per numeric feature, one per category of a text one."""
+    return sum(c.distinct if c.kind == "text" else 1 for c in columns if c.role == "feature")
+
+
+def _too_wide_to_encode(report: DataReport) -> str | None:
+    """Why encoding would not fit in memory (one-hot of many categories), or ``None``."""
+    width = _encoded_width(report.columns)
+    needed = 2 * report.n_rows * width * 8  # the one-hot blocks and the matrix built from them
+    available = _available_host_memory()
+    if available is None or needed <= available:
+        return None
+    wide = [c.name for c in report.columns if c.role == "feature" and c.kind == "text"]
+    return (
+        f"{report.path}: encoding needs about {needed / 2**30:.1f} GiB for {report.n_rows} rows "
+        f"x {width} features, more than the {available / 2**30:.1f} GiB available: one-hot "
+        f"encoding of text column(s) {', '.join(map(repr, wide))} makes most of them; leave "
+        "them out with --id-col or --features, or refuse them with --strict"
+    )
 
 
 def _shape(table: Table) -> tuple[int, ...]:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from benchmake_cli import backend, cost_model
+from benchmake_cli import backend, cost_model, inspect_data
 from benchmake_cli.backend import resolve_device
 from benchmake_cli.cli.docs import commands
 from benchmake_cli.errors import ExitCode
@@ -94,7 +94,7 @@ def test_inspect_reports_problems_instead_of_failing(runner: CliRunner, tmp_path
 
     text = invoke(runner, "inspect", data, "--id-col", "name", "--frac", "0.25")
     assert text.exit_code == 0
-    assert "problem: split would refuse this file:" in text.stdout
+    assert f"problem: {data}: row 2, column 'b': missing value;" in text.stdout
     assert "split --frac 0.25 (assuming --drop-missing): 3 test rows (k), 8 train" in text.stdout
     assert "constant columns: c" in text.stdout
 
@@ -241,3 +241,18 @@ def test_plan_keeps_to_the_cpu_when_the_gpu_is_too_small(monkeypatch: pytest.Mon
     assert plan.peak_bytes["gpu"] > 2**30 and plan.w_bytes == 20_000 * 4_000 * 8
     assert plan.device == "cpu" and "GiB free, using the CPU" in plan.device_reason
     assert plan.to_dict()["fits"]["gpu"] is False
+
+
+def test_inspect_does_not_encode_what_would_not_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text column with a category per row would one-hot into n features: say so, don't try."""
+    monkeypatch.setattr(inspect_data, "_available_host_memory", lambda: 2**20)
+    report = inspect_data.inspect_data(SAMPLE / "alloys.csv")
+    assert report.content_sha256 is None and report.n is None
+    assert report.problems == [
+        f"{SAMPLE / 'alloys.csv'}: encoding needs about 0.0 GiB for 300 rows x 311 features, "
+        "more than the 0.0 GiB available: one-hot encoding of text column(s) 'alloy_id', "
+        "'phase' makes most of them; leave them out with --id-col or --features, or refuse "
+        "them with --strict"
+    ]
+    assert report.assumed == ["d = 311 counted from the columns, not encoded"]
+    assert report.plan is not None and (report.plan.d, report.plan.k) == (311, 60)

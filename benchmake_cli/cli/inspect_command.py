@@ -201,7 +201,7 @@ def render_data(report: DataReport, verbose: bool = False) -> str:
         lines.append(f"duplicate rows: {report.duplicate_rows} (same features as an earlier row)")
         lines.append(f"content sha256: {report.content_sha256}")
     for problem in report.problems:
-        lines.append(f"problem: split would refuse this file: {problem}")
+        lines.append(f"problem: {problem}")
     lines += [f"hint: {hint}" for hint in report.hints]
     if report.plan is not None:
         lines += _plan_lines(report, verbose)
@@ -231,7 +231,7 @@ def _column_table(report: DataReport, verbose: bool) -> list[str]:
 def _plan_lines(report: DataReport, verbose: bool) -> list[str]:
     plan = report.plan
     assert plan is not None
-    assumed = f" (assuming {' '.join(report.assumed)})" if report.assumed else ""
+    assumed = f" (assuming {'; '.join(report.assumed)})" if report.assumed else ""
     lines = [
         f"split --frac {plan.frac}{assumed}: {plan.k} test rows (k), {plan.n - plan.k} train",
         f"  W (n x k float64): {human_bytes(plan.w_bytes)}",
