@@ -183,7 +183,7 @@ def inspect_data(
         columns=_column_summaries(table, encode_options),
     )
     report.hints = _identifier_hints(report.columns, report.n_rows)
-    too_wide = _too_wide_to_encode(report)
+    too_wide = None if encode_options.strict else _too_wide_to_encode(report)
     if too_wide is not None:
         report.problems.append(too_wide)
         width = _encoded_width(report.columns)
@@ -193,8 +193,18 @@ def inspect_data(
         )
         return report
     encoded = _encode_or_report(table, encode_options, report)
-    if encoded is None:
-        return report
+    if encoded is not None:
+        _describe_encoding(report, encoded, progress)
+        report.plan = plan_split(
+            encoded.n, encoded.d, frac=frac, iterations=iterations, threads=threads
+        )
+    return report
+
+
+def _describe_encoding(
+    report: DataReport, encoded: Encoded, progress: ProgressCallback | None
+) -> None:
+    """The encoded matrix's shape, duplicates and content hash (the manifest's)."""
     report.modality = encoded.modality
     report.n, report.d = encoded.n, encoded.d
     report.one_hot = encoded.one_hot
@@ -205,10 +215,6 @@ def inspect_data(
     report_progress("hash", encoded.n, encoded.n)
     report.duplicate_rows = encoded.n - order_rows(digests).n_unique
     report.content_sha256 = content_hash(digests, encoded.d)
-    report.plan = plan_split(
-        encoded.n, encoded.d, frac=frac, iterations=iterations, threads=threads
-    )
-    return report
 
 
 def plan_split(

@@ -7,7 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from ..inspect_data import DEFAULT_FRAC, DataReport, inspect_data, inspect_manifest, is_manifest
+from ..inspect_data import (
+    DEFAULT_FRAC,
+    DataReport,
+    SplitPlan,
+    inspect_data,
+    inspect_manifest,
+    is_manifest,
+)
 from ..split import DEFAULT_ITERATIONS
 from .common import emit_json, progress_reporter, run_core
 from .options import (
@@ -173,15 +180,13 @@ def render_data(report: DataReport, verbose: bool = False) -> str:
         f"{' x '.join(str(s) for s in report.shape)} as read"
     ]
     lines += _column_table(report, verbose)
-    missing = [c for c in report.columns if c.missing]
+    missing = [f"{c.name} {c.missing}" for c in report.columns if c.missing]
     lines.append(
-        "missing values: "
-        + (
-            f"{report.missing_cells} cell(s): "
-            + ", ".join(f"{c.name} {c.missing}" for c in missing[:COLUMNS_SHOWN])
-            if missing
-            else "none"
-        )
+        f"missing values: {report.missing_cells} cell(s): "
+        + ", ".join(missing[:COLUMNS_SHOWN])
+        + _more(len(missing))
+        if missing
+        else "missing values: none"
     )
     constant = report.constant_columns
     lines.append(
@@ -235,18 +240,7 @@ def _plan_lines(report: DataReport, verbose: bool) -> list[str]:
     lines = [
         f"split --frac {plan.frac}{assumed}: {plan.k} test rows (k), {plan.n - plan.k} train",
         f"  W (n x k float64): {human_bytes(plan.w_bytes)}",
-        f"  peak memory: CPU {human_bytes(plan.peak_bytes['cpu'])}"
-        + (
-            f" ({human_bytes(plan.cpu_available_bytes)} available)"
-            if plan.cpu_available_bytes is not None
-            else ""
-        )
-        + f", GPU {human_bytes(plan.peak_bytes['gpu'])}"
-        + (
-            f" ({human_bytes(plan.gpu_free_bytes)} free of {human_bytes(plan.gpu_total_bytes or 0)})"
-            if plan.gpu_free_bytes is not None
-            else " (no usable GPU)"
-        ),
+        _memory_line(plan),
         f"  --device auto: {plan.device} ({plan.device_reason})",
     ]
     for device, estimate in plan.estimates.items():
@@ -265,6 +259,18 @@ def _plan_lines(report: DataReport, verbose: bool) -> list[str]:
                 f"matching {human_seconds(estimate.matching)}"
             )
     return lines
+
+
+def _memory_line(plan: SplitPlan) -> str:
+    cpu = f"CPU {human_bytes(plan.peak_bytes['cpu'])}"
+    if plan.cpu_available_bytes is not None:
+        cpu += f" ({human_bytes(plan.cpu_available_bytes)} available)"
+    gpu = f"GPU {human_bytes(plan.peak_bytes['gpu'])}"
+    if plan.gpu_free_bytes is None:
+        gpu += " (no usable GPU)"
+    else:
+        gpu += f" ({human_bytes(plan.gpu_free_bytes)} free of {human_bytes(plan.gpu_total_bytes or 0)})"
+    return f"  peak memory: {cpu}, {gpu}"
 
 
 def render_manifest(summary: dict[str, Any], quiet: bool = False) -> str:
