@@ -64,7 +64,7 @@ class Encoded:
 def encode_table(table: Table, options: EncodeOptions | None = None) -> Encoded:
     """Turn a :class:`Table` into an :class:`Encoded` matrix."""
     options = options or EncodeOptions()
-    frame = table.frame if table.frame is not None else _array_frame(table)
+    frame = table_frame(table)
     columns = [str(c) for c in frame.columns]
     frame.columns = columns
     feature_columns = _feature_columns(table, columns, options)
@@ -73,7 +73,7 @@ def encode_table(table: Table, options: EncodeOptions | None = None) -> Encoded:
     missing = np.zeros((len(frame), len(feature_columns)), dtype=bool)
     categorical: dict[str, pd.Series] = {}
     for j, column in enumerate(feature_columns):
-        values, is_missing = _as_numbers(frame[column])
+        values, is_missing = column_as_numbers(frame[column])
         missing[:, j] = is_missing
         if values is None:
             if options.strict:
@@ -137,7 +137,10 @@ def encode_table(table: Table, options: EncodeOptions | None = None) -> Encoded:
     )
 
 
-def _array_frame(table: Table) -> pd.DataFrame:
+def table_frame(table: Table) -> pd.DataFrame:
+    """The table as a frame: arrays flattened to one column per feature, named 0, 1, ..."""
+    if table.frame is not None:
+        return table.frame
     assert table.array is not None
     array = table.array
     flat = array.reshape(array.shape[0], -1) if array.ndim > 1 else array[:, None]
@@ -183,12 +186,12 @@ def _no_such_column(table: Table, columns: list[str], column: str, option: str) 
 def target_values(table: Table, target: str, rows: np.ndarray) -> np.ndarray:
     """The ``target`` column at the input rows ``rows``: float64 when every value is a number,
     else the values as stripped text. A missing value is refused, naming its row."""
-    frame = table.frame if table.frame is not None else _array_frame(table)
+    frame = table_frame(table)
     columns = [str(c) for c in frame.columns]
     if target not in columns:
         raise _no_such_column(table, columns, target, "--target")
     column = frame.iloc[:, columns.index(target)]
-    values, missing = _as_numbers(column)
+    values, missing = column_as_numbers(column)
     if missing[rows].any():
         row = int(rows[np.flatnonzero(missing[rows])[0]])
         raise DataError(
@@ -204,7 +207,7 @@ def target_values(table: Table, target: str, rows: np.ndarray) -> np.ndarray:
     return kept
 
 
-def _as_numbers(column: pd.Series) -> tuple[np.ndarray | None, np.ndarray]:
+def column_as_numbers(column: pd.Series) -> tuple[np.ndarray | None, np.ndarray]:
     """Column as float64 plus a missing mask; ``None`` when it is not numeric."""
     if pd.api.types.is_bool_dtype(column.dtype):
         missing = column.isna().to_numpy()

@@ -256,7 +256,7 @@ def parse_compare(spec: str) -> tuple[str, Path]:
 def _check_settings(settings: EvaluateSettings) -> None:
     checks = (
         ("--random", settings.random_splits, 0),
-        ("--seed", settings.seed, 0),
+        ("--random-seed", settings.seed, 0),
         ("bins", settings.bins, 1),
         ("mmd_max_rows", settings.mmd_max_rows, 1),
         ("--k", settings.k, 1),

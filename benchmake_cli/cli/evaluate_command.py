@@ -6,24 +6,25 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from ..errors import ExitCode
-from ..evaluate import (
-    METRIC_HIGHER_IS_HARDER,
-    MODEL_METRICS,
-    EvaluateSettings,
-    Evaluation,
-    evaluate_file,
-    evaluate_manifest,
-    hardest,
-    mean_and_std,
-)
-from ..statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
-from . import options
 from .common import emit_json, fail, progress_reporter, run_core
+from .options import (
+    DropMissingOption,
+    FeaturesOption,
+    IdColumnsOption,
+    JsonOption,
+    ManifestDataOption,
+    NoHeaderOption,
+    SeparatorOption,
+    StrictOption,
+    TargetOption,
+    VerboseOption,
+    reading_options,
+)
 
 HELP = """Judge a split: how different its test set is from its training
 set, and how hard it is for a model, beside random splits of the same size.
@@ -32,12 +33,24 @@ SOURCE is a manifest.json (or its folder): its data is read and encoded as
 recorded, and its test_indices.txt is the test set. Or SOURCE is a data
 file with --test-indices FILE, read with the same options as split.
 
-Seven statistics compare train and test on the min-max scaled features:
-t-test and KS p-values, mutual information, KL and JS divergences and
-Wasserstein distance (means over features), and MMD on whole rows. Lower
-p-values and higher divergences mean a harder test set. A k-nearest-
-neighbours baseline is scored on the target column. Exit codes as for
-every command; 10 when --plot is asked for without matplotlib.
+Seven statistics compare train and test on the min-max scaled features.
+Per feature, with histograms of 50 equal-width bins over the feature's
+range in both sets: the Welch t-test p-value, the two-sample
+Kolmogorov-Smirnov p-value (asymptotic), the mutual information between
+bin and set membership, the Kullback-Leibler divergence KL(test || train)
+of the histograms smoothed with 1e-10, the Jensen-Shannon divergence and
+the Wasserstein-1 distance, each averaged over the features; and on whole
+rows the maximum mean discrepancy with an RBF kernel (median-distance
+bandwidth, biased estimate, square root reported) on a seeded sample of at
+most 1000 rows per set. Natural logarithms. Lower p-values and higher
+divergences and distances mean a more different, harder test set.
+
+The baseline model is k-nearest neighbours on the scaled features, trained
+on each split's training rows and scored on its test rows: accuracy and
+balanced accuracy for classification, MSE and R2 for regression. The
+target is the manifest's target column or --target; the task is --task or
+inferred (a float target with more than 20 distinct values, or a
+non-integer one, is regression) and reported.
 """
 
 STATISTIC_LABELS = {
@@ -57,6 +70,35 @@ METRIC_LABELS = {
 }
 HARDEST_STYLE = "bold green"
 
+if TYPE_CHECKING:
+    from ..evaluate import Evaluation
+#: The reading options, by flag, that a manifest makes unnecessary.
+READING_OPTIONS = ("--features", "--id-col", "--sep", "--no-header", "--strict", "--drop-missing")
+
+FILES = """Reads SOURCE (a manifest with its test_indices.txt and data, or a data file
+and --test-indices FILE) and each --compare file; writes nothing unless --plot DIR is given.
+--plot DIR writes histograms.png (train against test for the six features with the largest
+JS divergence), pca.png (the first two principal components of the scaled features) and
+statistics.png (each statistic against its random-split distribution), each through a
+temporary file renamed into place. --plot needs matplotlib: pip install
+'benchmake-cli[plot]' (exit status 10 without it)."""
+
+EXAMPLES = [
+    (
+        "Judge a published split against 20 random splits of the same size:",
+        "benchmake evaluate splits/manifest.json --data data.csv",
+    ),
+    (
+        "Any split of a file, beside the data set's own published test set, with plots:",
+        "benchmake evaluate data.csv --test-indices test.txt --target y "
+        "--compare published=published_test.txt --plot plots/",
+    ),
+    (
+        "Every number as JSON, for scripts:",
+        "benchmake evaluate splits/ --data data.csv --json -q",
+    ),
+]
+
 
 class Task(str, Enum):
     classification = "classification"
@@ -74,22 +116,21 @@ def evaluate(
         Optional[Path],
         typer.Option(
             "--test-indices",
+            metavar="FILE",
             help="With a data file: its test rows, 0-based row numbers, one per line.",
         ),
     ] = None,
-    data: Annotated[
-        Optional[Path],
-        typer.Option(help="With a manifest: the data file (default: the manifest's input)."),
-    ] = None,
-    target: options.Target = None,
-    features: options.Features = None,
-    id_col: options.IdColumns = None,
-    sep: options.Sep = None,
-    no_header: options.NoHeader = False,
-    strict: options.Strict = False,
-    drop_missing: options.DropMissing = False,
+    data: ManifestDataOption = None,
+    target: TargetOption = None,
+    features: FeaturesOption = None,
+    id_col: IdColumnsOption = None,
+    sep: SeparatorOption = None,
+    no_header: NoHeaderOption = False,
+    strict: StrictOption = False,
+    drop_missing: DropMissingOption = False,
     random: Annotated[
-        int, typer.Option("--random", min=0, help="Seeded random splits of the same size.")
+        int,
+        typer.Option("--random", min=0, metavar="N", help="Seeded random splits of the same size."),
     ] = 20,
     compare: Annotated[
         Optional[list[str]],
@@ -105,19 +146,26 @@ def evaluate(
         typer.Option(help="The model's task (default: inferred from the target, and reported)."),
     ] = None,
     neighbours: Annotated[
-        int, typer.Option("--k", min=1, help="Neighbours of the kNN baseline model.")
+        int, typer.Option("--k", min=1, metavar="K", help="Neighbours of the kNN baseline model.")
     ] = 5,
     model_rows: Annotated[
         int,
         typer.Option(
             "--model-rows",
             min=0,
+            metavar="N",
             help="Score the model on each split's test rows within a seeded sample of N "
             "rows of the data (all rows when it has at most N); 0: all rows.",
         ),
     ] = 5000,
-    seed: Annotated[
-        int, typer.Option(min=0, help="Seed of the random splits and the subsamples.")
+    random_seed: Annotated[
+        int,
+        typer.Option(
+            "--random-seed",
+            min=0,
+            metavar="S",
+            help="Seed of the random splits and of the MMD, model and plot samples.",
+        ),
     ] = 0,
     plot: Annotated[
         Optional[Path],
@@ -128,13 +176,9 @@ def evaluate(
             "(needs: pip install 'benchmake-cli[plot]').",
         ),
     ] = None,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print every number as JSON (per feature too).")
-    ] = False,
+    json_output: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="More detail on stderr.")
-    ] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     is_manifest = source.is_dir() or source.suffix.lower() == ".json"
     _check_usage(
@@ -144,16 +188,18 @@ def evaluate(
         from ..plots import require_matplotlib
 
         run_core(require_matplotlib, verbose)
+    from ..evaluate import EvaluateSettings, evaluate_file, evaluate_manifest  # SciPy: lazily
+
     settings = EvaluateSettings(
         random_splits=random,
-        seed=seed,
+        seed=random_seed,
         k=neighbours,
         model_rows=model_rows,
         task=task.value if task is not None else None,
     )
     with progress_reporter(not quiet) as progress:
         if is_manifest:
-            evaluation: Evaluation = run_core(
+            evaluation = run_core(
                 lambda: evaluate_manifest(
                     source,
                     data=data,
@@ -166,14 +212,21 @@ def evaluate(
             )
         else:
             assert test_indices is not None
+            read_options, encode_options = reading_options(
+                sep=sep,
+                no_header=no_header,
+                target=target,
+                features=features,
+                id_col=id_col,
+                strict=strict,
+                drop_missing=drop_missing,
+            )
             evaluation = run_core(
                 lambda: evaluate_file(
                     source,
                     test_indices,
-                    read_options=options.read_options(sep, no_header),
-                    encode_options=options.encode_options(
-                        target, features, id_col, strict, drop_missing
-                    ),
+                    read_options=read_options,
+                    encode_options=encode_options,
                     compare=compare or (),
                     settings=settings,
                     progress=progress,
@@ -224,7 +277,7 @@ def _check_usage(
             strict,
             drop_missing,
         )
-        for option, used in zip(options.READING_OPTIONS, given, strict=True):
+        for option, used in zip(READING_OPTIONS, given, strict=True):
             if used:
                 raise fail(
                     f"{option}: a manifest records how its data is read and encoded; "
@@ -249,6 +302,9 @@ def _value(value: float) -> str:
 def _print_report(evaluation: Evaluation) -> None:
     """The paper-style tables on stdout: statistics, then the model's scores."""
     from rich.console import Console
+
+    from ..evaluate import METRIC_HIGHER_IS_HARDER, MODEL_METRICS
+    from ..statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
 
     console = Console(highlight=False, soft_wrap=True)
     if not console.is_terminal:
@@ -322,6 +378,8 @@ def _table(
     value, the random splits' values, each compared split's value); the hardest value of each
     row is starred and highlighted."""
     from rich.table import Table
+
+    from ..evaluate import hardest, mean_and_std
 
     several = bool(evaluation.randoms or evaluation.compares)  # else nothing to compare
     table = Table(

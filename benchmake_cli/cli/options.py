@@ -1,8 +1,12 @@
-"""Typer options shared by the commands that read a data file (``split``, ``evaluate``):
-one definition each, so both commands read and encode a file the same way."""
+"""Option definitions shared by several commands, so each is spelled and documented once.
+
+Each alias is an ``Annotated`` type: a command declares ``target: TargetOption = None`` and
+gets the same flag, help text and checks as every other command that reads data.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -10,62 +14,120 @@ import typer
 from ..encode import EncodeOptions
 from ..readers import ReadOptions
 
-Target = Annotated[
+# How to read and encode a data file (the same in split, inspect and any command reading data)
+TargetOption = Annotated[
     Optional[str],
     typer.Option(
-        "--target",
-        help="Target column: never a feature. split carries it into the split files; "
-        "evaluate scores the baseline model on it.",
+        metavar="COLUMN",
+        help="Target column: never a feature (split carries it into the split files; "
+        "evaluate scores its baseline model on it).",
     ),
 ]
-Features = Annotated[
+FeaturesOption = Annotated[
     Optional[str],
-    typer.Option(help="Comma-separated feature columns (default: all but target and ids)."),
+    typer.Option(
+        metavar="A,B,...",
+        help="Comma-separated feature columns (default: all but target and ids).",
+    ),
 ]
-IdColumns = Annotated[
+IdColumnsOption = Annotated[
     Optional[list[str]],
-    typer.Option("--id-col", help="Column kept in the outputs but not used (repeatable)."),
+    typer.Option(
+        "--id-col",
+        metavar="COLUMN",
+        help="Column kept in the outputs but not used to split (repeatable).",
+    ),
 ]
-Sep = Annotated[
+SeparatorOption = Annotated[
     Optional[str],
-    typer.Option(help="Delimiter for CSV/TSV (default: detected); 'whitespace' for runs."),
+    typer.Option(
+        metavar="S", help="Delimiter for CSV/TSV (default: detected); 'whitespace' for runs."
+    ),
 ]
-NoHeader = Annotated[
+NoHeaderOption = Annotated[
     bool, typer.Option("--no-header", help="The CSV has no header; columns are 0, 1, ...")
 ]
-Strict = Annotated[
+StrictOption = Annotated[
     bool, typer.Option("--strict", help="Refuse non-numeric feature columns (no one-hot).")
 ]
-DropMissing = Annotated[
+DropMissingOption = Annotated[
     bool, typer.Option("--drop-missing", help="Drop rows with missing feature values.")
 ]
 
-#: The reading options by their command-line names, for messages that name them.
-READING_OPTIONS = ("--features", "--id-col", "--sep", "--no-header", "--strict", "--drop-missing")
+# The data file a manifest describes (verify, evaluate)
+ManifestDataOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        help="The data file the manifest describes (default: the manifest's input.path, "
+        "when it lies inside the manifest's folder)."
+    ),
+]
+
+# The method's parameters
+FracOption = Annotated[
+    float,
+    typer.Option("--frac", "-f", metavar="F", help="Fraction of rows for the test set, 0 < F < 1."),
+]
+IterationsOption = Annotated[
+    int, typer.Option(min=1, metavar="N", help="Most NMF multiplicative-update iterations.")
+]
+TolOption = Annotated[
+    float,
+    typer.Option(
+        min=0.0,
+        metavar="T",
+        help="Stop early when 10 iterations lower the squared error by less than TOL "
+        "times its initial value; 0 always runs --iterations.",
+    ),
+]
+SeedOption = Annotated[
+    int, typer.Option(min=0, metavar="S", help="Seed of the NMF initialisation.")
+]
+DeviceOption = Annotated[
+    str,
+    typer.Option(
+        metavar="cpu|gpu|auto",
+        help="cpu, gpu or auto (the GPU when CuPy sees one with enough free memory). "
+        "A speed choice only: every device gives the same split.",
+    ),
+]
+ThreadsOption = Annotated[
+    Optional[int],
+    typer.Option(min=1, metavar="N", help="CPU threads (default: all available)."),
+]
+
+# Output conventions of every command
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="More detail on stderr.")]
+
+DataArgument = Annotated[Path, typer.Argument(help="Data file: .csv, .tsv, .parquet or .npy.")]
 
 
-def feature_list(features: str | None) -> list[str] | None:
-    """``--features a,b`` as a list of column names (None when not given)."""
+def split_columns(features: str | None) -> list[str] | None:
+    """The ``--features`` value as a list of column names.
+
+    >>> split_columns("a, b,c"), split_columns(None)
+    (['a', 'b', 'c'], None)
+    """
     return [c.strip() for c in features.split(",")] if features else None
 
 
-def read_options(sep: str | None, no_header: bool) -> ReadOptions:
-    """The :class:`ReadOptions` the reading options describe."""
-    return ReadOptions(sep=sep, header=not no_header)
-
-
-def encode_options(
+def reading_options(
+    *,
+    sep: str | None,
+    no_header: bool,
     target: str | None,
     features: str | None,
     id_col: list[str] | None,
     strict: bool,
     drop_missing: bool,
-) -> EncodeOptions:
-    """The :class:`EncodeOptions` the reading options describe."""
-    chosen = feature_list(features)
-    return EncodeOptions(
+) -> tuple[ReadOptions, EncodeOptions]:
+    """The core's read and encode options from the shared command-line options."""
+    columns = split_columns(features)
+    return ReadOptions(sep=sep, header=not no_header), EncodeOptions(
         target=target,
-        features=tuple(chosen) if chosen is not None else None,
+        features=tuple(columns) if columns is not None else None,
         id_columns=tuple(id_col or ()),
         strict=strict,
         drop_missing=drop_missing,
