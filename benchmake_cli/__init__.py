@@ -3,18 +3,35 @@
 from ._version import __version__
 from .api import SplitResult, prepare, split_file
 from .errors import BenchmakeError, ExitCode
+from .in_memory import partition
 from .split import SplitParameters, split_matrix
 from .verify import VerifyReport, verify_manifest
 
 __all__ = [
     "BenchmakeError",
+    "EvaluateSettings",
+    "Evaluation",
     "ExitCode",
     "SplitParameters",
     "SplitResult",
     "VerifyReport",
     "__version__",
+    "evaluate_file",
+    "evaluate_manifest",
+    "partition",
     "prepare",
     "split_file",
     "split_matrix",
     "verify_manifest",
 ]
+
+_EVALUATE = ("EvaluateSettings", "Evaluation", "evaluate_file", "evaluate_manifest")
+
+
+def __getattr__(name: str) -> object:
+    """The evaluation API, imported on first use (it needs SciPy, which splitting does not)."""
+    if name in _EVALUATE:
+        from . import evaluate
+
+        return getattr(evaluate, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

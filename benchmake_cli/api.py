@@ -23,9 +23,10 @@ import numpy as np
 
 from . import manifest as manifest_io
 from ._version import __version__
-from .backend import resolve_device
+from .backend import is_out_of_memory, resolve_device
 from .encode import Encoded, EncodeOptions, encode_table
 from .engines import open_engine
+from .factorize import estimate_bytes
 from .readers import ReadOptions, has_more_rows_than, iter_chunks, read_table
 from .sharded import CHUNK_ROWS, TEST, TRAIN, ShardedSplit, split_sharded
 from .shards import resolve_shard_rows
@@ -69,6 +70,7 @@ class SplitResult:
     manifest: dict[str, Any]
     out: Path | None
     seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  #: device choices and fallbacks, for humans
 
     @property
     def n_train(self) -> int:
@@ -98,12 +100,28 @@ def compute_split(
     device: str = "cpu",
     threads: int | None = None,
     progress: ProgressCallback | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, MatrixSplit, str]:
-    """Split a prepared input; returns (train rows, test rows, matrix split, device used)."""
+    """Split a prepared input; returns (train rows, test rows, matrix split, device used).
+
+    The device is a speed choice only: a GPU that runs out of memory mid-run falls back to
+    the CPU (noted in ``notes``) and gives the same split.
+    """
     encoded = prepared.encoded
-    check_fraction(encoded.n, params.frac)
-    device_name, xp, _reason = resolve_device(device)
-    result = split_matrix(encoded.X, params, xp=xp, threads=threads, progress=progress)
+    k = check_fraction(encoded.n, params.frac)
+    needed = estimate_bytes(encoded.n, encoded.d, k, on_gpu=True)
+    device_name, xp, reason = resolve_device(device, needed)
+    if notes is not None and device == "auto":
+        notes.append(reason)
+    try:
+        result = split_matrix(encoded.X, params, xp=xp, threads=threads, progress=progress)
+    except Exception as error:
+        if device_name != "gpu" or not is_out_of_memory(error):
+            raise
+        if notes is not None:
+            notes.append("the GPU ran out of memory; finished on the CPU (same result)")
+        device_name = "cpu"
+        result = split_matrix(encoded.X, params, threads=threads, progress=progress)
     return encoded.rows[result.train], encoded.rows[result.test], result, device_name
 
 
@@ -122,7 +140,7 @@ def split_file(
     iterations: int = SplitParameters.iterations,
     tol: float = SplitParameters.tol,
     seed: int = SplitParameters.seed,
-    device: str = "cpu",
+    device: str = "auto",
     threads: int | None = None,
     force: bool = False,
     progress: ProgressCallback | None = None,
@@ -169,12 +187,13 @@ def split_file(
     if out is not None:
         check_output_folder(Path(out), force)
     read_seconds = time.perf_counter() - timer
+    notes: list[str] = []
     train, test, matrix_split, device_name = compute_split(
-        prepared, params, device=device, threads=threads, progress=progress
+        prepared, params, device=device, threads=threads, progress=progress, notes=notes
     )
     split_seconds = time.perf_counter() - timer - read_seconds
     manifest = build_manifest(prepared, params, matrix_split, train, test, device_name)
-    result = SplitResult(train=train, test=test, manifest=manifest, out=None)
+    result = SplitResult(train=train, test=test, manifest=manifest, out=None, notes=notes)
     if out is not None:
         result.out = write_split(prepared, result, Path(out), force=force, progress=progress)
     result.seconds = {
@@ -328,7 +347,7 @@ def _split_file_sharded(
     """:func:`split_file` for an input above the sharding threshold, read in chunks."""
     if out is not None:
         check_output_folder(out, force)
-    device_name, _xp, _reason = resolve_device(device)
+    device_name, _xp, reason = resolve_device(device)
     with open_engine(jobs, scheduler) as engine, work_folder(out) as work:
         sharded = split_sharded(
             path,
@@ -346,7 +365,10 @@ def _split_file_sharded(
     split_seconds = time.perf_counter() - timer
     manifest = sharded_manifest(path, encode_options, params, sharded, device_name)
     manifest["info"].update(engine.describe())
-    result = SplitResult(train=sharded.train, test=sharded.test, manifest=manifest, out=None)
+    notes = [reason] if device == "auto" else []
+    result = SplitResult(
+        train=sharded.train, test=sharded.test, manifest=manifest, out=None, notes=notes
+    )
     if out is not None:
         train_name, test_name = data_file_names(sharded.format)
         steps: list[WriteStep] = [

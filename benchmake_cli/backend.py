@@ -28,10 +28,16 @@ def cupy_or_none() -> ModuleType | None:
     return None
 
 
-def resolve_device(device: str) -> tuple[str, ModuleType, str]:
+GPU_BLOCK_ROWS = 16384  #: rows of W per block on the GPU (bounds the work buffers)
+GPU_MEMORY_MARGIN = 1.25  #: head-room on top of the estimate
+
+
+def resolve_device(device: str, needed_bytes: int | None = None) -> tuple[str, ModuleType, str]:
     """Pick the device and its array namespace.
 
-    Returns ``(name, xp, reason)`` where ``reason`` says why ``auto`` chose what it chose.
+    Returns ``(name, xp, reason)``; ``reason`` says why ``auto`` chose what it chose.
+    ``auto`` takes the GPU only when CuPy imports, sees a device, and ``needed_bytes`` (with
+    a margin) fits in its free memory.
 
     >>> name, xp, _ = resolve_device("cpu")
     >>> name, xp.__name__
@@ -48,8 +54,24 @@ def resolve_device(device: str) -> tuple[str, ModuleType, str]:
                 "--device gpu: no usable GPU (CuPy is not installed or sees no CUDA device); "
                 "install 'benchmake-cli[gpu]' or use --device cpu"
             )
-        return "cpu", np, "no usable GPU (CuPy missing or no CUDA device)"
-    return "gpu", cupy, "CuPy sees a CUDA device"
+        return "cpu", np, "auto: no usable GPU (CuPy missing or no CUDA device), using the CPU"
+    if device == "auto" and needed_bytes is not None:
+        free, _total = cupy.cuda.runtime.memGetInfo()
+        if needed_bytes * GPU_MEMORY_MARGIN > free:
+            return (
+                "cpu",
+                np,
+                f"auto: the split needs about {needed_bytes / 2**30:.1f} GiB and the GPU has "
+                f"{free / 2**30:.1f} GiB free, using the CPU",
+            )
+    return "gpu", cupy, "auto: CuPy sees a CUDA device with enough free memory"
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    """Whether an exception is a GPU out-of-memory error (without importing CuPy)."""
+    return type(error).__name__ in {"OutOfMemoryError", "CUDARuntimeError"} and (
+        "memory" in str(error).lower() or type(error).__name__ == "OutOfMemoryError"
+    )
 
 
 def to_numpy(array: Any) -> np.ndarray:

@@ -17,6 +17,7 @@ __all__ = [
     "MAX_CLASSES",
     "REGRESSION",
     "ModelScore",
+    "SharedKnn",
     "infer_task",
     "knn_predict",
     "knn_score",
@@ -96,24 +97,37 @@ def _nearest(X_train: np.ndarray, X_test: np.ndarray, k: int) -> np.ndarray:
     strictly closer than the k-th distance, then rows at exactly the k-th distance in
     training order. Rows in each output row are in increasing training index.
     """
+    return _nearest_with_distances(X_train, X_test, k)[0]
+
+
+def _nearest_with_distances(
+    X_train: np.ndarray, X_test: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_nearest` and, beside each index, its squared distance less ``||x_test||^2``
+    (a constant per test row, so the order of the distances is the true order)."""
     n_train = X_train.shape[0]
     tt = np.einsum("ij,ij->i", X_train, X_train)
     step = max(1, _BLOCK_ELEMENTS // n_train)
     out = np.empty((X_test.shape[0], k), dtype=np.int64)
+    distances = np.empty((X_test.shape[0], k))
     for start in range(0, X_test.shape[0], step):
         block = X_test[start : start + step]
-        d2 = tt[None, :] - 2.0 * (block @ X_train.T)  # + ||x||^2 omitted: constant per row
+        d2 = block @ X_train.T  # tt - 2 x.t (+ ||x||^2 omitted: constant per row), in place
+        d2 *= -2.0
+        d2 += tt
         kth = np.partition(d2, k - 1, axis=1)[:, k - 1 : k]
-        less = d2 < kth
-        need = k - less.sum(axis=1)
-        equal = d2 == kth
-        tied_rows = np.flatnonzero(equal.sum(axis=1) > need)
-        if tied_rows.size:
-            rank = np.cumsum(equal[tied_rows], axis=1)
-            equal[tied_rows] &= rank <= need[tied_rows, None]
-        selected = less | equal
-        out[start : start + block.shape[0]] = np.nonzero(selected)[1].reshape(-1, k)
-    return out
+        selected = d2 <= kth
+        tied_rows = np.flatnonzero(selected.sum(axis=1) > k)
+        if tied_rows.size:  # more than k rows within the k-th distance: keep the earliest ties
+            tied = d2[tied_rows]
+            less = tied < kth[tied_rows]
+            equal = tied == kth[tied_rows]
+            need = k - less.sum(axis=1)
+            selected[tied_rows] = less | (equal & (np.cumsum(equal, axis=1) <= need[:, None]))
+        chosen = np.nonzero(selected)[1].reshape(-1, k)
+        out[start : start + block.shape[0]] = chosen
+        distances[start : start + block.shape[0]] = np.take_along_axis(d2, chosen, axis=1)
+    return out, distances
 
 
 def _validate(
@@ -152,13 +166,18 @@ def knn_predict(
     """Predict the test targets: majority vote (classification) or neighbour mean (regression)."""
     task = _check_task(task)
     X_train, y_train, X_test = _validate(X_train, y_train, X_test, k)
-    neighbours = _nearest(X_train, X_test, int(k))
+    return _predict(y_train, _nearest(X_train, X_test, int(k)), task)
+
+
+def _predict(y: np.ndarray, neighbours: np.ndarray, task: str) -> np.ndarray:
+    """Majority vote or mean of ``y`` over each row of ``neighbours`` (indices into ``y``, in
+    increasing order within a row). Vote ties go to the smallest label."""
     if task == REGRESSION:
-        if y_train.dtype.kind not in "biuf":
-            raise ValueError(f"regression needs a numeric y_train, got dtype {y_train.dtype}")
-        return y_train.astype(np.float64)[neighbours].mean(axis=1)
+        if y.dtype.kind not in "biuf":
+            raise ValueError(f"regression needs a numeric y_train, got dtype {y.dtype}")
+        return y.astype(np.float64)[neighbours].mean(axis=1)
     try:
-        labels, codes = np.unique(y_train, return_inverse=True)
+        labels, codes = np.unique(y, return_inverse=True)
     except TypeError as exc:
         raise ValueError("y_train labels must be mutually comparable (one type)") from exc
     n_classes = labels.size
@@ -211,8 +230,75 @@ def knn_score(
         task = infer_task(np.concatenate([y_train_arr, y_test_arr]))
     task = _check_task(task)
     y_pred = knn_predict(X_train, y_train_arr, X_test, task=task, k=k)
+    return _score(task, y_test_arr, y_pred)
+
+
+def _score(task: str, y_true: np.ndarray, y_pred: np.ndarray) -> ModelScore:
+    """The task's metrics of the predictions ``y_pred`` of ``y_true``."""
     if task == REGRESSION:
-        if y_test_arr.dtype.kind not in "biuf":
-            raise ValueError(f"regression needs a numeric y_test, got dtype {y_test_arr.dtype}")
-        return ModelScore(task, _regression_metrics(y_test_arr.astype(np.float64), y_pred))
-    return ModelScore(task, _classification_metrics(y_test_arr, y_pred))
+        if y_true.dtype.kind not in "biuf":
+            raise ValueError(f"regression needs a numeric y_test, got dtype {y_true.dtype}")
+        return ModelScore(task, _regression_metrics(y_true.astype(np.float64), y_pred))
+    return ModelScore(task, _classification_metrics(y_true, y_pred))
+
+
+class SharedKnn:
+    """The kNN baseline for many splits of the same rows, scored on a fixed pool of rows.
+
+    Each split trains on its training rows and is scored on its test rows that lie in
+    ``pool`` (row positions; default: every row). The nearest rows of each pool row among
+    *all* rows are found once, as the first ``length`` in order of (squared distance, row);
+    a split then takes, per scored row, the first ``k`` of them that are training rows. That
+    is exactly the training rows :func:`knn_predict` would pick, since any row nearer than a
+    listed one is listed too; a scored row with fewer than ``k`` training rows in its list
+    falls back to a search of all the split's training rows.
+    """
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        *,
+        task: str,
+        k: int = 5,
+        pool: np.ndarray | None = None,
+        length: int | None = None,
+    ) -> None:
+        self.task = _check_task(task)
+        self.X = _as_features("X", X)
+        self.y = _as_target("y", y)
+        if self.y.shape[0] != self.X.shape[0]:
+            raise ValueError(f"y has {self.y.shape[0]} values but X has {self.X.shape[0]} rows")
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise ValueError(f"k must be a positive integer, got {k!r}")
+        self.k = int(k)
+        n = self.X.shape[0]
+        self.pool = np.arange(n) if pool is None else np.sort(np.asarray(pool, dtype=np.int64))
+        self.length = min(n, length if length is not None else 4 * self.k + 16)
+        lists, distances = _nearest_with_distances(self.X, self.X[self.pool], self.length)
+        order = np.lexsort((lists, distances), axis=1)  # by distance, then row
+        self.lists = np.take_along_axis(lists, order, axis=1)
+
+    def score(self, test: np.ndarray) -> tuple[ModelScore, int]:
+        """The split with test rows ``test``: its score and how many test rows it is on."""
+        is_test = np.zeros(self.X.shape[0], dtype=bool)
+        is_test[test] = True
+        if int(is_test.sum()) > self.X.shape[0] - self.k:
+            raise ValueError(f"k={self.k} exceeds the number of training rows")
+        in_test = is_test[self.pool]
+        scored = self.pool[in_test]
+        if scored.size == 0:
+            raise ValueError("no test row lies in the scoring pool")
+        lists = self.lists[in_test]
+        training = ~is_test[lists]
+        rank = np.cumsum(training, axis=1)
+        complete = rank[:, -1] >= self.k
+        neighbours = np.empty((scored.size, self.k), dtype=np.int64)
+        picked = training[complete] & (rank[complete] <= self.k)
+        neighbours[complete] = np.sort(lists[complete][picked].reshape(-1, self.k), axis=1)
+        if not complete.all():
+            train_rows = np.flatnonzero(~is_test)
+            found = _nearest(self.X[train_rows], self.X[scored[~complete]], self.k)
+            neighbours[~complete] = train_rows[found]
+        y_pred = _predict(self.y, neighbours, self.task)
+        return _score(self.task, self.y[scored], y_pred), int(scored.size)

@@ -73,7 +73,7 @@ def encode_table(
     options = options or EncodeOptions()
     streamed = row_offset is not None
     offset = row_offset or 0
-    frame = table.frame if table.frame is not None else _array_frame(table)
+    frame = table_frame(table)
     columns = [str(c) for c in frame.columns]
     frame.columns = columns
     feature_columns = _feature_columns(table, columns, options)
@@ -82,7 +82,7 @@ def encode_table(
     missing = np.zeros((len(frame), len(feature_columns)), dtype=bool)
     categorical: dict[str, pd.Series] = {}
     for j, column in enumerate(feature_columns):
-        values, is_missing = _as_numbers(frame[column])
+        values, is_missing = column_as_numbers(frame[column])
         missing[:, j] = is_missing
         if values is None:
             if streamed:
@@ -154,7 +154,10 @@ def encode_table(
     )
 
 
-def _array_frame(table: Table) -> pd.DataFrame:
+def table_frame(table: Table) -> pd.DataFrame:
+    """The table as a frame: arrays flattened to one column per feature, named 0, 1, ..."""
+    if table.frame is not None:
+        return table.frame
     assert table.array is not None
     array = table.array
     flat = array.reshape(array.shape[0], -1) if array.ndim > 1 else array[:, None]
@@ -166,10 +169,7 @@ def _feature_columns(table: Table, columns: list[str], options: EncodeOptions) -
 
     def check(column: str, option: str) -> None:
         if column not in known:
-            shown = ", ".join(columns[:20]) + (", ..." if len(columns) > 20 else "")
-            raise ParameterError(
-                f"{option} {column!r}: no such column in {table.path.name}; columns are: {shown}"
-            )
+            raise _no_such_column(table, columns, column, option)
 
     carried = set(options.id_columns)
     for column in options.id_columns:
@@ -193,7 +193,38 @@ def _feature_columns(table: Table, columns: list[str], options: EncodeOptions) -
     return chosen
 
 
-def _as_numbers(column: pd.Series) -> tuple[np.ndarray | None, np.ndarray]:
+def _no_such_column(table: Table, columns: list[str], column: str, option: str) -> ParameterError:
+    shown = ", ".join(columns[:20]) + (", ..." if len(columns) > 20 else "")
+    return ParameterError(
+        f"{option} {column!r}: no such column in {table.path.name}; columns are: {shown}"
+    )
+
+
+def target_values(table: Table, target: str, rows: np.ndarray) -> np.ndarray:
+    """The ``target`` column at the input rows ``rows``: float64 when every value is a number,
+    else the values as stripped text. A missing value is refused, naming its row."""
+    frame = table_frame(table)
+    columns = [str(c) for c in frame.columns]
+    if target not in columns:
+        raise _no_such_column(table, columns, target, "--target")
+    column = frame.iloc[:, columns.index(target)]
+    values, missing = column_as_numbers(column)
+    if missing[rows].any():
+        row = int(rows[np.flatnonzero(missing[rows])[0]])
+        raise DataError(
+            f"{table.path}: row {row}, column {target!r}: missing target value; "
+            "the baseline model needs a target for every row"
+        )
+    if values is None:
+        return column.astype(str).str.strip().to_numpy()[rows]
+    kept = values[rows]
+    if not np.all(np.isfinite(kept)):
+        row = int(rows[np.flatnonzero(~np.isfinite(kept))[0]])
+        raise DataError(f"{table.path}: row {row}, column {target!r}: target is not finite")
+    return kept
+
+
+def column_as_numbers(column: pd.Series) -> tuple[np.ndarray | None, np.ndarray]:
     """Column as float64 plus a missing mask; ``None`` when it is not numeric."""
     if pd.api.types.is_bool_dtype(column.dtype):
         missing = column.isna().to_numpy()

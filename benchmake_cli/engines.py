@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ParameterError, SchedulerError
+from .errors import MissingExtraError, ParameterError, SchedulerError
 from .shards import ShardTask, split_shard
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
@@ -88,7 +88,7 @@ def connect(address: str, timeout: float | None = None) -> Any:
 
         from distributed import Client
     except ImportError:
-        raise SchedulerError(
+        raise MissingExtraError(
             f"--scheduler {address}: Dask is not installed; "
             "pip install 'benchmake-cli[dask]' (or unset DASK_SCHEDULER_ADDRESS)"
         ) from None

@@ -10,21 +10,39 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Exit codes of every ``benchmake`` command (documented in the README and man pages)."""
+    """Exit codes of every ``benchmake`` command, each with its meaning (the README and the
+    man pages are generated from, or checked against, this list).
 
-    OK = 0
-    FAILURE = 1  #: unexpected internal error (a bug: please report it)
-    USAGE = 2  #: bad command-line usage: unknown option, missing argument
-    NOT_FOUND = 3  #: an input file or folder does not exist or cannot be read
-    BAD_DATA = 4  #: the input exists but cannot be used: malformed, empty, missing values, ...
-    BAD_PARAMETER = 5  #: a parameter does not fit the data: fraction, column names, ...
-    OUTPUT = 6  #: the output folder exists and is not empty, or cannot be written
-    VERIFY_FAILED = 7  #: ``verify`` found a difference between the manifest and the data or split
+    >>> ExitCode.VERIFY_FAILED.value, ExitCode.VERIFY_FAILED.meaning
+    (7, 'verify found a difference between the manifest and the data or split')
+    """
+
+    meaning: str
+
+    def __new__(cls, value: int, meaning: str) -> ExitCode:
+        member = int.__new__(cls, value)
+        member._value_ = value
+        member.meaning = meaning
+        return member
+
+    OK = 0, "success"
+    FAILURE = 1, "unexpected internal error (a bug: please report it)"
+    USAGE = 2, "bad command-line usage: unknown option, missing argument"
+    NOT_FOUND = 3, "an input file or folder does not exist or cannot be read"
+    BAD_DATA = 4, "the input exists but cannot be used: malformed, empty, missing values, ..."
+    BAD_PARAMETER = 5, "a parameter does not fit the data: fraction, column names, ..."
+    OUTPUT = 6, "the output folder exists and is not empty, or cannot be written"
+    VERIFY_FAILED = 7, "verify found a difference between the manifest and the data or split"
     BAD_MANIFEST = (
-        8  #: the manifest is not JSON, has an unknown schema, or points outside its folder
+        8,
+        "the manifest is not JSON, has an unknown schema, or points outside its folder",
     )
-    DEVICE = 9  #: the requested device (GPU) or Dask scheduler is not usable
-    INTERRUPTED = 130  #: interrupted by SIGINT (Ctrl-C)
+    DEVICE = 9, "the requested device (GPU) or Dask scheduler is not usable"
+    MISSING_EXTRA = (
+        10,
+        "an optional extra is not installed: matplotlib for evaluate --plot, dask for --scheduler",
+    )
+    INTERRUPTED = 130, "interrupted by SIGINT (Ctrl-C)"
 
 
 class BenchmakeError(Exception):
@@ -80,3 +98,9 @@ class SchedulerError(BenchmakeError):
     """The requested Dask scheduler cannot be reached or used."""
 
     exit_code = ExitCode.DEVICE
+
+
+class MissingExtraError(BenchmakeError):
+    """An optional dependency (a ``pip install 'benchmake-cli[EXTRA]'`` extra) is missing."""
+
+    exit_code = ExitCode.MISSING_EXTRA

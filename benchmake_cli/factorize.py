@@ -28,6 +28,8 @@ from types import ModuleType
 
 import numpy as np
 
+from .backend import GPU_BLOCK_ROWS
+
 EPSILON = 1e-12  #: added to every denominator
 FLOOR = 1e-12  #: entries of W and H never fall below this
 LANES = 8  #: fixed accumulation lanes (independent of the thread count)
@@ -87,6 +89,20 @@ def default_block_rows(k: int) -> int:
     """Rows per block: about 6 MiB of W per block, where the skinny products ran fastest
     (measured on 2 cores for k from 800 to 8000); a fixed function of k, never of the machine."""
     return int(min(1024, max(16, (6 << 20) // (8 * max(k, 1)))))
+
+
+def estimate_bytes(n: int, d: int, k: int, on_gpu: bool) -> int:
+    """Memory the factorization needs: ``W`` (n × k float64) plus its work buffers.
+
+    The buffers of a block hold the numerator and the denominator (2 × block rows × k): on
+    the CPU a few cache-sized blocks (one per lane), on the GPU one block of up to
+    ``GPU_BLOCK_ROWS`` rows.
+    """
+    if on_gpu:
+        buffers = 2 * min(n, GPU_BLOCK_ROWS) * k * 8
+    else:
+        buffers = LANES * 2 * min(n, default_block_rows(k)) * k * 8
+    return int(n * k * 8 + buffers + 3 * n * d * 8 + LANES * k * (2 * d + 1) * 8)
 
 
 def initial_factors(
@@ -190,7 +206,7 @@ def factorize(
     n, d = X.shape
     W, H = initial_factors(X, k, seed, xp)
     on_host = xp is np
-    rows = block_rows or (default_block_rows(k) if on_host else n)
+    rows = block_rows or (default_block_rows(k) if on_host else min(n, GPU_BLOCK_ROWS))
     blocks = [slice(s, min(n, s + rows)) for s in range(0, n, rows)]
     lane_count = min(LANES, len(blocks)) if on_host else 1
     lanes = [_Lane(blocks[i::lane_count], k, d, xp) for i in range(lane_count)]

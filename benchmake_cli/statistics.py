@@ -3,7 +3,7 @@
 Seven statistics are computed, following arXiv:2506.23419. Per-feature values are
 aggregated to one number per statistic by the arithmetic mean over features; the
 maximum mean discrepancy is computed on whole rows. Lower p-values and higher
-divergences/distances mean a more different (harder) test set. See STATISTICS.md.
+divergences/distances mean a more different (harder) test set. See docs/statistics.md.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ __all__ = [
     "KS_METHOD",
     "STATISTIC_NAMES",
     "SetComparison",
+    "SplitComparer",
     "beats_random",
     "compare_sets",
     "compare_split",
@@ -57,6 +58,7 @@ KS_METHOD: str = "asymp"
 
 _PER_FEATURE: tuple[str, ...] = STATISTIC_NAMES[:-1]
 _BANDWIDTH_MAX_ROWS = 2000
+_REUSE_MAX_ROWS = _BANDWIDTH_MAX_ROWS  # pooled rows up to which one matrix serves everything
 _BLOCK_ELEMENTS = 1 << 22  # entries of one kernel block (32 MiB of float64)
 
 
@@ -118,26 +120,23 @@ def _t_test_p(train: np.ndarray, test: np.ndarray) -> np.ndarray:
     return p
 
 
-def _ks_p(train: np.ndarray, test: np.ndarray) -> np.ndarray:
-    """Two-sample Kolmogorov-Smirnov p-value per feature (asymptotic method)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        p = stats.ks_2samp(train, test, axis=0, method=KS_METHOD).pvalue
-    p = np.atleast_1d(np.asarray(p, dtype=float)).copy()
-    p[np.isnan(p)] = 1.0  # only one row in each set: the asymptotic form is undefined
-    return p
+def _bin_of_each_value(X: np.ndarray, bins: int) -> np.ndarray:
+    """Histogram bin (0 .. bins-1) of every entry, on equal-width bins over each column's range.
 
-
-def _histogram_counts(data: np.ndarray, lo: np.ndarray, hi: np.ndarray, bins: int) -> np.ndarray:
-    """Counts of shape (features, bins) on equal-width bins over [lo, hi], all features at once."""
-    n_features = data.shape[1]
-    span = hi - lo
+    The range of a column is its minimum and maximum over all rows; a constant column puts
+    every value in bin 0.
+    """
+    lo = X.min(axis=0)
+    span = X.max(axis=0) - lo
     scale = np.divide(bins, span, out=np.zeros_like(span), where=span > 0)
-    idx = np.floor((data - lo) * scale).astype(np.int64)
-    np.clip(idx, 0, bins - 1, out=idx)
-    idx += np.arange(n_features, dtype=np.int64) * bins
-    counts = np.bincount(idx.ravel(), minlength=n_features * bins)
-    return counts.reshape(n_features, bins).astype(np.float64)
+    dtype = np.uint8 if bins <= 256 else np.int32
+    out = np.empty(X.shape, dtype=dtype)
+    for start in range(0, X.shape[0], _block_rows(X.shape[1])):
+        rows = slice(start, start + _block_rows(X.shape[1]))
+        idx = np.floor((X[rows] - lo) * scale)
+        np.clip(idx, 0, bins - 1, out=idx)
+        out[rows] = idx
+    return out
 
 
 def _xlogy_ratio(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -149,14 +148,12 @@ def _xlogy_ratio(p: np.ndarray, q: np.ndarray) -> np.ndarray:
 
 
 def _histogram_statistics(
-    train: np.ndarray, test: np.ndarray, lo: np.ndarray, hi: np.ndarray, bins: int
+    c_train: np.ndarray, c_test: np.ndarray, n_train: int, n_test: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mutual information, KL(test||train) and JS divergence per feature, in nats."""
-    n_train, n_test = train.shape[0], test.shape[0]
-    c_train = _histogram_counts(train, lo, hi, bins)
-    c_test = _histogram_counts(test, lo, hi, bins)
+    """Mutual information, KL(test||train) and JS divergence per feature, in nats, from the
+    bin counts (features, bins) of each set."""
+    bins = c_train.shape[1]
     total = n_train + n_test
-
     c_bin = c_train + c_test
     mi = (
         _xlogy_ratio(c_train, c_bin * (n_train / total)).sum(axis=1)
@@ -177,21 +174,15 @@ def _histogram_statistics(
     return mi, kl, js
 
 
-def _wasserstein(train: np.ndarray, test: np.ndarray) -> np.ndarray:
-    """Wasserstein-1 distance per feature, vectorised over features.
-
-    Equals ``scipy.stats.wasserstein_distance`` on each column: the integral of
-    ``|F_train - F_test|`` over the merged sorted values of both sets.
-    """
-    n_train = train.shape[0]
-    pooled = np.concatenate([train.T, test.T], axis=1)  # (features, rows), contiguous rows
-    order = np.argsort(pooled, axis=1)
-    values = np.take_along_axis(pooled, order, axis=1)
-    from_train = order < n_train
-    cdf_train = np.cumsum(from_train, axis=1) / n_train
-    cdf_test = np.cumsum(~from_train, axis=1) / test.shape[0]
-    gaps = np.diff(values, axis=1)
-    return np.sum(np.abs(cdf_train[:, :-1] - cdf_test[:, :-1]) * gaps, axis=1)
+def _ks_p_from_statistic(d: np.ndarray, n_train: int, n_test: int) -> np.ndarray:
+    """Two-sided asymptotic KS p-value, exactly as SciPy ``ks_2samp(method="asymp")``."""
+    m, n = sorted([float(n_train), float(n_test)], reverse=True)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        p = np.clip(stats.kstwo.sf(d, np.round(m * n / (m + n))), 0.0, 1.0)
+    p = np.atleast_1d(np.asarray(p, dtype=float)).copy()
+    p[np.isnan(p)] = 1.0  # only one row in each set: the asymptotic form is undefined
+    return p
 
 
 def _sq_distances(a: np.ndarray, b: np.ndarray, aa: np.ndarray, bb: np.ndarray) -> np.ndarray:
@@ -206,18 +197,20 @@ def _block_rows(n_cols: int) -> int:
     return max(1, _BLOCK_ELEMENTS // max(1, n_cols))
 
 
-def _median_distance(z: np.ndarray) -> float:
-    """Median Euclidean distance over all distinct pairs of rows of ``z``.
+def _pairwise_sq_distances(z: np.ndarray) -> np.ndarray:
+    """Squared distances between all rows of ``z`` (a full, small matrix)."""
+    zz = np.einsum("ij,ij->i", z, z)
+    return _sq_distances(z, z, zz, zz)
 
-    ``z`` has at most ``_BANDWIDTH_MAX_ROWS`` rows, so the full matrix stays small. The
-    median over ordered off-diagonal pairs equals the median over distinct pairs, since
-    every distinct pair appears exactly twice.
-    """
-    n = z.shape[0]
+
+def _median_distance(d2: np.ndarray) -> float:
+    """Median Euclidean distance over all distinct pairs, from the full squared-distance
+    matrix ``d2`` of at most ``_BANDWIDTH_MAX_ROWS`` rows. The median over ordered
+    off-diagonal pairs equals the median over distinct pairs, since every distinct pair
+    appears exactly twice."""
+    n = d2.shape[0]
     if n < 2:
         return 0.0
-    zz = np.einsum("ij,ij->i", z, z)
-    d2 = _sq_distances(z, z, zz, zz)
     off_diagonal = d2.ravel()[1:].reshape(n - 1, n + 1)[:, :-1]
     return float(np.sqrt(np.median(off_diagonal)))
 
@@ -235,12 +228,12 @@ def _kernel_mean(a: np.ndarray, b: np.ndarray, gamma: float) -> float:
     return total / (a.shape[0] * b.shape[0])
 
 
-def _subsample(data: np.ndarray, max_rows: int, rng: np.random.Generator) -> np.ndarray:
-    """At most ``max_rows`` rows drawn without replacement (sorted), or all rows."""
-    n = data.shape[0]
+def _subsample(n: int, max_rows: int, rng: np.random.Generator) -> np.ndarray | slice:
+    """Positions of at most ``max_rows`` of ``n`` rows, drawn without replacement (sorted),
+    or all rows (no draw)."""
     if n <= max_rows:
-        return data
-    return data[np.sort(rng.choice(n, size=max_rows, replace=False))]
+        return slice(None)
+    return np.sort(rng.choice(n, size=max_rows, replace=False))
 
 
 def mmd_rbf(train: np.ndarray, test: np.ndarray, *, max_rows: int = 1000, seed: int = 0) -> float:
@@ -259,15 +252,40 @@ def mmd_rbf(train: np.ndarray, test: np.ndarray, *, max_rows: int = 1000, seed: 
     max_rows = _check_int("max_rows", max_rows, 1)
     seed = _check_int("seed", seed, 0)
     rng = np.random.default_rng(seed)
-    x = _subsample(train, max_rows, rng)
-    y = _subsample(test, max_rows, rng)
-    pooled = _subsample(np.vstack([x, y]), _BANDWIDTH_MAX_ROWS, rng)
-    sigma = _median_distance(pooled)
+    x = train[_subsample(train.shape[0], max_rows, rng)]
+    y = test[_subsample(test.shape[0], max_rows, rng)]
+    return _mmd_of_subsamples(x, y, rng)
+
+
+def _mmd_of_subsamples(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> float:
+    """The RBF MMD of two already subsampled sets; ``rng`` draws the bandwidth rows."""
+    pooled = np.vstack([x, y])
+    if pooled.shape[0] <= _REUSE_MAX_ROWS:
+        # one distance matrix serves the bandwidth and all three kernel means
+        d2 = _pairwise_sq_distances(pooled)
+        gamma = _gamma(_median_distance(d2))
+        np.multiply(d2, -gamma, out=d2)
+        kernel = np.exp(d2, out=d2)
+        nx = x.shape[0]
+        mmd2 = (
+            float(kernel[:nx, :nx].mean())
+            + float(kernel[nx:, nx:].mean())
+            - 2.0 * float(kernel[:nx, nx:].mean())
+        )
+    else:
+        sample = pooled[_subsample(pooled.shape[0], _BANDWIDTH_MAX_ROWS, rng)]
+        gamma = _gamma(_median_distance(_pairwise_sq_distances(sample)))
+        mmd2 = (
+            _kernel_mean(x, x, gamma) + _kernel_mean(y, y, gamma) - 2.0 * _kernel_mean(x, y, gamma)
+        )
+    return math.sqrt(max(mmd2, 0.0))
+
+
+def _gamma(sigma: float) -> float:
+    """RBF coefficient 1 / (2 s^2) for the bandwidth ``s`` (1 when ``s`` is 0)."""
     if not sigma > 0.0:
         sigma = 1.0
-    gamma = 1.0 / (2.0 * sigma * sigma)
-    mmd2 = _kernel_mean(x, x, gamma) + _kernel_mean(y, y, gamma) - 2.0 * _kernel_mean(x, y, gamma)
-    return math.sqrt(max(mmd2, 0.0))
+    return 1.0 / (2.0 * sigma * sigma)
 
 
 def compare_sets(
@@ -286,25 +304,10 @@ def compare_sets(
             f"train and test must have the same number of features, "
             f"got {train.shape[1]} and {test.shape[1]}"
         )
-    bins = _check_int("bins", bins, 1)
-    mmd_max_rows = _check_int("mmd_max_rows", mmd_max_rows, 1)
-    seed = _check_int("seed", seed, 0)
-
-    lo = np.minimum(train.min(axis=0), test.min(axis=0))
-    hi = np.maximum(train.max(axis=0), test.max(axis=0))
-    mi, kl, js = _histogram_statistics(train, test, lo, hi, bins)
-    per_feature_arrays = {
-        "t_test_p": _t_test_p(train, test),
-        "ks_p": _ks_p(train, test),
-        "mutual_information": mi,
-        "kl_divergence": kl,
-        "js_divergence": js,
-        "wasserstein": _wasserstein(train, test),
-    }
-    aggregate = {name: float(np.mean(v)) for name, v in per_feature_arrays.items()}
-    aggregate["mmd"] = mmd_rbf(train, test, max_rows=mmd_max_rows, seed=seed)
-    per_feature = {name: [float(x) for x in v] for name, v in per_feature_arrays.items()}
-    return SetComparison(aggregate=aggregate, per_feature=per_feature)
+    pooled = SplitComparer(
+        np.vstack([train, test]), bins=bins, mmd_max_rows=mmd_max_rows, seed=seed
+    )
+    return pooled.compare(np.arange(train.shape[0], train.shape[0] + test.shape[0]))
 
 
 def _check_indices(name: str, indices: np.ndarray, n: int) -> np.ndarray:
@@ -323,6 +326,114 @@ def _check_indices(name: str, indices: np.ndarray, n: int) -> np.ndarray:
     return idx.astype(np.int64)
 
 
+class SplitComparer:
+    """Compares many splits of the same rows ``X`` into a training set and a test set.
+
+    Everything that does not depend on the split is done once: each feature's sorted order
+    (for the KS and Wasserstein statistics) and each value's histogram bin. One split then
+    costs a few passes over ``X`` without sorting, so 20 random splits of 40 000 rows stay
+    cheap. Per-feature work runs in blocks of features so temporaries stay bounded.
+    """
+
+    def __init__(
+        self, X: np.ndarray, *, bins: int = 50, mmd_max_rows: int = 1000, seed: int = 0
+    ) -> None:
+        self.X = _as_matrix("X", X)
+        self.bins = _check_int("bins", bins, 1)
+        self.mmd_max_rows = _check_int("mmd_max_rows", mmd_max_rows, 1)
+        self.seed = _check_int("seed", seed, 0)
+        n, d = self.X.shape
+        self._bin = _bin_of_each_value(self.X, self.bins)
+        index_type = np.int32 if n < 2**31 else np.int64
+        self._order = np.empty((d, n), dtype=index_type)  # rows of each feature, sorted
+        self._gaps = np.empty((d, max(n - 1, 0)))  # differences of consecutive sorted values
+        self._group_end = np.empty((d, n), dtype=bool)  # last position of a run of equal values
+        for features in self._feature_blocks():
+            columns = self.X[:, features].T
+            order = np.argsort(columns, axis=1, kind="stable")
+            values = np.take_along_axis(columns, order, axis=1)
+            self._order[features] = order
+            self._gaps[features] = np.diff(values, axis=1)
+            self._group_end[features, :-1] = values[:, 1:] != values[:, :-1]
+            self._group_end[features, -1] = True
+
+    def _feature_blocks(self) -> list[slice]:
+        n, d = self.X.shape
+        step = max(1, _BLOCK_ELEMENTS // (8 * n))
+        return [slice(start, min(start + step, d)) for start in range(0, d, step)]
+
+    def compare(self, test_indices: np.ndarray) -> SetComparison:
+        """The seven statistics for the split with ``X[test_indices]`` as the test set."""
+        n = self.X.shape[0]
+        idx = _check_indices("test_indices", test_indices, n)
+        if idx.size == n:
+            raise ValueError(
+                f"test_indices selects all {n} rows of X; the training set would be empty"
+            )
+        is_test = np.zeros(n, dtype=bool)
+        is_test[idx] = True
+        n_test, n_train = int(idx.size), n - int(idx.size)
+        parts: dict[str, list[np.ndarray]] = {name: [] for name in _PER_FEATURE}
+        for features in self._feature_blocks():
+            columns = self.X[:, features]
+            parts["t_test_p"].append(_t_test_p(columns[~is_test], columns[is_test]))
+            for name, values in zip(
+                ("mutual_information", "kl_divergence", "js_divergence"),
+                self._histogram_block(features, is_test, n_train, n_test),
+                strict=True,
+            ):
+                parts[name].append(values)
+            ks_d, wasserstein = self._cdf_block(features, is_test, n_train, n_test)
+            parts["ks_p"].append(_ks_p_from_statistic(ks_d, n_train, n_test))
+            parts["wasserstein"].append(wasserstein)
+        per_feature_arrays = {name: np.concatenate(parts[name]) for name in _PER_FEATURE}
+        aggregate = {name: float(np.mean(v)) for name, v in per_feature_arrays.items()}
+        aggregate["mmd"] = self._mmd(is_test)
+        per_feature = {name: [float(x) for x in v] for name, v in per_feature_arrays.items()}
+        return SetComparison(aggregate=aggregate, per_feature=per_feature)
+
+    def _histogram_block(
+        self, features: slice, is_test: np.ndarray, n_train: int, n_test: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        width = features.stop - features.start
+        offsets = np.arange(width, dtype=np.int64) * self.bins
+        size = width * self.bins
+
+        def counts(rows: np.ndarray) -> np.ndarray:
+            flat = (self._bin[rows, features] + offsets).ravel()
+            return np.bincount(flat, minlength=size).reshape(width, self.bins).astype(np.float64)
+
+        return _histogram_statistics(counts(~is_test), counts(is_test), n_train, n_test)
+
+    def _cdf_block(
+        self, features: slice, is_test: np.ndarray, n_train: int, n_test: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """KS statistic and Wasserstein-1 distance per feature, from the pooled sorted order.
+
+        The empirical CDFs are evaluated at every sorted pooled value; the KS statistic is the
+        largest ``|F_train - F_test|`` at the end of a run of equal values (as SciPy's
+        ``searchsorted(side="right")``), and the Wasserstein distance integrates
+        ``|F_train - F_test|`` over the gaps between consecutive values (as SciPy's
+        ``wasserstein_distance``).
+        """
+        from_test = is_test[self._order[features]]
+        test_count = np.cumsum(from_test, axis=1)
+        train_count = np.arange(1, from_test.shape[1] + 1) - test_count
+        difference = np.abs(train_count / n_train - test_count / n_test)
+        ks_d = np.max(np.where(self._group_end[features], difference, 0.0), axis=1)
+        wasserstein = np.sum(difference[:, :-1] * self._gaps[features], axis=1)
+        return ks_d, wasserstein
+
+    def _mmd(self, is_test: np.ndarray) -> float:
+        """:func:`mmd_rbf` of the split's training and test rows, without copying whole sets."""
+        rng = np.random.default_rng(self.seed)
+        train_rows = np.flatnonzero(~is_test)
+        test_rows = np.flatnonzero(is_test)
+        x = self.X[train_rows[_subsample(train_rows.size, self.mmd_max_rows, rng)]]
+        y = self.X[test_rows[_subsample(test_rows.size, self.mmd_max_rows, rng)]]
+        return _mmd_of_subsamples(x, y, rng)
+
+
 def compare_split(
     X: np.ndarray,
     test_indices: np.ndarray,
@@ -331,16 +442,11 @@ def compare_split(
     mmd_max_rows: int = 1000,
     seed: int = 0,
 ) -> SetComparison:
-    """Compare the rows ``X[test_indices]`` (test) with all other rows of ``X`` (train)."""
-    X = _as_matrix("X", X)
-    idx = _check_indices("test_indices", test_indices, X.shape[0])
-    if idx.size == X.shape[0]:
-        raise ValueError(
-            f"test_indices selects all {X.shape[0]} rows of X; the training set would be empty"
-        )
-    mask = np.zeros(X.shape[0], dtype=bool)
-    mask[idx] = True
-    return compare_sets(X[~mask], X[mask], bins=bins, mmd_max_rows=mmd_max_rows, seed=seed)
+    """Compare the rows ``X[test_indices]`` (test) with all other rows of ``X`` (train).
+
+    To compare many splits of the same ``X``, build one :class:`SplitComparer` instead.
+    """
+    return SplitComparer(X, bins=bins, mmd_max_rows=mmd_max_rows, seed=seed).compare(test_indices)
 
 
 def random_split_indices(n: int, n_test: int, count: int, seed: int = 0) -> list[np.ndarray]:

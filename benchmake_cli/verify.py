@@ -20,6 +20,7 @@ from .api import prepare, work_folder
 from .encode import EncodeOptions
 from .engines import open_engine
 from .errors import BenchmakeError, ManifestError
+from .indices import read_row_numbers
 from .readers import ReadOptions
 from .sharded import split_sharded
 from .shards import MIN_SHARD_ROWS
@@ -114,7 +115,8 @@ def verify_manifest(
     bytes_match = _check_bytes(report, data_path, recorded_input)
 
     params = _parameters(manifest)
-    read_options, encode_options = _read_options(recorded_input), _encode_options(manifest)
+    read_options = recorded_read_options(recorded_input)
+    encode_options = recorded_encode_options(manifest)
     sharding = manifest_io.field(manifest, "method", "parameters").get("sharding")
     if sharding is not None:
         threshold, shard_rows = _sharding(sharding)
@@ -252,9 +254,8 @@ def _check_files(report: VerifyReport, folder: Path, manifest: dict[str, Any]) -
 
 def _read_indices(path: Path) -> np.ndarray | None:
     try:
-        lines = path.read_text(encoding="ascii").split()
-        return np.array([int(line) for line in lines], dtype=np.int64)
-    except (OSError, ValueError, UnicodeDecodeError):
+        return read_row_numbers(path)
+    except BenchmakeError:
         return None
 
 
@@ -265,12 +266,14 @@ def _few(rows: np.ndarray, limit: int = 5) -> str:
     )
 
 
-def _read_options(recorded: dict[str, Any]) -> ReadOptions:
+def recorded_read_options(recorded: dict[str, Any]) -> ReadOptions:
+    """How the manifest's input (its ``input`` section) was read."""
     options = recorded.get("read_options") or {}
     return ReadOptions(sep=options.get("sep"), header=bool(options.get("header", True)))
 
 
-def _encode_options(manifest: dict[str, Any]) -> EncodeOptions:
+def recorded_encode_options(manifest: dict[str, Any]) -> EncodeOptions:
+    """How the manifest's input was encoded (target, features, ids, strictness)."""
     options = manifest_io.field(manifest, "encoding", "options")
     try:
         features = options.get("features")

@@ -24,20 +24,24 @@ import json, resource, sys, time
 import numpy as np
 kind, n, d, frac, tol, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
 X = np.random.default_rng(0).random((n, d))
-start = time.perf_counter()
 if kind == "ours":
     from benchmake_cli.split import SplitParameters, split_matrix
-    result = split_matrix(X, SplitParameters(frac, tol=tol), threads=threads or None)
-    test, iterations = result.test.tolist(), result.iterations_run
 else:
     import contextlib, io
     with contextlib.redirect_stdout(io.StringIO()):
         from benchmake.BenchMake import BenchMake
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # interpreter, libraries, X
+start = time.perf_counter()
+if kind == "ours":
+    result = split_matrix(X, SplitParameters(frac, tol=tol), threads=threads or None)
+    test, iterations = result.test.tolist(), result.iterations_run
+else:
+    with contextlib.redirect_stdout(io.StringIO()):
         _, test = BenchMake(n_jobs=threads or -1).partition(X, np.zeros(n), test_size=frac, return_indices=True)
     iterations = 200
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"seconds": seconds, "peak_bytes": peak, "iterations": iterations, "n_test": len(test)}))
+print(json.dumps({"seconds": seconds, "peak_bytes": peak, "before_bytes": before, "iterations": iterations, "n_test": len(test)}))
 """
 
 
@@ -96,6 +100,9 @@ def main() -> None:
             "ours_iterations": ours["default"][0]["iterations"],
             "ours_200_s": statistics.median(r["seconds"] for r in ours["fixed200"]),
             "ours_peak_bytes": max(r["peak_bytes"] for r in ours["default"] + ours["fixed200"]),
+            "ours_split_bytes": max(
+                r["peak_bytes"] - r["before_bytes"] for r in ours["default"] + ours["fixed200"]
+            ),
             "ours_runs_s": [round(r["seconds"], 2) for r in ours["default"]],
             "ours_200_runs_s": [round(r["seconds"], 2) for r in ours["fixed200"]],
         }
@@ -103,6 +110,7 @@ def main() -> None:
             row["ref_s"] = statistics.median(r["seconds"] for r in ref)
             row["ref_runs_s"] = [round(r["seconds"], 2) for r in ref]
             row["ref_peak_bytes"] = max(r["peak_bytes"] for r in ref)
+            row["ref_split_bytes"] = max(r["peak_bytes"] - r["before_bytes"] for r in ref)
             row["speedup"] = row["ref_s"] / row["ours_s"]
             row["speedup_200"] = row["ref_s"] / row["ours_200_s"]
         rows.append(row)
@@ -125,14 +133,15 @@ def main() -> None:
     mib = 1 << 20
     print(
         f"{'n':>7} {'k':>6} {'ours s':>8} {'iters':>5} {'ours200 s':>9} {'ref s':>8} "
-        f"{'ratio':>6} {'ratio200':>8} {'peak MiB':>9} {'2W+X MiB':>9}"
+        f"{'ratio':>6} {'ratio200':>8} {'peak MiB':>9} {'split MiB':>9} {'W MiB':>6} {'ref split MiB':>13}"
     )
     for r in rows:
         print(
             f"{r['n']:>7} {r['k']:>6} {r['ours_s']:>8.2f} {r['ours_iterations']:>5} "
             f"{r['ours_200_s']:>9.2f} {r.get('ref_s', float('nan')):>8.1f} "
             f"{r.get('speedup', float('nan')):>6.1f} {r.get('speedup_200', float('nan')):>8.1f} "
-            f"{r['ours_peak_bytes'] / mib:>9.0f} {(2 * r['W_bytes'] + r['input_bytes']) / mib:>9.0f}"
+            f"{r['ours_peak_bytes'] / mib:>9.0f} {r['ours_split_bytes'] / mib:>9.0f} "
+            f"{r['W_bytes'] / mib:>6.0f} {r.get('ref_split_bytes', float('nan')) / mib:>13.0f}"
         )
     print(
         f"time growth exponent from n={rows[0]['n']} to n={rows[-1]['n']}: "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from benchmake_cli.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
-SHARED = ROOT.parent / "shared" / "datasets"
+SHARED = Path(os.environ.get("BENCHMAKE_SHARED_DATASETS", ROOT.parent / "shared" / "datasets"))
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from benchmake_cli.statistics import (
     HIGHER_IS_HARDER,
     STATISTIC_NAMES,
     SetComparison,
+    SplitComparer,
     beats_random,
     compare_sets,
     compare_split,
@@ -210,11 +211,26 @@ def test_mmd_subsample_deterministic_and_documented() -> None:
     assert 0.0 <= first <= math.sqrt(2.0)
 
 
+def _reference_mmd(x: np.ndarray, y: np.ndarray) -> float:
+    """The documented MMD written out with SciPy distances and full kernel matrices."""
+    from scipy.spatial.distance import cdist, pdist
+
+    sigma = float(np.median(pdist(np.vstack([x, y]))))
+    gamma = 1.0 / (2.0 * sigma**2)
+
+    def kernel_mean(a: np.ndarray, b: np.ndarray) -> float:
+        return float(np.exp(-gamma * cdist(a, b, "sqeuclidean")).mean())
+
+    return math.sqrt(kernel_mean(x, x) + kernel_mean(y, y) - 2.0 * kernel_mean(x, y))
+
+
 def test_mmd_blockwise_matches_single_block(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = _rng(8)
     x = rng.random((150, 3))
     y = rng.random((130, 3)) + 0.1
-    whole = mmd_rbf(x, y)
+    whole = mmd_rbf(x, y)  # one pooled distance matrix
+    assert whole == pytest.approx(_reference_mmd(x, y), rel=1e-10)
+    monkeypatch.setattr(bm_stats, "_REUSE_MAX_ROWS", 0)  # separate blockwise kernel means
     monkeypatch.setattr(bm_stats, "_BLOCK_ELEMENTS", 64)
     assert mmd_rbf(x, y) == pytest.approx(whole, rel=1e-10)
 
@@ -308,3 +324,27 @@ def test_shifted_split_beats_random_splits() -> None:
     res = compare_split(X, split)
     randoms = [compare_split(X, i) for i in random_split_indices(2000, 400, 5, seed=1)]
     assert all(beats_random(res, randoms).values())
+
+
+def test_ks_p_equals_scipy_with_ties() -> None:
+    rng = _rng(12)
+    train = np.round(rng.random((400, 3)) * 6) / 6  # few distinct values: many ties
+    test = np.round(rng.random((90, 3)) * 5) / 5 + np.array([0.0, 0.05, 0.2])
+    res = compare_sets(train, test)
+    for j in range(3):
+        ref = stats.ks_2samp(train[:, j], test[:, j], method="asymp").pvalue
+        assert res.per_feature["ks_p"][j] == pytest.approx(float(ref), rel=1e-12)
+
+
+def test_split_comparer_reuses_its_sorting_for_many_splits() -> None:
+    rng = _rng(13)
+    X = np.round(rng.random((300, 4)) * 8) / 8
+    comparer = SplitComparer(X, bins=20, mmd_max_rows=100, seed=3)
+    for test in random_split_indices(300, 45, 4, seed=2):
+        mask = np.zeros(300, dtype=bool)
+        mask[test] = True
+        assert comparer.compare(test) == compare_sets(
+            X[~mask], X[mask], bins=20, mmd_max_rows=100, seed=3
+        )
+    with pytest.raises(ValueError, match="training set would be empty"):
+        comparer.compare(np.arange(300))

@@ -7,18 +7,20 @@ from typing import Annotated, Optional
 import typer
 
 from .._version import __version__
-from . import split_command, verify_command
+from . import evaluate_command, inspect_command, split_command, verify_command
 
 app = typer.Typer(
     name="benchmake",
     help="Turn a scientific data set into a reproducible machine-learning benchmark.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("split", help=split_command.HELP)(split_command.split)
 app.command("verify", help=verify_command.HELP)(verify_command.verify)
+app.command("inspect", help=inspect_command.HELP)(inspect_command.inspect)
+app.command("evaluate", help=evaluate_command.HELP)(evaluate_command.evaluate)
 
 
 def _print_version(value: bool) -> None:
@@ -38,5 +40,5 @@ def main_callback(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point (also behind ``python -m benchmake_cli``)."""
+    app(prog_name="benchmake")

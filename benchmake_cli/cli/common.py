@@ -23,6 +23,8 @@ STAGE_LABELS = {
     "write": "writing files",
     "read": "reading in chunks",
     "shards": "splitting shards",
+    "statistics": "comparing train and test",
+    "model": "scoring the baseline model",
 }
 
 

@@ -3,14 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from ..api import SplitResult, split_file
-from ..engines import SCHEDULER_ENV
 from ..split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
 from .common import emit_json, progress_reporter, run_core
+from .options import (
+    DataArgument,
+    DeviceOption,
+    DropMissingOption,
+    FeaturesOption,
+    FracOption,
+    IdColumnsOption,
+    IterationsOption,
+    JobsOption,
+    JsonOption,
+    NoHeaderOption,
+    QuietOption,
+    SchedulerOption,
+    SeedOption,
+    SeparatorOption,
+    ShardRowsOption,
+    StrictOption,
+    TargetOption,
+    ThreadsOption,
+    TolOption,
+    VerboseOption,
+    split_columns,
+)
 
 HELP = """Split DATA into a training set and a challenging test set, and write the split.
 
@@ -23,83 +45,53 @@ Inputs of more than 20,000 rows are read in chunks and split in shards of about 
 rows (--shard-rows), in parallel with --jobs or on a Dask cluster with --scheduler.
 """
 
+FILES = """Writes into OUT: manifest.json (everything verify needs), train_indices.txt and
+test_indices.txt (0-based input row numbers, one per line, ascending), and train.EXT and
+test.EXT, the rows in the input's format. Everything is first written into a temporary
+folder .benchmake-partial-* beside OUT and renamed into place at the end, so a failed or
+killed run never leaves a folder that looks complete. The files are byte-identical from
+run to run."""
+
+EXAMPLES = [
+    (
+        "Split the bundled sample, keeping the target and an id column out of the features:",
+        "benchmake split sample_data/alloys.csv --frac 0.2 --target hardness_hv "
+        "--id-col alloy_id --out splits/",
+    ),
+    (
+        "A whitespace-separated file without a header, class in column 24:",
+        "benchmake split german.data-numeric --no-header --target 24 --frac 0.2 --out german/",
+    ),
+    (
+        "Re-split into an existing folder and read the result from a script:",
+        "benchmake split data.parquet --frac 0.1 --out splits/ --force --json | jq .n_test",
+    ),
+]
+
 
 def split(
-    data: Annotated[Path, typer.Argument(help="Data file: .csv, .tsv, .parquet or .npy.")],
-    frac: Annotated[
-        float, typer.Option("--frac", "-f", help="Fraction of rows for the test set, 0 < F < 1.")
-    ],
+    data: DataArgument,
+    frac: FracOption,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created).")],
-    target: Annotated[
-        Optional[str],
-        typer.Option(help="Target column: carried into the split files, never used to split."),
-    ] = None,
-    features: Annotated[
-        Optional[str],
-        typer.Option(help="Comma-separated feature columns (default: all but target and ids)."),
-    ] = None,
-    id_col: Annotated[
-        Optional[list[str]],
-        typer.Option("--id-col", help="Column kept in the outputs but not used (repeatable)."),
-    ] = None,
-    sep: Annotated[
-        Optional[str],
-        typer.Option(help="Delimiter for CSV/TSV (default: detected); 'whitespace' for runs."),
-    ] = None,
-    no_header: Annotated[
-        bool, typer.Option("--no-header", help="The CSV has no header; columns are 0, 1, ...")
-    ] = False,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Refuse non-numeric feature columns (no one-hot).")
-    ] = False,
-    drop_missing: Annotated[
-        bool, typer.Option("--drop-missing", help="Drop rows with missing feature values.")
-    ] = False,
-    iterations: Annotated[
-        int, typer.Option(min=1, help="Most NMF multiplicative-update iterations.")
-    ] = DEFAULT_ITERATIONS,
-    tol: Annotated[
-        float,
-        typer.Option(
-            min=0.0,
-            help="Stop early when 10 iterations lower the squared error by less than TOL "
-            "times its initial value; 0 always runs --iterations.",
-        ),
-    ] = DEFAULT_TOL,
-    seed: Annotated[
-        int, typer.Option(min=0, help="Seed of the NMF initialisation.")
-    ] = DEFAULT_SEED,
-    device: Annotated[str, typer.Option(help="cpu, gpu or auto.")] = "cpu",
-    threads: Annotated[
-        Optional[int], typer.Option(min=1, help="CPU threads (default: all available).")
-    ] = None,
-    shard_rows: Annotated[
-        Optional[int],
-        typer.Option(
-            "--shard-rows",
-            min=0,
-            help="Rows per shard: an input of more rows is split in ceil(n / R) shards by "
-            "content hash (default: 5000-row shards above 20000 rows; 0: never shard).",
-            show_default=False,
-        ),
-    ] = None,
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Local worker processes for shards.")
-    ] = 1,
-    scheduler: Annotated[
-        Optional[str],
-        typer.Option(
-            "--scheduler",
-            envvar=SCHEDULER_ENV,
-            help="Dask scheduler address (e.g. tcp://host:8786) to run shards on.",
-        ),
-    ] = None,
+    target: TargetOption = None,
+    features: FeaturesOption = None,
+    id_col: IdColumnsOption = None,
+    sep: SeparatorOption = None,
+    no_header: NoHeaderOption = False,
+    strict: StrictOption = False,
+    drop_missing: DropMissingOption = False,
+    iterations: IterationsOption = DEFAULT_ITERATIONS,
+    tol: TolOption = DEFAULT_TOL,
+    seed: SeedOption = DEFAULT_SEED,
+    device: DeviceOption = "auto",
+    threads: ThreadsOption = None,
+    shard_rows: ShardRowsOption = None,
+    jobs: JobsOption = 1,
+    scheduler: SchedulerOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty OUT.")] = False,
-    json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="More detail on stderr.")
-    ] = False,
+    json_output: JsonOption = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     with progress_reporter(not quiet) as progress:
         result: SplitResult = run_core(
@@ -110,7 +102,7 @@ def split(
                 sep=sep,
                 header=not no_header,
                 target=target,
-                features=[c.strip() for c in features.split(",")] if features else None,
+                features=split_columns(features),
                 id_columns=id_col,
                 strict=strict,
                 drop_missing=drop_missing,
@@ -127,6 +119,9 @@ def split(
             ),
             verbose,
         )
+    if verbose or any("out of memory" in note for note in result.notes):
+        for note in result.notes:
+            typer.echo(f"benchmake: {note}", err=True)
     summary = {
         "ok": True,
         "data": str(data),

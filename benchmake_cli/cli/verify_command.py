@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ..engines import SCHEDULER_ENV
 from ..errors import ExitCode
 from ..verify import VerifyReport, verify_manifest
 from .common import emit_json, progress_reporter, run_core
+from .options import (
+    JobsOption,
+    JsonOption,
+    ManifestDataOption,
+    SchedulerOption,
+    ThreadsOption,
+    VerboseOption,
+)
 
 HELP = """Verify that DATA and the split files are exactly those a MANIFEST describes.
 
@@ -19,34 +26,33 @@ parameters, and checks every written file. Exit 0 only when every check passes; 
 something differs, with one line per check saying what.
 """
 
+FILES = """Reads MANIFEST, the data file (--data, or the manifest's recorded path when it stays
+inside the manifest's folder) and the split files listed in the manifest; writes nothing."""
+
+EXAMPLES = [
+    ("Verify a split made on another machine:", "benchmake verify splits/manifest.json"),
+    (
+        "Verify against your own copy of the data, and gate a script on the result:",
+        "benchmake verify splits/ --data data.csv --quiet || echo 'not the published split'",
+    ),
+    (
+        "Which checks failed, for a script:",
+        "benchmake verify splits/ --json | jq '.checks[] | select(.ok | not)'",
+    ),
+]
+
 
 def verify(
     manifest: Annotated[Path, typer.Argument(help="manifest.json, or the folder holding it.")],
-    data: Annotated[
-        Optional[Path],
-        typer.Option(help="The data file to check (default: the manifest's input.path)."),
-    ] = None,
-    threads: Annotated[
-        Optional[int], typer.Option(min=1, help="CPU threads (default: all available).")
-    ] = None,
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Local worker processes for shards.")
-    ] = 1,
-    scheduler: Annotated[
-        Optional[str],
-        typer.Option(
-            "--scheduler",
-            envvar=SCHEDULER_ENV,
-            help="Dask scheduler address to recompute a sharded split on.",
-        ),
-    ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
+    data: ManifestDataOption = None,
+    threads: ThreadsOption = None,
+    jobs: JobsOption = 1,
+    scheduler: SchedulerOption = None,
+    json_output: JsonOption = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No output; the exit code says it all.")
     ] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="More detail on stderr.")
-    ] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     with progress_reporter(not quiet and verbose) as progress:
         report: VerifyReport = run_core(

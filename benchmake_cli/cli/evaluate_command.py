@@ -1,0 +1,418 @@
+"""``benchmake evaluate``: the paper's seven statistics and a baseline model's score for a
+split, beside random splits of the same size and any other split (a published one)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from ..errors import ExitCode
+from .common import emit_json, fail, progress_reporter, run_core
+from .options import (
+    DropMissingOption,
+    FeaturesOption,
+    IdColumnsOption,
+    JsonOption,
+    ManifestDataOption,
+    NoHeaderOption,
+    SeparatorOption,
+    StrictOption,
+    TargetOption,
+    VerboseOption,
+    reading_options,
+)
+
+HELP = """Judge a split: how different its test set is from its training
+set, and how hard it is for a model, beside random splits of the same size.
+
+SOURCE is a manifest.json (or its folder): its data is read and encoded as
+recorded, and its test_indices.txt is the test set. Or SOURCE is a data
+file with --test-indices FILE, read with the same options as split.
+
+Seven statistics compare train and test on the min-max scaled features.
+Per feature, with histograms of 50 equal-width bins over the feature's
+range in both sets: the Welch t-test p-value, the two-sample
+Kolmogorov-Smirnov p-value (asymptotic), the mutual information between
+bin and set membership, the Kullback-Leibler divergence KL(test || train)
+of the histograms smoothed with 1e-10, the Jensen-Shannon divergence and
+the Wasserstein-1 distance, each averaged over the features; and on whole
+rows the maximum mean discrepancy with an RBF kernel (median-distance
+bandwidth, biased estimate, square root reported) on a seeded sample of at
+most 1000 rows per set. Natural logarithms. Lower p-values and higher
+divergences and distances mean a more different, harder test set.
+
+The baseline model is k-nearest neighbours on the scaled features, trained
+on each split's training rows and scored on its test rows: accuracy and
+balanced accuracy for classification, MSE and R2 for regression. The
+target is the manifest's target column or --target; the task is --task or
+inferred (a float target with more than 20 distinct values, or a
+non-integer one, is regression) and reported.
+"""
+
+STATISTIC_LABELS = {
+    "t_test_p": "t-test p-value",
+    "ks_p": "KS p-value",
+    "mutual_information": "mutual information",
+    "kl_divergence": "KL divergence",
+    "js_divergence": "JS divergence",
+    "wasserstein": "Wasserstein distance",
+    "mmd": "MMD (RBF kernel)",
+}
+METRIC_LABELS = {
+    "accuracy": "accuracy",
+    "balanced_accuracy": "balanced accuracy",
+    "mse": "MSE",
+    "r2": "R²",
+}
+HARDEST_STYLE = "bold green"
+
+if TYPE_CHECKING:
+    from ..evaluate import Evaluation
+#: The reading options, by flag, that a manifest makes unnecessary.
+READING_OPTIONS = ("--features", "--id-col", "--sep", "--no-header", "--strict", "--drop-missing")
+
+FILES = """Reads SOURCE (a manifest with its test_indices.txt and data, or a data file
+and --test-indices FILE) and each --compare file; writes nothing unless --plot DIR is given.
+--plot DIR writes histograms.png (train against test for the six features with the largest
+JS divergence), pca.png (the first two principal components of the scaled features) and
+statistics.png (each statistic against its random-split distribution), each through a
+temporary file renamed into place. --plot needs matplotlib: pip install
+'benchmake-cli[plot]' (exit status 10 without it)."""
+
+EXAMPLES = [
+    (
+        "Judge a published split against 20 random splits of the same size:",
+        "benchmake evaluate splits/manifest.json --data data.csv",
+    ),
+    (
+        "Any split of a file, beside the data set's own published test set, with plots:",
+        "benchmake evaluate data.csv --test-indices test.txt --target y "
+        "--compare published=published_test.txt --plot plots/",
+    ),
+    (
+        "Every number as JSON, for scripts:",
+        "benchmake evaluate splits/ --data data.csv --json -q",
+    ),
+]
+
+
+class Task(str, Enum):
+    classification = "classification"
+    regression = "regression"
+
+
+def evaluate(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="manifest.json (or its folder), or a data file given with --test-indices."
+        ),
+    ],
+    test_indices: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--test-indices",
+            metavar="FILE",
+            help="With a data file: its test rows, 0-based row numbers, one per line.",
+        ),
+    ] = None,
+    data: ManifestDataOption = None,
+    target: TargetOption = None,
+    features: FeaturesOption = None,
+    id_col: IdColumnsOption = None,
+    sep: SeparatorOption = None,
+    no_header: NoHeaderOption = False,
+    strict: StrictOption = False,
+    drop_missing: DropMissingOption = False,
+    random: Annotated[
+        int,
+        typer.Option("--random", min=0, metavar="N", help="Seeded random splits of the same size."),
+    ] = 20,
+    compare: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--compare",
+            metavar="NAME=INDICES_FILE",
+            help="Another split's test rows to show beside it, e.g. a published test set "
+            "(repeatable).",
+        ),
+    ] = None,
+    task: Annotated[
+        Optional[Task],
+        typer.Option(help="The model's task (default: inferred from the target, and reported)."),
+    ] = None,
+    neighbours: Annotated[
+        int, typer.Option("--k", min=1, metavar="K", help="Neighbours of the kNN baseline model.")
+    ] = 5,
+    model_rows: Annotated[
+        int,
+        typer.Option(
+            "--model-rows",
+            min=0,
+            metavar="N",
+            help="Score the model on each split's test rows within a seeded sample of N "
+            "rows of the data (all rows when it has at most N); 0: all rows.",
+        ),
+    ] = 5000,
+    random_seed: Annotated[
+        int,
+        typer.Option(
+            "--random-seed",
+            min=0,
+            metavar="S",
+            help="Seed of the random splits and of the MMD, model and plot samples.",
+        ),
+    ] = 0,
+    plot: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--plot",
+            metavar="DIR",
+            help="Write histograms.png, pca.png and statistics.png into DIR "
+            "(needs: pip install 'benchmake-cli[plot]').",
+        ),
+    ] = None,
+    json_output: JsonOption = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+    verbose: VerboseOption = False,
+) -> None:
+    is_manifest = source.is_dir() or source.suffix.lower() == ".json"
+    _check_usage(
+        is_manifest, test_indices, data, features, id_col, sep, no_header, strict, drop_missing
+    )
+    if plot is not None:
+        from ..plots import require_matplotlib
+
+        run_core(require_matplotlib, verbose)
+    from ..evaluate import EvaluateSettings, evaluate_file, evaluate_manifest  # SciPy: lazily
+
+    settings = EvaluateSettings(
+        random_splits=random,
+        seed=random_seed,
+        k=neighbours,
+        model_rows=model_rows,
+        task=task.value if task is not None else None,
+    )
+    with progress_reporter(not quiet) as progress:
+        if is_manifest:
+            evaluation = run_core(
+                lambda: evaluate_manifest(
+                    source,
+                    data=data,
+                    target=target,
+                    compare=compare or (),
+                    settings=settings,
+                    progress=progress,
+                ),
+                verbose,
+            )
+        else:
+            assert test_indices is not None
+            read_options, encode_options = reading_options(
+                sep=sep,
+                no_header=no_header,
+                target=target,
+                features=features,
+                id_col=id_col,
+                strict=strict,
+                drop_missing=drop_missing,
+            )
+            evaluation = run_core(
+                lambda: evaluate_file(
+                    source,
+                    test_indices,
+                    read_options=read_options,
+                    encode_options=encode_options,
+                    compare=compare or (),
+                    settings=settings,
+                    progress=progress,
+                ),
+                verbose,
+            )
+    for note in evaluation.notes:
+        sys.stderr.write(f"benchmake: note: {note}\n")
+    plots: list[Path] = []
+    if plot is not None:
+        from ..plots import write_plots
+
+        plots = run_core(lambda: write_plots(evaluation, plot), verbose)
+    if json_output:
+        payload = evaluation.to_dict()
+        payload["plots"] = [str(p) for p in plots]
+        emit_json(payload)
+        return
+    _print_report(evaluation)
+    if plots:
+        typer.echo("Plots: " + ", ".join(str(p) for p in plots))
+
+
+def _check_usage(
+    is_manifest: bool,
+    test_indices: Path | None,
+    data: Path | None,
+    features: str | None,
+    id_col: list[str] | None,
+    sep: str | None,
+    no_header: bool,
+    strict: bool,
+    drop_missing: bool,
+) -> None:
+    """Refuse options that do not fit the form of SOURCE (exit 2)."""
+    if is_manifest:
+        if test_indices is not None:
+            raise fail(
+                "--test-indices: a manifest names its own test set; use --compare "
+                "NAME=FILE to show another split beside it",
+                ExitCode.USAGE,
+            )
+        given = (
+            features is not None,
+            bool(id_col),
+            sep is not None,
+            no_header,
+            strict,
+            drop_missing,
+        )
+        for option, used in zip(READING_OPTIONS, given, strict=True):
+            if used:
+                raise fail(
+                    f"{option}: a manifest records how its data is read and encoded; "
+                    "leave the option out",
+                    ExitCode.USAGE,
+                )
+        return
+    if data is not None:
+        raise fail("--data: only with a manifest; here SOURCE is the data file", ExitCode.USAGE)
+    if test_indices is None:
+        raise fail(
+            "SOURCE is a data file: pass its test rows with --test-indices FILE "
+            "(or pass a manifest.json)",
+            ExitCode.USAGE,
+        )
+
+
+def _value(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def _print_report(evaluation: Evaluation) -> None:
+    """The paper-style tables on stdout: statistics, then the model's scores."""
+    from rich.console import Console
+
+    from ..evaluate import METRIC_HIGHER_IS_HARDER, MODEL_METRICS
+    from ..statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
+
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console = Console(highlight=False, soft_wrap=True, width=200)  # never wrap a pipe
+    console.print(
+        f"{evaluation.data}: {evaluation.n} rows × {evaluation.d} features (min-max scaled); "
+        f"test set {evaluation.split.n_test} rows, train {evaluation.n - evaluation.split.n_test}"
+    )
+    randoms = evaluation.random_statistics()
+    rows = []
+    for name in STATISTIC_NAMES:
+        draws = randoms[name].tolist()
+        rows.append(
+            (
+                STATISTIC_LABELS[name],
+                HIGHER_IS_HARDER[name],
+                evaluation.split.statistics.aggregate[name],
+                draws,
+                [c.statistics.aggregate[name] for c in evaluation.compares],
+            )
+        )
+    console.print(_table("Train vs test: seven statistics", rows, evaluation))
+    if evaluation.randoms:
+        beats = evaluation.beats_random()
+        console.print(
+            f"This split beats the random mean on {sum(beats.values())} of {len(beats)} statistics."
+        )
+    if evaluation.task is None or evaluation.split.model is None:
+        console.print("No model score: no target column (pass --target COLUMN).")
+        return
+    metrics = MODEL_METRICS[evaluation.task]
+    random_metrics = evaluation.random_metrics()
+    model_rows = [
+        (
+            METRIC_LABELS[metric],
+            METRIC_HIGHER_IS_HARDER[metric],
+            evaluation.split.model.metrics[metric],
+            random_metrics[metric].tolist(),
+            [c.model.metrics[metric] if c.model else float("nan") for c in evaluation.compares],
+        )
+        for metric in metrics
+    ]
+    how = "inferred from the target; --task overrides" if evaluation.task_inferred else "--task"
+    console.print(
+        f"Task: {evaluation.task} ({how}); target column {evaluation.target!r}; "
+        f"model: {evaluation.settings.k}-nearest neighbours on the scaled features."
+    )
+    title = f"Baseline model: {evaluation.settings.k}-NN {evaluation.task}"
+    console.print(_table(title, model_rows, evaluation, first_header="metric"))
+    if evaluation.split.model_rows < evaluation.split.n_test:
+        console.print(
+            f"Scored on the test rows within a seeded sample of {evaluation.settings.model_rows} "
+            f"rows of the data ({evaluation.split.model_rows} of this split's "
+            f"{evaluation.split.n_test}; --model-rows)."
+        )
+    if evaluation.randoms:
+        worse = evaluation.model_beats_random()
+        console.print(
+            f"The model scores worse on this split than the random mean on "
+            f"{sum(worse.values())} of {len(worse)} metrics."
+        )
+
+
+def _table(
+    title: str,
+    rows: list[tuple[str, bool, float, list[float], list[float]]],
+    evaluation: Evaluation,
+    first_header: str = "statistic",
+) -> Any:
+    """A rich table: one row per statistic or metric (label, higher is harder, this split's
+    value, the random splits' values, each compared split's value); the hardest value of each
+    row is starred and highlighted."""
+    from rich.table import Table
+
+    from ..evaluate import hardest, mean_and_std
+
+    several = bool(evaluation.randoms or evaluation.compares)  # else nothing to compare
+    table = Table(
+        title=title,
+        title_justify="left",
+        caption="* hardest in the row" if several else None,
+        caption_justify="left",
+    )
+    table.add_column(first_header)
+    table.add_column("harder")
+    table.add_column("this split", justify="right")
+    if evaluation.randoms:
+        table.add_column(f"random (mean ± std of {len(evaluation.randoms)})", justify="right")
+    for compare in evaluation.compares:
+        table.add_column(compare.name, justify="right")
+    for label, higher, value, draws, compares in rows:
+        texts = {"split": _value(value)}
+        candidates = {"split": value}
+        if draws:
+            mean, std = mean_and_std(draws)
+            texts["random"] = f"{_value(mean)} ± {std:.2g}"
+            candidates["random"] = mean
+        for i, compared in enumerate(compares):
+            texts[f"compare {i}"] = _value(compared)
+            candidates[f"compare {i}"] = compared
+        winner = hardest(candidates, higher) if several else None
+        cells = [_cell(text, key == winner) for key, text in texts.items()]
+        table.add_row(label, "higher" if higher else "lower", *cells)
+    return table
+
+
+def _cell(text: str, is_hardest: bool) -> Any:
+    """A value, starred and highlighted when it is the hardest of its row."""
+    from rich.text import Text
+
+    return Text(text + " *", style=HARDEST_STYLE) if is_hardest else Text(text + "  ")

@@ -1,0 +1,161 @@
+"""Option definitions shared by several commands, so each is spelled and documented once.
+
+Each alias is an ``Annotated`` type: a command declares ``target: TargetOption = None`` and
+gets the same flag, help text and checks as every other command that reads data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..encode import EncodeOptions
+from ..engines import SCHEDULER_ENV
+from ..readers import ReadOptions
+
+# How to read and encode a data file (the same in split, inspect and any command reading data)
+TargetOption = Annotated[
+    Optional[str],
+    typer.Option(
+        metavar="COLUMN",
+        help="Target column: never a feature (split carries it into the split files; "
+        "evaluate scores its baseline model on it).",
+    ),
+]
+FeaturesOption = Annotated[
+    Optional[str],
+    typer.Option(
+        metavar="A,B,...",
+        help="Comma-separated feature columns (default: all but target and ids).",
+    ),
+]
+IdColumnsOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--id-col",
+        metavar="COLUMN",
+        help="Column kept in the outputs but not used to split (repeatable).",
+    ),
+]
+SeparatorOption = Annotated[
+    Optional[str],
+    typer.Option(
+        metavar="S", help="Delimiter for CSV/TSV (default: detected); 'whitespace' for runs."
+    ),
+]
+NoHeaderOption = Annotated[
+    bool, typer.Option("--no-header", help="The CSV has no header; columns are 0, 1, ...")
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Refuse non-numeric feature columns (no one-hot).")
+]
+DropMissingOption = Annotated[
+    bool, typer.Option("--drop-missing", help="Drop rows with missing feature values.")
+]
+
+# The data file a manifest describes (verify, evaluate)
+ManifestDataOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        help="The data file the manifest describes (default: the manifest's input.path, "
+        "when it lies inside the manifest's folder)."
+    ),
+]
+
+# The method's parameters
+FracOption = Annotated[
+    float,
+    typer.Option("--frac", "-f", metavar="F", help="Fraction of rows for the test set, 0 < F < 1."),
+]
+IterationsOption = Annotated[
+    int, typer.Option(min=1, metavar="N", help="Most NMF multiplicative-update iterations.")
+]
+TolOption = Annotated[
+    float,
+    typer.Option(
+        min=0.0,
+        metavar="T",
+        help="Stop early when 10 iterations lower the squared error by less than TOL "
+        "times its initial value; 0 always runs --iterations.",
+    ),
+]
+SeedOption = Annotated[
+    int, typer.Option(min=0, metavar="S", help="Seed of the NMF initialisation.")
+]
+DeviceOption = Annotated[
+    str,
+    typer.Option(
+        metavar="cpu|gpu|auto",
+        help="cpu, gpu or auto (the GPU when CuPy sees one with enough free memory). "
+        "A speed choice only: every device gives the same split.",
+    ),
+]
+ThreadsOption = Annotated[
+    Optional[int],
+    typer.Option(min=1, metavar="N", help="CPU threads (default: all available)."),
+]
+
+# Large inputs: shards and where they run (split and verify)
+ShardRowsOption = Annotated[
+    Optional[int],
+    typer.Option(
+        "--shard-rows",
+        min=0,
+        metavar="R",
+        help="Rows per shard: an input of more rows is split in ceil(n / R) shards by "
+        "content hash (default: 5000-row shards above 20000 rows; 0: never shard).",
+        show_default=False,
+    ),
+]
+JobsOption = Annotated[
+    int,
+    typer.Option("--jobs", "-j", min=1, metavar="N", help="Local worker processes for shards."),
+]
+SchedulerOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--scheduler",
+        envvar=SCHEDULER_ENV,
+        metavar="ADDRESS",
+        help="Dask scheduler (e.g. tcp://host:8786) to run the shards of a large input on.",
+    ),
+]
+
+# Output conventions of every command
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="More detail on stderr.")]
+
+DataArgument = Annotated[Path, typer.Argument(help="Data file: .csv, .tsv, .parquet or .npy.")]
+
+
+def split_columns(features: str | None) -> list[str] | None:
+    """The ``--features`` value as a list of column names.
+
+    >>> split_columns("a, b,c"), split_columns(None)
+    (['a', 'b', 'c'], None)
+    """
+    return [c.strip() for c in features.split(",")] if features else None
+
+
+def reading_options(
+    *,
+    sep: str | None,
+    no_header: bool,
+    target: str | None,
+    features: str | None,
+    id_col: list[str] | None,
+    strict: bool,
+    drop_missing: bool,
+) -> tuple[ReadOptions, EncodeOptions]:
+    """The core's read and encode options from the shared command-line options."""
+    columns = split_columns(features)
+    return ReadOptions(sep=sep, header=not no_header), EncodeOptions(
+        target=target,
+        features=tuple(columns) if columns is not None else None,
+        id_columns=tuple(id_col or ()),
+        strict=strict,
+        drop_missing=drop_missing,
+    )

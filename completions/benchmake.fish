@@ -1,0 +1,1 @@
+complete --command benchmake --no-files --arguments "(env _BENCHMAKE_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) benchmake)" --condition "env _BENCHMAKE_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) benchmake"
