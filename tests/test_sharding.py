@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import time
 from pathlib import Path
 
@@ -212,3 +213,16 @@ def test_dask_cluster_gives_the_local_split(data_csv: Path, tmp_path: Path, runn
         )  # fmt: skip
     assert remote.test.tolist() == local.test.tolist()
     assert verified.exit_code == 0, verified.stdout
+
+
+def test_scheduler_without_dask_names_the_extra(
+    data_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    args = ["split", data_csv, "--frac", "0.2", "--out", tmp_path / "o", "--shard-rows", "300"]
+    result = invoke(runner, *args, "--scheduler", "tcp://127.0.0.1:9")
+    assert result.exit_code == ExitCode.MISSING_EXTRA
+    assert result.stderr == (
+        "benchmake: error: --scheduler tcp://127.0.0.1:9: Dask is not installed; "
+        "pip install 'benchmake-cli[dask]' (or unset DASK_SCHEDULER_ADDRESS)\n"
+    )
