@@ -8,20 +8,29 @@ from typing import Annotated, Optional
 import typer
 
 from ..api import SplitResult, split_file
+from ..errors import ExitCode
 from ..split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
-from .common import emit_json, progress_reporter, run_core
+from .common import emit_json, fail, progress_reporter, run_core
 
 HELP = """Split DATA into a training set and a challenging test set, and write the split.
 
-Reads CSV/TSV, Parquet or NPY; encodes one numeric row per sample; orders rows by content
-hash; min-max scales; factorizes with NMF (one archetype per test row) and puts the rows
-nearest the archetypes into the test set. Writes manifest.json, train_indices.txt,
-test_indices.txt and the train/test data in the input's format into OUT.
+Reads tables (CSV/TSV, Parquet), arrays (NPY, NPZ, HDF5), image folders (PNG, JPEG, TIFF,
+BMP), sequences (.smi, FASTA, text lines, a column of a table), signals (arrays or a folder
+of one CSV/NPY file per signal) and graphs (OGB raw folders); encodes one numeric row per
+sample; orders rows by content hash; min-max scales; factorizes with NMF (one archetype per
+test row) and puts the rows nearest the archetypes into the test set. Writes manifest.json,
+train_indices.txt, test_indices.txt and the train/test data in the input's format into OUT.
 """
 
 
 def split(
-    data: Annotated[Path, typer.Argument(help="Data file: .csv, .tsv, .parquet or .npy.")],
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="Data file (.csv .tsv .parquet .npy .npz .h5 .smi .fasta .txt) or folder "
+            "(images, signals, OGB graphs)."
+        ),
+    ],
     frac: Annotated[
         float, typer.Option("--frac", "-f", help="Fraction of rows for the test set, 0 < F < 1.")
     ],
@@ -51,6 +60,52 @@ def split(
     drop_missing: Annotated[
         bool, typer.Option("--drop-missing", help="Drop rows with missing feature values.")
     ] = False,
+    data_type: Annotated[
+        str,
+        typer.Option(
+            "--type",
+            help="auto, tabular, image, sequence, signal or graph (auto: from the file name, "
+            "the folder's content or the array's shape; see the README).",
+        ),
+    ] = "auto",
+    key: Annotated[
+        Optional[str],
+        typer.Option(help="NPZ/HDF5 array(s) holding the data; a,b,c joins them in order."),
+    ] = None,
+    target_key: Annotated[
+        Optional[str],
+        typer.Option(help="NPZ/HDF5 array(s) of labels: carried along, never used to split."),
+    ] = None,
+    image_size: Annotated[
+        Optional[str],
+        typer.Option(help="Resize every image to WIDTHxHEIGHT (bilinear), e.g. 64x64."),
+    ] = None,
+    mode: Annotated[
+        Optional[str],
+        typer.Option(help="Image colour mode: L (grey) or RGB (default: RGB if any has colour)."),
+    ] = None,
+    copy_files: Annotated[
+        bool, typer.Option("--copy", help="Also copy a folder's files into OUT/train, OUT/test.")
+    ] = False,
+    link_files: Annotated[
+        bool,
+        typer.Option("--link", help="Also link a folder's files into OUT/train, OUT/test."),
+    ] = False,
+    sequence_col: Annotated[
+        Optional[str],
+        typer.Option(help="Column of a CSV/TSV/Parquet holding SMILES or other sequences."),
+    ] = None,
+    tokens: Annotated[
+        str,
+        typer.Option(help="What a sequence is counted in: chars, or smiles (Cl, Br, [nH] ...)."),
+    ] = "chars",
+    kmer: Annotated[
+        int, typer.Option(min=1, help="Count overlapping runs of K tokens (k-mers).")
+    ] = 1,
+    resample: Annotated[
+        Optional[int],
+        typer.Option(min=2, help="Resample every signal to L points (linear interpolation)."),
+    ] = None,
     iterations: Annotated[
         int, typer.Option(min=1, help="Most NMF multiplicative-update iterations.")
     ] = DEFAULT_ITERATIONS,
@@ -76,6 +131,9 @@ def split(
         bool, typer.Option("--verbose", "-v", help="More detail on stderr.")
     ] = False,
 ) -> None:
+    if copy_files and link_files:
+        raise fail("--copy and --link: choose one", ExitCode.USAGE)
+    files = "copy" if copy_files else "link" if link_files else "list"
     with progress_reporter(not quiet) as progress:
         result: SplitResult = run_core(
             lambda: split_file(
@@ -89,6 +147,16 @@ def split(
                 id_columns=id_col,
                 strict=strict,
                 drop_missing=drop_missing,
+                type=data_type,
+                key=key,
+                target_key=target_key,
+                image_size=image_size,
+                mode=mode,
+                sequence_col=sequence_col,
+                tokens=tokens,
+                kmer=kmer,
+                resample=resample,
+                files=files,
                 iterations=iterations,
                 tol=tol,
                 seed=seed,
