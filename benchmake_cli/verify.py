@@ -108,7 +108,9 @@ def verify_manifest(
 
     try:
         prepared = prepare(
-            data_path, _read_options(manifest), EncodeOptions.from_dict(_encode_options(manifest))
+            data_path,
+            _read_options(manifest),
+            EncodeOptions.from_dict(manifest_io.field(manifest, "encoding", "options")),
         )
     except BenchmakeError as exc:
         report.add("content", False, f"cannot read the data as recorded: {exc}")
@@ -250,13 +252,6 @@ def _read_options(manifest: dict[str, Any]) -> ReadOptions:
         return ReadOptions.from_recorded(recorded, str(modality))
     except (AttributeError, TypeError, ValueError, IndexError) as exc:
         raise ManifestError(f"manifest field input.read_options is malformed ({exc})") from None
-
-
-def _encode_options(manifest: dict[str, Any]) -> dict[str, Any]:
-    options = manifest_io.field(manifest, "encoding", "options")
-    if not isinstance(options, dict):
-        raise ManifestError("manifest field encoding.options is not an object")
-    return options
 
 
 def _parameters(manifest: dict[str, Any]) -> SplitParameters:

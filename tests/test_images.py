@@ -298,6 +298,14 @@ def test_unreadable_image_exits_not_found(
     )
 
 
+def test_symbolic_link_loops_are_followed_once(tmp_path: Path) -> None:
+    root = tmp_path / "imgs"
+    _save(root / "k" / "a.png", _noise(1))
+    (root / "k" / "loop").symlink_to(root, target_is_directory=True)
+    table = read_table(root)
+    assert table.records == ["k/a.png"]
+
+
 def test_copy_refused_for_a_file_input(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = invoke(runner, "split", SAMPLE / "shapes.npy", "--frac", "0.2", "--out", out, "--copy")

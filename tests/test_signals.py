@@ -146,6 +146,13 @@ CASES = [
         ExitCode.BAD_DATA,
         "sig: holds no signal files (.csv .npy) in it or its sub-folders",
     ),
+    (
+        "image options on a signal folder",
+        _mixed_lengths,
+        ("--mode", "L"),
+        ExitCode.BAD_PARAMETER,
+        "--mode: applies to a folder of images, not sig",
+    ),
     ("resample too short", _mixed_lengths, ("--resample", "1"), ExitCode.USAGE, ""),
     (
         "resample on a table",

@@ -158,9 +158,7 @@ def _read_file(path: Path, options: ReadOptions) -> Table:
 
 def _read_folder(path: Path, options: ReadOptions) -> Table:
     kind = folder.detect_kind(path, options.type)
-    if kind != "image" and (options.image_size is not None or options.mode is not None):
-        option = "--image-size" if options.image_size is not None else "--mode"
-        raise ParameterError(f"{option}: applies to images, and {path} is a {kind} folder")
+    _refuse_unused_options(path, f"{kind}-folder", options)
     if kind == "graph":
         return ogb.read(path)
     if kind == "image":
@@ -174,6 +172,7 @@ def _refuse_unused_options(path: Path, fmt: str, options: ReadOptions) -> None:
         for option, value in (("--key", options.key), ("--target-key", options.target_key)):
             if value is not None:
                 raise ParameterError(f"{option}: applies to .npz and HDF5 files, not {path.name}")
-    for option, value in (("--image-size", options.image_size), ("--mode", options.mode)):
-        if value is not None:
-            raise ParameterError(f"{option}: applies to a folder of images, not {path.name}")
+    if fmt != "image-folder":
+        for option, value in (("--image-size", options.image_size), ("--mode", options.mode)):
+            if value is not None:
+                raise ParameterError(f"{option}: applies to a folder of images, not {path.name}")

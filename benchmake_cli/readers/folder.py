@@ -20,16 +20,28 @@ SIGNAL_SUFFIXES = (".csv", ".npy")
 OGB_MARKERS = ("num-node-list.csv", "num-node-list.csv.gz")
 
 
-def sample_files(root: Path, suffixes: tuple[str, ...]) -> list[str]:
-    """Relative POSIX paths of the files below ``root`` with one of ``suffixes``, sorted."""
+def walk_files(root: Path) -> list[str]:
+    """Relative POSIX paths of every regular file below ``root``, sorted, hidden files and
+    folders left out; symbolic links are followed, each real folder visited once."""
     found: list[str] = []
+    seen: set[str] = set()
     for folder, subfolders, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            subfolders[:] = []
+            continue
+        seen.add(real)
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
         relative = Path(folder).relative_to(root)
         for name in files:
-            if not name.startswith(".") and name.lower().endswith(suffixes):
+            if not name.startswith(".") and os.path.isfile(os.path.join(folder, name)):
                 found.append((relative / name).as_posix())
     return sorted(found)
+
+
+def sample_files(root: Path, suffixes: tuple[str, ...]) -> list[str]:
+    """Relative POSIX paths of the files below ``root`` with one of ``suffixes``, sorted."""
+    return [name for name in walk_files(root) if name.lower().endswith(suffixes)]
 
 
 def detect_kind(root: Path, requested: str) -> str:

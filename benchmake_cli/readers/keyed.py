@@ -21,7 +21,12 @@ Inventory = dict[str, tuple[tuple[int, ...], np.dtype]]
 
 
 def choose_keys(
-    path: Path, inventory: Inventory, keys: Sequence[str] | None, option: str, *, exclude=()
+    path: Path,
+    inventory: Inventory,
+    keys: Sequence[str] | None,
+    option: str,
+    *,
+    exclude: Sequence[str] = (),
 ) -> list[str]:
     """The keys to read: those given, or the file's only array; refuse missing or ambiguous."""
     listed = ", ".join(inventory) if inventory else "none"

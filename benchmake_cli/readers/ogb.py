@@ -37,33 +37,28 @@ def read(root: Path) -> Table:
     lines = {stem: _lines(path) for stem, path in files.items()}
     node_counts = _counts(files["num-node-list"], lines["num-node-list"])
     edge_counts = _counts(files["num-edge-list"], lines["num-edge-list"])
-    n_graphs = len(node_counts)
-    _same_count(files, "num-edge-list", len(edge_counts), "num-node-list", n_graphs, "graphs")
-    if n_graphs == 0:
+    if len(node_counts) == 0:
         raise DataError(f"{files['num-node-list']}: holds no graphs")
-    if "graph-label" in files:
-        _same_count(
-            files, "graph-label", len(lines["graph-label"]), "num-node-list", n_graphs, "graphs"
-        )
-    total_nodes, total_edges = int(node_counts.sum()), int(edge_counts.sum())
-    _same_count(files, "edge", len(lines["edge"]), "num-edge-list", total_edges, "edges")
-    if "edge-feat" in files:
-        _same_count(
-            files, "edge-feat", len(lines["edge-feat"]), "num-edge-list", total_edges, "edges"
-        )
-    edges = (
-        _numbers(files["edge"], lines["edge"], np.int64).reshape(-1, 2)
-        if total_edges
-        else (np.zeros((0, 2), dtype=np.int64))
-    )
-    if edges.shape[1:] != (2,):
+    expected = {
+        "num-edge-list": ("num-node-list", len(node_counts), "graphs"),
+        "graph-label": ("num-node-list", len(node_counts), "graphs"),
+        "edge": ("num-edge-list", int(edge_counts.sum()), "edges"),
+        "edge-feat": ("num-edge-list", int(edge_counts.sum()), "edges"),
+        "node-feat": ("num-node-list", int(node_counts.sum()), "nodes"),
+    }
+    for stem, (reference, count, what) in expected.items():
+        if stem in files and len(lines[stem]) != count:
+            raise DataError(
+                f"{files[stem]}: {len(lines[stem])} lines, but {files[reference].name} gives "
+                f"{count} {what}; the counts do not add up"
+            )
+    edges = _numbers(files["edge"], lines["edge"], np.int64)
+    if len(edges) and edges.shape[1] != 2:
         raise DataError(f"{files['edge']}: every line must be 'source,target'")
+    edges = edges.reshape(-1, 2)
     _check_edges(files["edge"], edges, node_counts, edge_counts)
     features = None
     if "node-feat" in files:
-        _same_count(
-            files, "node-feat", len(lines["node-feat"]), "num-node-list", total_nodes, "nodes"
-        )
         features = _numbers(files["node-feat"], lines["node-feat"], np.float64)
     graphs = GraphSet(
         node_counts=node_counts,
@@ -87,9 +82,9 @@ def read(root: Path) -> Table:
         read_options={},
         info={
             "files": sorted(path.name for path in files.values()),
-            "graphs": n_graphs,
-            "nodes": total_nodes,
-            "edges": total_edges,
+            "graphs": len(node_counts),
+            "nodes": int(node_counts.sum()),
+            "edges": int(edge_counts.sum()),
         },
     )
 
@@ -148,16 +143,6 @@ def _counts(path: Path, lines: list[bytes]) -> np.ndarray:
         line = int(np.flatnonzero(counts < 0)[0]) + 1
         raise DataError(f"{path}: line {line}: negative count {counts[line - 1]}")
     return counts
-
-
-def _same_count(
-    files: dict[str, Path], stem: str, found: int, reference: str, expected: int, what: str
-) -> None:
-    if found != expected:
-        raise DataError(
-            f"{files[stem]}: {found} lines, but {files[reference].name} gives {expected} "
-            f"{what}; the counts do not add up"
-        )
 
 
 def _check_edges(

@@ -25,7 +25,9 @@ import pyarrow.parquet as pq
 
 from ..errors import OutputError
 from ..readers.delimited import WHITESPACE
+from ..readers.folder import walk_files
 from ..table import Table
+from . import arrays, folders, ogb, sequences
 
 TEMP_PREFIX = ".benchmake-partial-"
 
@@ -89,8 +91,6 @@ def write_side(
 ) -> list[str]:
     """Write the input rows ``rows`` as the ``side`` (``train`` or ``test``) data into
     ``folder``, in the input's own format; return the relative POSIX paths written."""
-    from . import arrays, folders, ogb, sequences
-
     if table.format in TABLE_SUFFIXES:
         name = f"{side}{TABLE_SUFFIXES[table.format]}"
         write_subset(table, rows, folder / name)
@@ -137,14 +137,7 @@ def input_digest(path: Path) -> tuple[int, str]:
         return path.stat().st_size, sha256_file(path)
     listing = hashlib.sha256()
     size = 0
-    entries = []
-    for folder, subfolders, names in os.walk(path, followlinks=True):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        for name in names:
-            file = Path(folder) / name
-            if not name.startswith(".") and file.is_file():
-                entries.append((file.relative_to(path).as_posix(), file))
-    for relative, file in sorted(entries):
-        size += file.stat().st_size
-        listing.update(f"{relative}\t{sha256_file(file)}\n".encode())
+    for relative in walk_files(path):
+        size += (path / relative).stat().st_size
+        listing.update(f"{relative}\t{sha256_file(path / relative)}\n".encode())
     return size, listing.hexdigest()
