@@ -159,6 +159,13 @@ CASES = [
         "--sequence-col 'SMILES': no such column in x.csv; columns are: smiles, y",
     ),
     (
+        "missing target beside a sequence column",
+        lambda t: _write(t / "x.csv", "smiles,y\nCC,1\nCO,2\n"),
+        ("--sequence-col", "smiles", "--target", "Y"),
+        ExitCode.BAD_PARAMETER,
+        "--target 'Y': no such column in x.csv; columns are: smiles, y",
+    ),
+    (
         "empty sequence cell",
         lambda t: _write(t / "x.csv", "smiles,y\nCC,1\n,2\nCO,3\n"),
         ("--sequence-col", "smiles"),

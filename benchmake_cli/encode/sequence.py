@@ -25,6 +25,7 @@ import pandas as pd
 from ..errors import DataError, ParameterError
 from ..table import Table
 from .options import TOKENIZERS, Encoded, EncodeOptions
+from .tabular import check_column
 
 SMILES_TOKEN = re.compile(r"\[[^\[\]]*\]|Br|Cl|%\d{2}|.", re.DOTALL)
 #: the vocabulary is written into the manifest when it has at most this many entries
@@ -107,11 +108,13 @@ def _sequences(
         return table.sequences, np.arange(len(table.sequences)), [], "sequence"
     assert table.frame is not None and options.sequence_col is not None
     column = options.sequence_col
-    if column not in table.frame.columns:
-        shown = ", ".join(map(str, table.frame.columns[:20]))
-        raise ParameterError(
-            f"--sequence-col {column!r}: no such column in {table.path.name}; columns are: {shown}"
-        )
+    names = [str(c) for c in table.frame.columns]
+    check_column(table, names, column, "--sequence-col")
+    for carried, option in [(options.target, "--target")] + [
+        (c, "--id-col") for c in options.id_columns
+    ]:
+        if carried is not None:
+            check_column(table, names, carried, option)
     values = table.frame[column]
     text = values.astype(str).str.strip()
     missing = (values.isna() | (text == "")).to_numpy()

@@ -105,15 +105,18 @@ def _array_frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame(flat, columns=table.columns)
 
 
-def _feature_columns(table: Table, columns: list[str], options: EncodeOptions) -> list[str]:
-    known = set(columns)
+def check_column(table: Table, columns: list[str], column: str, option: str) -> None:
+    """Refuse a column name the table does not have, listing the columns it has."""
+    if column not in columns:
+        shown = ", ".join(columns[:20]) + (", ..." if len(columns) > 20 else "")
+        raise ParameterError(
+            f"{option} {column!r}: no such column in {table.path.name}; columns are: {shown}"
+        )
 
+
+def _feature_columns(table: Table, columns: list[str], options: EncodeOptions) -> list[str]:
     def check(column: str, option: str) -> None:
-        if column not in known:
-            shown = ", ".join(columns[:20]) + (", ..." if len(columns) > 20 else "")
-            raise ParameterError(
-                f"{option} {column!r}: no such column in {table.path.name}; columns are: {shown}"
-            )
+        check_column(table, columns, column, option)
 
     carried = set(options.id_columns)
     for column in options.id_columns:
