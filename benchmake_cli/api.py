@@ -23,8 +23,10 @@ from . import manifest as manifest_io
 from ._version import __version__
 from .backend import is_out_of_memory, resolve_device
 from .encode import Encoded, EncodeOptions, encode_table
+from .errors import ParameterError
 from .factorize import estimate_bytes
 from .readers import ReadOptions, read_table
+from .readers.image_folder import parse_image_size
 from .split import (
     METHOD,
     METHOD_VERSION,
@@ -35,7 +37,15 @@ from .split import (
     split_matrix,
 )
 from .table import Table
-from .writers import data_file_names, sha256_file, staged_folder, write_indices, write_subset
+from .writers import (
+    FILE_MODES,
+    check_output_folder,
+    input_digest,
+    sha256_file,
+    staged_folder,
+    write_indices,
+    write_side,
+)
 
 
 @dataclass
@@ -124,6 +134,16 @@ def split_file(
     id_columns: list[str] | None = None,
     strict: bool = False,
     drop_missing: bool = False,
+    type: str = "auto",
+    key: str | list[str] | None = None,
+    target_key: str | list[str] | None = None,
+    image_size: str | tuple[int, int] | None = None,
+    mode: str | None = None,
+    sequence_col: str | None = None,
+    tokens: str = "chars",
+    kmer: int = 1,
+    resample: int | None = None,
+    files: str = "list",
     iterations: int = SplitParameters.iterations,
     tol: float = SplitParameters.tol,
     seed: int = SplitParameters.seed,
@@ -132,24 +152,49 @@ def split_file(
     force: bool = False,
     progress: ProgressCallback | None = None,
 ) -> SplitResult:
-    """Split a data file and, when ``out`` is given, write the split and its manifest there."""
+    """Split a data file or folder and, when ``out`` is given, write the split and its
+    manifest there.
+
+    ``type`` is ``auto`` or a modality (see :mod:`benchmake_cli.modality`); ``key`` and
+    ``target_key`` name NPZ/HDF5 arrays (a list, or comma-separated, is joined in order);
+    ``image_size`` (``"64x64"``) and ``mode`` (``L``/``RGB``) decode images;
+    ``sequence_col``, ``tokens``, ``kmer`` encode sequences; ``resample`` resamples signals;
+    ``files`` (``list``, ``copy``, ``link``) says whether the files of an image or signal
+    folder are only listed or also copied or linked into ``train/`` and ``test/``.
+    """
     timer = time.perf_counter()
+    if files not in FILE_MODES:
+        raise ParameterError(f"files={files!r}: use one of {', '.join(FILE_MODES)}")
     prepared = prepare(
         path,
-        ReadOptions(sep=sep, header=header),
+        ReadOptions(
+            sep=sep,
+            header=header,
+            type=type,
+            key=_keys(key),
+            target_key=_keys(target_key),
+            image_size=parse_image_size(image_size),
+            mode=mode,
+        ),
         EncodeOptions(
             target=target,
             features=tuple(features) if features is not None else None,
             id_columns=tuple(id_columns or ()),
             strict=strict,
             drop_missing=drop_missing,
+            sequence_col=sequence_col,
+            tokens=tokens,
+            kmer=kmer,
+            resample=resample,
         ),
     )
+    if files != "list" and prepared.table.format not in ("image-folder", "signal-folder"):
+        raise ParameterError(
+            f"--{files}: applies to folders of images or signals, not {prepared.table.path.name}"
+        )
     params = SplitParameters(frac=frac, iterations=iterations, tol=tol, seed=seed)
     check_fraction(prepared.encoded.n, frac)
     if out is not None:
-        from .writers import check_output_folder
-
         check_output_folder(Path(out), force)
     read_seconds = time.perf_counter() - timer
     notes: list[str] = []
@@ -160,7 +205,9 @@ def split_file(
     manifest = build_manifest(prepared, params, matrix_split, train, test, device_name)
     result = SplitResult(train=train, test=test, manifest=manifest, out=None, notes=notes)
     if out is not None:
-        result.out = write_split(prepared, result, Path(out), force=force, progress=progress)
+        result.out = write_split(
+            prepared, result, Path(out), force=force, files=files, progress=progress
+        )
     result.seconds = {
         "read": read_seconds,
         "split": split_seconds,
@@ -179,6 +226,7 @@ def build_manifest(
 ) -> dict[str, Any]:
     """The manifest of a split (``input.path`` and ``files`` are filled in when written)."""
     table, encoded = prepared.table, prepared.encoded
+    size, digest = input_digest(table.path)
     return {
         "schema": manifest_io.SCHEMA,
         "tool": {"name": "benchmake-cli", "version": __version__},
@@ -190,10 +238,11 @@ def build_manifest(
         "input": {
             "name": table.path.name,
             "path": None,
-            "bytes": table.path.stat().st_size,
-            "sha256": sha256_file(table.path),
+            "bytes": size,
+            "sha256": digest,
             "format": table.format,
             "read_options": table.read_options,
+            **({"details": table.info} if table.info else {}),
         },
         "encoding": {
             "modality": encoded.modality,
@@ -205,6 +254,7 @@ def build_manifest(
             "one_hot": encoded.one_hot,
             "dropped_rows": encoded.dropped_rows,
             "content_sha256": matrix_split.content_sha256,
+            **({"parameters": encoded.parameters} if encoded.parameters else {}),
         },
         "split": {
             "n_train": len(train),
@@ -226,29 +276,29 @@ def write_split(
     out: Path,
     *,
     force: bool = False,
+    files: str = "list",
     progress: ProgressCallback | None = None,
 ) -> Path:
     """Write indices, data subsets and the manifest into ``out`` (atomically)."""
     report = progress or (lambda stage, done, total: None)
     table = prepared.table
-    train_name, test_name = data_file_names(table)
     with staged_folder(out, force) as staging:
-        files = {
-            "train_indices.txt": lambda p: write_indices(p, result.train),
-            "test_indices.txt": lambda p: write_indices(p, result.test),
-            train_name: lambda p: write_subset(table, result.train, p),
-            test_name: lambda p: write_subset(table, result.test, p),
+        report("write", 0, 4)
+        write_indices(staging / "train_indices.txt", result.train)
+        write_indices(staging / "test_indices.txt", result.test)
+        written = ["train_indices.txt", "test_indices.txt"]
+        report("write", 2, 4)
+        written += write_side(table, result.train, staging, "train", files)
+        report("write", 3, 4)
+        written += write_side(table, result.test, staging, "test", files)
+        hashes: dict[str, dict[str, Any]] = {
+            name: {"sha256": sha256_file(staging / name), "bytes": (staging / name).stat().st_size}
+            for name in written
         }
-        hashes: dict[str, dict[str, Any]] = {}
-        for done, (name, writer) in enumerate(files.items()):
-            report("write", done, len(files))
-            writer(staging / name)
-            hashes[name] = {
-                "sha256": sha256_file(staging / name),
-                "bytes": (staging / name).stat().st_size,
-            }
         manifest = result.manifest
         manifest["files"] = hashes
+        if files != "list":
+            manifest["split"]["files"] = files
         manifest["split"]["train_indices"] = "train_indices.txt"
         manifest["split"]["test_indices"] = "test_indices.txt"
         manifest["split"]["test_indices_sha256"] = hashes["test_indices.txt"]["sha256"]
@@ -256,5 +306,16 @@ def write_split(
             os.path.relpath(table.path.resolve(), out.resolve().parent / out.name)
         ).as_posix()
         (staging / manifest_io.FILE_NAME).write_text(manifest_io.dumps(manifest), encoding="utf-8")
-        report("write", len(files), len(files))
+        report("write", 4, 4)
     return out
+
+
+def _keys(keys: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """``"a,b"`` or ``["a", "b"]`` → ``("a", "b")``."""
+    if keys is None:
+        return None
+    parts = keys.split(",") if isinstance(keys, str) else list(keys)
+    cleaned = tuple(part.strip() for part in parts if part.strip())
+    if not cleaned:
+        raise ParameterError(f"--key {keys!r}: name at least one array")
+    return cleaned

@@ -22,7 +22,7 @@ from .errors import BenchmakeError, ManifestError
 from .indices import read_row_numbers
 from .readers import ReadOptions
 from .split import METHOD, METHOD_VERSION, ProgressCallback, SplitParameters, split_matrix
-from .writers import sha256_file
+from .writers import input_digest, sha256_file
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def locate_data(manifest_path: Path, manifest: dict[str, Any], data: Path | None
         candidate = (folder / recorded).resolve()
         if candidate.is_relative_to(folder):
             return candidate
-    if isinstance(name, str) and Path(name).name == name and (folder / name).is_file():
+    if isinstance(name, str) and Path(name).name == name and (folder / name).exists():
         return folder / name
     raise ManifestError(
         f"{manifest_path}: its data path {recorded!r} is outside the manifest's folder; "
@@ -109,7 +109,7 @@ def verify_manifest(
 
     try:
         prepared = prepare(
-            data_path, recorded_read_options(recorded_input), recorded_encode_options(manifest)
+            data_path, recorded_read_options(manifest), recorded_encode_options(manifest)
         )
     except BenchmakeError as exc:
         report.add("content", False, f"cannot read the data as recorded: {exc}")
@@ -144,14 +144,13 @@ def verify_manifest(
 
 
 def _check_bytes(report: VerifyReport, data_path: Path, recorded: dict[str, Any]) -> bool:
-    if not data_path.is_file():
-        report.add("data", False, f"{data_path}: no such file")
+    if not data_path.exists():
+        report.add("data", False, f"{data_path}: no such file or folder")
         return False
-    digest = sha256_file(data_path)
+    size, digest = input_digest(data_path)
     if digest == recorded.get("sha256"):
         report.add("data", True, f"{data_path.name}: SHA-256 matches ({digest[:12]}…)")
         return True
-    size = data_path.stat().st_size
     report.add(
         "data",
         True,
@@ -207,8 +206,8 @@ def _check_files(report: VerifyReport, folder: Path, manifest: dict[str, Any]) -
     changed = []
     for name, entry in sorted(files.items()):
         path = folder / name
-        if Path(name).name != name:
-            changed.append(f"{name} (not a plain file name)")
+        if not _inside(name):
+            changed.append(f"{name} (not a path inside the split folder)")
         elif not path.is_file():
             changed.append(f"{name} (missing)")
         elif sha256_file(path) != (entry or {}).get("sha256"):
@@ -233,26 +232,34 @@ def _few(rows: np.ndarray, limit: int = 5) -> str:
     )
 
 
-def recorded_read_options(recorded: dict[str, Any]) -> ReadOptions:
-    """How the manifest's input (its ``input`` section) was read."""
-    options = recorded.get("read_options") or {}
-    return ReadOptions(sep=options.get("sep"), header=bool(options.get("header", True)))
+def _inside(name: str) -> bool:
+    """A recorded file name is a relative POSIX path that stays inside the split folder."""
+    parts = name.split("/")
+    return (
+        bool(name)
+        and "\\" not in name
+        and not name.startswith("/")
+        and all(part not in ("", ".", "..") for part in parts)
+    )
 
 
 def recorded_encode_options(manifest: dict[str, Any]) -> EncodeOptions:
-    """How the manifest's input was encoded (target, features, ids, strictness)."""
+    """How the manifest's input was encoded (columns, modality options)."""
     options = manifest_io.field(manifest, "encoding", "options")
     try:
-        features = options.get("features")
-        return EncodeOptions(
-            target=options.get("target"),
-            features=tuple(features) if features is not None else None,
-            id_columns=tuple(options.get("id_columns") or ()),
-            strict=bool(options.get("strict", False)),
-            drop_missing=bool(options.get("drop_missing", False)),
-        )
-    except (AttributeError, TypeError) as exc:
+        return EncodeOptions.from_dict(options)
+    except (AttributeError, TypeError, ValueError) as exc:
         raise ManifestError(f"manifest field encoding.options is malformed ({exc})") from None
+
+
+def recorded_read_options(manifest: dict[str, Any]) -> ReadOptions:
+    """How the manifest's input was read (delimiter, header, keys, image size, ...)."""
+    recorded = manifest_io.field(manifest, "input").get("read_options") or {}
+    modality = manifest_io.field(manifest, "encoding", "modality")
+    try:
+        return ReadOptions.from_recorded(recorded, str(modality))
+    except (AttributeError, TypeError, ValueError, IndexError) as exc:
+        raise ManifestError(f"manifest field input.read_options is malformed ({exc})") from None
 
 
 def _parameters(manifest: dict[str, Any]) -> SplitParameters:

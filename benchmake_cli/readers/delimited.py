@@ -32,10 +32,11 @@ def detect_separator(sample: str, fmt: str) -> str:
     return WHITESPACE if len(first.split()) > 1 else ","
 
 
-def _decode(path: Path) -> str:
+def decode_text(path: Path) -> str:
+    """A text file's content (UTF-8, BOM dropped); binary or non-UTF-8 files are refused."""
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
-        raise DataError(f"{path}: is a binary file, not delimited text")
+        raise DataError(f"{path}: is a binary file, not text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -48,7 +49,7 @@ def _decode(path: Path) -> str:
 
 def read(path: Path, fmt: str, *, sep: str | None = None, header: bool = True) -> Table:
     """Read delimited text; every value stays a string so written splits reproduce it."""
-    text = _decode(path)
+    text = decode_text(path)
     if not text.strip():
         raise DataError(f"{path}: file is empty")
     separator = sep if sep is not None else detect_separator(text[:65536], fmt)
