@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,20 +22,17 @@ import numpy as np
 
 from . import manifest as manifest_io
 from ._version import __version__
-from .backend import resolve_device
 from .encode import Encoded, EncodeOptions, encode_table
+from .errors import ParameterError
+from .methods import DEFAULT_METHOD, MethodSplit, get_method, resolve_method_device
 from .readers import ReadOptions, read_table
-from .split import (
-    METHOD,
-    METHOD_VERSION,
-    MatrixSplit,
-    ProgressCallback,
-    SplitParameters,
-    check_fraction,
-    split_matrix,
-)
+from .split import ProgressCallback, SplitParameters
 from .table import Table
 from .writers import data_file_names, sha256_file, staged_folder, write_indices, write_subset
+
+#: positions in the reference's hash order, written by ``--reference-indices``
+REFERENCE_TEST_INDICES = "reference_test_indices.txt"
+REFERENCE_TRAIN_INDICES = "reference_train_indices.txt"
 
 
 @dataclass
@@ -56,6 +54,10 @@ class SplitResult:
     manifest: dict[str, Any]
     out: Path | None
     seconds: dict[str, float] = field(default_factory=dict)
+    #: the test and training positions in the reference's hash order, as it returns them
+    #: (``--method benchmake-1.1.2`` only)
+    reference_test_positions: np.ndarray | None = None
+    reference_train_positions: np.ndarray | None = None
 
     @property
     def n_train(self) -> int:
@@ -82,15 +84,18 @@ def compute_split(
     prepared: Prepared,
     params: SplitParameters,
     *,
+    method: str = DEFAULT_METHOD,
     device: str = "cpu",
     threads: int | None = None,
     progress: ProgressCallback | None = None,
-) -> tuple[np.ndarray, np.ndarray, MatrixSplit, str]:
-    """Split a prepared input; returns (train rows, test rows, matrix split, device used)."""
+) -> tuple[np.ndarray, np.ndarray, MethodSplit, str]:
+    """Split a prepared input with ``method``; returns (train rows, test rows, the method's
+    split by encoded position, device used)."""
     encoded = prepared.encoded
-    check_fraction(encoded.n, params.frac)
-    device_name, xp, _reason = resolve_device(device)
-    result = split_matrix(encoded.X, params, xp=xp, threads=threads, progress=progress)
+    chosen = get_method(method)
+    chosen.check(encoded, params)
+    device_name, xp = resolve_method_device(chosen, device)
+    result = chosen.split(encoded, params, xp=xp, threads=threads, progress=progress)
     return encoded.rows[result.train], encoded.rows[result.test], result, device_name
 
 
@@ -109,13 +114,26 @@ def split_file(
     iterations: int = SplitParameters.iterations,
     tol: float = SplitParameters.tol,
     seed: int = SplitParameters.seed,
+    method: str = DEFAULT_METHOD,
+    reference_indices: bool = False,
     device: str = "cpu",
     threads: int | None = None,
     force: bool = False,
     progress: ProgressCallback | None = None,
 ) -> SplitResult:
-    """Split a data file and, when ``out`` is given, write the split and its manifest there."""
+    """Split a data file and, when ``out`` is given, write the split and its manifest there.
+
+    ``reference_indices`` also writes ``reference_test_indices.txt`` and
+    ``reference_train_indices.txt``: the positions in the reference's hash order, as
+    ``benchmake==1.1.2`` returns them (``method="benchmake-1.1.2"`` only).
+    """
     timer = time.perf_counter()
+    chosen = get_method(method)
+    if reference_indices and not chosen.has_reference_indices:
+        raise ParameterError(
+            f"--reference-indices: --method {chosen.name} has no reference order; "
+            "use it with --method benchmake-1.1.2"
+        )
     prepared = prepare(
         path,
         ReadOptions(sep=sep, header=header),
@@ -128,20 +146,35 @@ def split_file(
         ),
     )
     params = SplitParameters(frac=frac, iterations=iterations, tol=tol, seed=seed)
-    check_fraction(prepared.encoded.n, frac)
+    chosen.check(prepared.encoded, params)
+    resolve_method_device(chosen, device)
     if out is not None:
         from .writers import check_output_folder
 
         check_output_folder(Path(out), force)
     read_seconds = time.perf_counter() - timer
-    train, test, matrix_split, device_name = compute_split(
-        prepared, params, device=device, threads=threads, progress=progress
+    train, test, method_split, device_name = compute_split(
+        prepared, params, method=method, device=device, threads=threads, progress=progress
     )
     split_seconds = time.perf_counter() - timer - read_seconds
-    manifest = build_manifest(prepared, params, matrix_split, train, test, device_name)
-    result = SplitResult(train=train, test=test, manifest=manifest, out=None)
+    manifest = build_manifest(prepared, chosen.name, method_split, train, test, device_name)
+    result = SplitResult(
+        train=train,
+        test=test,
+        manifest=manifest,
+        out=None,
+        reference_test_positions=method_split.reference_test_positions,
+        reference_train_positions=method_split.reference_train_positions,
+    )
     if out is not None:
-        result.out = write_split(prepared, result, Path(out), force=force, progress=progress)
+        result.out = write_split(
+            prepared,
+            result,
+            Path(out),
+            force=force,
+            progress=progress,
+            reference_indices=reference_indices,
+        )
     result.seconds = {
         "read": read_seconds,
         "split": split_seconds,
@@ -152,21 +185,22 @@ def split_file(
 
 def build_manifest(
     prepared: Prepared,
-    params: SplitParameters,
-    matrix_split: MatrixSplit,
+    method: str,
+    method_split: MethodSplit,
     train: np.ndarray,
     test: np.ndarray,
     device: str,
 ) -> dict[str, Any]:
     """The manifest of a split (``input.path`` and ``files`` are filled in when written)."""
     table, encoded = prepared.table, prepared.encoded
+    chosen = get_method(method)
     return {
         "schema": manifest_io.SCHEMA,
         "tool": {"name": "benchmake-cli", "version": __version__},
         "method": {
-            "name": METHOD,
-            "version": METHOD_VERSION,
-            "parameters": params.to_dict(encoded.n),
+            "name": chosen.name,
+            "version": chosen.version,
+            "parameters": method_split.parameters,
         },
         "input": {
             "name": table.path.name,
@@ -185,18 +219,19 @@ def build_manifest(
             "columns_used": encoded.columns_used,
             "one_hot": encoded.one_hot,
             "dropped_rows": encoded.dropped_rows,
-            "content_sha256": matrix_split.content_sha256,
+            "content_sha256": method_split.content_sha256,
         },
         "split": {
             "n_train": len(train),
             "n_test": len(test),
-            "test_content_sha256": matrix_split.test_content_sha256,
+            "test_content_sha256": method_split.test_content_sha256,
         },
         "files": {},
         "info": {
             "device": device,
             "python": platform.python_version(),
             "numpy": np.__version__,
+            **method_split.info,
         },
     }
 
@@ -208,18 +243,29 @@ def write_split(
     *,
     force: bool = False,
     progress: ProgressCallback | None = None,
+    reference_indices: bool = False,
 ) -> Path:
-    """Write indices, data subsets and the manifest into ``out`` (atomically)."""
+    """Write indices, data subsets and the manifest into ``out`` (atomically); with
+    ``reference_indices``, also the positions as the reference returns them."""
     report = progress or (lambda stage, done, total: None)
     table = prepared.table
     train_name, test_name = data_file_names(table)
     with staged_folder(out, force) as staging:
-        files = {
+        files: dict[str, Callable[[Path], None]] = {
             "train_indices.txt": lambda p: write_indices(p, result.train),
             "test_indices.txt": lambda p: write_indices(p, result.test),
             train_name: lambda p: write_subset(table, result.train, p),
             test_name: lambda p: write_subset(table, result.test, p),
         }
+        reference = (result.reference_test_positions, result.reference_train_positions)
+        if reference_indices:
+            if reference[0] is None or reference[1] is None:
+                raise ParameterError(
+                    "--reference-indices: this split has no reference order; "
+                    "use it with --method benchmake-1.1.2"
+                )
+            files[REFERENCE_TEST_INDICES] = lambda p: write_indices(p, reference[0])
+            files[REFERENCE_TRAIN_INDICES] = lambda p: write_indices(p, reference[1])
         hashes: dict[str, dict[str, Any]] = {}
         for done, (name, writer) in enumerate(files.items()):
             report("write", done, len(files))
@@ -233,6 +279,9 @@ def write_split(
         manifest["split"]["train_indices"] = "train_indices.txt"
         manifest["split"]["test_indices"] = "test_indices.txt"
         manifest["split"]["test_indices_sha256"] = hashes["test_indices.txt"]["sha256"]
+        if reference_indices:
+            manifest["split"]["reference_test_indices"] = REFERENCE_TEST_INDICES
+            manifest["split"]["reference_train_indices"] = REFERENCE_TRAIN_INDICES
         manifest["input"]["path"] = Path(
             os.path.relpath(table.path.resolve(), out.resolve().parent / out.name)
         ).as_posix()

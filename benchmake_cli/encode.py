@@ -51,6 +51,9 @@ class Encoded:
     columns_used: list[str] = field(default_factory=list)
     one_hot: dict[str, list[str]] = field(default_factory=dict)
     dropped_rows: list[int] = field(default_factory=list)
+    #: the raw strings of a sequence input, one per row of X (methods that encode them
+    #: differently, like the reference's character counts, start from these)
+    sequences: list[str] | None = None
 
     @property
     def n(self) -> int:

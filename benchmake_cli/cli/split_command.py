@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..api import SplitResult, split_file
+from ..methods import DEFAULT_METHOD, METHODS
 from ..split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
 from .common import emit_json, progress_reporter, run_core
 
@@ -17,6 +18,10 @@ Reads CSV/TSV, Parquet or NPY; encodes one numeric row per sample; orders rows b
 hash; min-max scales; factorizes with NMF (one archetype per test row) and puts the rows
 nearest the archetypes into the test set. Writes manifest.json, train_indices.txt,
 test_indices.txt and the train/test data in the input's format into OUT.
+
+--method benchmake-1.1.2 reproduces the split of the reference package benchmake 1.1.2
+exactly (CPU only, float32, 200 iterations, seed 42); indices are still the input's row
+numbers, and --reference-indices also writes them as the reference returned them.
 """
 
 
@@ -65,6 +70,22 @@ def split(
     seed: Annotated[
         int, typer.Option(min=0, help="Seed of the NMF initialisation.")
     ] = DEFAULT_SEED,
+    method: Annotated[
+        str,
+        typer.Option(
+            help=f"Split method: {' or '.join(METHODS)} (the reference package's split, "
+            "reproduced exactly on the CPU)."
+        ),
+    ] = DEFAULT_METHOD,
+    reference_indices: Annotated[
+        bool,
+        typer.Option(
+            "--reference-indices",
+            help="Also write reference_test_indices.txt and reference_train_indices.txt: "
+            "positions in the reference's hash order, as benchmake 1.1.2 returns them "
+            "(--method benchmake-1.1.2 only).",
+        ),
+    ] = False,
     device: Annotated[str, typer.Option(help="cpu, gpu or auto.")] = "cpu",
     threads: Annotated[
         Optional[int], typer.Option(min=1, help="CPU threads (default: all available).")
@@ -92,6 +113,8 @@ def split(
                 iterations=iterations,
                 tol=tol,
                 seed=seed,
+                method=method,
+                reference_indices=reference_indices,
                 device=device,
                 threads=threads,
                 force=force,
@@ -105,6 +128,7 @@ def split(
         "out": str(out),
         "n_train": result.n_train,
         "n_test": result.n_test,
+        "method": result.manifest["method"]["name"],
         "k": result.manifest["method"]["parameters"]["k"],
         "device": result.manifest["info"]["device"],
         "seconds": {key: round(value, 3) for key, value in result.seconds.items()},
