@@ -21,21 +21,14 @@ import numpy as np
 
 from . import manifest as manifest_io
 from ._version import __version__
-from .backend import is_out_of_memory, resolve_device
+from .backend import is_out_of_memory
 from .encode import Encoded, EncodeOptions, encode_table
 from .errors import ParameterError
 from .factorize import estimate_bytes
+from .methods import DEFAULT_METHOD, MethodSplit, get_method, resolve_method_device
 from .readers import ReadOptions, read_table
 from .readers.image_folder import parse_image_size
-from .split import (
-    METHOD,
-    METHOD_VERSION,
-    MatrixSplit,
-    ProgressCallback,
-    SplitParameters,
-    check_fraction,
-    split_matrix,
-)
+from .split import ProgressCallback, SplitParameters
 from .table import Table
 from .writers import (
     FILE_MODES,
@@ -46,6 +39,10 @@ from .writers import (
     write_indices,
     write_side,
 )
+
+#: positions in the reference's hash order, written by ``--reference-indices``
+REFERENCE_TEST_INDICES = "reference_test_indices.txt"
+REFERENCE_TRAIN_INDICES = "reference_train_indices.txt"
 
 
 @dataclass
@@ -68,6 +65,10 @@ class SplitResult:
     out: Path | None
     seconds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  #: device choices and fallbacks, for humans
+    #: the test and training positions in the reference's hash order, as it returns them
+    #: (``--method benchmake-1.1.2`` only)
+    reference_test_positions: np.ndarray | None = None
+    reference_train_positions: np.ndarray | None = None
 
     @property
     def n_train(self) -> int:
@@ -94,31 +95,34 @@ def compute_split(
     prepared: Prepared,
     params: SplitParameters,
     *,
+    method: str = DEFAULT_METHOD,
     device: str = "cpu",
     threads: int | None = None,
     progress: ProgressCallback | None = None,
     notes: list[str] | None = None,
-) -> tuple[np.ndarray, np.ndarray, MatrixSplit, str]:
-    """Split a prepared input; returns (train rows, test rows, matrix split, device used).
+) -> tuple[np.ndarray, np.ndarray, MethodSplit, str]:
+    """Split a prepared input with ``method``; returns (train rows, test rows, the method's
+    split by encoded position, device used).
 
     The device is a speed choice only: a GPU that runs out of memory mid-run falls back to
     the CPU (noted in ``notes``) and gives the same split.
     """
     encoded = prepared.encoded
-    k = check_fraction(encoded.n, params.frac)
+    chosen = get_method(method)
+    k = chosen.check(encoded, params)
     needed = estimate_bytes(encoded.n, encoded.d, k, on_gpu=True)
-    device_name, xp, reason = resolve_device(device, needed)
+    device_name, xp, reason = resolve_method_device(chosen, device, needed)
     if notes is not None and device == "auto":
         notes.append(reason)
     try:
-        result = split_matrix(encoded.X, params, xp=xp, threads=threads, progress=progress)
+        result = chosen.split(encoded, params, xp=xp, threads=threads, progress=progress)
     except Exception as error:
         if device_name != "gpu" or not is_out_of_memory(error):
             raise
         if notes is not None:
             notes.append("the GPU ran out of memory; finished on the CPU (same result)")
         device_name = "cpu"
-        result = split_matrix(encoded.X, params, threads=threads, progress=progress)
+        result = chosen.split(encoded, params, threads=threads, progress=progress)
     return encoded.rows[result.train], encoded.rows[result.test], result, device_name
 
 
@@ -147,6 +151,8 @@ def split_file(
     iterations: int = SplitParameters.iterations,
     tol: float = SplitParameters.tol,
     seed: int = SplitParameters.seed,
+    method: str = DEFAULT_METHOD,
+    reference_indices: bool = False,
     device: str = "auto",
     threads: int | None = None,
     force: bool = False,
@@ -161,10 +167,19 @@ def split_file(
     ``sequence_col``, ``tokens``, ``kmer`` encode sequences; ``resample`` resamples signals;
     ``files`` (``list``, ``copy``, ``link``) says whether the files of an image or signal
     folder are only listed or also copied or linked into ``train/`` and ``test/``.
+    ``method`` is ``benchmake-cli`` (default) or ``benchmake-1.1.2`` (the reference's split,
+    reproduced exactly); ``reference_indices`` also writes ``reference_test_indices.txt``
+    and ``reference_train_indices.txt``, the positions in the reference's hash order.
     """
     timer = time.perf_counter()
     if files not in FILE_MODES:
         raise ParameterError(f"files={files!r}: use one of {', '.join(FILE_MODES)}")
+    chosen = get_method(method)
+    if reference_indices and not chosen.has_reference_indices:
+        raise ParameterError(
+            f"--reference-indices: --method {chosen.name} has no reference order; "
+            "use it with --method benchmake-1.1.2"
+        )
     prepared = prepare(
         path,
         ReadOptions(
@@ -193,20 +208,41 @@ def split_file(
             f"--{files}: applies to folders of images or signals, not {prepared.table.path.name}"
         )
     params = SplitParameters(frac=frac, iterations=iterations, tol=tol, seed=seed)
-    check_fraction(prepared.encoded.n, frac)
+    chosen.check(prepared.encoded, params)
+    resolve_method_device(chosen, device)
     if out is not None:
         check_output_folder(Path(out), force)
     read_seconds = time.perf_counter() - timer
     notes: list[str] = []
-    train, test, matrix_split, device_name = compute_split(
-        prepared, params, device=device, threads=threads, progress=progress, notes=notes
+    train, test, method_split, device_name = compute_split(
+        prepared,
+        params,
+        method=method,
+        device=device,
+        threads=threads,
+        progress=progress,
+        notes=notes,
     )
     split_seconds = time.perf_counter() - timer - read_seconds
-    manifest = build_manifest(prepared, params, matrix_split, train, test, device_name)
-    result = SplitResult(train=train, test=test, manifest=manifest, out=None, notes=notes)
+    manifest = build_manifest(prepared, chosen.name, method_split, train, test, device_name)
+    result = SplitResult(
+        train=train,
+        test=test,
+        manifest=manifest,
+        out=None,
+        notes=notes,
+        reference_test_positions=method_split.reference_test_positions,
+        reference_train_positions=method_split.reference_train_positions,
+    )
     if out is not None:
         result.out = write_split(
-            prepared, result, Path(out), force=force, files=files, progress=progress
+            prepared,
+            result,
+            Path(out),
+            force=force,
+            files=files,
+            progress=progress,
+            reference_indices=reference_indices,
         )
     result.seconds = {
         "read": read_seconds,
@@ -218,8 +254,8 @@ def split_file(
 
 def build_manifest(
     prepared: Prepared,
-    params: SplitParameters,
-    matrix_split: MatrixSplit,
+    method: str,
+    method_split: MethodSplit,
     train: np.ndarray,
     test: np.ndarray,
     device: str,
@@ -227,13 +263,14 @@ def build_manifest(
     """The manifest of a split (``input.path`` and ``files`` are filled in when written)."""
     table, encoded = prepared.table, prepared.encoded
     size, digest = input_digest(table.path)
+    chosen = get_method(method)
     return {
         "schema": manifest_io.SCHEMA,
         "tool": {"name": "benchmake-cli", "version": __version__},
         "method": {
-            "name": METHOD,
-            "version": METHOD_VERSION,
-            "parameters": params.to_dict(encoded.n),
+            "name": chosen.name,
+            "version": chosen.version,
+            "parameters": method_split.parameters,
         },
         "input": {
             "name": table.path.name,
@@ -253,19 +290,20 @@ def build_manifest(
             "columns_used": encoded.columns_used,
             "one_hot": encoded.one_hot,
             "dropped_rows": encoded.dropped_rows,
-            "content_sha256": matrix_split.content_sha256,
+            "content_sha256": method_split.content_sha256,
             **({"parameters": encoded.parameters} if encoded.parameters else {}),
         },
         "split": {
             "n_train": len(train),
             "n_test": len(test),
-            "test_content_sha256": matrix_split.test_content_sha256,
+            "test_content_sha256": method_split.test_content_sha256,
         },
         "files": {},
         "info": {
             "device": device,
             "python": platform.python_version(),
             "numpy": np.__version__,
+            **method_split.info,
         },
     }
 
@@ -278,8 +316,10 @@ def write_split(
     force: bool = False,
     files: str = "list",
     progress: ProgressCallback | None = None,
+    reference_indices: bool = False,
 ) -> Path:
-    """Write indices, data subsets and the manifest into ``out`` (atomically)."""
+    """Write indices, data subsets and the manifest into ``out`` (atomically); with
+    ``reference_indices``, also the positions as the reference returns them."""
     report = progress or (lambda stage, done, total: None)
     table = prepared.table
     with staged_folder(out, force) as staging:
@@ -287,6 +327,16 @@ def write_split(
         write_indices(staging / "train_indices.txt", result.train)
         write_indices(staging / "test_indices.txt", result.test)
         written = ["train_indices.txt", "test_indices.txt"]
+        reference = (result.reference_test_positions, result.reference_train_positions)
+        if reference_indices:
+            if reference[0] is None or reference[1] is None:
+                raise ParameterError(
+                    "--reference-indices: this split has no reference order; "
+                    "use it with --method benchmake-1.1.2"
+                )
+            write_indices(staging / REFERENCE_TEST_INDICES, reference[0])
+            write_indices(staging / REFERENCE_TRAIN_INDICES, reference[1])
+            written += [REFERENCE_TEST_INDICES, REFERENCE_TRAIN_INDICES]
         report("write", 2, 4)
         written += write_side(table, result.train, staging, "train", files)
         report("write", 3, 4)
@@ -302,6 +352,9 @@ def write_split(
         manifest["split"]["train_indices"] = "train_indices.txt"
         manifest["split"]["test_indices"] = "test_indices.txt"
         manifest["split"]["test_indices_sha256"] = hashes["test_indices.txt"]["sha256"]
+        if reference_indices:
+            manifest["split"]["reference_test_indices"] = REFERENCE_TEST_INDICES
+            manifest["split"]["reference_train_indices"] = REFERENCE_TRAIN_INDICES
         manifest["input"]["path"] = Path(
             os.path.relpath(table.path.resolve(), out.resolve().parent / out.name)
         ).as_posix()

@@ -155,12 +155,13 @@ def split_matrix(
         test=test,
         train=np.flatnonzero(~is_test),
         content_sha256=content_hash(digests, X.shape[1]),
-        test_content_sha256=_test_content_hash(digests[test]),
+        test_content_sha256=hash_of_test_rows(digests[test]),
         iterations_run=iterations_run,
     )
 
 
-def _test_content_hash(test_digests: np.ndarray) -> str:
+def hash_of_test_rows(test_digests: np.ndarray) -> str:
+    """Order-independent SHA-256 of the test rows, from their row digests."""
     return hashlib.sha256(
         b"benchmake-test-content/1\n" + np.sort(test_digests).tobytes()
     ).hexdigest()

@@ -20,8 +20,9 @@ from .api import prepare
 from .encode import EncodeOptions
 from .errors import BenchmakeError, ManifestError
 from .indices import read_row_numbers
+from .methods import Method, MethodSplit, blas_description, method_of_record
 from .readers import ReadOptions
-from .split import METHOD, METHOD_VERSION, ProgressCallback, SplitParameters, split_matrix
+from .split import ProgressCallback, SplitParameters
 from .writers import input_digest, sha256_file
 
 
@@ -95,13 +96,12 @@ def verify_manifest(
     manifest = manifest_io.load(manifest_path)
     report = VerifyReport(manifest_path)
     folder = manifest_path.parent
-    method = manifest_io.field(manifest, "method")
-    if method.get("name") != METHOD or method.get("version") != METHOD_VERSION:
-        raise ManifestError(
-            f"{manifest_path}: method {method.get('name')!r} version {method.get('version')!r} "
-            f"is not one this benchmake computes ({METHOD!r} version {METHOD_VERSION})"
-        )
-    report.add("manifest", True, f"{manifest_io.SCHEMA}, method {METHOD} v{METHOD_VERSION}")
+    try:
+        method = method_of_record(manifest_io.field(manifest, "method"))
+    except ManifestError as exc:
+        raise ManifestError(f"{manifest_path}: {exc}") from None
+    params = method.parameters_from_record(manifest_io.field(manifest, "method", "parameters"))
+    report.add("manifest", True, f"{manifest_io.SCHEMA}, method {method.name} v{method.version}")
 
     data_path = locate_data(manifest_path, manifest, Path(data) if data is not None else None)
     recorded_input = manifest_io.field(manifest, "input")
@@ -115,10 +115,9 @@ def verify_manifest(
         report.add("content", False, f"cannot read the data as recorded: {exc}")
         _check_files(report, folder, manifest)
         return report
-    params = _parameters(manifest)
     encoded = prepared.encoded
     try:
-        recomputed = split_matrix(encoded.X, params, threads=threads, progress=progress)
+        recomputed = method.split(encoded, params, threads=threads, progress=progress)
     except BenchmakeError as exc:
         report.add("content", False, f"cannot split the data as recorded: {exc}")
         _check_files(report, folder, manifest)
@@ -138,7 +137,7 @@ def verify_manifest(
             f"recorded {recorded_n} × {manifest_io.field(manifest, 'encoding', 'd')}",
         )
     test_rows = encoded.rows[recomputed.test]
-    _check_split(report, folder, manifest, params, test_rows, recomputed, bytes_match)
+    _check_split(report, folder, manifest, method, params, test_rows, recomputed, bytes_match)
     _check_files(report, folder, manifest)
     return report
 
@@ -165,18 +164,29 @@ def _check_split(
     report: VerifyReport,
     folder: Path,
     manifest: dict[str, Any],
+    method: Method,
     params: SplitParameters,
     test_rows: np.ndarray,
-    recomputed: Any,
+    recomputed: MethodSplit,
     bytes_match: bool,
 ) -> None:
     recorded_split = manifest_io.field(manifest, "split")
+    described = f"recomputed with {method.describe(params)}"
     if recomputed.test_content_sha256 != recorded_split.get("test_content_sha256"):
-        detail = f"recomputed with frac={params.frac}, seed={params.seed}, "
-        detail += f"iterations={params.iterations}, tol={params.tol}: {len(test_rows)} test rows"
+        detail = f"{described}: {len(test_rows)} test rows"
         if recorded_split.get("n_test") != len(test_rows):
             detail += f", manifest records {recorded_split.get('n_test')}"
-        report.add("split", False, detail + "; the test set's content differs")
+        report.add(
+            "split",
+            False,
+            detail + "; the test set's content differs" + _blas_note(manifest, method),
+        )
+        return
+    differing = _differing_parameters(
+        manifest_io.field(manifest, "method", "parameters"), recomputed.parameters
+    )
+    if differing:
+        report.add("split", False, f"{described}: method.parameters differ: {differing}")
         return
     if not bytes_match:
         report.add("split", True, f"recomputed test set ({len(test_rows)} rows) matches by content")
@@ -187,6 +197,16 @@ def _check_split(
         report.add("split", False, f"{indices_file.name}: missing or not a list of row numbers")
         return
     if np.array_equal(recorded_rows, test_rows):
+        reference_name = recorded_split.get("reference_test_indices")
+        if reference_name is not None and not _same_indices(
+            folder / str(reference_name), recomputed.reference_test_positions
+        ):
+            report.add(
+                "split",
+                False,
+                f"{reference_name} differs from the reference positions of the recomputed split",
+            )
+            return
         report.add(
             "split", True, f"recomputed test set ({len(test_rows)} rows) equals {indices_file.name}"
         )
@@ -225,6 +245,35 @@ def _read_indices(path: Path) -> np.ndarray | None:
         return None
 
 
+def _same_indices(path: Path, expected: np.ndarray | None) -> bool:
+    recorded = _read_indices(path)
+    return recorded is not None and expected is not None and np.array_equal(recorded, expected)
+
+
+def _differing_parameters(recorded: dict[str, Any], recomputed: dict[str, Any]) -> str:
+    """The parameters recorded differently from what the recomputation records, or ''."""
+    keys = sorted(set(recorded) | set(recomputed))
+    return ", ".join(
+        f"{key} recorded {recorded.get(key)!r}, recomputed {recomputed.get(key)!r}"
+        for key in keys
+        if recorded.get(key) != recomputed.get(key)
+    )
+
+
+def _blas_note(manifest: dict[str, Any], method: Method) -> str:
+    """For a BLAS-dependent method: say so when the split was made with another BLAS."""
+    recorded = (manifest.get("info") or {}).get("blas")
+    if not method.cpu_only or recorded is None:
+        return ""
+    here = blas_description()
+    if recorded == here:
+        return ""
+    return (
+        f" (split made with BLAS {recorded}, this machine has {here}: --method {method.name} "
+        "is exact only on the same BLAS build and CPU)"
+    )
+
+
 def _few(rows: np.ndarray, limit: int = 5) -> str:
     shown = ", ".join(str(int(r)) for r in rows[:limit])
     return (
@@ -260,16 +309,3 @@ def recorded_read_options(manifest: dict[str, Any]) -> ReadOptions:
         return ReadOptions.from_recorded(recorded, str(modality))
     except (AttributeError, TypeError, ValueError, IndexError) as exc:
         raise ManifestError(f"manifest field input.read_options is malformed ({exc})") from None
-
-
-def _parameters(manifest: dict[str, Any]) -> SplitParameters:
-    parameters = manifest_io.field(manifest, "method", "parameters")
-    try:
-        return SplitParameters(
-            frac=float(parameters["frac"]),
-            iterations=int(parameters["iterations"]),
-            tol=float(parameters["tol"]),
-            seed=int(parameters["seed"]),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ManifestError(f"manifest field method.parameters is malformed ({exc})") from None

@@ -9,6 +9,7 @@ import typer
 
 from ..api import SplitResult, split_file
 from ..errors import ExitCode
+from ..methods import DEFAULT_METHOD, METHODS
 from ..split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
 from .common import emit_json, fail, progress_reporter, run_core
 from .options import (
@@ -51,6 +52,10 @@ of one CSV/NPY file per signal) and graphs (OGB raw folders); encodes one numeri
 sample; orders rows by content hash; min-max scales; factorizes with NMF (one archetype per
 test row) and puts the rows nearest the archetypes into the test set. Writes manifest.json,
 train_indices.txt, test_indices.txt and the train/test data in the input's format into OUT.
+
+--method benchmake-1.1.2 reproduces the split of the reference package benchmake 1.1.2
+exactly (CPU only, float32, 200 iterations, seed 42); indices are still the input's row
+numbers, and --reference-indices also writes them as the reference returned them.
 """
 
 FILES = """Writes into OUT: manifest.json (everything verify needs), train_indices.txt and
@@ -102,6 +107,22 @@ def split(
     iterations: IterationsOption = DEFAULT_ITERATIONS,
     tol: TolOption = DEFAULT_TOL,
     seed: SeedOption = DEFAULT_SEED,
+    method: Annotated[
+        str,
+        typer.Option(
+            help=f"Split method: {' or '.join(METHODS)} (the reference package's split, "
+            "reproduced exactly on the CPU)."
+        ),
+    ] = DEFAULT_METHOD,
+    reference_indices: Annotated[
+        bool,
+        typer.Option(
+            "--reference-indices",
+            help="Also write reference_test_indices.txt and reference_train_indices.txt: "
+            "positions in the reference's hash order, as benchmake 1.1.2 returns them "
+            "(--method benchmake-1.1.2 only).",
+        ),
+    ] = False,
     device: DeviceOption = "auto",
     threads: ThreadsOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty OUT.")] = False,
@@ -138,6 +159,8 @@ def split(
                 iterations=iterations,
                 tol=tol,
                 seed=seed,
+                method=method,
+                reference_indices=reference_indices,
                 device=device,
                 threads=threads,
                 force=force,
@@ -154,6 +177,7 @@ def split(
         "out": str(out),
         "n_train": result.n_train,
         "n_test": result.n_test,
+        "method": result.manifest["method"]["name"],
         "k": result.manifest["method"]["parameters"]["k"],
         "device": result.manifest["info"]["device"],
         "seconds": {key: round(value, 3) for key, value in result.seconds.items()},

@@ -77,6 +77,9 @@ class Encoded:
     one_hot: dict[str, list[str]] = field(default_factory=dict)
     dropped_rows: list[int] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)  #: the modality's encoding facts
+    #: the raw strings of a sequence input, one per row of X (methods that encode them
+    #: differently, like the reference's character counts, start from these)
+    sequences: list[str] | None = None
 
     @property
     def n(self) -> int:

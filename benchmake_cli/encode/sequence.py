@@ -81,6 +81,7 @@ def encode(table: Table, options: EncodeOptions) -> Encoded:
         X=X,
         rows=rows,
         feature_names=names,
+        sequences=list(sequences),
         columns_used=[source],
         dropped_rows=dropped,
         parameters={
