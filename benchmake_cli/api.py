@@ -14,7 +14,6 @@ import os
 import platform
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,32 +22,33 @@ import numpy as np
 
 from . import manifest as manifest_io
 from ._version import __version__
-from .backend import is_out_of_memory, resolve_device
+from .backend import is_out_of_memory
 from .encode import Encoded, EncodeOptions, encode_table
 from .engines import open_engine
+from .errors import ParameterError
 from .factorize import estimate_bytes
-from .readers import ReadOptions, has_more_rows_than, iter_chunks, read_table
+from .methods import DEFAULT_METHOD, MethodSplit, get_method, resolve_method_device
+from .readers import ReadOptions, has_more_rows_than, iter_chunks, read_table, streamable
+from .readers.image_folder import parse_image_size
 from .sharded import CHUNK_ROWS, TEST, TRAIN, ShardedSplit, split_sharded
 from .shards import resolve_shard_rows
-from .split import (
-    METHOD,
-    METHOD_VERSION,
-    MatrixSplit,
-    ProgressCallback,
-    SplitParameters,
-    check_fraction,
-    split_matrix,
-)
+from .split import ProgressCallback, SplitParameters
 from .table import Table
 from .writers import (
+    FILE_MODES,
     check_output_folder,
     data_file_names,
+    input_digest,
     sha256_file,
     staged_folder,
     write_indices,
-    write_subset,
+    write_side,
     write_subsets_streamed,
 )
+
+#: positions in the reference's hash order, written by ``--reference-indices``
+REFERENCE_TEST_INDICES = "reference_test_indices.txt"
+REFERENCE_TRAIN_INDICES = "reference_train_indices.txt"
 
 
 @dataclass
@@ -71,6 +71,10 @@ class SplitResult:
     out: Path | None
     seconds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  #: device choices and fallbacks, for humans
+    #: the test and training positions in the reference's hash order, as it returns them
+    #: (``--method benchmake-1.1.2`` only)
+    reference_test_positions: np.ndarray | None = None
+    reference_train_positions: np.ndarray | None = None
 
     @property
     def n_train(self) -> int:
@@ -97,31 +101,34 @@ def compute_split(
     prepared: Prepared,
     params: SplitParameters,
     *,
+    method: str = DEFAULT_METHOD,
     device: str = "cpu",
     threads: int | None = None,
     progress: ProgressCallback | None = None,
     notes: list[str] | None = None,
-) -> tuple[np.ndarray, np.ndarray, MatrixSplit, str]:
-    """Split a prepared input; returns (train rows, test rows, matrix split, device used).
+) -> tuple[np.ndarray, np.ndarray, MethodSplit, str]:
+    """Split a prepared input with ``method``; returns (train rows, test rows, the method's
+    split by encoded position, device used).
 
     The device is a speed choice only: a GPU that runs out of memory mid-run falls back to
     the CPU (noted in ``notes``) and gives the same split.
     """
     encoded = prepared.encoded
-    k = check_fraction(encoded.n, params.frac)
+    chosen = get_method(method)
+    k = chosen.check(encoded, params)
     needed = estimate_bytes(encoded.n, encoded.d, k, on_gpu=True)
-    device_name, xp, reason = resolve_device(device, needed)
+    device_name, xp, reason = resolve_method_device(chosen, device, needed)
     if notes is not None and device == "auto":
         notes.append(reason)
     try:
-        result = split_matrix(encoded.X, params, xp=xp, threads=threads, progress=progress)
+        result = chosen.split(encoded, params, xp=xp, threads=threads, progress=progress)
     except Exception as error:
         if device_name != "gpu" or not is_out_of_memory(error):
             raise
         if notes is not None:
             notes.append("the GPU ran out of memory; finished on the CPU (same result)")
         device_name = "cpu"
-        result = split_matrix(encoded.X, params, threads=threads, progress=progress)
+        result = chosen.split(encoded, params, threads=threads, progress=progress)
     return encoded.rows[result.train], encoded.rows[result.test], result, device_name
 
 
@@ -137,9 +144,21 @@ def split_file(
     id_columns: list[str] | None = None,
     strict: bool = False,
     drop_missing: bool = False,
+    type: str = "auto",
+    key: str | list[str] | None = None,
+    target_key: str | list[str] | None = None,
+    image_size: str | tuple[int, int] | None = None,
+    mode: str | None = None,
+    sequence_col: str | None = None,
+    tokens: str = "chars",
+    kmer: int = 1,
+    resample: int | None = None,
+    files: str = "list",
     iterations: int = SplitParameters.iterations,
     tol: float = SplitParameters.tol,
     seed: int = SplitParameters.seed,
+    method: str = DEFAULT_METHOD,
+    reference_indices: bool = False,
     device: str = "auto",
     threads: int | None = None,
     force: bool = False,
@@ -148,24 +167,67 @@ def split_file(
     jobs: int = 1,
     scheduler: str | None = None,
 ) -> SplitResult:
-    """Split a data file and, when ``out`` is given, write the split and its manifest there.
+    """Split a data file or folder and, when ``out`` is given, write the split and its
+    manifest there.
 
-    Inputs of more than 20,000 rows are split in shards (``shard_rows``; see
-    :mod:`benchmake_cli.shards`), read in chunks, on ``jobs`` local processes or on the Dask
-    scheduler at ``scheduler`` (default: ``DASK_SCHEDULER_ADDRESS``, when set).
+    ``type`` is ``auto`` or a modality (see :mod:`benchmake_cli.modality`); ``key`` and
+    ``target_key`` name NPZ/HDF5 arrays (a list, or comma-separated, is joined in order);
+    ``image_size`` (``"64x64"``) and ``mode`` (``L``/``RGB``) decode images;
+    ``sequence_col``, ``tokens``, ``kmer`` encode sequences; ``resample`` resamples signals;
+    ``files`` (``list``, ``copy``, ``link``) says whether the files of an image or signal
+    folder are only listed or also copied or linked into ``train/`` and ``test/``.
+    ``method`` is ``benchmake-cli`` (default) or ``benchmake-1.1.2`` (the reference's split,
+    reproduced exactly); ``reference_indices`` also writes ``reference_test_indices.txt``
+    and ``reference_train_indices.txt``, the positions in the reference's hash order.
+
+    With the default method, CSV/TSV, Parquet and NPY tables of more than 20,000 rows are
+    split in shards (``shard_rows``; see :mod:`benchmake_cli.shards`), read in chunks, on
+    ``jobs`` local processes or on the Dask scheduler at ``scheduler`` (default:
+    ``DASK_SCHEDULER_ADDRESS``, when set). Other inputs are read whole and split exactly; an
+    explicit ``shard_rows`` that would shard them is refused.
     """
     timer = time.perf_counter()
-    read_options = ReadOptions(sep=sep, header=header)
+    if files not in FILE_MODES:
+        raise ParameterError(f"files={files!r}: use one of {', '.join(FILE_MODES)}")
+    chosen = get_method(method)
+    if reference_indices and not chosen.has_reference_indices:
+        raise ParameterError(
+            f"--reference-indices: --method {chosen.name} has no reference order; "
+            "use it with --method benchmake-1.1.2"
+        )
+    _check_sharding_options(chosen.name, shard_rows, jobs, scheduler)
+    read_options = ReadOptions(
+        sep=sep,
+        header=header,
+        type=type,
+        key=_keys(key),
+        target_key=_keys(target_key),
+        image_size=parse_image_size(image_size),
+        mode=mode,
+    )
     encode_options = EncodeOptions(
         target=target,
         features=tuple(features) if features is not None else None,
         id_columns=tuple(id_columns or ()),
         strict=strict,
         drop_missing=drop_missing,
+        sequence_col=sequence_col,
+        tokens=tokens,
+        kmer=kmer,
+        resample=resample,
     )
     params = SplitParameters(frac=frac, iterations=iterations, tol=tol, seed=seed)
     threshold, rows_per_shard = resolve_shard_rows(shard_rows)
-    if has_more_rows_than(path, threshold, read_options):
+    streamed = (
+        chosen.name == DEFAULT_METHOD
+        and encode_options.sequence_col is None
+        and streamable(path, read_options)
+    )
+    if streamed and has_more_rows_than(path, threshold, read_options):
+        if files != "list":
+            raise ParameterError(
+                f"--{files}: applies to folders of images or signals, not {Path(path).name}"
+            )
         return _split_file_sharded(
             Path(path),
             read_options,
@@ -183,19 +245,58 @@ def split_file(
             timer=timer,
         )
     prepared = prepare(path, read_options, encode_options)
-    check_fraction(prepared.encoded.n, frac)
+    if files != "list" and prepared.table.format not in ("image-folder", "signal-folder"):
+        raise ParameterError(
+            f"--{files}: applies to folders of images or signals, not {prepared.table.path.name}"
+        )
+    notes: list[str] = []
+    if not streamed and chosen.name == DEFAULT_METHOD and prepared.table.n_rows > threshold:
+        if shard_rows is not None:
+            raise ParameterError(
+                f"--shard-rows {shard_rows}: sharded splits read CSV, TSV, Parquet and NPY "
+                f"tables in chunks; {prepared.table.path.name} is read as "
+                f"{prepared.encoded.modality} ({prepared.table.format}): pass --shard-rows 0 "
+                "to split it whole"
+            )
+        notes.append(
+            f"not sharded: {prepared.table.path.name} is read as {prepared.encoded.modality} "
+            f"({prepared.table.format}) and split whole with the exact method"
+        )
+    chosen.check(prepared.encoded, params)
+    resolve_method_device(chosen, device)
     if out is not None:
         check_output_folder(Path(out), force)
     read_seconds = time.perf_counter() - timer
-    notes: list[str] = []
-    train, test, matrix_split, device_name = compute_split(
-        prepared, params, device=device, threads=threads, progress=progress, notes=notes
+    train, test, method_split, device_name = compute_split(
+        prepared,
+        params,
+        method=method,
+        device=device,
+        threads=threads,
+        progress=progress,
+        notes=notes,
     )
     split_seconds = time.perf_counter() - timer - read_seconds
-    manifest = build_manifest(prepared, params, matrix_split, train, test, device_name)
-    result = SplitResult(train=train, test=test, manifest=manifest, out=None, notes=notes)
+    manifest = build_manifest(prepared, chosen.name, method_split, train, test, device_name)
+    result = SplitResult(
+        train=train,
+        test=test,
+        manifest=manifest,
+        out=None,
+        notes=notes,
+        reference_test_positions=method_split.reference_test_positions,
+        reference_train_positions=method_split.reference_train_positions,
+    )
     if out is not None:
-        result.out = write_split(prepared, result, Path(out), force=force, progress=progress)
+        result.out = write_split(
+            prepared,
+            result,
+            Path(out),
+            force=force,
+            files=files,
+            progress=progress,
+            reference_indices=reference_indices,
+        )
     result.seconds = {
         "read": read_seconds,
         "split": split_seconds,
@@ -206,8 +307,8 @@ def split_file(
 
 def build_manifest(
     prepared: Prepared,
-    params: SplitParameters,
-    matrix_split: MatrixSplit,
+    method: str,
+    method_split: MethodSplit,
     train: np.ndarray,
     test: np.ndarray,
     device: str,
@@ -216,7 +317,13 @@ def build_manifest(
     table, encoded = prepared.table, prepared.encoded
     return _assemble_manifest(
         table.path,
-        {"format": table.format, "read_options": table.read_options},
+        method,
+        method_split.parameters,
+        {
+            "format": table.format,
+            "read_options": table.read_options,
+            **({"details": table.info} if table.info else {}),
+        },
         {
             "modality": encoded.modality,
             "options": prepared.encode_options.to_dict(),
@@ -226,41 +333,49 @@ def build_manifest(
             "columns_used": encoded.columns_used,
             "one_hot": encoded.one_hot,
             "dropped_rows": encoded.dropped_rows,
-            "content_sha256": matrix_split.content_sha256,
+            "content_sha256": method_split.content_sha256,
+            **({"parameters": encoded.parameters} if encoded.parameters else {}),
         },
-        params.to_dict(encoded.n),
         {
             "n_train": len(train),
             "n_test": len(test),
-            "test_content_sha256": matrix_split.test_content_sha256,
+            "test_content_sha256": method_split.test_content_sha256,
         },
-        {"device": device},
+        {"device": device, **method_split.info},
     )
 
 
 def _assemble_manifest(
     path: Path,
+    method: str,
+    parameters: dict[str, Any],
     input_format: dict[str, Any],
     encoding: dict[str, Any],
-    parameters: dict[str, Any],
     split: dict[str, Any],
     info: dict[str, Any],
 ) -> dict[str, Any]:
+    size, digest = input_digest(path)
+    chosen = get_method(method)
     return {
         "schema": manifest_io.SCHEMA,
         "tool": {"name": "benchmake-cli", "version": __version__},
-        "method": {"name": METHOD, "version": METHOD_VERSION, "parameters": parameters},
+        "method": {"name": chosen.name, "version": chosen.version, "parameters": parameters},
         "input": {
             "name": path.name,
             "path": None,
-            "bytes": path.stat().st_size,
-            "sha256": sha256_file(path),
+            "bytes": size,
+            "sha256": digest,
             **input_format,
         },
         "encoding": encoding,
         "split": split,
         "files": {},
-        "info": {**info, "python": platform.python_version(), "numpy": np.__version__},
+        "info": {
+            "device": info["device"],
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            **{key: value for key, value in info.items() if key != "device"},
+        },
     }
 
 
@@ -270,52 +385,79 @@ def write_split(
     out: Path,
     *,
     force: bool = False,
+    files: str = "list",
     progress: ProgressCallback | None = None,
+    reference_indices: bool = False,
 ) -> Path:
-    """Write indices, data subsets and the manifest into ``out`` (atomically)."""
-    table = prepared.table
-    train_name, test_name = data_file_names(table)
-    steps: list[WriteStep] = [
-        lambda folder: write_indices(folder / "train_indices.txt", result.train),
-        lambda folder: write_indices(folder / "test_indices.txt", result.test),
-        lambda folder: write_subset(table, result.train, folder / train_name),
-        lambda folder: write_subset(table, result.test, folder / test_name),
-    ]
-    return _write_bundle(table.path, steps, result.manifest, out, force=force, progress=progress)
-
-
-#: writes one or more files into the (staging) folder it is given
-WriteStep = Callable[[Path], None]
-
-
-def _write_bundle(
-    input_path: Path,
-    steps: list[WriteStep],
-    manifest: dict[str, Any],
-    out: Path,
-    *,
-    force: bool,
-    progress: ProgressCallback | None,
-) -> Path:
-    """Run the write steps, then record every file's SHA-256 in the manifest, atomically."""
+    """Write indices, data subsets and the manifest into ``out`` (atomically); with
+    ``reference_indices``, also the positions as the reference returns them."""
     report = progress or (lambda stage, done, total: None)
+    table = prepared.table
     with staged_folder(out, force) as staging:
-        for done, step in enumerate(steps):
-            report("write", done, len(steps))
-            step(staging)
-        manifest["files"] = {
-            path.name: {"sha256": sha256_file(path), "bytes": path.stat().st_size}
-            for path in sorted(staging.iterdir())
-        }
-        manifest["split"]["train_indices"] = "train_indices.txt"
-        manifest["split"]["test_indices"] = "test_indices.txt"
-        manifest["split"]["test_indices_sha256"] = manifest["files"]["test_indices.txt"]["sha256"]
-        manifest["input"]["path"] = Path(
-            os.path.relpath(input_path.resolve(), out.resolve().parent / out.name)
-        ).as_posix()
-        (staging / manifest_io.FILE_NAME).write_text(manifest_io.dumps(manifest), encoding="utf-8")
-        report("write", len(steps), len(steps))
+        report("write", 0, 4)
+        write_indices(staging / "train_indices.txt", result.train)
+        write_indices(staging / "test_indices.txt", result.test)
+        written = ["train_indices.txt", "test_indices.txt"]
+        reference = (result.reference_test_positions, result.reference_train_positions)
+        if reference_indices:
+            if reference[0] is None or reference[1] is None:
+                raise ParameterError(
+                    "--reference-indices: this split has no reference order; "
+                    "use it with --method benchmake-1.1.2"
+                )
+            write_indices(staging / REFERENCE_TEST_INDICES, reference[0])
+            write_indices(staging / REFERENCE_TRAIN_INDICES, reference[1])
+            written += [REFERENCE_TEST_INDICES, REFERENCE_TRAIN_INDICES]
+        report("write", 2, 4)
+        written += write_side(table, result.train, staging, "train", files)
+        report("write", 3, 4)
+        written += write_side(table, result.test, staging, "test", files)
+        manifest = result.manifest
+        if files != "list":
+            manifest["split"]["files"] = files
+        if reference_indices:
+            manifest["split"]["reference_test_indices"] = REFERENCE_TEST_INDICES
+            manifest["split"]["reference_train_indices"] = REFERENCE_TRAIN_INDICES
+        _finish_bundle(staging, written, manifest, table.path, out)
+        report("write", 4, 4)
     return out
+
+
+def _finish_bundle(
+    staging: Path, written: list[str], manifest: dict[str, Any], input_path: Path, out: Path
+) -> None:
+    """Record every written file's SHA-256 in the manifest and write the manifest."""
+    hashes: dict[str, dict[str, Any]] = {
+        name: {"sha256": sha256_file(staging / name), "bytes": (staging / name).stat().st_size}
+        for name in written
+    }
+    manifest["files"] = hashes
+    manifest["split"]["train_indices"] = "train_indices.txt"
+    manifest["split"]["test_indices"] = "test_indices.txt"
+    manifest["split"]["test_indices_sha256"] = hashes["test_indices.txt"]["sha256"]
+    manifest["input"]["path"] = Path(
+        os.path.relpath(input_path.resolve(), out.resolve().parent / out.name)
+    ).as_posix()
+    (staging / manifest_io.FILE_NAME).write_text(manifest_io.dumps(manifest), encoding="utf-8")
+
+
+def _check_sharding_options(
+    method: str, shard_rows: int | None, jobs: int, scheduler: str | None
+) -> None:
+    """Sharding is part of the default method only: the reference method is never sharded
+    (it reproduces benchmake 1.1.2, which splits the whole input at once)."""
+    if method == DEFAULT_METHOD:
+        return
+    for option, given in (
+        ("--shard-rows", shard_rows not in (None, 0)),
+        ("--jobs", jobs != 1),
+        ("--scheduler", scheduler is not None),
+    ):
+        if given:
+            raise ParameterError(
+                f"{option}: sharded splits are part of --method {DEFAULT_METHOD} only; "
+                f"--method {method} splits the whole input, like the reference"
+            )
 
 
 def work_folder(near: Path | None) -> tempfile.TemporaryDirectory[str]:
@@ -344,10 +486,10 @@ def _split_file_sharded(
     progress: ProgressCallback | None,
     timer: float,
 ) -> SplitResult:
-    """:func:`split_file` for an input above the sharding threshold, read in chunks."""
+    """:func:`split_file` for a table above the sharding threshold, read in chunks."""
     if out is not None:
         check_output_folder(out, force)
-    device_name, _xp, reason = resolve_device(device)
+    device_name, _xp, reason = resolve_method_device(get_method(DEFAULT_METHOD), device)
     with open_engine(jobs, scheduler) as engine, work_folder(out) as work:
         sharded = split_sharded(
             path,
@@ -363,38 +505,55 @@ def _split_file_sharded(
             progress=progress,
         )
     split_seconds = time.perf_counter() - timer
-    manifest = sharded_manifest(path, encode_options, params, sharded, device_name)
+    manifest = sharded_manifest(path, encode_options, sharded, device_name)
     manifest["info"].update(engine.describe())
     notes = [reason] if device == "auto" else []
     result = SplitResult(
         train=sharded.train, test=sharded.test, manifest=manifest, out=None, notes=notes
     )
     if out is not None:
-        train_name, test_name = data_file_names(sharded.format)
-        steps: list[WriteStep] = [
-            lambda folder: write_indices(folder / "train_indices.txt", sharded.train),
-            lambda folder: write_indices(folder / "test_indices.txt", sharded.test),
-            lambda folder: write_subsets_streamed(
-                iter_chunks(path, read_options, CHUNK_ROWS),
-                sharded.sides,
-                {TRAIN: folder / train_name, TEST: folder / test_name},
-            ),
-        ]
-        result.out = _write_bundle(path, steps, manifest, out, force=force, progress=progress)
+        result.out = _write_sharded(path, read_options, sharded, manifest, out, force, progress)
     result.seconds = {"split": split_seconds, "total": time.perf_counter() - timer}
     return result
 
 
-def sharded_manifest(
+def _write_sharded(
     path: Path,
-    encode_options: EncodeOptions,
-    params: SplitParameters,
+    read_options: ReadOptions,
     sharded: ShardedSplit,
-    device: str,
+    manifest: dict[str, Any],
+    out: Path,
+    force: bool,
+    progress: ProgressCallback | None,
+) -> Path:
+    """Write a sharded split: indices, then the data subsets streamed chunk by chunk."""
+    report = progress or (lambda stage, done, total: None)
+    train_name, test_name = data_file_names(sharded.format)
+    with staged_folder(out, force) as staging:
+        report("write", 0, 3)
+        write_indices(staging / "train_indices.txt", sharded.train)
+        write_indices(staging / "test_indices.txt", sharded.test)
+        report("write", 1, 3)
+        write_subsets_streamed(
+            iter_chunks(path, read_options, CHUNK_ROWS),
+            sharded.sides,
+            {TRAIN: staging / train_name, TEST: staging / test_name},
+        )
+        written = ["train_indices.txt", "test_indices.txt", train_name, test_name]
+        _finish_bundle(staging, sorted(written), manifest, path, out)
+        report("write", 3, 3)
+    return out
+
+
+def sharded_manifest(
+    path: Path, encode_options: EncodeOptions, sharded: ShardedSplit, device: str
 ) -> dict[str, Any]:
-    """The manifest of a sharded split: the exact method's fields plus ``sharding``."""
+    """The manifest of a sharded split: the default method's fields plus ``sharding`` in
+    ``method.parameters``."""
     return _assemble_manifest(
         path,
+        DEFAULT_METHOD,
+        sharded.parameters,
         {"format": sharded.format, "read_options": sharded.read_options},
         {
             "modality": "tabular",
@@ -407,7 +566,6 @@ def sharded_manifest(
             "dropped_rows": sharded.dropped_rows,
             "content_sha256": sharded.content_sha256,
         },
-        {**params.to_dict(sharded.n), "sharding": sharded.sharding},
         {
             "n_train": len(sharded.train),
             "n_test": len(sharded.test),
@@ -415,3 +573,14 @@ def sharded_manifest(
         },
         {"device": device},
     )
+
+
+def _keys(keys: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """``"a,b"`` or ``["a", "b"]`` → ``("a", "b")``."""
+    if keys is None:
+        return None
+    parts = keys.split(",") if isinstance(keys, str) else list(keys)
+    cleaned = tuple(part.strip() for part in parts if part.strip())
+    if not cleaned:
+        raise ParameterError(f"--key {keys!r}: name at least one array")
+    return cleaned

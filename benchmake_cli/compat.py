@@ -30,7 +30,7 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,8 +38,8 @@ import numpy as np
 REFERENCE_METHOD = "benchmake-1.1.2"
 DATA_TYPES = ("tabular", "image", "signal", "graph", "sequential")
 
-_SEED = 42
-_ITERATIONS = 200
+REFERENCE_SEED = 42
+REFERENCE_ITERATIONS = 200
 _FLOOR = np.float32(1e-4)
 _UPDATE_EPS = np.float32(1e-9)
 _SCALE_EPS = np.float32(1e-9)
@@ -47,6 +47,9 @@ _BLOCK_BYTES = 32 * 1024 * 1024
 # scikit-learn's char analyzer collapses every run of two or more whitespace characters into one
 # ASCII space before splitting the text into characters; single whitespace characters are kept.
 _WHITESPACE_RUN = re.compile(r"\s\s+")
+
+#: progress(stage, done, total) with stage one of "hash", "factorize", "match"
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -89,11 +92,23 @@ def reference_char_counts(sequences: list[str]) -> tuple[np.ndarray, list[str]]:
     return counts, alphabet
 
 
+def reference_test_count(n_rows: int, test_size: float) -> int:
+    """The reference's test-set size: ``max(1, ceil(n * test_size))`` in floating point.
+
+    Unlike a decimal ceiling, the floating-point product can land just above an integer:
+
+    >>> reference_test_count(300, 0.2), reference_test_count(50, 0.14)
+    (60, 8)
+    """
+    return max(1, math.ceil(n_rows * float(test_size)))
+
+
 def reference_partition(
     X: np.ndarray | None,
     test_size: float,
     data_type: str = "tabular",
     sequences: list[str] | None = None,
+    progress: Progress | None = None,
 ) -> ReferenceSplit:
     """Split like ``BenchMake().partition(X, y, test_size, data_type, return_indices=True)``.
 
@@ -104,6 +119,9 @@ def reference_partition(
     is the reference's ``X_test``.  (The reference's ``y_test`` for sequential data follows the
     count-hash order instead and is therefore not aligned with its ``X_test``.)
 
+    ``progress(stage, done, total)``, when given, is called as the rows are hashed, the
+    factorisation iterates and the archetypes are matched; it never changes the result.
+
     Raises ``ValueError`` for an unknown data type, a ``test_size`` outside ``(0, 1)``, an
     unsupported shape or dtype, or a split that leaves the training set empty.
     """
@@ -113,24 +131,28 @@ def reference_partition(
     if not (math.isfinite(test_size) and 0.0 < test_size < 1.0):
         raise ValueError(f"test_size must lie strictly between 0 and 1, got {test_size}")
 
+    report = progress or _silent
     if data_type == "sequential":
         if sequences is None:
             raise ValueError("data_type 'sequential' needs the strings in `sequences`")
         features, _ = reference_char_counts(sequences)
+        report("hash", 0, len(sequences))
         feature_order = _hash_order(_float32_row_digests(features))
         hash_order = _hash_order(_text_digests(sequences))
     else:
         if X is None:
             raise ValueError(f"data_type {data_type!r} needs a numeric array X")
         features = _as_float32_rows(X, data_type)
+        report("hash", 0, features.shape[0])
         feature_order = _hash_order(_float32_row_digests(features))
         hash_order = feature_order
 
     n_rows = features.shape[0]
-    n_test = max(1, math.ceil(n_rows * test_size))
+    report("hash", n_rows, n_rows)
+    n_test = reference_test_count(n_rows, test_size)
     ordered = np.ascontiguousarray(features[feature_order])
     del features
-    chosen = _select_archetype_rows(ordered, n_test)
+    chosen = _select_archetype_rows(ordered, n_test, report)
 
     test_positions = np.flatnonzero(chosen)
     train_positions = np.flatnonzero(~chosen)
@@ -143,6 +165,10 @@ def reference_partition(
         reference_test_positions=_frozen(test_positions),
         reference_train_positions=_frozen(train_positions),
     )
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """The progress callback used when none is given."""
 
 
 def _frozen(values: np.ndarray) -> np.ndarray:
@@ -189,10 +215,10 @@ def _hash_order(digests: list[str]) -> np.ndarray:
     return np.argsort(np.array(digests, dtype="<U32"))
 
 
-def _select_archetype_rows(rows: np.ndarray, n_test: int) -> np.ndarray:
+def _select_archetype_rows(rows: np.ndarray, n_test: int, report: Progress) -> np.ndarray:
     """Boolean mask (in hash order) of the rows the archetypes claim."""
     scaled = _min_max_scale_inplace(rows)
-    weights, archetypes = _factorise(scaled, n_test)
+    weights, archetypes = _factorise(scaled, n_test, report)
     ranking = np.argsort(np.var(weights, axis=0))[::-1]
     del weights
     archetypes = archetypes[ranking]
@@ -200,10 +226,13 @@ def _select_archetype_rows(rows: np.ndarray, n_test: int) -> np.ndarray:
     block = max(1, _BLOCK_BYTES // (4 * n_features))
     taken = np.zeros(n_rows, dtype=bool)
     distances = np.empty(n_rows, dtype=np.float32)
-    for centre in archetypes:
+    report("match", 0, n_test)
+    for done, centre in enumerate(archetypes, start=1):
         _distances_to(scaled, centre, block, distances)
         distances[taken] = np.inf
         taken[int(np.argmin(distances))] = True
+        if done % 64 == 0 or done == n_test:
+            report("match", done, n_test)
     return taken
 
 
@@ -216,18 +245,19 @@ def _min_max_scale_inplace(rows: np.ndarray) -> np.ndarray:
     return rows
 
 
-def _factorise(data: np.ndarray, rank: int) -> tuple[np.ndarray, np.ndarray]:
+def _factorise(data: np.ndarray, rank: int, report: Progress) -> tuple[np.ndarray, np.ndarray]:
     """Float32 multiplicative-update NMF with the reference's seed, floors and product order.
 
     The products are written exactly as the reference associates them (``W.T @ W`` first, then
     ``@ H``; ``W @ H`` first, then ``@ H.T``), with the same operand layouts, because BLAS picks
     its kernel (e.g. ``syrk`` for ``W.T @ W``) from them and the rounding follows the kernel.
     """
-    stream = np.random.RandomState(_SEED)
+    stream = np.random.RandomState(REFERENCE_SEED)
     n_rows, n_features = data.shape
     w = np.maximum(stream.rand(n_rows, rank).astype(np.float32), _FLOOR)
     h = np.maximum(stream.rand(rank, n_features).astype(np.float32), _FLOOR)
-    for _ in range(_ITERATIONS):
+    report("factorize", 0, REFERENCE_ITERATIONS)
+    for iteration in range(1, REFERENCE_ITERATIONS + 1):
         gram = w.T @ w
         h_ratio = (w.T @ data) / (gram @ h + _UPDATE_EPS)
         h *= h_ratio
@@ -237,6 +267,7 @@ def _factorise(data: np.ndarray, rank: int) -> tuple[np.ndarray, np.ndarray]:
         del reconstruction
         w *= w_ratio
         w = np.maximum(w, _FLOOR)
+        report("factorize", iteration, REFERENCE_ITERATIONS)
     return w, h
 
 

@@ -44,7 +44,7 @@ from .statistics import (
     random_split_indices,
 )
 from .verify import locate_data, recorded_encode_options, recorded_read_options
-from .writers import sha256_file
+from .writers import input_digest, sha256_file
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -458,10 +458,10 @@ def evaluate_manifest(
     recorded_input = manifest_io.field(manifest, "input")
     encode_options = recorded_encode_options(manifest)
     timer = time.perf_counter()
-    prepared = prepare(data_path, recorded_read_options(recorded_input), encode_options)
+    prepared = prepare(data_path, recorded_read_options(manifest), encode_options)
     read_seconds = time.perf_counter() - timer
     notes = []
-    if data_path.is_file() and sha256_file(data_path) != recorded_input.get("sha256"):
+    if data_path.exists() and input_digest(data_path)[1] != recorded_input.get("sha256"):
         notes.append(
             f"{data_path.name}: bytes differ from the manifest's input; "
             "run benchmake verify to check that it holds the same rows"

@@ -121,22 +121,39 @@ def initial_factors(
     return W, H
 
 
+def uses_gram(n: int, d: int, k: int) -> bool:
+    """Whether the denominators go through the Gram matrices ``WᵀW`` and ``HHᵀ``.
+
+    ``Wᵀ(WH)`` and ``(WH)Hᵀ`` cost ``2·n·k·d`` each; ``(WᵀW)H`` and ``W(HHᵀ)`` cost
+    ``n·k² + k²·d``, cheaper when ``k`` is small against ``d`` (images, spectra). The
+    choice depends on the shape alone, never on the machine; the k × k matrices per lane
+    are capped at 512 MiB together.
+    """
+    return k * (n + d) < 2 * n * d and LANES * k * k * 8 <= 512 << 20
+
+
 class _Lane:
-    """A fixed subset of row blocks with its own accumulator of ``[Wᵀ X, Wᵀ (W H)]``.
+    """A fixed subset of row blocks with its own accumulator of the H-update sums:
+    ``[Wᵀ X, Wᵀ (W H)]`` (k × 2d) or, with Gram matrices, ``[Wᵀ X, Wᵀ W]`` (k × (d + k)).
 
     Work buffers are allocated once: fresh multi-megabyte temporaries in every block would
     cost page faults that serialise the threads.
     """
 
-    def __init__(self, blocks: list[slice], k: int, d: int, xp: ModuleType) -> None:
+    def __init__(self, blocks: list[slice], k: int, d: int, xp: ModuleType, gram: bool) -> None:
         self.blocks = blocks
         self.xp = xp
-        self.sums = xp.zeros((k, 2 * d), dtype=xp.float64)
+        self.gram = gram
         rows = max((b.stop - b.start for b in blocks), default=0)
+        self.products = xp.empty((2 * rows, k), dtype=xp.float64)
+        self.sums = xp.zeros((k, d + (k if gram else d)), dtype=xp.float64)
+        if gram:
+            self.x_part = xp.empty((k, d), dtype=xp.float64)
+            self.w_part = xp.empty((k, k), dtype=xp.float64)
+            return
         # [[X_b, 0], [W_b H, 1]]: numerator and denominator operands in one product
         self.stacked = xp.zeros((2 * rows, d + 1), dtype=xp.float64)
         self.stacked[rows:, d] = 1.0
-        self.products = xp.empty((2 * rows, k), dtype=xp.float64)
         self.pair = xp.empty((rows, 2 * d), dtype=xp.float64)  # [X_b, W_b H]
         self.wh = xp.empty((rows, d), dtype=xp.float64)  # contiguous, so matmul can use BLAS
         self.partial = xp.empty((k, 2 * d), dtype=xp.float64)
@@ -144,15 +161,18 @@ class _Lane:
     def sweep(self, X: np.ndarray, W: np.ndarray, H: np.ndarray, update_w: bool) -> None:
         """Update this lane's blocks of ``W`` (when asked) and accumulate the H-update sums.
 
-        The W update's numerator ``X Hᵀ`` and denominator ``(W H) Hᵀ + ε`` come from one
-        product, ``[[X, 0], [W H, 1]] @ [[Hᵀ], [ε]]``, so ε costs no extra pass.
+        Without Gram matrices, the W update's numerator ``X Hᵀ`` and denominator
+        ``(W H) Hᵀ + ε`` come from ``[[X, 0], [W H, 1]] @ [[Hᵀ], [ε]]``, so ε costs no pass.
         """
         xp = self.xp
         d = X.shape[1]
+        self.sums[...] = 0.0
+        if self.gram:
+            self._sweep_gram(X, W, H, update_w)
+            return
         extended = xp.empty((d + 1, H.shape[0]), dtype=xp.float64)
         extended[:d] = H.T
         extended[d] = EPSILON
-        self.sums[...] = 0.0
         full = self.stacked.shape[0] // 2
         for rows in self.blocks:
             Wb = W[rows]
@@ -169,12 +189,41 @@ class _Lane:
                 denominator = self.products[full : full + m]
                 xp.matmul(numerator_rows, extended, out=numerator)
                 xp.matmul(denominator_rows, extended, out=denominator)
-                xp.divide(numerator, denominator, out=numerator)
-                Wb *= numerator
-                xp.maximum(Wb, FLOOR, out=Wb)
+                _update_block(xp, Wb, numerator, denominator)
             xp.matmul(Wb, H, out=pair[:, d:])
             xp.matmul(Wb.T, pair, out=self.partial)
             self.sums += self.partial
+
+    def _sweep_gram(self, X: np.ndarray, W: np.ndarray, H: np.ndarray, update_w: bool) -> None:
+        xp = self.xp
+        d = X.shape[1]
+        Ht = xp.ascontiguousarray(H.T)
+        gram_h = H @ Ht
+        full = self.products.shape[0] // 2
+        for rows in self.blocks:
+            Wb = W[rows]
+            Xb = X[rows]
+            m = Wb.shape[0]
+            if update_w:
+                numerator = self.products[:m]
+                denominator = self.products[full : full + m]
+                xp.matmul(Xb, Ht, out=numerator)
+                xp.matmul(Wb, gram_h, out=denominator)
+                denominator += EPSILON
+                _update_block(xp, Wb, numerator, denominator)
+            xp.matmul(Wb.T, Xb, out=self.x_part)
+            xp.matmul(Wb.T, Wb, out=self.w_part)
+            self.sums[:, :d] += self.x_part
+            self.sums[:, d:] += self.w_part
+
+
+def _update_block(
+    xp: ModuleType, Wb: np.ndarray, numerator: np.ndarray, denominator: np.ndarray
+) -> None:
+    """``W_b ← max(W_b ⊙ numerator / denominator, FLOOR)`` in place."""
+    xp.divide(numerator, denominator, out=numerator)
+    Wb *= numerator
+    xp.maximum(Wb, FLOOR, out=Wb)
 
 
 def factorize(
@@ -209,12 +258,14 @@ def factorize(
     rows = block_rows or (default_block_rows(k) if on_host else min(n, GPU_BLOCK_ROWS))
     blocks = [slice(s, min(n, s + rows)) for s in range(0, n, rows)]
     lane_count = min(LANES, len(blocks)) if on_host else 1
-    lanes = [_Lane(blocks[i::lane_count], k, d, xp) for i in range(lane_count)]
+    gram = uses_gram(n, d, k)
+    lanes = [_Lane(blocks[i::lane_count], k, d, xp, gram) for i in range(lane_count)]
     workers = min(threads or default_threads(), lane_count)
 
     with _single_threaded_blas(on_host), ThreadPoolExecutor(max_workers=workers) as pool:
 
-        def sweep_all(update_w: bool) -> np.ndarray:
+        def sweep_all(update_w: bool) -> tuple[np.ndarray, np.ndarray]:
+            """``(Wᵀ X, Wᵀ W H)`` for the current W and H, after updating W when asked."""
             if workers > 1:
                 list(pool.map(lambda lane: lane.sweep(X, W, H, update_w), lanes))
             else:
@@ -223,18 +274,19 @@ def factorize(
             total = lanes[0].sums.copy()
             for lane in lanes[1:]:
                 total += lane.sums
-            return total
+            return total[:, :d], (total[:, d:] @ H if gram else total[:, d:])
 
         norm_x = float((X * X).sum())
 
-        def squared_error(sums: np.ndarray) -> float:
-            return norm_x - 2.0 * float((H * sums[:, :d]).sum()) + float((H * sums[:, d:]).sum())
+        def squared_error(sums: tuple[np.ndarray, np.ndarray]) -> float:
+            wtx, wtwh = sums
+            return norm_x - 2.0 * float((H * wtx).sum()) + float((H * wtwh).sum())
 
         sums = sweep_all(update_w=False)
         initial = previous = squared_error(sums)
         done = 0
         for done in range(1, iterations + 1):
-            H *= sums[:, :d] / (sums[:, d:] + EPSILON)
+            H *= sums[0] / (sums[1] + EPSILON)
             xp.maximum(H, FLOOR, out=H)
             sums = sweep_all(update_w=True)
             if progress is not None:

@@ -35,7 +35,7 @@ from .shards import (
     shard_count,
     sharding_record,
 )
-from .split import ProgressCallback, SplitParameters, check_fraction, hash_test_content
+from .split import ProgressCallback, SplitParameters, check_fraction, hash_of_test_rows
 
 CHUNK_ROWS = 1 << 15  #: rows per chunk read, encoded and bucketed (a bounded buffer)
 
@@ -58,6 +58,8 @@ class ShardedSplit:
     content_sha256: str
     test_content_sha256: str
     sharding: dict[str, Any] = field(default_factory=dict)
+    #: the manifest's ``method.parameters``: the split parameters plus ``sharding``
+    parameters: dict[str, Any] = field(default_factory=dict)
 
     @property
     def input_rows(self) -> int:
@@ -132,6 +134,7 @@ def split_sharded(
     for done, (shard, local) in enumerate(engine.run(tasks()), start=1):
         is_test[by_shard[starts[shard] + np.asarray(local, dtype=np.int64)]] = True
         report("shards", done, shards)
+    record = sharding_record(shard_rows, threshold, sizes)
     sides = np.zeros(encoded.input_rows, dtype=np.int8)
     sides[encoded.rows] = TRAIN
     sides[encoded.rows[is_test]] = TEST
@@ -146,8 +149,9 @@ def split_sharded(
         columns_used=encoded.columns_used,
         dropped_rows=encoded.dropped_rows,
         content_sha256=content_hash(encoded.digests, d),
-        test_content_sha256=hash_test_content(encoded.digests[is_test]),
-        sharding=sharding_record(shard_rows, threshold, sizes),
+        test_content_sha256=hash_of_test_rows(encoded.digests[is_test]),
+        sharding=record,
+        parameters={**params.to_dict(n), "sharding": record},
     )
 
 

@@ -166,12 +166,13 @@ def split_matrix(
         test=test,
         train=np.flatnonzero(~is_test),
         content_sha256=content_hash(digests, X.shape[1]),
-        test_content_sha256=hash_test_content(digests[test]),
+        test_content_sha256=hash_of_test_rows(digests[test]),
         iterations_run=iterations_run,
     )
 
 
-def hash_test_content(test_digests: np.ndarray) -> str:
+def hash_of_test_rows(test_digests: np.ndarray) -> str:
+    """Order-independent SHA-256 of the test rows, from their row digests."""
     return hashlib.sha256(
         b"benchmake-test-content/1\n" + np.sort(test_digests).tobytes()
     ).hexdigest()

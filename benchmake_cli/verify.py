@@ -21,11 +21,12 @@ from .encode import EncodeOptions
 from .engines import open_engine
 from .errors import BenchmakeError, ManifestError
 from .indices import read_row_numbers
+from .methods import DEFAULT_METHOD, Method, MethodSplit, blas_description, method_of_record
 from .readers import ReadOptions
-from .sharded import split_sharded
+from .sharded import ShardedSplit, split_sharded
 from .shards import MIN_SHARD_ROWS
-from .split import METHOD, METHOD_VERSION, ProgressCallback, SplitParameters, split_matrix
-from .writers import sha256_file
+from .split import ProgressCallback, SplitParameters
+from .writers import input_digest, sha256_file
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def locate_data(manifest_path: Path, manifest: dict[str, Any], data: Path | None
         candidate = (folder / recorded).resolve()
         if candidate.is_relative_to(folder):
             return candidate
-    if isinstance(name, str) and Path(name).name == name and (folder / name).is_file():
+    if isinstance(name, str) and Path(name).name == name and (folder / name).exists():
         return folder / name
     raise ManifestError(
         f"{manifest_path}: its data path {recorded!r} is outside the manifest's folder; "
@@ -102,22 +103,27 @@ def verify_manifest(
     manifest = manifest_io.load(manifest_path)
     report = VerifyReport(manifest_path)
     folder = manifest_path.parent
-    method = manifest_io.field(manifest, "method")
-    if method.get("name") != METHOD or method.get("version") != METHOD_VERSION:
+    try:
+        method = method_of_record(manifest_io.field(manifest, "method"))
+    except ManifestError as exc:
+        raise ManifestError(f"{manifest_path}: {exc}") from None
+    recorded_parameters = manifest_io.field(manifest, "method", "parameters")
+    params = method.parameters_from_record(recorded_parameters)
+    sharding = recorded_parameters.get("sharding")
+    if sharding is not None and method.name != DEFAULT_METHOD:
         raise ManifestError(
-            f"{manifest_path}: method {method.get('name')!r} version {method.get('version')!r} "
-            f"is not one this benchmake computes ({METHOD!r} version {METHOD_VERSION})"
+            f"{manifest_path}: method.parameters.sharding: only method {DEFAULT_METHOD} "
+            f"splits in shards, not {method.name}"
         )
-    report.add("manifest", True, f"{manifest_io.SCHEMA}, method {METHOD} v{METHOD_VERSION}")
+    report.add("manifest", True, f"{manifest_io.SCHEMA}, method {method.name} v{method.version}")
 
     data_path = locate_data(manifest_path, manifest, Path(data) if data is not None else None)
     recorded_input = manifest_io.field(manifest, "input")
     bytes_match = _check_bytes(report, data_path, recorded_input)
 
-    params = _parameters(manifest)
-    read_options = recorded_read_options(recorded_input)
+    read_options = recorded_read_options(manifest)
     encode_options = recorded_encode_options(manifest)
-    sharding = manifest_io.field(manifest, "method", "parameters").get("sharding")
+    recomputed: MethodSplit | ShardedSplit
     if sharding is not None:
         threshold, shard_rows = _sharding(sharding)
         engine = open_engine(jobs, scheduler)  # an unreachable scheduler fails here
@@ -131,9 +137,8 @@ def verify_manifest(
     try:
         if sharding is None:
             encoded = prepared.encoded
-            matrix_split = split_matrix(encoded.X, params, threads=threads, progress=progress)
-            n, d, test_rows = encoded.n, encoded.d, encoded.rows[matrix_split.test]
-            recomputed: Any = matrix_split
+            recomputed = method.split(encoded, params, threads=threads, progress=progress)
+            n, d, test_rows = encoded.n, encoded.d, encoded.rows[recomputed.test]
         else:
             with engine, work_folder(None) as work:
                 recomputed = split_sharded(
@@ -167,20 +172,19 @@ def verify_manifest(
             f"encoded rows differ: found {n} rows × {d} features, "
             f"recorded {recorded_n} × {manifest_io.field(manifest, 'encoding', 'd')}",
         )
-    _check_split(report, folder, manifest, params, test_rows, recomputed, bytes_match)
+    _check_split(report, folder, manifest, method, params, test_rows, recomputed, bytes_match)
     _check_files(report, folder, manifest)
     return report
 
 
 def _check_bytes(report: VerifyReport, data_path: Path, recorded: dict[str, Any]) -> bool:
-    if not data_path.is_file():
-        report.add("data", False, f"{data_path}: no such file")
+    if not data_path.exists():
+        report.add("data", False, f"{data_path}: no such file or folder")
         return False
-    digest = sha256_file(data_path)
+    size, digest = input_digest(data_path)
     if digest == recorded.get("sha256"):
         report.add("data", True, f"{data_path.name}: SHA-256 matches ({digest[:12]}…)")
         return True
-    size = data_path.stat().st_size
     report.add(
         "data",
         True,
@@ -195,22 +199,32 @@ def _check_split(
     report: VerifyReport,
     folder: Path,
     manifest: dict[str, Any],
+    method: Method,
     params: SplitParameters,
     test_rows: np.ndarray,
-    recomputed: Any,
+    recomputed: MethodSplit | ShardedSplit,
     bytes_match: bool,
 ) -> None:
     recorded_split = manifest_io.field(manifest, "split")
+    described = f"recomputed with {method.describe(params)}"
+    sharding = manifest_io.field(manifest, "method", "parameters").get("sharding")
+    if sharding is not None:
+        described += f", shard_rows={sharding.get('shard_rows')}"
     if recomputed.test_content_sha256 != recorded_split.get("test_content_sha256"):
-        detail = f"recomputed with frac={params.frac}, seed={params.seed}, "
-        detail += f"iterations={params.iterations}, tol={params.tol}"
-        sharding = manifest_io.field(manifest, "method", "parameters").get("sharding")
-        if sharding is not None:
-            detail += f", shard_rows={sharding.get('shard_rows')}"
-        detail += f": {len(test_rows)} test rows"
+        detail = f"{described}: {len(test_rows)} test rows"
         if recorded_split.get("n_test") != len(test_rows):
             detail += f", manifest records {recorded_split.get('n_test')}"
-        report.add("split", False, detail + "; the test set's content differs")
+        report.add(
+            "split",
+            False,
+            detail + "; the test set's content differs" + _blas_note(manifest, method),
+        )
+        return
+    differing = _differing_parameters(
+        manifest_io.field(manifest, "method", "parameters"), recomputed.parameters
+    )
+    if differing:
+        report.add("split", False, f"{described}: method.parameters differ: {differing}")
         return
     if not bytes_match:
         report.add("split", True, f"recomputed test set ({len(test_rows)} rows) matches by content")
@@ -221,6 +235,16 @@ def _check_split(
         report.add("split", False, f"{indices_file.name}: missing or not a list of row numbers")
         return
     if np.array_equal(recorded_rows, test_rows):
+        reference_name = recorded_split.get("reference_test_indices")
+        if reference_name is not None and not _same_indices(
+            folder / str(reference_name), getattr(recomputed, "reference_test_positions", None)
+        ):
+            report.add(
+                "split",
+                False,
+                f"{reference_name} differs from the reference positions of the recomputed split",
+            )
+            return
         report.add(
             "split", True, f"recomputed test set ({len(test_rows)} rows) equals {indices_file.name}"
         )
@@ -240,8 +264,8 @@ def _check_files(report: VerifyReport, folder: Path, manifest: dict[str, Any]) -
     changed = []
     for name, entry in sorted(files.items()):
         path = folder / name
-        if Path(name).name != name:
-            changed.append(f"{name} (not a plain file name)")
+        if not _inside(name):
+            changed.append(f"{name} (not a path inside the split folder)")
         elif not path.is_file():
             changed.append(f"{name} (missing)")
         elif sha256_file(path) != (entry or {}).get("sha256"):
@@ -259,6 +283,35 @@ def _read_indices(path: Path) -> np.ndarray | None:
         return None
 
 
+def _same_indices(path: Path, expected: np.ndarray | None) -> bool:
+    recorded = _read_indices(path)
+    return recorded is not None and expected is not None and np.array_equal(recorded, expected)
+
+
+def _differing_parameters(recorded: dict[str, Any], recomputed: dict[str, Any]) -> str:
+    """The parameters recorded differently from what the recomputation records, or ''."""
+    keys = sorted(set(recorded) | set(recomputed))
+    return ", ".join(
+        f"{key} recorded {recorded.get(key)!r}, recomputed {recomputed.get(key)!r}"
+        for key in keys
+        if recorded.get(key) != recomputed.get(key)
+    )
+
+
+def _blas_note(manifest: dict[str, Any], method: Method) -> str:
+    """For a BLAS-dependent method: say so when the split was made with another BLAS."""
+    recorded = (manifest.get("info") or {}).get("blas")
+    if not method.cpu_only or recorded is None:
+        return ""
+    here = blas_description()
+    if recorded == here:
+        return ""
+    return (
+        f" (split made with BLAS {recorded}, this machine has {here}: --method {method.name} "
+        "is exact only on the same BLAS build and CPU)"
+    )
+
+
 def _few(rows: np.ndarray, limit: int = 5) -> str:
     shown = ", ".join(str(int(r)) for r in rows[:limit])
     return (
@@ -266,39 +319,34 @@ def _few(rows: np.ndarray, limit: int = 5) -> str:
     )
 
 
-def recorded_read_options(recorded: dict[str, Any]) -> ReadOptions:
-    """How the manifest's input (its ``input`` section) was read."""
-    options = recorded.get("read_options") or {}
-    return ReadOptions(sep=options.get("sep"), header=bool(options.get("header", True)))
+def _inside(name: str) -> bool:
+    """A recorded file name is a relative POSIX path that stays inside the split folder."""
+    parts = name.split("/")
+    return (
+        bool(name)
+        and "\\" not in name
+        and not name.startswith("/")
+        and all(part not in ("", ".", "..") for part in parts)
+    )
 
 
 def recorded_encode_options(manifest: dict[str, Any]) -> EncodeOptions:
-    """How the manifest's input was encoded (target, features, ids, strictness)."""
+    """How the manifest's input was encoded (columns, modality options)."""
     options = manifest_io.field(manifest, "encoding", "options")
     try:
-        features = options.get("features")
-        return EncodeOptions(
-            target=options.get("target"),
-            features=tuple(features) if features is not None else None,
-            id_columns=tuple(options.get("id_columns") or ()),
-            strict=bool(options.get("strict", False)),
-            drop_missing=bool(options.get("drop_missing", False)),
-        )
-    except (AttributeError, TypeError) as exc:
+        return EncodeOptions.from_dict(options)
+    except (AttributeError, TypeError, ValueError) as exc:
         raise ManifestError(f"manifest field encoding.options is malformed ({exc})") from None
 
 
-def _parameters(manifest: dict[str, Any]) -> SplitParameters:
-    parameters = manifest_io.field(manifest, "method", "parameters")
+def recorded_read_options(manifest: dict[str, Any]) -> ReadOptions:
+    """How the manifest's input was read (delimiter, header, keys, image size, ...)."""
+    recorded = manifest_io.field(manifest, "input").get("read_options") or {}
+    modality = manifest_io.field(manifest, "encoding", "modality")
     try:
-        return SplitParameters(
-            frac=float(parameters["frac"]),
-            iterations=int(parameters["iterations"]),
-            tol=float(parameters["tol"]),
-            seed=int(parameters["seed"]),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ManifestError(f"manifest field method.parameters is malformed ({exc})") from None
+        return ReadOptions.from_recorded(recorded, str(modality))
+    except (AttributeError, TypeError, ValueError, IndexError) as exc:
+        raise ManifestError(f"manifest field input.read_options is malformed ({exc})") from None
 
 
 def _sharding(record: Any) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from benchmake_cli.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
+#: real data sets; BENCHMAKE_SHARED_DATASETS points elsewhere (e.g. from a git worktree)
 SHARED = Path(os.environ.get("BENCHMAKE_SHARED_DATASETS", ROOT.parent / "shared" / "datasets"))
 
 
@@ -38,6 +39,19 @@ def shared_dataset(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data set {path} is not available")
     return path
+
+
+def assert_clean_failure(result, tmp_path: Path, out: Path, code: int, message: str) -> None:  # type: ignore[no-untyped-def]
+    """One ``benchmake: error:`` line holding ``message``, exit ``code``, no traceback and
+    nothing written (neither ``out`` nor a staging folder)."""
+    assert result.exit_code == code, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("benchmake: error: ")
+    assert message in lines[0], lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not out.exists()
+    assert not [p for p in tmp_path.rglob(".benchmake-partial*")]
 
 
 def random_frame(n: int = 120, d: int = 5, seed: int = 0) -> pd.DataFrame:

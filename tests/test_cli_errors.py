@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from benchmake_cli.errors import ExitCode
 
-from .conftest import invoke
+from .conftest import assert_clean_failure, invoke
 
 
 def _write(path: Path, text: str) -> Path:
@@ -193,15 +193,7 @@ def test_bad_input_gives_one_line_exit_code_and_no_output(
     args = ["split", data, "--out", out, *extra]
     if "--frac" not in extra:
         args += ["--frac", "0.2"]
-    result = invoke(runner, *args)
-    assert result.exit_code == code, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("benchmake: error: ")
-    assert message in lines[0]
-    assert "Traceback" not in result.stderr + result.stdout
-    assert not out.exists()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".benchmake-partial")]
+    assert_clean_failure(invoke(runner, *args), tmp_path, out, code, message)
 
 
 def test_usage_errors_exit_2(runner: CliRunner, tmp_path: Path) -> None:

@@ -120,3 +120,19 @@ def test_fraction_outside_open_interval_is_refused(frac: float) -> None:
 def test_fraction_leaving_train_empty_is_refused() -> None:
     with pytest.raises(ParameterError, match="leaves the training set empty"):
         check_fraction(2, 0.6)
+
+
+def test_gram_products_are_chosen_by_shape_and_agree_with_the_direct_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmake_cli import factorize as nmf
+
+    assert nmf.uses_gram(n=5030, d=784, k=1006) and not nmf.uses_gram(n=16000, d=20, k=3200)
+    X = np.random.default_rng(4).random((80, 300))
+    gram = factorize(X, 16, iterations=30, threads=2)
+    gram_one_thread = factorize(X, 16, iterations=30, threads=1)
+    assert np.array_equal(gram.W, gram_one_thread.W)
+    monkeypatch.setattr(nmf, "uses_gram", lambda n, d, k: False)
+    direct = factorize(X, 16, iterations=30)
+    assert np.allclose(gram.W, direct.W, rtol=1e-8, atol=1e-12)
+    assert np.allclose(gram.H, direct.H, rtol=1e-8, atol=1e-12)

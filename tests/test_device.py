@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from benchmake_cli import api, backend
+from benchmake_cli import api, backend, methods
 from benchmake_cli.errors import ExitCode
 from benchmake_cli.factorize import estimate_bytes
 from benchmake_cli.split import SplitParameters, split_matrix
@@ -70,8 +70,10 @@ def test_out_of_memory_on_the_gpu_falls_back_to_the_cpu_with_the_same_result(
             raise OutOfMemoryError("out of memory allocating 1 GiB")
         return real_split(X, params, xp=xp, **kw)
 
-    monkeypatch.setattr(api, "resolve_device", lambda device, needed=None: ("gpu", np, "test"))
-    monkeypatch.setattr(api, "split_matrix", flaky_split)
+    monkeypatch.setattr(
+        api, "resolve_method_device", lambda method, device, needed=None: ("gpu", np, "test")
+    )
+    monkeypatch.setattr(methods, "split_matrix", flaky_split)
     prepared = api.prepare(SAMPLE / "alloys.csv")
     notes: list[str] = []
     _, test, _, device = api.compute_split(

@@ -16,7 +16,7 @@ from benchmake_cli import engines, sharded
 from benchmake_cli.api import split_file
 from benchmake_cli.encode import EncodeOptions
 from benchmake_cli.engines import Engine
-from benchmake_cli.errors import ExitCode
+from benchmake_cli.errors import ExitCode, ParameterError
 from benchmake_cli.readers import ReadOptions, read_table
 from benchmake_cli.shards import allocate_test_rows, assign_shards
 from benchmake_cli.split import SplitParameters
@@ -226,3 +226,44 @@ def test_scheduler_without_dask_names_the_extra(
         "benchmake: error: --scheduler tcp://127.0.0.1:9: Dask is not installed; "
         "pip install 'benchmake-cli[dask]' (or unset DASK_SCHEDULER_ADDRESS)\n"
     )
+
+
+@pytest.mark.parametrize("option", [["--shard-rows", "300"], ["--jobs", "2"], ["--scheduler", "x"]])
+def test_reference_method_is_never_sharded(data_csv: Path, runner, option: list[str]) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(
+        runner, "split", data_csv, "--frac", "0.2", "--out", "x", "--target", "y",
+        "--method", "benchmake-1.1.2", *option,
+    )  # fmt: skip
+    assert result.exit_code == ExitCode.BAD_PARAMETER
+    assert result.stderr == (
+        f"benchmake: error: {option[0]}: sharded splits are part of --method benchmake-cli "
+        "only; --method benchmake-1.1.2 splits the whole input, like the reference\n"
+    )
+
+
+def test_inputs_read_whole_are_not_sharded(tmp_path: Path, frame: pd.DataFrame) -> None:
+    npz = tmp_path / "data.npz"
+    np.savez(npz, x=frame.drop(columns="y").to_numpy())
+    with pytest.raises(ParameterError, match=r"--shard-rows 300: .* data.npz is read as tabular"):
+        split_file(npz, frac=0.2, shard_rows=SHARD_ROWS)
+    sequences = tmp_path / "seq.csv"
+    pd.DataFrame({"s": [f"AC{'G' * (i % 17)}T{i}" for i in range(N)]}).to_csv(sequences)
+    with pytest.raises(ParameterError, match="read as sequence"):
+        split_file(sequences, frac=0.2, sequence_col="s", shard_rows=SHARD_ROWS)
+    # by default (no --shard-rows) such an input is split whole, and the notes say so
+    whole = split_file(npz, frac=0.2, shard_rows=None)
+    assert "sharding" not in whole.manifest["method"]["parameters"]
+    assert whole.manifest["method"]["parameters"]["k"] == math.ceil(N * 0.2)
+
+
+def test_sharded_verify_needs_the_default_method(data_csv: Path, tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    split(data_csv, out=out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["method"]["name"] == "benchmake-cli"
+    assert manifest["encoding"]["modality"] == "tabular"
+    manifest["method"]["name"], manifest["method"]["version"] = "benchmake-1.1.2", 1
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    result = invoke(runner, "verify", out, "--data", data_csv)
+    assert result.exit_code == ExitCode.BAD_MANIFEST
+    assert "only method benchmake-cli splits in shards" in result.stderr

@@ -128,7 +128,60 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="More detail on stderr.")]
 
-DataArgument = Annotated[Path, typer.Argument(help="Data file: .csv, .tsv, .parquet or .npy.")]
+DataArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="Data file (.csv .tsv .parquet .npy .npz .h5 .smi .fasta .txt) or folder "
+        "(images, signals, OGB graphs)."
+    ),
+]
+
+# Modalities: arrays, images, sequences, signals (see the README's "Input types")
+TypeOption = Annotated[
+    str,
+    typer.Option(
+        "--type",
+        help="auto, tabular, image, sequence, signal or graph (auto: from the file name, "
+        "the folder's content or the array's shape; see the README).",
+    ),
+]
+KeyOption = Annotated[
+    Optional[str],
+    typer.Option(help="NPZ/HDF5 array(s) holding the data; a,b,c joins them in order."),
+]
+TargetKeyOption = Annotated[
+    Optional[str],
+    typer.Option(help="NPZ/HDF5 array(s) of labels: carried along, never used to split."),
+]
+ImageSizeOption = Annotated[
+    Optional[str],
+    typer.Option(help="Resize every image to WIDTHxHEIGHT (bilinear), e.g. 64x64."),
+]
+ModeOption = Annotated[
+    Optional[str],
+    typer.Option(help="Image colour mode: L (grey) or RGB (default: RGB if any has colour)."),
+]
+CopyOption = Annotated[
+    bool, typer.Option("--copy", help="Also copy a folder's files into OUT/train, OUT/test.")
+]
+LinkOption = Annotated[
+    bool, typer.Option("--link", help="Also link a folder's files into OUT/train, OUT/test.")
+]
+SequenceColumnOption = Annotated[
+    Optional[str],
+    typer.Option(help="Column of a CSV/TSV/Parquet holding SMILES or other sequences."),
+]
+TokensOption = Annotated[
+    str,
+    typer.Option(help="What a sequence is counted in: chars, or smiles (Cl, Br, [nH] ...)."),
+]
+KmerOption = Annotated[
+    int, typer.Option(min=1, help="Count overlapping runs of K tokens (k-mers).")
+]
+ResampleOption = Annotated[
+    Optional[int],
+    typer.Option(min=2, help="Resample every signal to L points (linear interpolation)."),
+]
 
 
 def split_columns(features: str | None) -> list[str] | None:

@@ -8,41 +8,61 @@ from typing import Annotated
 import typer
 
 from ..api import SplitResult, split_file
+from ..errors import ExitCode
+from ..methods import DEFAULT_METHOD, METHODS
 from ..split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
-from .common import emit_json, progress_reporter, run_core
+from .common import emit_json, fail, progress_reporter, run_core
 from .options import (
+    CopyOption,
     DataArgument,
     DeviceOption,
     DropMissingOption,
     FeaturesOption,
     FracOption,
     IdColumnsOption,
+    ImageSizeOption,
     IterationsOption,
     JobsOption,
     JsonOption,
+    KeyOption,
+    KmerOption,
+    LinkOption,
+    ModeOption,
     NoHeaderOption,
     QuietOption,
+    ResampleOption,
     SchedulerOption,
     SeedOption,
     SeparatorOption,
+    SequenceColumnOption,
     ShardRowsOption,
     StrictOption,
+    TargetKeyOption,
     TargetOption,
     ThreadsOption,
+    TokensOption,
     TolOption,
+    TypeOption,
     VerboseOption,
     split_columns,
 )
 
 HELP = """Split DATA into a training set and a challenging test set, and write the split.
 
-Reads CSV/TSV, Parquet or NPY; encodes one numeric row per sample; orders rows by content
-hash; min-max scales; factorizes with NMF (one archetype per test row) and puts the rows
-nearest the archetypes into the test set. Writes manifest.json, train_indices.txt,
-test_indices.txt and the train/test data in the input's format into OUT.
+Reads tables (CSV/TSV, Parquet), arrays (NPY, NPZ, HDF5), image folders (PNG, JPEG, TIFF,
+BMP), sequences (.smi, FASTA, text lines, a column of a table), signals (arrays or a folder
+of one CSV/NPY file per signal) and graphs (OGB raw folders); encodes one numeric row per
+sample; orders rows by content hash; min-max scales; factorizes with NMF (one archetype per
+test row) and puts the rows nearest the archetypes into the test set. Writes manifest.json,
+train_indices.txt, test_indices.txt and the train/test data in the input's format into OUT.
 
-Inputs of more than 20,000 rows are read in chunks and split in shards of about 5,000
-rows (--shard-rows), in parallel with --jobs or on a Dask cluster with --scheduler.
+CSV/TSV, Parquet and NPY tables of more than 20,000 rows are read in chunks and split in
+shards of about 5,000 rows (--shard-rows), in parallel with --jobs or on a Dask cluster with
+--scheduler (default method only).
+
+--method benchmake-1.1.2 reproduces the split of the reference package benchmake 1.1.2
+exactly (CPU only, float32, 200 iterations, seed 42); indices are still the input's row
+numbers, and --reference-indices also writes them as the reference returned them.
 """
 
 FILES = """Writes into OUT: manifest.json (everything verify needs), train_indices.txt and
@@ -80,9 +100,36 @@ def split(
     no_header: NoHeaderOption = False,
     strict: StrictOption = False,
     drop_missing: DropMissingOption = False,
+    data_type: TypeOption = "auto",
+    key: KeyOption = None,
+    target_key: TargetKeyOption = None,
+    image_size: ImageSizeOption = None,
+    mode: ModeOption = None,
+    copy_files: CopyOption = False,
+    link_files: LinkOption = False,
+    sequence_col: SequenceColumnOption = None,
+    tokens: TokensOption = "chars",
+    kmer: KmerOption = 1,
+    resample: ResampleOption = None,
     iterations: IterationsOption = DEFAULT_ITERATIONS,
     tol: TolOption = DEFAULT_TOL,
     seed: SeedOption = DEFAULT_SEED,
+    method: Annotated[
+        str,
+        typer.Option(
+            help=f"Split method: {' or '.join(METHODS)} (the reference package's split, "
+            "reproduced exactly on the CPU)."
+        ),
+    ] = DEFAULT_METHOD,
+    reference_indices: Annotated[
+        bool,
+        typer.Option(
+            "--reference-indices",
+            help="Also write reference_test_indices.txt and reference_train_indices.txt: "
+            "positions in the reference's hash order, as benchmake 1.1.2 returns them "
+            "(--method benchmake-1.1.2 only).",
+        ),
+    ] = False,
     device: DeviceOption = "auto",
     threads: ThreadsOption = None,
     shard_rows: ShardRowsOption = None,
@@ -93,6 +140,9 @@ def split(
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
+    if copy_files and link_files:
+        raise fail("--copy and --link: choose one", ExitCode.USAGE)
+    files = "copy" if copy_files else "link" if link_files else "list"
     with progress_reporter(not quiet) as progress:
         result: SplitResult = run_core(
             lambda: split_file(
@@ -106,9 +156,21 @@ def split(
                 id_columns=id_col,
                 strict=strict,
                 drop_missing=drop_missing,
+                type=data_type,
+                key=key,
+                target_key=target_key,
+                image_size=image_size,
+                mode=mode,
+                sequence_col=sequence_col,
+                tokens=tokens,
+                kmer=kmer,
+                resample=resample,
+                files=files,
                 iterations=iterations,
                 tol=tol,
                 seed=seed,
+                method=method,
+                reference_indices=reference_indices,
                 device=device,
                 threads=threads,
                 force=force,
@@ -128,6 +190,7 @@ def split(
         "out": str(out),
         "n_train": result.n_train,
         "n_test": result.n_test,
+        "method": result.manifest["method"]["name"],
         "k": result.manifest["method"]["parameters"]["k"],
         "device": result.manifest["info"]["device"],
         "seconds": {key: round(value, 3) for key, value in result.seconds.items()},

@@ -35,12 +35,12 @@ def detect_separator(sample: str, fmt: str) -> str:
     return WHITESPACE if len(first.split()) > 1 else ","
 
 
-def _decode(path: Path, raw: bytes | None = None, final: bool = True) -> str:
-    """Text of the file (or of its first bytes ``raw`` when not ``final``), refusing binary
-    files and invalid UTF-8 with the line where it occurs."""
+def decode_text(path: Path, raw: bytes | None = None, final: bool = True) -> str:
+    """A text file's content (UTF-8, BOM dropped), or that of its first bytes ``raw`` when
+    not ``final``; binary or non-UTF-8 files are refused with the line where it occurs."""
     raw = path.read_bytes() if raw is None else raw
     if b"\x00" in raw[:4096]:
-        raise DataError(f"{path}: is a binary file, not delimited text")
+        raise DataError(f"{path}: is a binary file, not text")
     try:
         return codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=final)
     except UnicodeDecodeError as exc:
@@ -77,7 +77,7 @@ def _finish(frame: pd.DataFrame, header: bool) -> pd.DataFrame:
 
 def read(path: Path, fmt: str, *, sep: str | None = None, header: bool = True) -> Table:
     """Read delimited text; every value stays a string so written splits reproduce it."""
-    text = _decode(path)
+    text = decode_text(path)
     if not text.strip():
         raise DataError(f"{path}: file is empty")
     separator, options = _parse_options(text, fmt, sep, header)
@@ -105,7 +105,7 @@ def iter_chunks(
     """The file as consecutive tables of at most ``rows`` rows, parsed as :func:`read` does
     (the separator is detected from the first 64 KiB)."""
     with open(path, "rb") as handle:
-        text = _decode(path, handle.read(SNIFF_BYTES), final=False)
+        text = decode_text(path, handle.read(SNIFF_BYTES), final=False)
     if not text.strip():
         raise DataError(f"{path}: file is empty")
     separator, options = _parse_options(text, fmt, sep, header)

@@ -11,8 +11,8 @@ from ..errors import DataError
 from ..table import Table
 
 
-def read(path: Path) -> Table:
-    """Read an ``.npy`` array of numbers; object arrays are refused without being loaded."""
+def load_array(path: Path) -> np.ndarray:
+    """Load one ``.npy`` array of numbers; object arrays are refused without being loaded."""
     try:
         array = np.load(path, allow_pickle=False)
     except ValueError as exc:
@@ -22,11 +22,19 @@ def read(path: Path) -> Table:
             ) from None
         raise DataError(f"{path}: not a readable .npy file ({exc})") from None
     except (OSError, EOFError) as exc:
+        if isinstance(exc, PermissionError):
+            raise
         raise DataError(f"{path}: not a readable .npy file ({exc})") from None
     if not isinstance(array, np.ndarray):
         raise DataError(f"{path}: not a single NumPy array")
     if array.dtype.kind not in "biuf":
         raise DataError(f"{path}: dtype {array.dtype} is not numeric")
+    return array
+
+
+def read(path: Path) -> Table:
+    """Read an ``.npy`` array: one sample per entry of its first dimension."""
+    array = load_array(path)
     if array.ndim == 0 or array.shape[0] == 0:
         raise DataError(f"{path}: holds no rows (shape {array.shape})")
     return Table(path=path, format="npy", array=array, read_options={})
@@ -54,6 +62,11 @@ def _open_mapped(path: Path) -> np.ndarray:
 def count_rows(path: Path) -> int:
     """Rows (first dimension) from the file's header."""
     return int(_open_mapped(path).shape[0])
+
+
+def count_dimensions(path: Path) -> int:
+    """The array's rank, from the file's header."""
+    return int(_open_mapped(path).ndim)
 
 
 def iter_chunks(path: Path, rows: int) -> Iterator[Table]:

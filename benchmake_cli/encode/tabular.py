@@ -1,4 +1,4 @@
-"""Encode a table as one float64 row per sample: the matrix the split is computed on.
+"""Tabular encoding: one float64 row per table row.
 
 Numeric columns are used as they are; non-numeric feature columns are one-hot encoded with
 their categories sorted (or refused with ``strict``); the target and id columns are carried
@@ -8,71 +8,36 @@ along but never used. Missing values are refused, naming the first row and colum
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, ParameterError
-from .table import Table
+from ..errors import DataError, ParameterError
+from ..table import Table
+from .arrays import flatten_samples
+from .options import Encoded, EncodeOptions
 
 MISSING_TOKENS = frozenset({"", "na", "nan", "n/a", "null", "none", "#n/a", "-nan", "?"})
 
 
-@dataclass(frozen=True)
-class EncodeOptions:
-    """Which columns to use and how to treat awkward values."""
-
-    target: str | None = None
-    features: tuple[str, ...] | None = None
-    id_columns: tuple[str, ...] = ()
-    strict: bool = False
-    drop_missing: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "target": self.target,
-            "features": list(self.features) if self.features is not None else None,
-            "id_columns": list(self.id_columns),
-            "strict": self.strict,
-            "drop_missing": self.drop_missing,
-        }
-
-
-@dataclass
-class Encoded:
-    """The numeric matrix and where each of its rows and columns came from."""
-
-    X: np.ndarray
-    rows: np.ndarray  #: input row number (0-based) of each row of X
-    feature_names: list[str]
-    modality: str = "tabular"
-    columns_used: list[str] = field(default_factory=list)
-    one_hot: dict[str, list[str]] = field(default_factory=dict)
-    dropped_rows: list[int] = field(default_factory=list)
-
-    @property
-    def n(self) -> int:
-        return int(self.X.shape[0])
-
-    @property
-    def d(self) -> int:
-        return int(self.X.shape[1])
-
-
-def encode_table(
-    table: Table, options: EncodeOptions | None = None, *, row_offset: int | None = None
-) -> Encoded:
-    """Turn a :class:`Table` into an :class:`Encoded` matrix.
+def encode(table: Table, options: EncodeOptions, *, row_offset: int | None = None) -> Encoded:
+    """Encode a table's columns, or an array of rank 1 or 2 (columns ``0``, ``1``, ...);
+    arrays of higher rank are flattened per sample.
 
     With ``row_offset`` the table is one chunk of a streamed input starting at that input
     row: row numbers (in ``rows`` and in messages) count from it, non-numeric features are
-    refused (one-hot categories need the whole column) and constant chunks are allowed.
+    refused (one-hot categories need the whole column) and a chunk whose rows all have a
+    missing value gives no rows rather than an error.
     """
-    options = options or EncodeOptions()
     streamed = row_offset is not None
     offset = row_offset or 0
+    if table.frame is None and table.array is not None and table.array.ndim > 2:
+        X = flatten_samples(table.path, table.array)
+        return Encoded(
+            X=X,
+            rows=np.arange(len(X)) + offset,
+            feature_names=[str(i) for i in range(X.shape[1])],
+            parameters={"shape": list(table.array.shape[1:]), "flatten": "row-major (C order)"},
+        )
     frame = table_frame(table)
     columns = [str(c) for c in frame.columns]
     frame.columns = columns
@@ -139,11 +104,6 @@ def encode_table(
             matrix_parts.append(kept[:, None])
             feature_names.append(column)
     X = np.ascontiguousarray(np.hstack(matrix_parts), dtype=np.float64)
-    if not streamed and len(X) > 1 and bool((X[0] == X).all()):
-        raise DataError(
-            f"{table.path}: every feature is constant ({len(feature_names)} columns): "
-            "there is nothing to split on"
-        )
     return Encoded(
         X=X,
         rows=rows + offset,
@@ -164,12 +124,18 @@ def table_frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame(flat, columns=table.columns)
 
 
-def _feature_columns(table: Table, columns: list[str], options: EncodeOptions) -> list[str]:
-    known = set(columns)
+def check_column(table: Table, columns: list[str], column: str, option: str) -> None:
+    """Refuse a column name the table does not have, listing the columns it has."""
+    if column not in columns:
+        shown = ", ".join(columns[:20]) + (", ..." if len(columns) > 20 else "")
+        raise ParameterError(
+            f"{option} {column!r}: no such column in {table.path.name}; columns are: {shown}"
+        )
 
+
+def _feature_columns(table: Table, columns: list[str], options: EncodeOptions) -> list[str]:
     def check(column: str, option: str) -> None:
-        if column not in known:
-            raise _no_such_column(table, columns, column, option)
+        check_column(table, columns, column, option)
 
     carried = set(options.id_columns)
     for column in options.id_columns:
@@ -193,20 +159,12 @@ def _feature_columns(table: Table, columns: list[str], options: EncodeOptions) -
     return chosen
 
 
-def _no_such_column(table: Table, columns: list[str], column: str, option: str) -> ParameterError:
-    shown = ", ".join(columns[:20]) + (", ..." if len(columns) > 20 else "")
-    return ParameterError(
-        f"{option} {column!r}: no such column in {table.path.name}; columns are: {shown}"
-    )
-
-
 def target_values(table: Table, target: str, rows: np.ndarray) -> np.ndarray:
     """The ``target`` column at the input rows ``rows``: float64 when every value is a number,
     else the values as stripped text. A missing value is refused, naming its row."""
     frame = table_frame(table)
     columns = [str(c) for c in frame.columns]
-    if target not in columns:
-        raise _no_such_column(table, columns, target, "--target")
+    check_column(table, columns, target, "--target")
     column = frame.iloc[:, columns.index(target)]
     values, missing = column_as_numbers(column)
     if missing[rows].any():

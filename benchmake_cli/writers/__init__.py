@@ -1,5 +1,9 @@
 """Write the split: index files and the train/test data in the input's own format.
 
+One module per kind of output: :mod:`.arrays` (NPZ, HDF5), :mod:`.sequences` (``.smi``,
+FASTA, text lines), :mod:`.folders` (file lists of image and signal folders, with copies or
+links), :mod:`.ogb` (OGB raw folders); tables and NPY files are written here.
+
 Everything is written into a fresh temporary folder beside the destination and renamed into
 place at the end, so a failed or killed run never leaves a folder that looks complete.
 Files carry no timestamps: the same split gives the same bytes on every run.
@@ -20,9 +24,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import OutputError
-from .readers.delimited import WHITESPACE
-from .table import Table
+from ..errors import OutputError
+from ..readers.delimited import WHITESPACE
+from ..readers.folder import walk_files
+from ..table import Table
+from . import arrays, folders, ogb, sequences
 
 TEMP_PREFIX = ".benchmake-partial-"
 
@@ -77,15 +83,39 @@ def write_indices(path: Path, rows: np.ndarray) -> None:
     path.write_bytes("".join(f"{int(r)}\n" for r in rows).encode("ascii"))
 
 
+FILE_MODES = ("list", "copy", "link")
+TABLE_SUFFIXES = {"csv": ".csv", "tsv": ".tsv", "parquet": ".parquet", "npy": ".npy"}
+
+
+def write_side(
+    table: Table, rows: np.ndarray, folder: Path, side: str, files: str = "list"
+) -> list[str]:
+    """Write the input rows ``rows`` as the ``side`` (``train`` or ``test``) data into
+    ``folder``, in the input's own format; return the relative POSIX paths written."""
+    if table.format in TABLE_SUFFIXES:
+        name = f"{side}{TABLE_SUFFIXES[table.format]}"
+        write_subset(table, rows, folder / name)
+        return [name]
+    if table.format in ("npz", "hdf5"):
+        return arrays.write(table, rows, folder, side)
+    if table.format in sequences.SUFFIXES:
+        return sequences.write(table, rows, folder, side)
+    if table.format in ("image-folder", "signal-folder"):
+        return folders.write(table, rows, folder, side, files)
+    if table.format == "ogb":
+        return ogb.write(table, rows, folder, side)
+    raise OutputError(f"cannot write format {table.format!r}")  # pragma: no cover
+
+
 def data_file_names(table: Table | str) -> tuple[str, str]:
-    """Names of the train and test data files for this input (or input format)."""
+    """Names of the train and test data files for this table input (or table format)."""
     fmt = table if isinstance(table, str) else table.format
-    suffix = {"csv": ".csv", "tsv": ".tsv", "parquet": ".parquet", "npy": ".npy"}[fmt]
+    suffix = TABLE_SUFFIXES[fmt]
     return f"train{suffix}", f"test{suffix}"
 
 
 def write_subset(table: Table, rows: np.ndarray, path: Path) -> None:
-    """Write the given input rows (every original column) in the input's format."""
+    """Write the given input rows (every original column) in the input's table format."""
     if table.format in ("csv", "tsv"):
         header = bool(table.read_options.get("header", True))
         path.write_bytes(_delimited_text(table, rows, header=header))
@@ -95,7 +125,7 @@ def write_subset(table: Table, rows: np.ndarray, path: Path) -> None:
     elif table.format == "npy":
         assert table.array is not None
         np.save(path, table.array[rows], allow_pickle=False)
-    else:  # pragma: no cover - readers and writers list the same formats
+    else:  # pragma: no cover - write_side sends only table formats here
         raise OutputError(f"cannot write format {table.format!r}")
 
 
@@ -174,3 +204,17 @@ def _delimited_text(table: Table, rows: np.ndarray, *, header: bool) -> bytes:
         lineterminator="\n",
     )
     return text.encode("utf-8")
+
+
+def input_digest(path: Path) -> tuple[int, str]:
+    """Byte size and SHA-256 of an input. For a folder: the total size of its files and the
+    SHA-256 of its listing, one ``relative/path<TAB>sha256\\n`` line per file (hidden files
+    and folders left out), sorted by relative POSIX path."""
+    if not path.is_dir():
+        return path.stat().st_size, sha256_file(path)
+    listing = hashlib.sha256()
+    size = 0
+    for relative in walk_files(path):
+        size += (path / relative).stat().st_size
+        listing.update(f"{relative}\t{sha256_file(path / relative)}\n".encode())
+    return size, listing.hexdigest()

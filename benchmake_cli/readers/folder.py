@@ -1,0 +1,94 @@
+"""Folders of files: what kind of folder it is, its sample files in order, their labels.
+
+Samples are the files with the reader's suffixes (case-insensitive) anywhere below the
+folder, hidden files and folders (names starting with ``.``) left out, ordered by their
+relative POSIX path (code-point order). Files in first-level sub-folders take the
+sub-folder's name as their label (the ``ImageFolder`` convention).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError, ParameterError
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
+SIGNAL_SUFFIXES = (".csv", ".npy")
+OGB_MARKERS = ("num-node-list.csv", "num-node-list.csv.gz")
+
+
+def walk_files(root: Path) -> list[str]:
+    """Relative POSIX paths of every regular file below ``root``, sorted, hidden files and
+    folders left out; symbolic links are followed, each real folder visited once."""
+    found: list[str] = []
+    seen: set[str] = set()
+    for folder, subfolders, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            subfolders[:] = []
+            continue
+        seen.add(real)
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        relative = Path(folder).relative_to(root)
+        for name in files:
+            if not name.startswith(".") and os.path.isfile(os.path.join(folder, name)):
+                found.append((relative / name).as_posix())
+    return sorted(found)
+
+
+def sample_files(root: Path, suffixes: tuple[str, ...]) -> list[str]:
+    """Relative POSIX paths of the files below ``root`` with one of ``suffixes``, sorted."""
+    return [name for name in walk_files(root) if name.lower().endswith(suffixes)]
+
+
+def detect_kind(root: Path, requested: str) -> str:
+    """``graph``, ``image`` or ``signal``: from ``--type`` or from what the folder holds."""
+    if requested in ("graph", "image", "signal"):
+        return requested
+    if requested != "auto":
+        raise ParameterError(
+            f"--type {requested}: does not fit {root} (a folder); "
+            "a folder holds images, signals or an OGB graph data set"
+        )
+    if any((root / marker).is_file() for marker in OGB_MARKERS):
+        return "graph"
+    if sample_files(root, IMAGE_SUFFIXES):
+        return "image"
+    if sample_files(root, SIGNAL_SUFFIXES):
+        return "signal"
+    if any((root / "raw" / marker).is_file() for marker in OGB_MARKERS):
+        raise DataError(f"{root}: OGB files are in its raw/ sub-folder; pass {root / 'raw'}")
+    if not any(os.scandir(root)):
+        raise DataError(f"{root}: folder is empty")
+    raise DataError(
+        f"{root}: holds no images ({' '.join(IMAGE_SUFFIXES)}), no signal files "
+        f"({' '.join(SIGNAL_SUFFIXES)}) and no OGB num-node-list.csv[.gz]"
+    )
+
+
+def class_labels(root: Path, files: list[str]) -> np.ndarray | None:
+    """Each file's class: its first-level sub-folder; ``None`` when every file is at the top.
+
+    A mix of files at the top and in sub-folders is refused: their labels would be unclear.
+    """
+    parts = [name.split("/") for name in files]
+    nested = [p for p in parts if len(p) > 1]
+    if not nested:
+        return None
+    top = next((p for p in parts if len(p) == 1), None)
+    if top is not None:
+        raise DataError(
+            f"{root}: {top[0]} is at the top while {'/'.join(nested[0])} is in a class "
+            "sub-folder; put every file in a class sub-folder, or none"
+        )
+    return np.array([p[0] for p in parts], dtype=str)
+
+
+def empty_message(root: Path, what: str, suffixes: tuple[str, ...]) -> str:
+    """The error for a folder without sample files."""
+    if not any(os.scandir(root)):
+        return f"{root}: folder is empty"
+    return f"{root}: holds no {what} ({' '.join(suffixes)}) in it or its sub-folders"

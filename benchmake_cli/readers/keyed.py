@@ -1,0 +1,134 @@
+"""Choosing and joining the named arrays of an NPZ or HDF5 file (``--key``, ``--target-key``).
+
+Several keys are joined in the order given along the first dimension, as in the MedMNIST
+layout (``--key train_images,val_images,test_images``); the parts and their row counts are
+recorded in the manifest. Split files name the joined array by the keys' common suffix
+(``images``), or by the first key when they share none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import DataError, ParameterError
+
+#: array name → (shape, dtype) of every array in the file
+Inventory = dict[str, tuple[tuple[int, ...], np.dtype]]
+
+
+def choose_keys(
+    path: Path,
+    inventory: Inventory,
+    keys: Sequence[str] | None,
+    option: str,
+    *,
+    exclude: Sequence[str] = (),
+) -> list[str]:
+    """The keys to read: those given, or the file's only array; refuse missing or ambiguous."""
+    listed = ", ".join(inventory) if inventory else "none"
+    if keys is None:
+        candidates = [k for k in inventory if k not in exclude and len(inventory[k][0]) > 0]
+        if len(candidates) == 1:
+            return candidates
+        raise ParameterError(
+            f"{path.name}: holds {len(candidates)} arrays; choose with {option}: {listed}"
+        )
+    for key in keys:
+        if key not in inventory:
+            raise ParameterError(
+                f"{option} {key!r}: no such array in {path.name}; arrays are: {listed}"
+            )
+        shape, dtype = inventory[key]
+        if dtype.kind not in "biuf":
+            raise DataError(f"{path}: array {key!r} has dtype {dtype}, not numbers")
+        if len(shape) == 0:
+            raise DataError(f"{path}: array {key!r} is a single value, not rows of samples")
+    if len(set(keys)) != len(keys):
+        raise ParameterError(f"{option}: a key is named twice in {','.join(keys)}")
+    return list(keys)
+
+
+def join(
+    path: Path, keys: list[str], load: Callable[[str], np.ndarray]
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Load and join arrays along the first dimension; return the array and its parts."""
+    arrays = [load(key) for key in keys]
+    for key, array in zip(keys[1:], arrays[1:], strict=True):
+        if array.shape[1:] != arrays[0].shape[1:]:
+            raise DataError(
+                f"{path}: arrays {keys[0]!r} {tuple(arrays[0].shape)} and {key!r} "
+                f"{tuple(array.shape)} differ beyond the first dimension and cannot be joined"
+            )
+    parts = [{"key": key, "rows": int(a.shape[0])} for key, a in zip(keys, arrays, strict=True)]
+    joined = arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=0)
+    if joined.shape[0] == 0:
+        raise DataError(f"{path}: {', '.join(keys)} hold no rows")
+    return joined, parts
+
+
+def check_labels(path: Path, data_parts: list[dict], label_parts: list[dict]) -> None:
+    """Labels must have as many rows as the data, part by part when both are joined."""
+    counts = [p["rows"] for p in data_parts]
+    label_counts = [p["rows"] for p in label_parts]
+    if sum(counts) != sum(label_counts) or (
+        len(counts) == len(label_counts) and counts != label_counts
+    ):
+        raise DataError(
+            f"{path}: --target-key rows {label_counts} do not match --key rows {counts}"
+        )
+
+
+def joined_name(keys: Sequence[str]) -> str:
+    """The name split files give a joined array.
+
+    >>> joined_name(["train_images", "val_images", "test_images"]), joined_name(["x", "y"])
+    ('images', 'x')
+    >>> joined_name(["data/images"])
+    'data/images'
+    """
+    if len(keys) == 1:
+        return keys[0]
+    suffix = keys[0]
+    for key in keys[1:]:
+        while not key.endswith(suffix):
+            suffix = suffix[1:]
+    suffix = suffix.lstrip("_-./ ")
+    return suffix or keys[0]
+
+
+def read_keyed(
+    path: Path,
+    inventory: Inventory,
+    load: Callable[[str], np.ndarray],
+    keys: Sequence[str] | None,
+    target_keys: Sequence[str] | None,
+) -> tuple[np.ndarray, np.ndarray | None, dict[str, Any], dict[str, Any]]:
+    """Choose, load and join the data and label arrays; return them with read options and
+    manifest facts."""
+    label_keys = choose_keys(path, inventory, target_keys, "--target-key") if target_keys else None
+    data_keys = choose_keys(path, inventory, keys, "--key", exclude=label_keys or ())
+    if label_keys and set(label_keys) & set(data_keys):
+        raise ParameterError("--target-key: an array cannot be both data and labels")
+    array, parts = join(path, data_keys, load)
+    if array.ndim == 0:
+        raise DataError(f"{path}: holds no rows")
+    labels, label_parts = (None, [])
+    if label_keys:
+        labels, label_parts = join(path, label_keys, load)
+        check_labels(path, parts, label_parts)
+    options = {"key": data_keys, "target_key": label_keys}
+    info = {
+        "parts": parts,
+        "shape": list(array.shape),
+        "dtype": str(array.dtype),
+        "output_key": joined_name(data_keys),
+    }
+    if label_keys:
+        info["label_parts"] = label_parts
+        name = joined_name(label_keys)
+        info["output_target_key"] = name if name != info["output_key"] else label_keys[0]
+    return array, labels, options, info

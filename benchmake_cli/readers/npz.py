@@ -1,0 +1,68 @@
+"""NumPy ``.npz`` archives: ``--key`` chooses the arrays (several are joined in order)."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+from ..table import Table
+from .keyed import Inventory, read_keyed
+
+
+def read(
+    path: Path, keys: Sequence[str] | None = None, target_keys: Sequence[str] | None = None
+) -> Table:
+    """Read the arrays named by ``keys`` (and ``target_keys`` as labels) from an ``.npz``."""
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        if isinstance(exc, PermissionError):
+            raise
+        raise DataError(f"{path}: not a readable .npz file ({exc})") from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise DataError(f"{path}: is a single .npy array, not an .npz archive; rename it .npy")
+    with archive:
+        inventory = _inventory(path, archive)
+        compressed = any(
+            info.compress_type != zipfile.ZIP_STORED for info in archive.zip.infolist()
+        )
+
+        def load(key: str) -> np.ndarray:
+            try:
+                return archive[key]
+            except ValueError as exc:
+                raise DataError(
+                    f"{path}: array {key!r} holds Python objects (pickle); "
+                    "benchmake never loads pickles"
+                ) from exc
+
+        array, labels, options, info = read_keyed(path, inventory, load, keys, target_keys)
+    info["compressed"] = compressed
+    return Table(
+        path=path, format="npz", array=array, labels=labels, read_options=options, info=info
+    )
+
+
+def _inventory(path: Path, archive: np.lib.npyio.NpzFile) -> Inventory:
+    """Shape and dtype of each array, read from the headers without loading the data."""
+    inventory: Inventory = {}
+    for name in archive.files:
+        try:
+            with archive.zip.open(f"{name}.npy") as handle:
+                version = np.lib.format.read_magic(handle)
+                read_header = (
+                    np.lib.format.read_array_header_1_0
+                    if version == (1, 0)
+                    else np.lib.format.read_array_header_2_0
+                )
+                shape, _, dtype = read_header(handle)
+        except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
+            raise DataError(f"{path}: entry {name!r} is not a readable array ({exc})") from None
+        inventory[name] = (tuple(shape), np.dtype(dtype))
+    if not inventory:
+        raise DataError(f"{path}: the archive holds no arrays")
+    return inventory

@@ -1,0 +1,46 @@
+"""SMILES files (``.smi``): one molecule per line, the SMILES then an optional name or label.
+
+Fields are separated by white space; lines starting with ``#`` and blank lines are skipped.
+A first line whose first field is ``smiles`` (any case) is a header and is written back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+from ..table import Table
+from .delimited import decode_text
+
+
+def read(path: Path) -> Table:
+    """Read the SMILES (first field) of every line; the rest of the line is carried along."""
+    sequences: list[str] = []
+    names: list[str] = []
+    records: list[str] = []
+    header: str | None = None
+    for line in decode_text(path).splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        fields = stripped.split(None, 1)
+        if not records and header is None and fields[0].lower() == "smiles":
+            header = line.rstrip()
+            continue
+        sequences.append(fields[0])
+        names.append(fields[1] if len(fields) > 1 else "")
+        records.append(line.rstrip())
+    if not sequences:
+        raise DataError(f"{path}: holds no SMILES lines (only blank lines, comments or a header)")
+    return Table(
+        path=path,
+        format="smi",
+        sequences=sequences,
+        labels=np.array(names, dtype=str) if any(names) else None,
+        records=records,
+        modality="sequence",
+        read_options={},
+        info={"header": header},
+    )
