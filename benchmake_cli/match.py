@@ -25,11 +25,26 @@ VARIANCE_DIGITS = 9  #: archetype variances are compared to this many significan
 
 def archetype_order(W: np.ndarray, xp: ModuleType = np) -> np.ndarray:
     """Archetype indices by decreasing variance of their column of ``W``; ties by index."""
-    variance = to_numpy(xp.var(W, axis=0))
+    variance = to_numpy(column_variance(W, xp))
     top = float(variance.max()) if variance.size else 0.0
     scale = 10.0**VARIANCE_DIGITS / top if top > 0 else 0.0
     rounded = np.rint(variance * scale)
     return np.lexsort((np.arange(len(rounded)), -rounded))
+
+
+def column_variance(W: np.ndarray, xp: ModuleType = np, rows: int = 4096) -> np.ndarray:
+    """Population variance of each column, by row blocks: ``xp.var`` would allocate a
+    temporary as large as ``W`` itself.
+
+    >>> column_variance(np.array([[1.0, 2.0], [3.0, 2.0]]), rows=1).tolist()
+    [1.0, 0.0]
+    """
+    mean = W.mean(axis=0)
+    total = xp.zeros(W.shape[1], dtype=xp.float64)
+    for start in range(0, W.shape[0], rows):
+        centred = W[start : start + rows] - mean
+        total += (centred * centred).sum(axis=0)
+    return total / W.shape[0]
 
 
 def _quantized_sq_distances(
@@ -63,7 +78,7 @@ def nearest_free_rows(
     k = archetypes.shape[0]
     m = min(candidates, u)
     row_norms = (unique_rows * unique_rows).sum(axis=1)
-    block = max(1, (1 << 22) // max(u, 1))
+    block = max(1, (1 << 20) // max(u, 1))  # 8 MiB of distances per block
     lists = np.empty((k, m), dtype=np.int64)
     list_q = np.empty((k, m), dtype=np.float64)
     limits = np.empty(k, dtype=np.float64)  # rows outside a list are at least this far
