@@ -30,7 +30,7 @@ from .errors import DataError
 from .factorize import default_threads
 from .order import content_hash, order_rows, row_digests
 from .readers import ReadOptions, read_table
-from .split import DEFAULT_ITERATIONS, ProgressCallback, check_fraction
+from .split import DEFAULT_ITERATIONS, ProgressCallback, check_fraction, check_fraction_range
 from .table import Table
 
 DEFAULT_FRAC = 0.2
@@ -171,6 +171,7 @@ def inspect_data(
     are reported, not raised; when missing values are the only problem, the plan assumes
     ``--drop-missing``. Unreadable files and unknown column names raise as in ``split``.
     """
+    check_fraction_range(frac)
     read_options = read_options or ReadOptions()
     encode_options = encode_options or EncodeOptions()
     table = read_table(path, read_options)
@@ -383,7 +384,8 @@ def inspect_manifest(path: str | Path) -> dict[str, Any]:
     >>> import tempfile, pathlib
     >>> from benchmake_cli import split_file
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "splits"
-    >>> _ = split_file("sample_data/alloys.csv", frac=0.2, out=out, target="hardness_hv")
+    >>> _ = split_file("sample_data/alloys.csv", frac=0.2, out=out, target="hardness_hv",
+    ...                id_columns=["alloy_id"])
     >>> summary = inspect_manifest(out)
     >>> summary["split"]["n_test"], summary["input"]["name"], sorted(summary["files"])[:2]
     (60, 'alloys.csv', ['test.csv', 'test_indices.txt'])

@@ -109,7 +109,7 @@ class BenchmakeCli(Method):
     version = METHOD_VERSION
 
     def check(self, encoded: Encoded, params: SplitParameters) -> int:
-        return check_fraction(encoded.n, params.frac)
+        return check_fraction(encoded.n, params.frac, encoded.source)
 
     def split(
         self,
@@ -174,13 +174,13 @@ class Benchmake112(Method):
                     f"{option} {value}: --method {self.name} always {what}, like the reference; "
                     f"leave {option} out"
                 )
-        check_fraction(encoded.n, params.frac)
+        check_fraction(encoded.n, params.frac, encoded.source)
         k = compat.reference_test_count(encoded.n, params.frac)
         if k >= encoded.n:
             raise ParameterError(
-                f"--frac {params.frac} of {encoded.n} rows gives {k} test rows with the "
-                "reference's floating-point ceil(n × frac) and leaves the training set empty; "
-                "use a smaller fraction"
+                f"{encoded.source}: --frac {params.frac} of {encoded.n} rows gives {k} test "
+                "rows with the reference's floating-point ceil(n × frac) and leaves the "
+                "training set empty; use a smaller fraction"
             )
         return k
 

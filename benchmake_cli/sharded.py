@@ -101,7 +101,7 @@ def split_sharded(
     spill = work_dir / "encoded.f64"
     encoded = _encode_pass(path, read_options, encode_options, spill, report)
     n, d = len(encoded.rows), encoded.d
-    total_test = check_fraction(n, params.frac)
+    total_test = check_fraction(n, params.frac, path.name)
     shards = shard_count(n, shard_rows)
     shard_of = assign_shards(encoded.digests, shards)
     sizes = np.bincount(shard_of, minlength=shards)

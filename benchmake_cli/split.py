@@ -85,13 +85,20 @@ def count_test_rows(n: int, frac: float) -> int:
     return math.ceil(exact)
 
 
-def check_fraction(n: int, frac: float) -> int:
-    """Validate ``frac`` for ``n`` rows and return the test count ``k``."""
+def check_fraction_range(frac: float) -> None:
+    """Refuse a fraction outside (0, 1), whatever the data."""
     if not (isinstance(frac, (int, float)) and math.isfinite(frac) and 0.0 < frac < 1.0):
         raise ParameterError(f"--frac {frac}: must be between 0 and 1 (exclusive), e.g. 0.2")
+
+
+def check_fraction(n: int, frac: float, source: str = "") -> int:
+    """Validate ``frac`` for ``n`` rows (of the input named ``source``, for messages) and
+    return the test count ``k``."""
+    check_fraction_range(frac)
     k = count_test_rows(n, frac)
     if k >= n:
         raise ParameterError(
+            f"{source + ': ' if source else ''}"
             f"--frac {frac} of {n} row{'s' if n != 1 else ''} puts every row in the test set "
             f"and leaves the training set empty; use a smaller fraction or more rows"
         )

@@ -77,7 +77,13 @@ def test_same_split_as_the_command_line(tmp_path: Path) -> None:
 
 
 def test_split_file_writes_and_returns_the_manifest(tmp_path: Path) -> None:
-    result = split_file(SAMPLE / "alloys.csv", frac=0.2, out=tmp_path / "s", target="hardness_hv")
+    result = split_file(
+        SAMPLE / "alloys.csv",
+        frac=0.2,
+        out=tmp_path / "s",
+        target="hardness_hv",
+        id_columns=["alloy_id"],
+    )
     assert result.out == tmp_path / "s"
     assert result.manifest["files"]["test_indices.txt"]["sha256"]
     written = [int(i) for i in (tmp_path / "s" / "test_indices.txt").read_text().split()]

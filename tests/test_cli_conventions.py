@@ -52,15 +52,17 @@ def test_results_on_stdout_progress_on_stderr(
     monkeypatch.setattr(common, "PLAIN_MIN_SECONDS", 0.0)  # report even the short stages
     result = invoke(
         runner, "split", SAMPLE / "alloys.csv", "--frac", "0.2", "--out", tmp_path / "s",
-        "--target", "hardness_hv", "--json", "--tol", "0", "--iterations", "20",
+        "--target", "hardness_hv", "--id-col", "alloy_id", "--json", "--tol", "0",
+        "--iterations", "20",
     )  # fmt: skip
     assert result.exit_code == 0
     assert json.loads(result.stdout)["n_test"] == 60  # stdout is the JSON document alone
     assert "benchmake: factorizing: done in" in result.stderr
     assert "benchmake: writing files: done in" in result.stderr
     quiet = invoke(
-        runner, "split", SAMPLE / "alloys.csv", "--frac", "0.2", "--out", tmp_path / "q", "-q"
-    )
+        runner, "split", SAMPLE / "alloys.csv", "--frac", "0.2", "--out", tmp_path / "q", "-q",
+        "--id-col", "alloy_id",
+    )  # fmt: skip
     assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
 
 
@@ -77,7 +79,7 @@ sys.meta_path.insert(0, Blocker())
 from benchmake_cli.cli import app
 from benchmake_cli.cli.docs import commands
 for args in [["--help"], ["--version"]] + [[name, "--help"] for name in commands()] + [
-    ["inspect", "sample_data/alloys.csv", "--json", "-q"]
+    ["inspect", "sample_data/alloys.csv", "--id-col", "alloy_id", "--json", "-q"]
 ]:
     try:
         app(args, prog_name="benchmake")

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from benchmake_cli import api, backend, methods
+from benchmake_cli.encode import EncodeOptions
 from benchmake_cli.errors import ExitCode
 from benchmake_cli.factorize import estimate_bytes
 from benchmake_cli.split import SplitParameters, split_matrix
@@ -20,6 +21,7 @@ from benchmake_cli.split import SplitParameters, split_matrix
 from .conftest import SAMPLE, SHARED, invoke
 
 HAS_GPU = backend.cupy_or_none() is not None
+ALLOYS = EncodeOptions(target="hardness_hv", id_columns=("alloy_id",))
 needs_gpu = pytest.mark.skipif(not HAS_GPU, reason="no CUDA device visible to CuPy")
 
 
@@ -28,7 +30,7 @@ def test_gpu_request_without_a_gpu_is_refused(runner: CliRunner, tmp_path: Path)
         pytest.skip("a GPU is present")
     result = invoke(
         runner, "split", SAMPLE / "alloys.csv", "--frac", "0.2", "--out", tmp_path / "o",
-        "--device", "gpu",
+        "--id-col", "alloy_id", "--device", "gpu",
     )  # fmt: skip
     assert result.exit_code == ExitCode.DEVICE
     assert "--device gpu: no usable GPU" in result.stderr
@@ -74,7 +76,7 @@ def test_out_of_memory_on_the_gpu_falls_back_to_the_cpu_with_the_same_result(
         api, "resolve_method_device", lambda method, device, needed=None: ("gpu", np, "test")
     )
     monkeypatch.setattr(methods, "split_matrix", flaky_split)
-    prepared = api.prepare(SAMPLE / "alloys.csv")
+    prepared = api.prepare(SAMPLE / "alloys.csv", encode_options=ALLOYS)
     notes: list[str] = []
     _, test, _, device = api.compute_split(
         prepared, SplitParameters(0.2), device="gpu", notes=notes
@@ -88,7 +90,7 @@ def _cases() -> list[tuple[str, np.ndarray]]:
     rng = np.random.default_rng(0)
     base = rng.random((500, 12))
     cases = [
-        ("alloys", api.prepare(SAMPLE / "alloys.csv").encoded.X),
+        ("alloys", api.prepare(SAMPLE / "alloys.csv", encode_options=ALLOYS).encoded.X),
         ("uniform", base),
         ("duplicates", np.vstack([base[:200], base[:100], base[:100]])),
         ("near-ties", np.round(base * 4) / 4),

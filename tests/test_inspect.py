@@ -101,7 +101,8 @@ def test_inspect_reports_problems_instead_of_failing(runner: CliRunner, tmp_path
 
 def test_inspect_hints_at_identifier_columns(runner: CliRunner) -> None:
     report = _inspect_json(runner, SAMPLE / "alloys.csv", "--target", "hardness_hv")
-    assert report["d"] == 310  # alloy_id one-hot: 300 more features
+    assert report["d"] is None  # split refuses alloy_id as a feature: a value per row
+    assert "column 'alloy_id' has a different text value in every row" in report["problems"][0]
     assert len(report["hints"]) == 1 and "pass --id-col alloy_id" in report["hints"][0]
 
 

@@ -45,7 +45,7 @@ def encode_table(
                 "inputs only (CSV, TSV, Parquet, NPY): pass --shard-rows 0"
             )
         encoded = tabular.encode(table, options, row_offset=row_offset)
-        encoded.modality = modality
+        encoded.modality, encoded.source = modality, table.path.name
         return encoded
     if modality == "sequence":
         encoded = sequence.encode(table, options)
@@ -59,7 +59,7 @@ def encode_table(
         encoded = tabular.encode(table, options)
         if modality == "graph":
             encoded.parameters["representation"] = "node-feature matrix, one row per node"
-    encoded.modality = modality
+    encoded.modality, encoded.source = modality, table.path.name
     X = encoded.X
     if len(X) > 1 and bool((X[0] == X).all()):
         raise DataError(

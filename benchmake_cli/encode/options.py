@@ -80,6 +80,7 @@ class Encoded:
     #: the raw strings of a sequence input, one per row of X (methods that encode them
     #: differently, like the reference's character counts, start from these)
     sequences: list[str] | None = None
+    source: str = ""  #: the input's file or folder name, for messages
 
     @property
     def n(self) -> int:

@@ -1,21 +1,27 @@
 """Tabular encoding: one float64 row per table row.
 
 Numeric columns are used as they are; non-numeric feature columns are one-hot encoded with
-their categories sorted (or refused with ``strict``); the target and id columns are carried
-along but never used. Missing values are refused, naming the first row and column, unless
+their categories sorted (or refused with ``strict``); a text column with a different value
+in every row is an identifier, not a category, and is refused; the target and id columns
+are carried along but never used. Missing values are refused, naming the first row and column, unless
 ``drop_missing`` drops those rows. Infinite values are always refused.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
+from pyarrow import types as pa_types
 
 from ..errors import DataError, ParameterError
 from ..table import Table
 from .arrays import flatten_samples
 from .options import Encoded, EncodeOptions
 
+#: how pandas names a column whose header cell is empty (``df.to_csv()`` with its index)
+UNNAMED = re.compile(r"Unnamed: \d+")
 MISSING_TOKENS = frozenset({"", "na", "nan", "n/a", "null", "none", "#n/a", "-nan", "?"})
 
 
@@ -50,6 +56,7 @@ def encode(table: Table, options: EncodeOptions, *, row_offset: int | None = Non
         values, is_missing = column_as_numbers(frame[column])
         missing[:, j] = is_missing
         if values is None:
+            _refuse_nested(table, frame[column], column)
             if streamed:
                 raise DataError(
                     f"{table.path}: column {column!r} is not numeric (for example "
@@ -87,6 +94,12 @@ def encode(table: Table, options: EncodeOptions, *, row_offset: int | None = Non
         if column in categorical:
             text = categorical[column].to_numpy()[rows]
             categories = sorted(set(text.tolist()))
+            if len(categories) == len(text) > 2:
+                raise DataError(
+                    f"{table.path}: column {column!r} has a different text value in every row "
+                    f"(for example {text[0]!r}): an identifier, not a category; pass it with "
+                    "--id-col, or leave it out with --features"
+                )
             one_hot[column] = categories
             index = {c: i for i, c in enumerate(categories)}
             codes = np.fromiter((index[t] for t in text), dtype=np.int64, count=len(text))
@@ -154,6 +167,13 @@ def _feature_columns(table: Table, columns: list[str], options: EncodeOptions) -
         chosen = list(dict.fromkeys(options.features))
     else:
         chosen = [c for c in columns if c not in carried]
+        unnamed = next((c for c in chosen if UNNAMED.fullmatch(c)), None)
+        if unnamed is not None:
+            raise DataError(
+                f"{table.path}: column {unnamed!r} has no name in the header (a row index "
+                "saved with the data?); leave it out with --features or --id-col, or re-save "
+                "the file without it"
+            )
     if not chosen:
         raise ParameterError(f"{table.path}: no feature columns left after the target and ids")
     return chosen
@@ -199,6 +219,24 @@ def column_as_numbers(column: pd.Series) -> tuple[np.ndarray | None, np.ndarray]
     if unparsed.any():
         return None, missing
     return parsed, missing
+
+
+def _refuse_nested(table: Table, column: pd.Series, name: str) -> None:
+    """Lists, structs and maps (nested Parquet values) are not categories: one-hot encoding
+    their text would split on it silently, so they are refused."""
+    if table.arrow is not None and name in table.arrow.column_names:
+        kind = table.arrow.schema.field(name).type
+        nested = pa_types.is_nested(kind)
+    else:
+        present = column.dropna()
+        value = present.iloc[0] if len(present) else None
+        kind = type(value).__name__
+        nested = isinstance(value, (list, tuple, dict, set, np.ndarray))
+    if nested:
+        raise DataError(
+            f"{table.path}: column {name!r} holds nested values ({kind}), not numbers or "
+            "categories; flatten it into columns, or leave it out with --features"
+        )
 
 
 def _first_text(column: pd.Series, missing: np.ndarray) -> str:

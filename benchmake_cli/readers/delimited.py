@@ -5,9 +5,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataError
@@ -16,6 +18,13 @@ from ..table import Table
 CANDIDATE_SEPARATORS = (",", "\t", ";", "|")
 WHITESPACE = "whitespace"
 SNIFF_BYTES = 1 << 16  #: bytes read to detect the separator and check the header
+#: byte-order marks of text that is not UTF-8 (UTF-32 first: its mark starts like UTF-16's)
+UTF_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
 
 
 def detect_separator(sample: str, fmt: str) -> str:
@@ -39,6 +48,9 @@ def decode_text(path: Path, raw: bytes | None = None, final: bool = True) -> str
     """A text file's content (UTF-8, BOM dropped), or that of its first bytes ``raw`` when
     not ``final``; binary or non-UTF-8 files are refused with the line where it occurs."""
     raw = path.read_bytes() if raw is None else raw
+    for mark, encoding in UTF_BOMS:
+        if raw.startswith(mark):
+            raise DataError(f"{path}: is {encoding} text; re-save it as UTF-8")
     if b"\x00" in raw[:4096]:
         raise DataError(f"{path}: is a binary file, not text")
     try:
@@ -91,6 +103,8 @@ def read(path: Path, fmt: str, *, sep: str | None = None, header: bool = True) -
         raise DataError(f"{path}: file is empty") from None
     if len(frame) == 0:
         raise DataError(f"{path}: has a header but no data rows")
+    if header:
+        _check_repeated_header(path, frame)
     return Table(
         path=path,
         format=fmt,
@@ -114,7 +128,11 @@ def iter_chunks(
     read_options = {"sep": separator, "header": header}
     try:
         with pd.read_csv(path, chunksize=rows, encoding="utf-8-sig", **options) as reader:
+            first_row = 0
             for frame in reader:
+                if header:
+                    _check_repeated_header(path, frame, first_row)
+                first_row += len(frame)
                 yield Table(path, fmt, frame=_finish(frame, header), read_options=read_options)
     except pd.errors.ParserError as exc:
         raise DataError(f"{path}: {_parser_message(exc)}") from None
@@ -138,7 +156,27 @@ def _check_header(path: Path, text: str, separator: str) -> None:
 
 
 def _parser_message(exc: Exception) -> str:
+    """pandas' parser error in the words of this tool (``row`` there is a 0-based line)."""
     message = str(exc).strip().splitlines()[-1]
-    return message.replace("Error tokenizing data. C error: ", "").rstrip(".") + (
-        " (ragged rows: every row needs the same number of fields)"
-    )
+    message = message.replace("Error tokenizing data. C error: ", "").rstrip(".")
+    unclosed = re.search(r"EOF inside string starting at row (\d+)", message)
+    if unclosed:
+        line = int(unclosed.group(1)) + 1
+        return f'line {line}: a quoted field is never closed (a " without its closing ")'
+    return message + " (ragged rows: every row needs the same number of fields)"
+
+
+def _check_repeated_header(path: Path, frame: pd.DataFrame, first_row: int = 0) -> None:
+    """A data row equal to the header, as when CSV files are joined with ``cat``, would be
+    read as one more sample (and turn numeric columns into text): refuse it."""
+    candidates = np.ones(len(frame), dtype=bool)
+    for j, name in enumerate(frame.columns):
+        rows = np.flatnonzero(candidates)
+        if not len(rows):
+            return
+        candidates[rows] = frame.iloc[rows, j].to_numpy(dtype=object) == name
+    if candidates.any():
+        raise DataError(
+            f"{path}: row {first_row + int(np.flatnonzero(candidates)[0])} repeats the header "
+            "(were files joined together?); remove that line"
+        )

@@ -1,7 +1,8 @@
 """FASTA files: records of a ``>`` header line and one or more sequence lines (DNA, RNA or
 protein). White space inside sequence lines is removed; blank lines and ``;`` comment lines
-are skipped. Data before the first header, a header without a name and a record without a
-sequence are refused, naming the line.
+are skipped. Data before the first header, a header without a name, a record without a
+sequence and a sequence line holding anything but residue letters, ``*`` (stop) and ``-``
+or ``.`` (gaps) are refused, naming the line.
 """
 
 from __future__ import annotations
@@ -40,7 +41,15 @@ def read(path: Path) -> Table:
                 f"{path}: line {number}: sequence data before the first '>' header "
                 "(FASTA records start with a '>name' line)"
             )
-        sequences[-1] += "".join(text.split())
+        residues = "".join(text.split())
+        bad = next(
+            (c for c in residues if not (c.isascii() and c.isalpha()) and c not in "*-."), None
+        )
+        if bad is not None:
+            raise DataError(
+                f"{path}: line {number}: {text[:40]!r} holds {bad!r}, not a residue letter"
+            )
+        sequences[-1] += residues
         records[-1].append(text)
     if not headers:
         raise DataError(f"{path}: holds no FASTA records (no '>' header lines)")

@@ -26,7 +26,7 @@ def read(
         reason = str(exc).split("(")[0].strip() or type(exc).__name__
         raise DataError(f"{path}: not a readable HDF5 file ({reason})") from None
     with handle:
-        inventory = _inventory(handle)
+        inventory, groups = _inventory(handle)
         if not inventory:
             raise DataError(f"{path}: holds no datasets")
 
@@ -37,7 +37,7 @@ def read(
                 raise DataError(f"{path}: dataset {key!r} cannot be read ({exc})") from None
 
         array, labels, options, info = read_keyed(
-            path, inventory, load, _normalise(keys), _normalise(target_keys)
+            path, inventory, load, _normalise(keys), _normalise(target_keys), groups
         )
     return Table(
         path=path, format="hdf5", array=array, labels=labels, read_options=options, info=info
@@ -49,14 +49,18 @@ def _normalise(keys: Sequence[str] | None) -> list[str] | None:
     return [key.strip("/") for key in keys] if keys else None
 
 
-def _inventory(handle) -> Inventory:  # type: ignore[no-untyped-def]
+def _inventory(handle) -> tuple[Inventory, list[str]]:  # type: ignore[no-untyped-def]
+    """Shape and dtype of every dataset, and the names of the groups."""
     import h5py
 
     inventory: Inventory = {}
+    groups: list[str] = []
 
     def visit(name: str, item: object) -> None:
         if isinstance(item, h5py.Dataset):
             inventory[name] = (tuple(item.shape), item.dtype)
+        elif isinstance(item, h5py.Group):
+            groups.append(name)
 
     handle.visititems(visit)
-    return inventory
+    return inventory, groups

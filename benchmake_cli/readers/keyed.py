@@ -27,22 +27,36 @@ def choose_keys(
     option: str,
     *,
     exclude: Sequence[str] = (),
+    groups: Sequence[str] = (),
+    pickled: bool = False,
 ) -> list[str]:
-    """The keys to read: those given, or the file's only array; refuse missing or ambiguous."""
+    """The keys to read: those given, or the file's only array; refuse missing, ambiguous
+    and non-numeric ones (``groups``: an HDF5 file's group names, named as such;
+    ``pickled``: object arrays are pickles in this format, as in NPZ)."""
     listed = ", ".join(inventory) if inventory else "none"
     if keys is None:
         candidates = [k for k in inventory if k not in exclude and len(inventory[k][0]) > 0]
-        if len(candidates) == 1:
-            return candidates
-        raise ParameterError(
-            f"{path.name}: holds {len(candidates)} arrays; choose with {option}: {listed}"
-        )
+        if len(candidates) != 1:
+            raise ParameterError(
+                f"{path.name}: holds {len(candidates)} arrays; choose with {option}: {listed}"
+            )
+        keys = candidates
     for key in keys:
         if key not in inventory:
+            if key in groups:
+                raise ParameterError(
+                    f"{option} {key!r}: is a group in {path.name}, not a dataset; "
+                    f"datasets are: {listed}"
+                )
             raise ParameterError(
                 f"{option} {key!r}: no such array in {path.name}; arrays are: {listed}"
             )
         shape, dtype = inventory[key]
+        if dtype.hasobject and pickled:
+            raise DataError(
+                f"{path}: array {key!r} holds Python objects (pickle); "
+                "benchmake never loads pickles"
+            )
         if dtype.kind not in "biuf":
             raise DataError(f"{path}: array {key!r} has dtype {dtype}, not numbers")
         if len(shape) == 0:
@@ -106,11 +120,19 @@ def read_keyed(
     load: Callable[[str], np.ndarray],
     keys: Sequence[str] | None,
     target_keys: Sequence[str] | None,
+    groups: Sequence[str] = (),
+    pickled: bool = False,
 ) -> tuple[np.ndarray, np.ndarray | None, dict[str, Any], dict[str, Any]]:
     """Choose, load and join the data and label arrays; return them with read options and
-    manifest facts."""
-    label_keys = choose_keys(path, inventory, target_keys, "--target-key") if target_keys else None
-    data_keys = choose_keys(path, inventory, keys, "--key", exclude=label_keys or ())
+    manifest facts (``groups`` and ``pickled`` as for :func:`choose_keys`)."""
+    label_keys = (
+        choose_keys(path, inventory, target_keys, "--target-key", groups=groups, pickled=pickled)
+        if target_keys
+        else None
+    )
+    data_keys = choose_keys(
+        path, inventory, keys, "--key", exclude=label_keys or (), groups=groups, pickled=pickled
+    )
     if label_keys and set(label_keys) & set(data_keys):
         raise ParameterError("--target-key: an array cannot be both data and labels")
     array, parts = join(path, data_keys, load)

@@ -40,7 +40,9 @@ def read(
                     "benchmake never loads pickles"
                 ) from exc
 
-        array, labels, options, info = read_keyed(path, inventory, load, keys, target_keys)
+        array, labels, options, info = read_keyed(
+            path, inventory, load, keys, target_keys, pickled=True
+        )
     info["compressed"] = compressed
     return Table(
         path=path, format="npz", array=array, labels=labels, read_options=options, info=info

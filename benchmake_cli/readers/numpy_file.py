@@ -10,9 +10,24 @@ import numpy as np
 from ..errors import DataError
 from ..table import Table
 
+NPY_MAGIC = b"\x93NUMPY"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _check_magic(path: Path) -> None:
+    """Refuse a file that does not start as an ``.npy`` file does (``np.load`` would take
+    it for a pickle)."""
+    with open(path, "rb") as handle:
+        start = handle.read(len(NPY_MAGIC))
+    if start.startswith(ZIP_MAGIC):
+        raise DataError(f"{path}: is an .npz archive, not a single .npy array; rename it .npz")
+    if start != NPY_MAGIC:
+        raise DataError(f"{path}: not a readable .npy file (it does not start with a NumPy header)")
+
 
 def load_array(path: Path) -> np.ndarray:
     """Load one ``.npy`` array of numbers; object arrays are refused without being loaded."""
+    _check_magic(path)
     try:
         array = np.load(path, allow_pickle=False)
     except ValueError as exc:
@@ -42,6 +57,7 @@ def read(path: Path) -> Table:
 
 def _open_mapped(path: Path) -> np.ndarray:
     """The array mapped read-only (pages are read as they are touched, never pickles)."""
+    _check_magic(path)
     try:
         array = np.load(path, mmap_mode="r", allow_pickle=False)
     except ValueError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,10 +18,24 @@ def _unreadable(path: Path, exc: Exception) -> DataError:
     return DataError(f"{path}: not a readable Parquet file ({reason})")
 
 
+def _open(path: Path) -> pq.ParquetFile:
+    """The file's reader, after its footer is read and its column names checked."""
+    try:
+        handle = pq.ParquetFile(path)
+        names = handle.schema_arrow.names
+    except (pa.ArrowException, OSError) as exc:
+        raise _unreadable(path, exc) from None
+    repeated = [name for name, count in Counter(names).items() if count > 1]
+    if repeated:
+        raise DataError(f"{path}: column name {repeated[0]!r} appears twice")
+    return handle
+
+
 def read(path: Path) -> Table:
     """Read a Parquet file into a pandas frame with its own dtypes."""
+    handle = _open(path)
     try:
-        table = pq.read_table(path)
+        table = handle.read()
     except (pa.ArrowException, OSError) as exc:
         raise _unreadable(path, exc) from None
     if table.num_rows == 0:
@@ -30,16 +45,13 @@ def read(path: Path) -> Table:
 
 def count_rows(path: Path) -> int:
     """Rows in the file, from its footer (nothing else is read)."""
-    try:
-        return int(pq.ParquetFile(path).metadata.num_rows)
-    except (pa.ArrowException, OSError) as exc:
-        raise _unreadable(path, exc) from None
+    return int(_open(path).metadata.num_rows)
 
 
 def iter_chunks(path: Path, rows: int) -> Iterator[Table]:
     """The file as consecutive tables of at most ``rows`` rows (batches across row groups)."""
+    handle = _open(path)
     try:
-        handle = pq.ParquetFile(path)
         for batch in handle.iter_batches(batch_size=rows):
             arrow = pa.Table.from_batches([batch])
             yield Table(path=path, format="parquet", frame=arrow.to_pandas(), arrow=arrow)
