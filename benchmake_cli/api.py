@@ -23,11 +23,12 @@ import numpy as np
 from . import manifest as manifest_io
 from ._version import __version__
 from .backend import is_out_of_memory
-from .encode import Encoded, EncodeOptions, encode_table
+from .encode import Encoded, EncodeOptions, carried_columns, carried_hash, encode_table
 from .engines import open_engine
 from .errors import ParameterError
 from .factorize import estimate_bytes
 from .methods import DEFAULT_METHOD, MethodSplit, get_method, resolve_method_device
+from .order import row_digests
 from .readers import ReadOptions, has_more_rows_than, iter_chunks, read_table, streamable
 from .readers.image_folder import parse_image_size
 from .sharded import CHUNK_ROWS, TEST, TRAIN, ShardedSplit, split_sharded
@@ -218,6 +219,54 @@ def split_file(
     )
     params = SplitParameters(frac=frac, iterations=iterations, tol=tol, seed=seed)
     threshold, rows_per_shard = resolve_shard_rows(shard_rows)
+    return split_as(
+        Path(path),
+        read_options,
+        encode_options,
+        params,
+        method=chosen.name,
+        threshold=threshold,
+        shard_rows=rows_per_shard,
+        shard_rows_given=shard_rows is not None,
+        out=Path(out) if out is not None else None,
+        force=force,
+        files=files,
+        reference_indices=reference_indices,
+        device=device,
+        threads=threads,
+        jobs=jobs,
+        scheduler=scheduler,
+        progress=progress,
+        timer=timer,
+    )
+
+
+def split_as(
+    path: Path,
+    read_options: ReadOptions,
+    encode_options: EncodeOptions,
+    params: SplitParameters,
+    *,
+    method: str = DEFAULT_METHOD,
+    threshold: int,
+    shard_rows: int,
+    shard_rows_given: bool = False,
+    out: Path | None = None,
+    force: bool = False,
+    files: str = "list",
+    reference_indices: bool = False,
+    device: str = "auto",
+    threads: int | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: ProgressCallback | None = None,
+    timer: float | None = None,
+) -> SplitResult:
+    """:func:`split_file` with its options gathered: how to read and encode the input, the
+    method and its parameters, and when to shard (more than ``threshold`` rows, in shards of
+    ``shard_rows``). ``verify`` calls it with the options a manifest records."""
+    timer = time.perf_counter() if timer is None else timer
+    chosen = get_method(method)
     streamed = (
         chosen.name == DEFAULT_METHOD
         and encode_options.sequence_col is None
@@ -229,13 +278,13 @@ def split_file(
                 f"--{files}: applies to folders of images or signals, not {Path(path).name}"
             )
         return _split_file_sharded(
-            Path(path),
+            path,
             read_options,
             encode_options,
             params,
             threshold=threshold,
-            shard_rows=rows_per_shard,
-            out=Path(out) if out is not None else None,
+            shard_rows=shard_rows,
+            out=out,
             force=force,
             device=device,
             threads=threads,
@@ -251,7 +300,7 @@ def split_file(
         )
     notes: list[str] = []
     if not streamed and chosen.name == DEFAULT_METHOD and prepared.table.n_rows > threshold:
-        if shard_rows is not None:
+        if shard_rows_given:
             raise ParameterError(
                 f"--shard-rows {shard_rows}: sharded splits read CSV, TSV, Parquet and NPY "
                 f"tables in chunks; {prepared.table.path.name} is read as "
@@ -265,7 +314,7 @@ def split_file(
     chosen.check(prepared.encoded, params)
     resolve_method_device(chosen, device)
     if out is not None:
-        check_output_folder(Path(out), force)
+        check_output_folder(out, force)
     read_seconds = time.perf_counter() - timer
     train, test, method_split, device_name = compute_split(
         prepared,
@@ -291,7 +340,7 @@ def split_file(
         result.out = write_split(
             prepared,
             result,
-            Path(out),
+            out,
             force=force,
             files=files,
             progress=progress,
@@ -315,6 +364,7 @@ def build_manifest(
 ) -> dict[str, Any]:
     """The manifest of a split (``input.path`` and ``files`` are filled in when written)."""
     table, encoded = prepared.table, prepared.encoded
+    carried = carried_hash(row_digests(encoded.X), encoded.carried)
     return _assemble_manifest(
         table.path,
         method,
@@ -334,6 +384,8 @@ def build_manifest(
             "one_hot": encoded.one_hot,
             "dropped_rows": encoded.dropped_rows,
             "content_sha256": method_split.content_sha256,
+            "carried_columns": carried_columns(table, encoded),
+            "carried_sha256": carried,
             **({"parameters": encoded.parameters} if encoded.parameters else {}),
         },
         {
@@ -565,6 +617,8 @@ def sharded_manifest(
             "one_hot": {},
             "dropped_rows": sharded.dropped_rows,
             "content_sha256": sharded.content_sha256,
+            "carried_columns": sharded.carried_columns,
+            "carried_sha256": sharded.carried_sha256,
         },
         {
             "n_train": len(sharded.train),

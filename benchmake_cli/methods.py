@@ -120,7 +120,9 @@ class BenchmakeCli(Method):
         threads: int | None = None,
         progress: ProgressCallback | None = None,
     ) -> MethodSplit:
-        result = split_matrix(encoded.X, params, xp=xp, threads=threads, progress=progress)
+        result = split_matrix(
+            encoded.X, params, xp=xp, threads=threads, progress=progress, ties=encoded.ties
+        )
         return MethodSplit(
             test=result.test,
             train=result.train,

@@ -3,7 +3,9 @@
 Each encoded row is hashed from its float64 little-endian bytes (``-0.0`` written as
 ``0.0``) with BLAKE2b-128. Sorting by digest puts rows in an order that depends only on
 their content, so the split cannot depend on the order of rows in the file. Identical rows
-get identical digests; among them the earlier input row comes first.
+get identical digests; among them the order is that of a second digest when one is given
+(what each row carries beyond its features: :mod:`benchmake_cli.encode.carried`), then
+input order, so that only rows identical in everything depend on the file's order.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ import numpy as np
 
 DIGEST_BYTES = 16
 ROW_HASH = "blake2b-128 of float64 little-endian row bytes"
+TIES = (
+    "identical rows by the digest of their raw sequence or graph, or of a table row's other "
+    "columns, then input order"
+)
 
 
 @dataclass(frozen=True)
@@ -58,9 +64,15 @@ def row_digests(X: np.ndarray) -> np.ndarray:
     return out
 
 
-def order_rows(digests: np.ndarray) -> RowOrder:
-    """Sort rows by digest (stable, so identical rows keep their input order)."""
-    positions = np.argsort(digests, kind="stable")
+def order_rows(digests: np.ndarray, ties: np.ndarray | None = None) -> RowOrder:
+    """Sort rows by digest, identical rows by ``ties`` (one digest per row) when given,
+    then by input order (the sort is stable).
+
+    >>> d = np.array([b"b", b"a", b"b"], dtype="S16")
+    >>> order_rows(d).positions.tolist(), order_rows(d, np.array([b"2", b"", b"1"])).positions.tolist()
+    ([1, 0, 2], [1, 2, 0])
+    """
+    positions = np.argsort(digests, kind="stable") if ties is None else np.lexsort((ties, digests))
     sorted_digests = digests[positions]
     is_start = np.ones(len(sorted_digests), dtype=bool)
     is_start[1:] = sorted_digests[1:] != sorted_digests[:-1]

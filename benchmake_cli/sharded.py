@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .encode import EncodeOptions, encode_table
+from .encode import EncodeOptions, carried_columns, carried_hash, encode_table
 from .engines import Engine
 from .errors import DataError
 from .order import content_hash, row_digests
@@ -57,6 +57,8 @@ class ShardedSplit:
     dropped_rows: list[int]
     content_sha256: str
     test_content_sha256: str
+    carried_columns: list[str]
+    carried_sha256: str
     sharding: dict[str, Any] = field(default_factory=dict)
     #: the manifest's ``method.parameters``: the split parameters plus ``sharding``
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -71,6 +73,8 @@ class _Encoded:
     """What the encode pass keeps: one digest and one input row number per encoded row."""
 
     digests: np.ndarray
+    carried: np.ndarray  #: per row, the digest of what it carries (:mod:`.encode.carried`)
+    ties: np.ndarray | None  #: per row, the digest that orders identical rows
     rows: np.ndarray
     bounds: MinMaxBounds
     d: int
@@ -78,6 +82,7 @@ class _Encoded:
     format: str
     read_options: dict[str, Any]
     columns_used: list[str]
+    carried_columns: list[str]
     dropped_rows: list[int]
 
 
@@ -127,6 +132,11 @@ def split_sharded(
                 params=params,
                 device=device,
                 threads=task_threads,
+                ties=(
+                    None
+                    if encoded.ties is None
+                    else encoded.ties[by_shard[starts[shard] : starts[shard + 1]]]
+                ),
             )
 
     is_test = np.zeros(n, dtype=bool)
@@ -150,6 +160,8 @@ def split_sharded(
         dropped_rows=encoded.dropped_rows,
         content_sha256=content_hash(encoded.digests, d),
         test_content_sha256=hash_of_test_rows(encoded.digests[is_test]),
+        carried_columns=encoded.carried_columns,
+        carried_sha256=carried_hash(encoded.digests, encoded.carried),
         sharding=record,
         parameters={**params.to_dict(n), "sharding": record},
     )
@@ -163,6 +175,8 @@ def _encode_pass(
     report: ProgressCallback,
 ) -> _Encoded:
     digests: list[np.ndarray] = []
+    carried: list[np.ndarray] = []
+    ties: list[np.ndarray] = []
     rows: list[np.ndarray] = []
     dropped: list[int] = []
     bounds = MinMaxBounds()
@@ -175,6 +189,9 @@ def _encode_pass(
                 first = (chunk, encoded)
             elif encoded.feature_names != first[1].feature_names:  # pragma: no cover
                 raise DataError(f"{path}: columns change at row {offset}")
+            carried.append(encoded.carried)
+            if encoded.ties is not None:
+                ties.append(encoded.ties)
             offset += chunk.n_rows
             digests.append(row_digests(encoded.X))
             rows.append(encoded.rows)
@@ -194,6 +211,8 @@ def _encode_pass(
     chunk, encoded = first
     return _Encoded(
         digests=np.concatenate(digests),
+        carried=np.concatenate(carried),
+        ties=np.concatenate(ties) if ties else None,
         rows=all_rows,
         bounds=bounds,
         d=encoded.d,
@@ -201,6 +220,7 @@ def _encode_pass(
         format=chunk.format,
         read_options=chunk.read_options,
         columns_used=encoded.columns_used,
+        carried_columns=carried_columns(chunk, encoded),
         dropped_rows=dropped,
     )
 

@@ -116,6 +116,7 @@ class ShardTask:
     params: SplitParameters
     device: str = "cpu"
     threads: int | None = 1
+    ties: np.ndarray | None = None  #: per row, the digest that orders identical rows
 
 
 def split_shard(task: ShardTask) -> np.ndarray:
@@ -130,8 +131,9 @@ def split_shard(task: ShardTask) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     if k >= n:
         return np.arange(n, dtype=np.int64)
-    if bool((task.X[0] == task.X).all()):  # identical rows: the first in input order
-        return np.arange(k, dtype=np.int64)
+    if bool((task.X[0] == task.X).all()):  # identical rows: the first by ties, input order
+        order = np.arange(n) if task.ties is None else np.argsort(task.ties, kind="stable")
+        return np.sort(order[:k]).astype(np.int64)
     _name, xp, _reason = resolve_device(task.device)
     result = split_matrix(
         task.X,
@@ -140,5 +142,6 @@ def split_shard(task: ShardTask) -> np.ndarray:
         threads=task.threads,
         bounds=(task.low, task.span),
         test_rows=k,
+        ties=task.ties,
     )
     return result.test

@@ -19,7 +19,7 @@ import numpy as np
 from . import factorize as nmf
 from . import match
 from .errors import DataError, ParameterError
-from .order import ROW_HASH, content_hash, order_rows, row_digests
+from .order import ROW_HASH, TIES, content_hash, order_rows, row_digests
 from .scale import apply_minmax, minmax_scale
 
 METHOD = "benchmake-cli"
@@ -51,6 +51,7 @@ class SplitParameters:
             "seed": self.seed,
             "dtype": "float64",
             "row_hash": ROW_HASH,
+            "ties": TIES,
             "scaling": "min-max per feature to [0, 1]; constant features 0",
             "init": nmf.INIT,
             "epsilon": nmf.EPSILON,
@@ -114,12 +115,14 @@ def split_matrix(
     progress: ProgressCallback | None = None,
     bounds: tuple[np.ndarray, np.ndarray] | None = None,
     test_rows: int | None = None,
+    ties: np.ndarray | None = None,
 ) -> MatrixSplit:
     """Split the rows of ``X`` (n × d, finite) into train and test positions.
 
     ``bounds`` (``(low, span)`` of :func:`~benchmake_cli.scale.apply_minmax`) scale ``X`` by
     bounds of a larger data set, and ``test_rows`` fixes the test count instead of
     ``ceil(n × frac)``: a shard of a sharded split uses both. By default both come from ``X``.
+    ``ties`` (a digest per row) orders identical rows (:func:`~benchmake_cli.order.order_rows`).
 
     >>> X = np.arange(40, dtype=float).reshape(20, 2) % 7
     >>> s = split_matrix(X, SplitParameters(frac=0.25))
@@ -135,7 +138,7 @@ def split_matrix(
     report = progress or (lambda stage, done, total: None)
     report("hash", 0, n)
     digests = row_digests(X)
-    order = order_rows(digests)
+    order = order_rows(digests, ties)
     report("hash", n, n)
     if bounds is None:
         scaled = minmax_scale(X[order.positions], xp)

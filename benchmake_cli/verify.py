@@ -1,14 +1,20 @@
 """``verify``: prove that a manifest, its data and its split files agree.
 
-Checks, in order: the manifest itself, the data's bytes (SHA-256), the data's content
-(order-independent hash of the encoded rows), a fresh recomputation of the split from the
-recorded parameters, and the SHA-256 of every file the split wrote. Each check gives one
-line; the data's bytes may differ when its rows were only reordered or re-saved, and the
-report says so.
+The split is done again, exactly as the manifest records it, and compared with what was
+published. Checks, in order, one line each: the manifest itself; the data's bytes
+(SHA-256); the data's content (the order-independent hash of the encoded rows); the split
+(the fresh test set, by content, and the index files); the record (every method, encoding
+and split field, the hash of the carried target, id and label values among them); the files
+(each listed file's SHA-256, and, when the data's bytes are the recorded ones, the list and
+hashes of the files the fresh split writes). The data's bytes may differ when its rows were
+only reordered or re-saved in another format: then the split is compared by content, and
+the report says so.
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,15 +22,13 @@ from typing import Any
 import numpy as np
 
 from . import manifest as manifest_io
-from .api import prepare, work_folder
+from .api import SplitResult, split_as
 from .encode import EncodeOptions
-from .engines import open_engine
-from .errors import BenchmakeError, ManifestError
+from .errors import BenchmakeError, ManifestError, MissingExtraError, SchedulerError
 from .indices import read_row_numbers
-from .methods import DEFAULT_METHOD, Method, MethodSplit, blas_description, method_of_record
+from .methods import DEFAULT_METHOD, Method, blas_description, method_of_record
 from .readers import ReadOptions
-from .sharded import ShardedSplit, split_sharded
-from .shards import MIN_SHARD_ROWS
+from .shards import MIN_SHARD_ROWS, resolve_shard_rows
 from .split import ProgressCallback, SplitParameters
 from .writers import input_digest, sha256_file
 
@@ -96,7 +100,10 @@ def verify_manifest(
 ) -> VerifyReport:
     """Check a manifest against its data and split files; never raises for a mismatch.
 
-    A sharded split is recomputed in shards, on ``jobs`` local processes or on Dask."""
+    The split is done again exactly as the manifest records it (in shards, on ``jobs``
+    local processes or on Dask, when it was sharded), and when the data's bytes are the
+    recorded ones its files are written again into a temporary folder: every recorded field
+    and file hash must be what that fresh split gives."""
     manifest_path = Path(path)
     if manifest_path.is_dir():
         manifest_path = manifest_path / manifest_io.FILE_NAME
@@ -107,74 +114,66 @@ def verify_manifest(
         method = method_of_record(manifest_io.field(manifest, "method"))
     except ManifestError as exc:
         raise ManifestError(f"{manifest_path}: {exc}") from None
-    recorded_parameters = manifest_io.field(manifest, "method", "parameters")
-    params = method.parameters_from_record(recorded_parameters)
-    sharding = recorded_parameters.get("sharding")
-    if sharding is not None and method.name != DEFAULT_METHOD:
-        raise ManifestError(
-            f"{manifest_path}: method.parameters.sharding: only method {DEFAULT_METHOD} "
-            f"splits in shards, not {method.name}"
-        )
+    params = method.parameters_from_record(manifest_io.field(manifest, "method", "parameters"))
+    threshold, shard_rows = _sharding(manifest, method)
     report.add("manifest", True, f"{manifest_io.SCHEMA}, method {method.name} v{method.version}")
 
     data_path = locate_data(manifest_path, manifest, Path(data) if data is not None else None)
-    recorded_input = manifest_io.field(manifest, "input")
-    bytes_match = _check_bytes(report, data_path, recorded_input)
-
-    read_options = recorded_read_options(manifest)
-    encode_options = recorded_encode_options(manifest)
-    recomputed: MethodSplit | ShardedSplit
-    if sharding is not None:
-        threshold, shard_rows = _sharding(sharding)
-        engine = open_engine(jobs, scheduler)  # an unreachable scheduler fails here
-    else:
+    bytes_match = _check_bytes(report, data_path, manifest_io.field(manifest, "input"))
+    recorded_split = manifest_io.field(manifest, "split")
+    with tempfile.TemporaryDirectory(prefix=".benchmake-verify-") as work:
         try:
-            prepared = prepare(data_path, read_options, encode_options)
+            fresh = split_as(
+                data_path,
+                recorded_read_options(manifest),
+                recorded_encode_options(manifest),
+                params,
+                method=method.name,
+                threshold=threshold,
+                shard_rows=shard_rows,
+                out=Path(work) / "split" if bytes_match else None,
+                files=str(recorded_split.get("files", "list")),
+                reference_indices="reference_test_indices" in recorded_split,
+                device="cpu",
+                threads=threads,
+                jobs=jobs,
+                scheduler=scheduler,
+                progress=progress,
+            )
+        except (SchedulerError, MissingExtraError):
+            raise
         except BenchmakeError as exc:
-            report.add("content", False, f"cannot read the data as recorded: {exc}")
-            _check_files(report, folder, manifest)
+            report.add("content", False, f"cannot split the data as recorded: {exc}")
+            _check_files(report, folder, manifest, None)
             return report
-    try:
-        if sharding is None:
-            encoded = prepared.encoded
-            recomputed = method.split(encoded, params, threads=threads, progress=progress)
-            n, d, test_rows = encoded.n, encoded.d, encoded.rows[recomputed.test]
-        else:
-            with engine, work_folder(None) as work:
-                recomputed = split_sharded(
-                    data_path,
-                    read_options,
-                    encode_options,
-                    params,
-                    shard_rows=shard_rows,
-                    threshold=threshold,
-                    engine=engine,
-                    work_dir=Path(work),
-                    threads=threads,
-                    progress=progress,
-                )
-            n, d, test_rows = recomputed.n, recomputed.d, recomputed.test
-    except BenchmakeError as exc:
-        report.add("content", False, f"cannot split the data as recorded: {exc}")
-        _check_files(report, folder, manifest)
-        return report
-    content_ok = recomputed.content_sha256 == manifest_io.field(
-        manifest, "encoding", "content_sha256"
-    )
-    recorded_n = manifest_io.field(manifest, "encoding", "n")
-    if content_ok:
-        how = "" if bytes_match else " (same rows by content, in another order or encoding)"
-        report.add("content", True, f"{n} rows × {d} features match{how}")
-    else:
-        report.add(
-            "content",
-            False,
-            f"encoded rows differ: found {n} rows × {d} features, "
-            f"recorded {recorded_n} × {manifest_io.field(manifest, 'encoding', 'd')}",
-        )
-    _check_split(report, folder, manifest, method, params, test_rows, recomputed, bytes_match)
-    _check_files(report, folder, manifest)
+    expected = json.loads(manifest_io.dumps(fresh.manifest))  # as it reads back from JSON
+    _check_content(report, manifest, expected, bytes_match)
+    _check_split(report, folder, manifest, method, params, fresh, bytes_match)
+    _check_record(report, manifest, expected, bytes_match)
+    _check_files(report, folder, manifest, expected if bytes_match else None)
     return report
+
+
+def _sharding(manifest: dict[str, Any], method: Method) -> tuple[int, int]:
+    """``(threshold, shard_rows)`` to split again as recorded: those of the manifest's
+    ``method.parameters.sharding``, or never sharding when it has none."""
+    record = manifest_io.field(manifest, "method", "parameters").get("sharding")
+    if record is None:
+        return resolve_shard_rows(0)
+    if method.name != DEFAULT_METHOD:
+        raise ManifestError(
+            f"method.parameters.sharding: only method {DEFAULT_METHOD} splits in shards, "
+            f"not {method.name}"
+        )
+    try:
+        threshold, shard_rows = int(record["threshold_rows"]), int(record["shard_rows"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ManifestError(
+            f"manifest field method.parameters.sharding is malformed ({exc})"
+        ) from None
+    if shard_rows < MIN_SHARD_ROWS:
+        raise ManifestError(f"manifest field method.parameters.sharding.shard_rows {shard_rows}")
+    return threshold, shard_rows
 
 
 def _check_bytes(report: VerifyReport, data_path: Path, recorded: dict[str, Any]) -> bool:
@@ -195,14 +194,29 @@ def _check_bytes(report: VerifyReport, data_path: Path, recorded: dict[str, Any]
     return False
 
 
+def _check_content(
+    report: VerifyReport, manifest: dict[str, Any], expected: dict[str, Any], bytes_match: bool
+) -> None:
+    recorded, fresh = manifest_io.field(manifest, "encoding"), expected["encoding"]
+    if fresh["content_sha256"] == recorded.get("content_sha256"):
+        how = "" if bytes_match else " (same rows by content, in another order or encoding)"
+        report.add("content", True, f"{fresh['n']} rows × {fresh['d']} features match{how}")
+        return
+    report.add(
+        "content",
+        False,
+        f"encoded rows differ: found {fresh['n']} rows × {fresh['d']} features, "
+        f"recorded {recorded.get('n')} × {recorded.get('d')}",
+    )
+
+
 def _check_split(
     report: VerifyReport,
     folder: Path,
     manifest: dict[str, Any],
     method: Method,
     params: SplitParameters,
-    test_rows: np.ndarray,
-    recomputed: MethodSplit | ShardedSplit,
+    fresh: SplitResult,
     bytes_match: bool,
 ) -> None:
     recorded_split = manifest_io.field(manifest, "split")
@@ -210,9 +224,10 @@ def _check_split(
     sharding = manifest_io.field(manifest, "method", "parameters").get("sharding")
     if sharding is not None:
         described += f", shard_rows={sharding.get('shard_rows')}"
-    if recomputed.test_content_sha256 != recorded_split.get("test_content_sha256"):
-        detail = f"{described}: {len(test_rows)} test rows"
-        if recorded_split.get("n_test") != len(test_rows):
+    fresh_split = fresh.manifest["split"]
+    if fresh_split["test_content_sha256"] != recorded_split.get("test_content_sha256"):
+        detail = f"{described}: {fresh.n_test} test rows"
+        if recorded_split.get("n_test") != fresh.n_test:
             detail += f", manifest records {recorded_split.get('n_test')}"
         report.add(
             "split",
@@ -220,46 +235,91 @@ def _check_split(
             detail + "; the test set's content differs" + _blas_note(manifest, method),
         )
         return
-    differing = _differing_parameters(
-        manifest_io.field(manifest, "method", "parameters"), recomputed.parameters
-    )
-    if differing:
-        report.add("split", False, f"{described}: method.parameters differ: {differing}")
-        return
     if not bytes_match:
-        report.add("split", True, f"recomputed test set ({len(test_rows)} rows) matches by content")
+        report.add("split", True, f"recomputed test set ({fresh.n_test} rows) matches by content")
         return
-    indices_file = folder / str(recorded_split.get("test_indices", "test_indices.txt"))
-    recorded_rows = _read_indices(indices_file)
-    if recorded_rows is None:
-        report.add("split", False, f"{indices_file.name}: missing or not a list of row numbers")
-        return
-    if np.array_equal(recorded_rows, test_rows):
-        reference_name = recorded_split.get("reference_test_indices")
-        if reference_name is not None and not _same_indices(
-            folder / str(reference_name), getattr(recomputed, "reference_test_positions", None)
-        ):
+    listed = [("test_indices", fresh.test), ("train_indices", fresh.train)]
+    if "reference_test_indices" in recorded_split:
+        listed += [
+            ("reference_test_indices", fresh.reference_test_positions),
+            ("reference_train_indices", fresh.reference_train_positions),
+        ]
+    for key, rows in listed:
+        indices_file = folder / str(recorded_split.get(key, f"{key}.txt"))
+        recorded_rows = _read_indices(indices_file)
+        if recorded_rows is None:
+            report.add("split", False, f"{indices_file.name}: missing or not a list of row numbers")
+            return
+        if not np.array_equal(recorded_rows, rows):
+            only_recorded = np.setdiff1d(recorded_rows, rows)
+            only_now = np.setdiff1d(rows, recorded_rows)
+            where = [
+                f"{_few(found)} only in {place}"
+                for found, place in ((only_recorded, "the file"), (only_now, "the recomputation"))
+                if len(found)
+            ]
             report.add(
                 "split",
                 False,
-                f"{reference_name} differs from the reference positions of the recomputed split",
+                f"{indices_file.name} differs from the recomputed split: "
+                + (", ".join(where) or "the same rows in another order"),
             )
             return
-        report.add(
-            "split", True, f"recomputed test set ({len(test_rows)} rows) equals {indices_file.name}"
-        )
-        return
-    only_recorded = np.setdiff1d(recorded_rows, test_rows)
-    only_now = np.setdiff1d(test_rows, recorded_rows)
+    names = " and ".join(str(recorded_split.get(key, f"{key}.txt")) for key, _ in listed)
     report.add(
         "split",
-        False,
-        f"{indices_file.name} differs from the recomputed split: rows "
-        f"{_few(only_recorded)} only in the file, rows {_few(only_now)} only in the recomputation",
+        True,
+        f"recomputed split ({fresh.n_test} test, {fresh.n_train} train rows) equals {names}",
     )
 
 
-def _check_files(report: VerifyReport, folder: Path, manifest: dict[str, Any]) -> None:
+#: what the manifest's fields mean, for the lines naming those that differ
+FIELD_MEANINGS = {
+    "encoding.carried_sha256": "the target, id or label values differ",
+    "encoding.carried_columns": "other columns are carried along",
+    "split.n_test": "the number of test rows",
+    "split.n_train": "the number of training rows",
+}
+
+
+def _check_record(
+    report: VerifyReport, manifest: dict[str, Any], expected: dict[str, Any], bytes_match: bool
+) -> None:
+    """Every field ``verify`` vouches for must be what the fresh split records. Row numbers
+    and the input's container are compared only when the data's bytes are the recorded ones
+    (reordered rows and another format legitimately change them)."""
+    compared = {
+        "method": ["name", "version", "parameters"],
+        "encoding": None,  # every field but content_sha256, which the content check compares
+        "split": ["n_train", "n_test"],  # test_content_sha256: the split check
+    }
+    if bytes_match:
+        compared["input"] = ["format", "read_options", "details"]
+        compared["split"] += ["test_indices", "train_indices", "files"]
+        compared["split"] += ["reference_test_indices", "reference_train_indices"]
+    differing: list[str] = []
+    for section, keys in compared.items():
+        recorded, fresh = manifest.get(section) or {}, expected.get(section) or {}
+        for key in sorted(keys or (set(recorded) | set(fresh)) - {"content_sha256"}):
+            if section == "encoding" and key == "dropped_rows" and not bytes_match:
+                continue
+            differing += _differences(
+                recorded.get(key, _ABSENT), fresh.get(key, _ABSENT), f"{section}.{key}"
+            )
+    if differing:
+        report.add("record", False, "; ".join(differing))
+    else:
+        report.add("record", True, "every recorded method, encoding and split field matches")
+
+
+def _check_files(
+    report: VerifyReport,
+    folder: Path,
+    manifest: dict[str, Any],
+    expected: dict[str, Any] | None,
+) -> None:
+    """The files on disk must have their recorded SHA-256; with ``expected`` (a fresh split
+    of the same bytes), the recorded list and hashes must also be what that split writes."""
     files = manifest_io.field(manifest, "files")
     changed = []
     for name, entry in sorted(files.items()):
@@ -270,6 +330,22 @@ def _check_files(report: VerifyReport, folder: Path, manifest: dict[str, Any]) -
             changed.append(f"{name} (missing)")
         elif sha256_file(path) != (entry or {}).get("sha256"):
             changed.append(f"{name} (SHA-256 differs)")
+    if expected is not None:
+        written = expected["files"]
+        if expected["split"]["test_indices_sha256"] != manifest_io.field(manifest, "split").get(
+            "test_indices_sha256"
+        ):
+            changed.append("split.test_indices_sha256 (not that of the test_indices.txt written)")
+        files = {name: entry for name, entry in files.items() if _inside(name)}
+        for name in sorted(set(written) - set(files)):
+            changed.append(f"{name} (written by the split, not listed in the manifest)")
+        for name in sorted(set(files) - set(written)):
+            changed.append(f"{name} (listed, but the split writes no such file)")
+        for name in sorted(set(files) & set(written)):
+            if (files[name] or {}).get("sha256") != written[name]["sha256"]:
+                changed.append(
+                    f"{name} (recorded SHA-256 is not that of the file the split writes)"
+                )
     if changed:
         report.add("files", False, "changed since the split: " + ", ".join(changed))
     else:
@@ -281,21 +357,6 @@ def _read_indices(path: Path) -> np.ndarray | None:
         return read_row_numbers(path)
     except BenchmakeError:
         return None
-
-
-def _same_indices(path: Path, expected: np.ndarray | None) -> bool:
-    recorded = _read_indices(path)
-    return recorded is not None and expected is not None and np.array_equal(recorded, expected)
-
-
-def _differing_parameters(recorded: dict[str, Any], recomputed: dict[str, Any]) -> str:
-    """The parameters recorded differently from what the recomputation records, or ''."""
-    keys = sorted(set(recorded) | set(recomputed))
-    return ", ".join(
-        f"{key} recorded {recorded.get(key)!r}, recomputed {recomputed.get(key)!r}"
-        for key in keys
-        if recorded.get(key) != recomputed.get(key)
-    )
 
 
 def _blas_note(manifest: dict[str, Any], method: Method) -> str:
@@ -312,11 +373,40 @@ def _blas_note(manifest: dict[str, Any], method: Method) -> str:
     )
 
 
+_ABSENT = "(absent)"
+
+
+def _differences(recorded: Any, fresh: Any, name: str) -> list[str]:
+    """One phrase per leaf field that differs, named by its dotted path."""
+    if isinstance(recorded, dict) and isinstance(fresh, dict):
+        return [
+            line
+            for key in sorted(set(recorded) | set(fresh))
+            for line in _differences(
+                recorded.get(key, _ABSENT), fresh.get(key, _ABSENT), f"{name}.{key}"
+            )
+        ]
+    if recorded == fresh:
+        return []
+    meaning = f" ({FIELD_MEANINGS[name]})" if name in FIELD_MEANINGS else ""
+    return [f"{name} recorded {_short(recorded)}, recomputed {_short(fresh)}{meaning}"]
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value as it reads in JSON, cut to ``limit`` characters (a SHA-256 to 12 digits)."""
+    if value is _ABSENT:
+        return value
+    if isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value):
+        return value[:12] + "…"
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _few(rows: np.ndarray, limit: int = 5) -> str:
+    """``row 3`` or ``rows 3, 8, … (12 in all)``."""
     shown = ", ".join(str(int(r)) for r in rows[:limit])
-    return (
-        shown + (f", … ({len(rows)} in all)" if len(rows) > limit else "") if len(rows) else "none"
-    )
+    more = f", … ({len(rows)} in all)" if len(rows) > limit else ""
+    return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
 
 
 def _inside(name: str) -> bool:
@@ -347,16 +437,3 @@ def recorded_read_options(manifest: dict[str, Any]) -> ReadOptions:
         return ReadOptions.from_recorded(recorded, str(modality))
     except (AttributeError, TypeError, ValueError, IndexError) as exc:
         raise ManifestError(f"manifest field input.read_options is malformed ({exc})") from None
-
-
-def _sharding(record: Any) -> tuple[int, int]:
-    """``(threshold, shard_rows)`` of a manifest's ``method.parameters.sharding``."""
-    try:
-        threshold, shard_rows = int(record["threshold_rows"]), int(record["shard_rows"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ManifestError(
-            f"manifest field method.parameters.sharding is malformed ({exc})"
-        ) from None
-    if shard_rows < MIN_SHARD_ROWS:
-        raise ManifestError(f"manifest field method.parameters.sharding.shard_rows {shard_rows}")
-    return threshold, shard_rows

@@ -216,10 +216,7 @@ def test_verify_names_an_edited_fixed_parameter(runner: CliRunner, published: Pa
     published.write_text(json.dumps(content))
     result = invoke(runner, "verify", published, "--data", SAMPLE / "alloys.csv")
     assert result.exit_code == ExitCode.VERIFY_FAILED
-    assert (
-        "FAIL  split: recomputed with method benchmake-1.1.2, frac=0.2 (200 float32 iterations, "
-        "seed 42): method.parameters differ: seed recorded 5, recomputed 42\n" in result.stdout
-    )
+    assert "FAIL  record: method.parameters.seed recorded 5, recomputed 42\n" in result.stdout
 
 
 def test_verify_fails_when_the_fraction_is_edited(runner: CliRunner, published: Path) -> None:
@@ -242,9 +239,9 @@ def test_verify_names_an_edited_reference_index_file(runner: CliRunner, publishe
     result = invoke(runner, "verify", published, "--data", SAMPLE / "alloys.csv")
     assert result.exit_code == ExitCode.VERIFY_FAILED
     lines = result.stdout.splitlines()
-    assert (
-        "FAIL  split: reference_test_indices.txt differs from the reference positions of the "
-        "recomputed split" in lines
+    assert any(
+        line.startswith("FAIL  split: reference_test_indices.txt differs from the recomputed split")
+        for line in lines
     )
     assert "FAIL  files: changed since the split: reference_test_indices.txt (SHA-256 differs)" in (
         lines

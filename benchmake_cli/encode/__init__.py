@@ -11,6 +11,7 @@ from ..errors import DataError, ParameterError
 from ..modality import resolve
 from ..table import Table
 from . import graph, image, sequence, signal, tabular
+from .carried import carried_columns, carried_digests, carried_hash, tie_digests
 from .options import TOKENIZERS, Encoded, EncodeOptions
 from .tabular import MISSING_TOKENS, column_as_numbers, table_frame, target_values
 
@@ -19,6 +20,8 @@ __all__ = [
     "TOKENIZERS",
     "EncodeOptions",
     "Encoded",
+    "carried_columns",
+    "carried_hash",
     "column_as_numbers",
     "encode_table",
     "table_frame",
@@ -46,6 +49,8 @@ def encode_table(
             )
         encoded = tabular.encode(table, options, row_offset=row_offset)
         encoded.modality, encoded.source = modality, table.path.name
+        encoded.carried = carried_digests(table, encoded, row_offset)
+        encoded.ties = tie_digests(table, encoded, row_offset)
         return encoded
     if modality == "sequence":
         encoded = sequence.encode(table, options)
@@ -60,6 +65,8 @@ def encode_table(
         if modality == "graph":
             encoded.parameters["representation"] = "node-feature matrix, one row per node"
     encoded.modality, encoded.source = modality, table.path.name
+    encoded.carried = carried_digests(table, encoded)
+    encoded.ties = tie_digests(table, encoded)
     X = encoded.X
     if len(X) > 1 and bool((X[0] == X).all()):
         raise DataError(

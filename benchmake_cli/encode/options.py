@@ -81,6 +81,10 @@ class Encoded:
     #: differently, like the reference's character counts, start from these)
     sequences: list[str] | None = None
     source: str = ""  #: the input's file or folder name, for messages
+    #: per row, the digest of what it carries beyond its features (:mod:`.carried`)
+    carried: np.ndarray | None = None
+    #: per row, the digest that orders rows of identical features (``None``: input order)
+    ties: np.ndarray | None = None
 
     @property
     def n(self) -> int:
