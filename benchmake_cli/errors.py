@@ -43,6 +43,7 @@ class ExitCode(IntEnum):
         "an optional extra is not installed: matplotlib for evaluate --plot, dask for --scheduler",
     )
     INTERRUPTED = 130, "interrupted by SIGINT (Ctrl-C)"
+    TERMINATED = 143, "stopped by SIGTERM (kill, timeout, a batch scheduler)"
 
 
 class BenchmakeError(Exception):

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from benchmake_cli.errors import ExitCode
 
 from .conftest import invoke
-from .corpus.make_corpus import TRAP_FILE, Accepted, Corpus, Refused, build
+from .corpus import TRAP_FILE, Accepted, Corpus, Refused, build
 
 #: built once per test session, in a temporary folder removed at exit
 CORPUS = build(Path(tempfile.mkdtemp(prefix="benchmake-corpus-")))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,14 +36,40 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code=int(code))
 
 
-def run_core(action: Callable[[], T], verbose: bool = False) -> T:
-    """Run a core call, turning its typed errors into one-line messages and exit codes."""
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so that partial output is removed."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """While a command runs, SIGTERM raises :class:`Terminated` instead of killing the
+    process on the spot (only the main thread can set signal handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return action()
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_core(action: Callable[[], T], verbose: bool = False) -> T:
+    """Run a core call, turning its typed errors into one-line messages and exit codes;
+    Ctrl-C and SIGTERM end it with one line too, after partial output is removed."""
+    try:
+        with _sigterm_unwinds():
+            return action()
     except BenchmakeError as exc:
         raise fail(str(exc), exc.exit_code) from None
     except KeyboardInterrupt:
         raise fail("interrupted", ExitCode.INTERRUPTED) from None
+    except Terminated:
+        raise fail("terminated", ExitCode.TERMINATED) from None
     except MemoryError:
         raise fail("out of memory; try a smaller input or fraction", ExitCode.FAILURE) from None
     except Exception as exc:

@@ -68,9 +68,10 @@ numbers, and --reference-indices also writes them as the reference returned them
 FILES = """Writes into OUT: manifest.json (everything verify needs), train_indices.txt and
 test_indices.txt (0-based input row numbers, one per line, ascending), and train.EXT and
 test.EXT, the rows in the input's format. Everything is first written into a temporary
-folder .benchmake-partial-* beside OUT and renamed into place at the end, so a failed or
-killed run never leaves a folder that looks complete. The files are byte-identical from
-run to run."""
+folder .benchmake-partial-* beside OUT and renamed into place at the end, so a failed,
+interrupted (Ctrl-C, SIGTERM) or killed run never leaves a folder that looks complete; the
+next run into OUT removes what a killed run left behind, and puts back an earlier split
+that a killed --force run had moved aside. The files are byte-identical from run to run."""
 
 EXAMPLES = [
     (

@@ -21,13 +21,17 @@ from .options import (
 
 HELP = """Verify that DATA and the split files are exactly those a MANIFEST describes.
 
-Checks the data's SHA-256 and content hash, recomputes the split from the recorded
-parameters, and checks every written file. Exit 0 only when every check passes; 7 when
-something differs, with one line per check saying what.
+Checks the data's SHA-256 and content hash, splits the data again exactly as recorded, and
+compares the fresh split with the published one: the test and training rows, every
+recorded field (the hash of the target, id and label values among them) and every written
+file. Rows reordered or re-saved in another format pass, by content, and the report says
+so. Exit 0 only when every check passes; 7 when something differs, with one line per
+check saying what.
 """
 
 FILES = """Reads MANIFEST, the data file (--data, or the manifest's recorded path when it stays
-inside the manifest's folder) and the split files listed in the manifest; writes nothing."""
+inside the manifest's folder) and the split files listed in the manifest. The fresh split
+is written into a temporary folder (TMPDIR) and removed; nothing is written elsewhere."""
 
 EXAMPLES = [
     ("Verify a split made on another machine:", "benchmake verify splits/manifest.json"),

@@ -3,20 +3,15 @@
 One module per kind of output: :mod:`.arrays` (NPZ, HDF5), :mod:`.sequences` (``.smi``,
 FASTA, text lines), :mod:`.folders` (file lists of image and signal folders, with copies or
 links), :mod:`.ogb` (OGB raw folders); tables and NPY files are written here.
+:mod:`.staging` makes the output folder appear whole or not at all.
 
-Everything is written into a fresh temporary folder beside the destination and renamed into
-place at the end, so a failed or killed run never leaves a folder that looks complete.
 Files carry no timestamps: the same split gives the same bytes on every run.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -29,8 +24,9 @@ from ..readers.delimited import WHITESPACE
 from ..readers.folder import walk_files
 from ..table import Table
 from . import arrays, folders, ogb, sequences
+from .staging import TEMP_PREFIX, check_output_folder, staged_folder
 
-TEMP_PREFIX = ".benchmake-partial-"
+__all__ = ["TEMP_PREFIX", "check_output_folder", "staged_folder"]
 
 
 def sha256_file(path: Path) -> str:
@@ -40,42 +36,6 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def check_output_folder(out: Path, force: bool) -> None:
-    """Refuse a non-empty destination unless ``force``; refuse a file in its place."""
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputError(f"--out {out}: folder is not empty; pass --force to replace it")
-
-
-@contextmanager
-def staged_folder(out: Path, force: bool) -> Iterator[Path]:
-    """Yield a temporary folder that replaces ``out`` only if the block succeeds."""
-    check_output_folder(out, force)
-    parent = out.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent))
-    except OSError as exc:
-        raise OutputError(f"--out {out}: cannot create it ({exc.strerror})") from None
-    try:
-        yield staging
-        os.chmod(staging, 0o755)
-        if out.exists():
-            trash = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent))
-            out.rename(trash / "old")
-            staging.rename(out)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            staging.rename(out)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def write_indices(path: Path, rows: np.ndarray) -> None:

@@ -1,0 +1,107 @@
+"""Property tests (hypothesis) on small random matrices: exact sizes, disjoint and covering
+sets, the same split for any row order, the same split run after run and for any thread
+count."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from benchmake_cli import partition
+from benchmake_cli.split import SplitParameters, count_test_rows, split_matrix
+
+#: few iterations keep each example fast; the properties hold for any count
+FAST = {"iterations": 12, "tol": 0.0}
+
+
+@st.composite
+def matrices(draw: st.DrawFn) -> np.ndarray:
+    """n × d matrices, 3 ≤ n ≤ 40: coarse values (many duplicate rows and exact distance
+    ties), or wide-ranging floats (up to ±1e300)."""
+    n = draw(st.integers(3, 40))
+    d = draw(st.integers(1, 5))
+    elements = draw(
+        st.sampled_from(
+            [
+                st.integers(0, 3).map(float),
+                st.floats(-1e300, 1e300, allow_nan=False, allow_infinity=False),
+                st.floats(-1.0, 1.0, allow_nan=False, width=32),
+            ]
+        )
+    )
+    X = draw(arrays(np.float64, (n, d), elements=elements))
+    assume(not bool((X[0] == X).all()))  # all rows equal: refused, nothing to split on
+    return X
+
+
+def _fraction(n: int, data: st.DataObject) -> float:
+    frac = data.draw(st.floats(0.01, 0.99).map(lambda f: round(f, 3)))
+    assume(count_test_rows(n, frac) < n)
+    return frac
+
+
+def _split(X: np.ndarray, frac: float, threads: int | None = 1) -> np.ndarray:
+    return split_matrix(X, SplitParameters(frac=frac, **FAST), threads=threads).test
+
+
+def _rows(X: np.ndarray, rows: np.ndarray) -> Counter[bytes]:
+    """The multiset of the given rows' contents (identical rows are interchangeable)."""
+    return Counter((X[r] + 0.0).tobytes() for r in rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(X=matrices(), data=st.data())
+def test_test_and_train_are_disjoint_cover_every_row_and_have_exact_sizes(
+    X: np.ndarray, data: st.DataObject
+) -> None:
+    frac = _fraction(len(X), data)
+    result = split_matrix(X, SplitParameters(frac=frac, **FAST), threads=1)
+    n = len(X)
+    assert len(result.test) == math.ceil(Fraction(repr(frac)) * n)  # frac as the decimal typed
+    assert len(result.train) == n - len(result.test)
+    assert np.intersect1d(result.test, result.train).size == 0
+    assert np.array_equal(np.sort(np.concatenate([result.test, result.train])), np.arange(n))
+    assert np.all(np.diff(result.test) > 0) and np.all(np.diff(result.train) > 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(X=matrices(), data=st.data())
+def test_the_split_does_not_depend_on_row_order(X: np.ndarray, data: st.DataObject) -> None:
+    frac = _fraction(len(X), data)
+    order = np.array(data.draw(st.permutations(range(len(X)))))
+    test = _split(X, frac)
+    shuffled_test = order[_split(X[order], frac)]  # back to the original row numbers
+    assert _rows(X, shuffled_test) == _rows(X, test)
+
+
+@settings(max_examples=30, deadline=None)
+@given(X=matrices(), data=st.data())
+def test_repeated_runs_and_thread_counts_agree(X: np.ndarray, data: st.DataObject) -> None:
+    frac = _fraction(len(X), data)
+    first = _split(X, frac)
+    assert np.array_equal(_split(X, frac), first)
+    assert np.array_equal(_split(X, frac, threads=2), first)
+
+
+@settings(max_examples=25, deadline=None)
+@given(X=matrices(), data=st.data())
+def test_the_python_api_returns_the_callers_rows(X: np.ndarray, data: st.DataObject) -> None:
+    """``partition`` gives the same test rows as the core, as the caller's row numbers."""
+    frac = _fraction(len(X), data)
+    _, test = partition(X, None, test_size=frac, return_indices=True, **FAST)
+    expected = split_matrix(X, SplitParameters(frac=frac, **FAST)).test
+    assert sorted(test) == expected.tolist()
+
+
+@pytest.mark.parametrize("n", [2, 3, 7])
+def test_the_smallest_splits(n: int) -> None:
+    X = np.arange(n * 2, dtype=float).reshape(n, 2) ** 2
+    result = split_matrix(X, SplitParameters(frac=0.5, **FAST))
+    assert len(result.test) == math.ceil(n / 2) and len(result.train) == n - len(result.test)
