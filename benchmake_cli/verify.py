@@ -24,7 +24,13 @@ import numpy as np
 from . import manifest as manifest_io
 from .api import SplitResult, split_as
 from .encode import EncodeOptions
-from .errors import BenchmakeError, ManifestError, MissingExtraError, SchedulerError
+from .errors import (
+    BenchmakeError,
+    ManifestError,
+    MissingExtraError,
+    OutputError,
+    SchedulerError,
+)
 from .indices import read_row_numbers
 from .methods import DEFAULT_METHOD, Method, blas_description, method_of_record
 from .readers import ReadOptions
@@ -142,6 +148,10 @@ def verify_manifest(
             )
         except (SchedulerError, MissingExtraError):
             raise
+        except OutputError as exc:
+            raise OutputError(
+                f"cannot write the fresh split into the temporary folder {work} (TMPDIR): {exc}"
+            ) from None
         except BenchmakeError as exc:
             report.add("content", False, f"cannot split the data as recorded: {exc}")
             _check_files(report, folder, manifest, None)

@@ -400,3 +400,18 @@ def test_an_edited_target_fails_a_sharded_split_too(tmp_path: Path) -> None:
     frame.loc[10, "y"] = 5
     frame.to_csv(data, index=False)
     assert "encoding.carried_sha256" in _verify_fails_on_record(out, data)
+
+
+def test_no_room_for_the_fresh_split_is_an_output_error_not_a_mismatch(
+    runner: CliRunner, bundle: Bundle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, out = bundle
+
+    def full(path: Path, rows: object) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr("benchmake_cli.api.write_indices", full)
+    result = invoke(runner, "verify", out / "manifest.json", "--data", data)
+    assert result.exit_code == ExitCode.OUTPUT
+    assert "cannot write the fresh split into the temporary folder" in result.stderr
+    assert "(No space left on device)" in result.stderr and result.stderr.count("\n") == 1

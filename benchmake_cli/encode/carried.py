@@ -88,10 +88,16 @@ def _carried_parts(
 ) -> list[tuple[str, Callable[[np.ndarray], list[str]]]]:
     """Each carried part's name and how to get its canonical strings at given table rows."""
     used = set(encoded.columns_used)
-    names = _column_names(table)
+    frame: list[pd.DataFrame] = []  # made once, when a column is first read
+
+    def column(rows: np.ndarray, j: int) -> list[str]:
+        if not frame:
+            frame.append(table_frame(table))
+        return canonical_strings(frame[0].iloc[rows, j])
+
     parts: list[tuple[str, Callable[[np.ndarray], list[str]]]] = [
-        (name, lambda rows, j=j: canonical_strings(table_frame(table).iloc[rows, j]))
-        for j, name in enumerate(names)
+        (name, lambda rows, j=j: column(rows, j))
+        for j, name in enumerate(_column_names(table))
         if name not in used
     ]
     if table.labels is not None:
@@ -173,4 +179,4 @@ def _column_names(table: Table) -> list[str]:
     """The named columns of a table (a frame, or an array of rank 1 or 2), else none."""
     if table.frame is None and (table.array is None or table.array.ndim > 2):
         return []
-    return [str(c) for c in table_frame(table).columns]
+    return table.columns
