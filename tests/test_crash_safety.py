@@ -74,20 +74,21 @@ def test_sigkill_while_writing_leaves_nothing_and_a_rerun_succeeds(
     big_csv: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "splits"
-    caught_writing = 0
-    for delay in (None, 0.0, 0.5, 1.5):  # None: the moment the files start being written
+    for delay in (0.0, 0.5, 1.0):  # while reading and computing
         process = _start(big_csv, out)
-        if delay is None:
-            caught_writing += _wait_for_staging(process, out)
-        else:
-            time.sleep(delay)
+        time.sleep(delay)
         process.kill()
         process.wait()
         _assert_nothing_or_complete(out, big_csv)
         if out.exists():
-            break
-    assert caught_writing, "the kill never landed while files were written"
-    assert not out.exists(), "a killed run left an output folder"
+            pytest.skip("this machine finished the split before the kill landed")
+    process = _start(big_csv, out)  # the last one killed the moment it starts writing
+    assert _wait_for_staging(process, out), "the run never reached its writing step"
+    process.kill()
+    process.wait()
+    _assert_nothing_or_complete(out, big_csv)
+    if out.exists():
+        pytest.skip("this machine finished writing before the kill landed")
     assert _staging(out), "a run killed while writing leaves its staging folder"
     rerun = _start(big_csv, out)
     _, stderr = rerun.communicate(timeout=120)
