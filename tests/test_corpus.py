@@ -76,8 +76,7 @@ def test_malformed_input_is_refused_cleanly(
     lines = result.stderr.strip().splitlines()
     assert result.exit_code == case.exit_code, result.stderr
     assert len(lines) == 1, result.stderr
-    if case.exit_code != ExitCode.USAGE:  # click words its own usage errors
-        assert lines[0].startswith("benchmake: error: "), lines[0]
+    assert lines[0].startswith("benchmake: error: "), lines[0]
     assert case.message in lines[0], lines[0]
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stdout == ""

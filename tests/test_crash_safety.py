@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -182,6 +181,8 @@ def test_a_signal_ends_the_run_with_one_line_and_no_output(
 
 
 def _limit_file_size() -> None:
+    import resource  # POSIX only
+
     resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
 
 

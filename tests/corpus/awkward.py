@@ -65,7 +65,7 @@ def accepted(root: Path) -> list[Accepted]:
     write(root, "clean.csv", clean)
     quoted = frame.assign(id=[f"sample {i}, batch {i % 3}" for i in range(30)])
     huge = frame.copy()
-    huge["a"] = values[:, 0] * 1e307
+    huge["a"] = values[:, 0] / np.abs(values[:, 0]).max() * 1.79e308  # max - min overflows
     tiny = frame.copy()
     tiny["a"] = values[:, 0] * 1e-300
     with_constant = frame.assign(flat=1.0)
@@ -116,7 +116,7 @@ def accepted(root: Path) -> list[Accepted]:
             ("--id-col", "id"),
         ),
         Accepted(
-            "values near 1e308",
+            "values of ±1.79e308",
             "delimited",
             write(root, "huge.csv", csv_text(huge)),
             parquet(root, "huge.parquet", pa.Table.from_pandas(huge, preserve_index=False)),
