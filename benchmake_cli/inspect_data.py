@@ -279,8 +279,8 @@ def _encode_or_report(table: Table, options: EncodeOptions, report: DataReport) 
 def _identifier_hints(columns: list[ColumnSummary], n_rows: int) -> list[str]:
     """Text features with a different value in every row: identifiers, most likely."""
     return [
-        f"column {c.name!r} is text with a different value in every row, so one-hot encoding "
-        f"makes {c.distinct} features of it; if it identifies rows, pass --id-col {c.name}"
+        f"column {c.name!r} is text with a different value in every row: an identifier, "
+        f"which split refuses as a feature; pass --id-col {c.name}"
         for c in columns
         if c.role == "feature" and c.kind == "text" and c.distinct == n_rows > 1
     ]

@@ -1,0 +1,32 @@
+"""The determinism matrix (``benchmarks/determinism_matrix.py``) on every ``sample_data/``
+input at one fraction: shuffled rows, every other format and 2 threads give the reference
+split. The whole matrix, with the real data sets and three fractions, is a benchmark run
+(its table is in the README)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+
+def test_every_sample_gives_the_same_split_in_every_variant(tmp_path: Path) -> None:
+    report = tmp_path / "matrix.json"
+    script = ROOT / "benchmarks" / "determinism_matrix.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--no-shared", "--fracs", "0.2", "--json", str(report)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    runs = json.loads(report.read_text())["runs"]
+    compared = [run for run in runs if run["status"] != "reference"]
+    subjects = {run["subject"] for run in runs}
+    assert len(subjects) == len(list((ROOT / "sample_data").iterdir())) - 1  # the maker script
+    assert {run["kind"] for run in compared} == {"shuffled", "formats", "threads=2"}
+    assert all(run["identical"] for run in compared)
+    assert "| **total** | | 16/16 |" in done.stdout
