@@ -26,14 +26,17 @@ def read(
         reason = str(exc).split("(")[0].strip() or type(exc).__name__
         raise DataError(f"{path}: not a readable HDF5 file ({reason})") from None
     with handle:
-        inventory, groups = _inventory(handle)
+        try:
+            inventory, groups = _inventory(handle)
+        except (OSError, RuntimeError, ValueError, KeyError) as exc:  # a corrupt file
+            raise DataError(f"{path}: not a readable HDF5 file ({exc})") from None
         if not inventory:
             raise DataError(f"{path}: holds no datasets")
 
         def load(key: str) -> np.ndarray:
             try:
                 return np.asarray(handle[key][()])
-            except OSError as exc:
+            except (OSError, RuntimeError, ValueError) as exc:
                 raise DataError(f"{path}: dataset {key!r} cannot be read ({exc})") from None
 
         array, labels, options, info = read_keyed(

@@ -11,6 +11,7 @@ import numpy as np
 from ..errors import DataError
 from ..table import Table
 from .keyed import Inventory, read_keyed
+from .numpy_file import read_header
 
 
 def read(
@@ -55,14 +56,8 @@ def _inventory(path: Path, archive: np.lib.npyio.NpzFile) -> Inventory:
     for name in archive.files:
         try:
             with archive.zip.open(f"{name}.npy") as handle:
-                version = np.lib.format.read_magic(handle)
-                read_header = (
-                    np.lib.format.read_array_header_1_0
-                    if version == (1, 0)
-                    else np.lib.format.read_array_header_2_0
-                )
-                shape, _, dtype = read_header(handle)
-        except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
+                shape, dtype = read_header(path, handle)
+        except (OSError, KeyError, zipfile.BadZipFile) as exc:
             raise DataError(f"{path}: entry {name!r} is not a readable array ({exc})") from None
         inventory[name] = (tuple(shape), np.dtype(dtype))
     if not inventory:

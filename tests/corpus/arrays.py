@@ -39,7 +39,15 @@ def refused(root: Path) -> list[Refused]:
             write(root, "truncated.npy", npy_bytes.getvalue()[:150]),
             (),
             BAD_DATA,
-            "truncated.npy: not a readable .npy file",
+            "truncated.npy: truncated: its header declares shape (20, 2) of float64 (320 bytes",
+        ),
+        Refused(
+            "NPY with a garbled header",
+            "npy",
+            write(root, "garbled.npy", npy_bytes.getvalue().replace(b"(20, 2)", b"(20, 2", 1)),
+            (),
+            BAD_DATA,
+            "garbled.npy: not a readable .npy file (bad header: ",
         ),
         Refused(
             "text named .npy",
