@@ -197,19 +197,17 @@ def split_file(
             "use it with --method benchmake-1.1.2"
         )
     _check_sharding_options(chosen.name, shard_rows, jobs, scheduler)
-    read_options = ReadOptions(
+    read_options, encode_options = input_options(
         sep=sep,
         header=header,
         type=type,
-        key=_keys(key),
-        target_key=_keys(target_key),
-        image_size=parse_image_size(image_size),
+        key=key,
+        target_key=target_key,
+        image_size=image_size,
         mode=mode,
-    )
-    encode_options = EncodeOptions(
         target=target,
-        features=tuple(features) if features is not None else None,
-        id_columns=tuple(id_columns or ()),
+        features=features,
+        id_columns=id_columns,
         strict=strict,
         drop_missing=drop_missing,
         sequence_col=sequence_col,
@@ -239,6 +237,50 @@ def split_file(
         progress=progress,
         timer=timer,
     )
+
+
+def input_options(
+    *,
+    sep: str | None = None,
+    header: bool = True,
+    type: str = "auto",
+    key: str | list[str] | None = None,
+    target_key: str | list[str] | None = None,
+    image_size: str | tuple[int, int] | None = None,
+    mode: str | None = None,
+    target: str | None = None,
+    features: list[str] | None = None,
+    id_columns: list[str] | None = None,
+    strict: bool = False,
+    drop_missing: bool = False,
+    sequence_col: str | None = None,
+    tokens: str = "chars",
+    kmer: int = 1,
+    resample: int | None = None,
+) -> tuple[ReadOptions, EncodeOptions]:
+    """How to read and encode an input, from :func:`split_file`'s keyword options (the
+    same options every command that reads data takes)."""
+    read_options = ReadOptions(
+        sep=sep,
+        header=header,
+        type=type,
+        key=_keys(key),
+        target_key=_keys(target_key),
+        image_size=parse_image_size(image_size),
+        mode=mode,
+    )
+    encode_options = EncodeOptions(
+        target=target,
+        features=tuple(features) if features is not None else None,
+        id_columns=tuple(id_columns or ()),
+        strict=strict,
+        drop_missing=drop_missing,
+        sequence_col=sequence_col,
+        tokens=tokens,
+        kmer=kmer,
+        resample=resample,
+    )
+    return read_options, encode_options
 
 
 def split_as(

@@ -30,6 +30,7 @@ from .errors import DataError
 from .factorize import default_threads
 from .order import content_hash, order_rows, row_digests
 from .readers import ReadOptions, read_table
+from .readers.folder import walk_files
 from .split import DEFAULT_ITERATIONS, ProgressCallback, check_fraction, check_fraction_range
 from .table import Table
 
@@ -178,7 +179,7 @@ def inspect_data(
     report = DataReport(
         path=table.path,
         format=table.format,
-        file_bytes=table.path.stat().st_size,
+        file_bytes=_input_bytes(table.path),
         shape=_shape(table),
         read_options=table.read_options,
         columns=_column_summaries(table, encode_options),
@@ -307,22 +308,48 @@ def _too_wide_to_encode(report: DataReport) -> str | None:
     )
 
 
+def _input_bytes(path: Path) -> int:
+    """A file's size, or the total size of a folder's files."""
+    if not path.is_dir():
+        return path.stat().st_size
+    return sum((path / name).stat().st_size for name in walk_files(path))
+
+
 def _shape(table: Table) -> tuple[int, ...]:
+    """Rows × columns of a table, an array's shape, or the number of samples of a
+    sequence file or a folder of signals or graphs."""
     if table.array is not None:
         return tuple(int(s) for s in table.array.shape)
-    assert table.frame is not None
-    return (len(table.frame), table.frame.shape[1])
+    if table.frame is not None:
+        return (len(table.frame), table.frame.shape[1])
+    return (table.n_rows,)
 
 
 def _column_summaries(table: Table, options: EncodeOptions) -> list[ColumnSummary]:
-    frame = table_frame(table)
-    stored_as_text = table.format in ("csv", "tsv")
-    return [
-        _column_summary(
-            str(name), frame[name], _role(str(name), options), "text" if stored_as_text else None
-        )
-        for name in frame.columns
-    ]
+    """One summary per column of a table or array; for sequences, one of the sequences;
+    and one of the labels (class folders, names, ``--target-key`` arrays) where there are."""
+    if table.frame is not None or table.array is not None:
+        frame = table_frame(table)
+        stored_as_text = table.format in ("csv", "tsv")
+        summaries = [
+            _column_summary(
+                str(name),
+                frame[name],
+                _role(str(name), options),
+                "text" if stored_as_text else None,
+            )
+            for name in frame.columns
+        ]
+    else:
+        summaries = []
+    if table.sequences is not None:
+        summaries.append(_column_summary("sequence", pd.Series(table.sequences), "feature", "text"))
+    if table.labels is not None:
+        labels = np.asarray(table.labels)
+        rows = labels.reshape(len(labels), -1)
+        values = pd.Series([",".join(map(str, row)) for row in rows])
+        summaries.append(_column_summary("labels", values, "label", str(labels.dtype)))
+    return summaries
 
 
 def _role(column: str, options: EncodeOptions) -> str:

@@ -49,6 +49,12 @@ def _start(data: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
     )
 
 
+def _kill(process: subprocess.Popen[str]) -> None:
+    """SIGKILL, then collect the process and close its pipes."""
+    process.kill()
+    process.communicate()
+
+
 def _staging(out: Path) -> list[Path]:
     return sorted(out.parent.glob(f"{staging.TEMP_PREFIX}{out.name}-*"))
 
@@ -76,15 +82,13 @@ def test_sigkill_while_writing_leaves_nothing_and_a_rerun_succeeds(
     for delay in (0.0, 0.5, 1.0):  # while reading and computing
         process = _start(big_csv, out)
         time.sleep(delay)
-        process.kill()
-        process.wait()
+        _kill(process)
         _assert_nothing_or_complete(out, big_csv)
         if out.exists():
             pytest.skip("this machine finished the split before the kill landed")
     process = _start(big_csv, out)  # the last one killed the moment it starts writing
     assert _wait_for_staging(process, out), "the run never reached its writing step"
-    process.kill()
-    process.wait()
+    _kill(process)
     _assert_nothing_or_complete(out, big_csv)
     if out.exists():
         pytest.skip("this machine finished writing before the kill landed")
@@ -99,12 +103,12 @@ def test_sigkill_while_writing_leaves_nothing_and_a_rerun_succeeds(
 def test_sigkill_during_force_keeps_the_earlier_split(big_csv: Path, tmp_path: Path) -> None:
     out = tmp_path / "splits"
     earlier = _start(big_csv, out, "--seed", "3")
-    assert earlier.wait(timeout=120) == 0
+    earlier.communicate(timeout=120)
+    assert earlier.returncode == 0
     manifest = (out / "manifest.json").read_bytes()
     process = _start(big_csv, out, "--force")
     assert _wait_for_staging(process, out)
-    process.kill()
-    process.wait()
+    _kill(process)
     assert (out / "manifest.json").read_bytes() in (manifest, *_finished(process, out))
     assert verify_manifest(out / "manifest.json", data=big_csv).ok
 

@@ -463,3 +463,21 @@ def test_german_credit_split_is_harder_than_random(runner: CliRunner, tmp_path: 
     assert payload["model"]["task"] == "classification"
     assert payload["statistics"]["beats_random_count"] == 7
     assert payload["model"]["beats_random"] == {"accuracy": True, "balanced_accuracy": True}
+
+
+def test_a_data_file_of_any_modality_takes_splits_reading_options(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    keys = ("--key", "train_images,val_images,test_images")
+    out = tmp_path / "split"
+    data = SAMPLE / "shapes.npz"
+    assert invoke(runner, "split", data, "--frac", "0.2", "--out", out, *keys).exit_code == 0
+    result = invoke(
+        runner, "evaluate", data, "--test-indices", out / "test_indices.txt", *keys,
+        "--random", "2", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["n_test"] == 10
+    refused = invoke(runner, "evaluate", out, "--key", "images")
+    assert refused.exit_code == ExitCode.USAGE
+    assert "--key: a manifest records how its data is read and encoded" in refused.stderr

@@ -257,3 +257,35 @@ def test_inspect_does_not_encode_what_would_not_fit(monkeypatch: pytest.MonkeyPa
     ]
     assert report.assumed == ["d = 311 counted from the columns, not encoded"]
     assert report.plan is not None and (report.plan.d, report.plan.k) == (311, 60)
+
+
+SAMPLE_INPUTS = [
+    ("alloys.csv", ("--id-col", "alloy_id")),
+    ("graph_nodes.csv", ("--type", "graph", "--id-col", "graph")),
+    ("micrographs", ("--image-size", "16x16", "--mode", "L")),
+    ("molecules.csv", ("--sequence-col", "smiles", "--tokens", "smiles")),
+    ("molecules.smi", ()),
+    ("molgraphs", ()),
+    ("peptides.txt", ("--type", "sequence")),
+    ("proteins.fasta", ("--kmer", "2")),
+    ("shapes.h5", ("--key", "images", "--target-key", "labels")),
+    ("shapes.npz", ("--key", "train_images,val_images,test_images")),
+    ("shapes_png", ()),
+    ("vibration_csv", ("--resample", "64")),
+    ("vibration_npy", ()),
+]
+
+
+@pytest.mark.parametrize(("name", "options"), SAMPLE_INPUTS, ids=[n for n, _ in SAMPLE_INPUTS])
+def test_inspect_reads_every_modality_with_splits_options(
+    runner: CliRunner, tmp_path: Path, name: str, options: tuple[str, ...]
+) -> None:
+    """Every input and option split takes, and the content hash split records."""
+    report = _inspect_json(runner, SAMPLE / name, *options)
+    out = tmp_path / "split"
+    split = invoke(runner, "split", SAMPLE / name, "--frac", "0.2", "--out", out, *options)
+    assert split.exit_code == 0, split.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert report["content_sha256"] == manifest["encoding"]["content_sha256"]
+    assert report["n"] == manifest["encoding"]["n"] and report["d"] == manifest["encoding"]["d"]
+    assert report["shape"][0] == manifest["encoding"]["input_rows"]

@@ -16,12 +16,21 @@ from .options import (
     DropMissingOption,
     FeaturesOption,
     IdColumnsOption,
+    ImageSizeOption,
     JsonOption,
+    KeyOption,
+    KmerOption,
     ManifestDataOption,
+    ModeOption,
     NoHeaderOption,
+    ResampleOption,
     SeparatorOption,
+    SequenceColumnOption,
     StrictOption,
+    TargetKeyOption,
     TargetOption,
+    TokensOption,
+    TypeOption,
     VerboseOption,
     reading_options,
 )
@@ -73,8 +82,6 @@ HARDEST_STYLE = "bold green"
 if TYPE_CHECKING:
     from ..evaluate import Evaluation
 #: The reading options, by flag, that a manifest makes unnecessary.
-READING_OPTIONS = ("--features", "--id-col", "--sep", "--no-header", "--strict", "--drop-missing")
-
 FILES = """Reads SOURCE (a manifest with its test_indices.txt and data, or a data file
 and --test-indices FILE) and each --compare file; writes nothing unless --plot DIR is given.
 --plot DIR writes histograms.png (train against test for the six features with the largest
@@ -128,6 +135,15 @@ def evaluate(
     no_header: NoHeaderOption = False,
     strict: StrictOption = False,
     drop_missing: DropMissingOption = False,
+    data_type: TypeOption = "auto",
+    key: KeyOption = None,
+    target_key: TargetKeyOption = None,
+    image_size: ImageSizeOption = None,
+    mode: ModeOption = None,
+    sequence_col: SequenceColumnOption = None,
+    tokens: TokensOption = "chars",
+    kmer: KmerOption = 1,
+    resample: ResampleOption = None,
     random: Annotated[
         int,
         typer.Option("--random", min=0, metavar="N", help="Seeded random splits of the same size."),
@@ -181,9 +197,24 @@ def evaluate(
     verbose: VerboseOption = False,
 ) -> None:
     is_manifest = source.is_dir() or source.suffix.lower() == ".json"
-    _check_usage(
-        is_manifest, test_indices, data, features, id_col, sep, no_header, strict, drop_missing
-    )
+    reading = {
+        "--features": features is not None,
+        "--id-col": bool(id_col),
+        "--sep": sep is not None,
+        "--no-header": no_header,
+        "--strict": strict,
+        "--drop-missing": drop_missing,
+        "--type": data_type != "auto",
+        "--key": key is not None,
+        "--target-key": target_key is not None,
+        "--image-size": image_size is not None,
+        "--mode": mode is not None,
+        "--sequence-col": sequence_col is not None,
+        "--tokens": tokens != "chars",
+        "--kmer": kmer != 1,
+        "--resample": resample is not None,
+    }
+    _check_usage(is_manifest, test_indices, data, reading)
     if plot is not None:
         from ..plots import require_matplotlib
 
@@ -212,14 +243,26 @@ def evaluate(
             )
         else:
             assert test_indices is not None
-            read_options, encode_options = reading_options(
-                sep=sep,
-                no_header=no_header,
-                target=target,
-                features=features,
-                id_col=id_col,
-                strict=strict,
-                drop_missing=drop_missing,
+            read_options, encode_options = run_core(
+                lambda: reading_options(
+                    sep=sep,
+                    no_header=no_header,
+                    target=target,
+                    features=features,
+                    id_col=id_col,
+                    strict=strict,
+                    drop_missing=drop_missing,
+                    data_type=data_type,
+                    key=key,
+                    target_key=target_key,
+                    image_size=image_size,
+                    mode=mode,
+                    sequence_col=sequence_col,
+                    tokens=tokens,
+                    kmer=kmer,
+                    resample=resample,
+                ),
+                verbose,
             )
             evaluation = run_core(
                 lambda: evaluate_file(
@@ -251,15 +294,7 @@ def evaluate(
 
 
 def _check_usage(
-    is_manifest: bool,
-    test_indices: Path | None,
-    data: Path | None,
-    features: str | None,
-    id_col: list[str] | None,
-    sep: str | None,
-    no_header: bool,
-    strict: bool,
-    drop_missing: bool,
+    is_manifest: bool, test_indices: Path | None, data: Path | None, reading: dict[str, bool]
 ) -> None:
     """Refuse options that do not fit the form of SOURCE (exit 2)."""
     if is_manifest:
@@ -269,15 +304,7 @@ def _check_usage(
                 "NAME=FILE to show another split beside it",
                 ExitCode.USAGE,
             )
-        given = (
-            features is not None,
-            bool(id_col),
-            sep is not None,
-            no_header,
-            strict,
-            drop_missing,
-        )
-        for option, used in zip(READING_OPTIONS, given, strict=True):
+        for option, used in reading.items():
             if used:
                 raise fail(
                     f"{option}: a manifest records how its data is read and encoded; "

@@ -22,13 +22,22 @@ from .options import (
     FeaturesOption,
     FracOption,
     IdColumnsOption,
+    ImageSizeOption,
     IterationsOption,
     JsonOption,
+    KeyOption,
+    KmerOption,
+    ModeOption,
     NoHeaderOption,
+    ResampleOption,
     SeparatorOption,
+    SequenceColumnOption,
     StrictOption,
+    TargetKeyOption,
     TargetOption,
     ThreadsOption,
+    TokensOption,
+    TypeOption,
     reading_options,
 )
 
@@ -82,6 +91,15 @@ def inspect(
     no_header: NoHeaderOption = False,
     strict: StrictOption = False,
     drop_missing: DropMissingOption = False,
+    data_type: TypeOption = "auto",
+    key: KeyOption = None,
+    target_key: TargetKeyOption = None,
+    image_size: ImageSizeOption = None,
+    mode: ModeOption = None,
+    sequence_col: SequenceColumnOption = None,
+    tokens: TokensOption = "chars",
+    kmer: KmerOption = 1,
+    resample: ResampleOption = None,
     iterations: IterationsOption = DEFAULT_ITERATIONS,
     threads: ThreadsOption = None,
     json_output: JsonOption = False,
@@ -95,14 +113,26 @@ def inspect(
         else:
             typer.echo(render_manifest(summary, quiet=quiet))
         return
-    read_options, encode_options = reading_options(
-        sep=sep,
-        no_header=no_header,
-        target=target,
-        features=features,
-        id_col=id_col,
-        strict=strict,
-        drop_missing=drop_missing,
+    read_options, encode_options = run_core(
+        lambda: reading_options(
+            sep=sep,
+            no_header=no_header,
+            target=target,
+            features=features,
+            id_col=id_col,
+            strict=strict,
+            drop_missing=drop_missing,
+            data_type=data_type,
+            key=key,
+            target_key=target_key,
+            image_size=image_size,
+            mode=mode,
+            sequence_col=sequence_col,
+            tokens=tokens,
+            kmer=kmer,
+            resample=resample,
+        ),
+        verbose,
     )
     with progress_reporter(not quiet) as progress:
         report: DataReport = run_core(
@@ -175,10 +205,10 @@ def summary_line(report: DataReport) -> str:
 
 def render_data(report: DataReport, verbose: bool = False) -> str:
     """The report on a data file, for people."""
-    lines = [
-        f"{report.path}: {report.format} file, {human_bytes(report.file_bytes)}, "
-        f"{' x '.join(str(s) for s in report.shape)} as read"
-    ]
+    container = report.format if report.path.is_dir() else f"{report.format} file"
+    shape = " x ".join(str(s) for s in report.shape)
+    samples = f"{shape} samples" if len(report.shape) == 1 else f"{shape} as read"
+    lines = [f"{report.path}: {container}, {human_bytes(report.file_bytes)}, {samples}"]
     lines += _column_table(report, verbose)
     missing = [f"{c.name} {c.missing}" for c in report.columns if c.missing]
     lines.append(

@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..api import input_options
 from ..encode import EncodeOptions
 from ..engines import SCHEDULER_ENV
 from ..readers import ReadOptions
@@ -202,13 +203,32 @@ def reading_options(
     id_col: list[str] | None,
     strict: bool,
     drop_missing: bool,
+    data_type: str = "auto",
+    key: str | None = None,
+    target_key: str | None = None,
+    image_size: str | None = None,
+    mode: str | None = None,
+    sequence_col: str | None = None,
+    tokens: str = "chars",
+    kmer: int = 1,
+    resample: int | None = None,
 ) -> tuple[ReadOptions, EncodeOptions]:
     """The core's read and encode options from the shared command-line options."""
-    columns = split_columns(features)
-    return ReadOptions(sep=sep, header=not no_header), EncodeOptions(
+    return input_options(
+        sep=sep,
+        header=not no_header,
+        type=data_type,
+        key=key,
+        target_key=target_key,
+        image_size=image_size,
+        mode=mode,
         target=target,
-        features=tuple(columns) if columns is not None else None,
-        id_columns=tuple(id_col or ()),
+        features=split_columns(features),
+        id_columns=id_col,
         strict=strict,
         drop_missing=drop_missing,
+        sequence_col=sequence_col,
+        tokens=tokens,
+        kmer=kmer,
+        resample=resample,
     )

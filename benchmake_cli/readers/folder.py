@@ -61,7 +61,7 @@ def detect_kind(root: Path, requested: str) -> str:
         return "signal"
     if any((root / "raw" / marker).is_file() for marker in OGB_MARKERS):
         raise DataError(f"{root}: OGB files are in its raw/ sub-folder; pass {root / 'raw'}")
-    if not any(os.scandir(root)):
+    if _is_empty(root):
         raise DataError(f"{root}: folder is empty")
     raise DataError(
         f"{root}: holds no images ({' '.join(IMAGE_SUFFIXES)}), no signal files "
@@ -89,6 +89,11 @@ def class_labels(root: Path, files: list[str]) -> np.ndarray | None:
 
 def empty_message(root: Path, what: str, suffixes: tuple[str, ...]) -> str:
     """The error for a folder without sample files."""
-    if not any(os.scandir(root)):
+    if _is_empty(root):
         return f"{root}: folder is empty"
     return f"{root}: holds no {what} ({' '.join(suffixes)}) in it or its sub-folders"
+
+
+def _is_empty(root: Path) -> bool:
+    with os.scandir(root) as entries:
+        return not any(entries)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,32 +19,28 @@ def read(
     path: Path, keys: Sequence[str] | None = None, target_keys: Sequence[str] | None = None
 ) -> Table:
     """Read the arrays named by ``keys`` (and ``target_keys`` as labels) from an ``.npz``."""
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
-        if isinstance(exc, PermissionError):
-            raise
-        raise DataError(f"{path}: not a readable .npz file ({exc})") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise DataError(f"{path}: is a single .npy array, not an .npz archive; rename it .npy")
-    with archive:
-        inventory = _inventory(path, archive)
-        compressed = any(
-            info.compress_type != zipfile.ZIP_STORED for info in archive.zip.infolist()
-        )
+    with open(path, "rb") as handle:  # closed however NumPy fails
+        try:
+            archive = np.load(handle, allow_pickle=False)
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+            raise DataError(f"{path}: not a readable .npz file ({exc})") from None
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise DataError(f"{path}: is a single .npy array, not an .npz archive; rename it .npy")
+        with archive:
+            inventory = _inventory(path, archive)
+            compressed = any(
+                info.compress_type != zipfile.ZIP_STORED for info in archive.zip.infolist()
+            )
 
-        def load(key: str) -> np.ndarray:
-            try:
-                return archive[key]
-            except ValueError as exc:
-                raise DataError(
-                    f"{path}: array {key!r} holds Python objects (pickle); "
-                    "benchmake never loads pickles"
-                ) from exc
+            def load(key: str) -> np.ndarray:
+                try:
+                    return archive[key]
+                except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+                    raise DataError(f"{path}: array {key!r} cannot be read ({exc})") from None
 
-        array, labels, options, info = read_keyed(
-            path, inventory, load, keys, target_keys, pickled=True
-        )
+            array, labels, options, info = read_keyed(
+                path, inventory, load, keys, target_keys, pickled=True
+            )
     info["compressed"] = compressed
     return Table(
         path=path, format="npz", array=array, labels=labels, read_options=options, info=info
