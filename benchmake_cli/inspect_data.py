@@ -26,7 +26,7 @@ import pandas as pd
 from . import backend, cost_model
 from . import manifest as manifest_io
 from .encode import Encoded, EncodeOptions, column_as_numbers, encode_table, table_frame
-from .errors import DataError
+from .errors import DataError, ParameterError
 from .factorize import default_threads
 from .order import content_hash, order_rows, row_digests
 from .readers import ReadOptions, read_table
@@ -191,14 +191,24 @@ def inspect_data(
         width = _encoded_width(report.columns)
         report.assumed.append(f"d = {width} counted from the columns, not encoded")
         report.plan = plan_split(
-            report.n_rows, width, frac=frac, iterations=iterations, threads=threads
+            report.n_rows,
+            width,
+            frac=frac,
+            iterations=iterations,
+            threads=threads,
+            source=table.path.name,
         )
         return report
     encoded = _encode_or_report(table, encode_options, report)
     if encoded is not None:
         _describe_encoding(report, encoded, progress)
         report.plan = plan_split(
-            encoded.n, encoded.d, frac=frac, iterations=iterations, threads=threads
+            encoded.n,
+            encoded.d,
+            frac=frac,
+            iterations=iterations,
+            threads=threads,
+            source=table.path.name,
         )
     return report
 
@@ -226,14 +236,16 @@ def plan_split(
     frac: float = DEFAULT_FRAC,
     iterations: int = DEFAULT_ITERATIONS,
     threads: int | None = None,
+    source: str = "",
 ) -> SplitPlan:
-    """What a split of ``n × d`` rows at ``frac`` needs, and where ``--device auto`` runs it.
+    """What a split of ``n × d`` rows at ``frac`` needs, and where ``--device auto`` runs it
+    (``source``: the input's name, for messages).
 
     >>> plan = plan_split(1000, 10, frac=0.2)
     >>> plan.k, plan.w_bytes, plan.peak_bytes["cpu"] > plan.w_bytes
     (200, 1600000, True)
     """
-    k = check_fraction(n, frac)
+    k = check_fraction(n, frac, source)
     threads = threads or default_threads()
     peak = {device: cost_model.peak_bytes(n, d, k, device) for device in ("cpu", "gpu")}
     device, _xp, reason = backend.resolve_device("auto", peak["gpu"])
@@ -271,7 +283,7 @@ def _encode_or_report(table: Table, options: EncodeOptions, report: DataReport) 
         return None
     try:
         encoded = encode_table(table, replace(options, drop_missing=True))
-    except DataError:
+    except (DataError, ParameterError):  # still refused, or an input without columns
         return None
     report.assumed.append("--drop-missing")
     return encoded
@@ -377,8 +389,16 @@ def _column_summary(name: str, column: pd.Series, role: str, dtype: str | None) 
         kind=kind,
         role=role,
         missing=int(missing.sum()),
-        distinct=int(column.nunique(dropna=False)),
+        distinct=_distinct(column),
     )
+
+
+def _distinct(column: pd.Series) -> int:
+    """Distinct values, counting lists and arrays (nested Parquet values) by their text."""
+    try:
+        return int(column.nunique(dropna=False))
+    except TypeError:  # unhashable values
+        return int(column.astype(str).nunique(dropna=False))
 
 
 def _available_host_memory() -> int | None:

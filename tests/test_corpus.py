@@ -5,6 +5,7 @@ split of its clean twin."""
 from __future__ import annotations
 
 import atexit
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -106,3 +107,23 @@ def test_awkward_valid_input_gives_its_twins_split(
     assert (test, train) == (twin_test, twin_train)
     n_test, n_train = len(test.split()), len(train.split())
     assert n_test >= 1 and n_train >= 1
+
+
+@pytest.mark.parametrize(
+    "name", [case.name for case in CORPUS.refused if case.reader not in ("output", "input")]
+)
+def test_inspect_reports_or_refuses_each_malformed_input_cleanly(
+    corpus: Corpus, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """``inspect`` reads as ``split`` does: it refuses what cannot be read with the same
+    line and code, and reports what ``split`` would refuse to encode (exit 0)."""
+    case = _find(corpus.refused, name)
+    monkeypatch.chdir(corpus.root)
+    result = invoke(runner, "inspect", case.data, *case.args, "--json")
+    assert "Traceback" not in result.stderr + result.stdout
+    if result.exit_code == 0:
+        assert json.loads(result.stdout)["problems"], "inspect must report what split refuses"
+        return
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == case.exit_code and len(lines) == 1, result.stderr
+    assert lines[0].startswith("benchmake: error: ") and case.message in lines[0]
