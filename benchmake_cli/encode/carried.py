@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,7 @@ LABELS, SEQUENCE, GRAPH = "labels", "sequence", "graph"  #: names of the non-col
 def carried_columns(table: Table, encoded: Encoded) -> list[str]:
     """The names of what ``encoded`` carries: every column of a table that is not a feature
     (in the table's order), then ``labels``, ``sequence`` and ``graph`` where they apply."""
-    return [name for name, _ in _carried_parts(table, encoded)]
+    return [part.name for part in _carried_parts(table, encoded)]
 
 
 def carried_digests(table: Table, encoded: Encoded, row_offset: int = 0) -> np.ndarray:
@@ -57,20 +58,18 @@ def tie_digests(table: Table, encoded: Encoded, row_offset: int = 0) -> np.ndarr
     different names and columns, but the same SMILES. Rows alike in that too (the same
     SMILES twice, identical table rows) are the same sample and keep their input order."""
     parts = _carried_parts(table, encoded)
-    raw = [part for part in parts if part[0] in (SEQUENCE, GRAPH)]
+    raw = [part for part in parts if part.raw]
     if raw:
-        return _digests(raw[-1:], encoded, row_offset)
+        return _digests(raw, encoded, row_offset)
     if not _column_names(table) or table.labels is not None:
         return None
     return encoded.carried if encoded.carried is not None else _digests(parts, encoded, row_offset)
 
 
-def _digests(
-    parts: list[tuple[str, Callable[[np.ndarray], list[str]]]], encoded: Encoded, offset: int
-) -> np.ndarray:
+def _digests(parts: list[_Part], encoded: Encoded, offset: int) -> np.ndarray:
     """One digest per encoded row of the parts' canonical strings at that row."""
     rows = np.asarray(encoded.rows, dtype=np.int64) - offset
-    strings = [(f"{name}\x1f", values(rows)) for name, values in parts]
+    strings = [(f"{part.name}\x1f", part.values(rows)) for part in parts]
     out = np.empty(len(rows), dtype=f"S{DIGEST_BYTES}")
     blake = hashlib.blake2b
     if not strings:
@@ -83,10 +82,18 @@ def _digests(
     return out
 
 
-def _carried_parts(
-    table: Table, encoded: Encoded
-) -> list[tuple[str, Callable[[np.ndarray], list[str]]]]:
-    """Each carried part's name and how to get its canonical strings at given table rows."""
+@dataclass(frozen=True)
+class _Part:
+    """One thing a row carries: its name, how to get its canonical strings at given table
+    rows, and whether it is the raw sample that the features summarise."""
+
+    name: str
+    values: Callable[[np.ndarray], list[str]]
+    raw: bool = False
+
+
+def _carried_parts(table: Table, encoded: Encoded) -> list[_Part]:
+    """What the rows of ``encoded`` carry, in a fixed order: columns, labels, raw sample."""
     used = set(encoded.columns_used)
     frame: list[pd.DataFrame] = []  # made once, when a column is first read
 
@@ -95,19 +102,19 @@ def _carried_parts(
             frame.append(table_frame(table))
         return canonical_strings(frame[0].iloc[rows, j])
 
-    parts: list[tuple[str, Callable[[np.ndarray], list[str]]]] = [
-        (name, lambda rows, j=j: column(rows, j))
+    parts = [
+        _Part(name, lambda rows, j=j: column(rows, j))
         for j, name in enumerate(_column_names(table))
         if name not in used
     ]
     if table.labels is not None:
         labels = np.asarray(table.labels)
-        parts.append((LABELS, lambda rows: _label_strings(labels[rows])))
+        parts.append(_Part(LABELS, lambda rows: _label_strings(labels[rows])))
     if encoded.sequences is not None:
-        sequences = encoded.sequences
-        parts.append((SEQUENCE, lambda rows: list(sequences)))  # already one per encoded row
+        sequences = list(encoded.sequences)  # already one per encoded row
+        parts.append(_Part(SEQUENCE, lambda rows: sequences, raw=True))
     if table.graphs is not None and encoded.modality == "graph":
-        parts.append((GRAPH, lambda rows: _graph_strings(table, rows)))
+        parts.append(_Part(GRAPH, lambda rows: _graph_strings(table, rows), raw=True))
     return parts
 
 
