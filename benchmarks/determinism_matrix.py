@@ -24,6 +24,9 @@ see ``benchmake_cli.encode.carried``) are the same sample, whichever copy is tak
 
 A Markdown table (identical/total per variant kind) goes to stdout, progress to stderr and
 every run to ``--json``; the exit status is 1 when any compared run is not identical.
+Each finished (input, fraction) is also appended to ``<json>.partial.jsonl`` as it ends, so
+that a long matrix (HIV takes hours on two cores) interrupted part-way goes on where it
+stopped with ``--resume``; the partial file is removed once the JSON is written.
 """
 
 from __future__ import annotations
@@ -497,6 +500,26 @@ def run_job(job: Job) -> list[dict[str, Any]]:
     return records
 
 
+def load_partial(path: Path) -> list[dict[str, Any]]:
+    """The records of the jobs an interrupted run finished (a torn last line is dropped)."""
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text().splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            break
+    return records
+
+
+def append_partial(path: Path, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Append one finished job's records to the partial file, and return them."""
+    with path.open("a") as handle:
+        handle.write("".join(json.dumps(r) + "\n" for r in records))
+    return records
+
+
 def cell(records: list[dict[str, Any]], kind: str) -> str:
     """identical/total of one variant kind, with bugs and errors named."""
     runs = [r for r in records if r["kind"] == kind]
@@ -531,7 +554,15 @@ def main() -> None:
     parser.add_argument(
         "--json", type=Path, default=ROOT / "benchmarks/results/determinism_matrix.json"
     )
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the jobs already in <json>.partial.jsonl"
+    )
     options = parser.parse_args()
+    partial = options.json.with_suffix(".partial.jsonl")
+    kept = load_partial(partial) if options.resume else []
+    done_jobs = {(r["subject"], r["frac"]) for r in kept}
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.write_text("".join(json.dumps(r) + "\n" for r in kept))
     chosen = [
         s
         for s in SUBJECTS
@@ -548,7 +579,7 @@ def main() -> None:
         message = "--gpu: no usable GPU (CuPy missing or no CUDA device); GPU runs: not run"
         print(message, file=sys.stderr, flush=True)
     shapes: dict[str, str] = {}
-    records: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = [r for r in kept if r["subject"] in {s.name for s in chosen}]
     context = multiprocessing.get_context("spawn")  # no CUDA state forked into workers
     with (
         tempfile.TemporaryDirectory(prefix="determinism-matrix-") as work,
@@ -572,13 +603,15 @@ def main() -> None:
             made = f"{subject.name}: {shapes[subject.name]}, {len(variants)} variants"
             print(made, file=sys.stderr, flush=True)
             for frac in options.fracs:
+                if (subject.name, frac) in done_jobs:
+                    continue
                 job = Job(subject.name, frac, reference, variants, classes)
                 if options.jobs == 1:
-                    records += run_job(job)
+                    records += append_partial(partial, run_job(job))
                 else:
                     futures.append(pool.submit(run_job, job))
         for done, future in enumerate(as_completed(futures), start=1):
-            records += future.result()
+            records += append_partial(partial, future.result())
             print(f"[{done}/{len(futures)} jobs done]", file=sys.stderr, flush=True)
     position = {name: i for i, name in enumerate(SUBJECTS_BY_NAME)}
     records.sort(key=lambda r: (position[r["subject"]], r["frac"]))  # stable: variant order kept
@@ -592,6 +625,7 @@ def main() -> None:
     options.json.write_text(
         json.dumps({"fracs": options.fracs, "gpu": gpu, "runs": records}, indent=1) + "\n"
     )
+    partial.unlink()
     sys.exit(0 if all(r["identical"] for r in compared) else 1)
 
 

@@ -196,6 +196,7 @@ def evaluate(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
     verbose: VerboseOption = False,
 ) -> None:
+    given = dict(locals())  # the reading options, for reading_options()
     is_manifest = source.is_dir() or source.suffix.lower() == ".json"
     reading = {
         "--features": features is not None,
@@ -244,24 +245,7 @@ def evaluate(
         else:
             assert test_indices is not None
             read_options, encode_options = run_core(
-                lambda: reading_options(
-                    sep=sep,
-                    no_header=no_header,
-                    target=target,
-                    features=features,
-                    id_col=id_col,
-                    strict=strict,
-                    drop_missing=drop_missing,
-                    data_type=data_type,
-                    key=key,
-                    target_key=target_key,
-                    image_size=image_size,
-                    mode=mode,
-                    sequence_col=sequence_col,
-                    tokens=tokens,
-                    kmer=kmer,
-                    resample=resample,
-                ),
+                lambda: reading_options(given),
                 verbose,
             )
             evaluation = run_core(

@@ -106,6 +106,7 @@ def inspect(
     quiet: QuietInspectOption = False,
     verbose: VerboseInspectOption = False,
 ) -> None:
+    given = dict(locals())  # the reading options, for reading_options()
     if is_manifest(path):
         summary = run_core(lambda: inspect_manifest(path), verbose)
         if json_output:
@@ -114,24 +115,7 @@ def inspect(
             typer.echo(render_manifest(summary, quiet=quiet))
         return
     read_options, encode_options = run_core(
-        lambda: reading_options(
-            sep=sep,
-            no_header=no_header,
-            target=target,
-            features=features,
-            id_col=id_col,
-            strict=strict,
-            drop_missing=drop_missing,
-            data_type=data_type,
-            key=key,
-            target_key=target_key,
-            image_size=image_size,
-            mode=mode,
-            sequence_col=sequence_col,
-            tokens=tokens,
-            kmer=kmer,
-            resample=resample,
-        ),
+        lambda: reading_options(given),
         verbose,
     )
     with progress_reporter(not quiet) as progress:

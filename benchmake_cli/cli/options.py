@@ -6,8 +6,9 @@ gets the same flag, help text and checks as every other command that reads data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -194,41 +195,28 @@ def split_columns(features: str | None) -> list[str] | None:
     return [c.strip() for c in features.split(",")] if features else None
 
 
-def reading_options(
-    *,
-    sep: str | None,
-    no_header: bool,
-    target: str | None,
-    features: str | None,
-    id_col: list[str] | None,
-    strict: bool,
-    drop_missing: bool,
-    data_type: str = "auto",
-    key: str | None = None,
-    target_key: str | None = None,
-    image_size: str | None = None,
-    mode: str | None = None,
-    sequence_col: str | None = None,
-    tokens: str = "chars",
-    kmer: int = 1,
-    resample: int | None = None,
-) -> tuple[ReadOptions, EncodeOptions]:
-    """The core's read and encode options from the shared command-line options."""
+def reading_options(given: Mapping[str, Any]) -> tuple[ReadOptions, EncodeOptions]:
+    """The core's read and encode options from a command's parameters.
+
+    ``given`` is the command function's ``locals()`` taken before anything else, so that
+    every command that reads data turns the same options into the same reading:
+    ``read_options, encode_options = reading_options(locals())``.
+    """
     return input_options(
-        sep=sep,
-        header=not no_header,
-        type=data_type,
-        key=key,
-        target_key=target_key,
-        image_size=image_size,
-        mode=mode,
-        target=target,
-        features=split_columns(features),
-        id_columns=id_col,
-        strict=strict,
-        drop_missing=drop_missing,
-        sequence_col=sequence_col,
-        tokens=tokens,
-        kmer=kmer,
-        resample=resample,
+        sep=given["sep"],
+        header=not given["no_header"],
+        type=given["data_type"],
+        key=given["key"],
+        target_key=given["target_key"],
+        image_size=given["image_size"],
+        mode=given["mode"],
+        target=given["target"],
+        features=split_columns(given["features"]),
+        id_columns=given["id_col"],
+        strict=given["strict"],
+        drop_missing=given["drop_missing"],
+        sequence_col=given["sequence_col"],
+        tokens=given["tokens"],
+        kmer=given["kmer"],
+        resample=given["resample"],
     )
