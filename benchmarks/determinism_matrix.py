@@ -24,9 +24,13 @@ see ``benchmake_cli.encode.carried``) are the same sample, whichever copy is tak
 
 A Markdown table (identical/total per variant kind) goes to stdout, progress to stderr and
 every run to ``--json``; the exit status is 1 when any compared run is not identical.
-Each finished (input, fraction) is also appended to ``<json>.partial.jsonl`` as it ends, so
-that a long matrix (HIV takes hours on two cores) interrupted part-way goes on where it
-stopped with ``--resume``; the partial file is removed once the JSON is written.
+Every split is a task of its own for the ``--jobs`` workers, so that one large input's runs
+share them. Each finished (input, fraction) is appended to ``<json>.partial.jsonl`` as it
+ends, so that a long matrix (HIV takes hours on two cores) interrupted part-way goes on
+where it stopped with ``--resume``; the partial file is removed once the JSON is written.
+``--variants`` runs only the named variants (and the reference), to fill in a few:
+
+    python benchmarks/determinism_matrix.py --only hiv --fracs 0.3 --variants format:tsv threads=2
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ READ_KEYS = ("sep", "header", "type", "key", "target_key", "image_size", "mode")
 ENCODE_KEYS = ("target", "id_columns", "sequence_col", "tokens", "kmer", "resample")
 PNEUMONIA = ["train_images", "val_images", "test_images"]
 Made = tuple[Path, dict[str, Any]]  #: a variant written: its path and split_file options
+Outcome = tuple[dict[str, Any], np.ndarray | None, str]  #: a split's record, test rows, content
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,11 @@ class Job:
     reference: Variant
     variants: list[Variant]
     classes: np.ndarray  #: each input row's distinct-row class (identical encoded rows share)
+
+    @property
+    def runs(self) -> list[Variant]:
+        """The reference run, then every variant."""
+        return [self.reference, *self.variants]
 
 
 def pick(options: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
@@ -441,7 +451,7 @@ def duplicate_classes(prepared: Prepared) -> np.ndarray:
 # ---- running ---------------------------------------------------------------------------------
 
 
-def run_split(variant: Variant, frac: float) -> tuple[dict[str, Any], np.ndarray | None, str]:
+def run_split(variant: Variant, frac: float) -> Outcome:
     """Split one variant: its record (an error is recorded, not raised), test rows and
     content hash."""
     start = time.perf_counter()
@@ -462,41 +472,67 @@ def run_split(variant: Variant, frac: float) -> tuple[dict[str, Any], np.ndarray
     return record, result.test, result.manifest["encoding"]["content_sha256"]
 
 
-def compare(job: Job, variant: Variant, reference: np.ndarray, content: str) -> dict[str, Any]:
-    """Split one variant and compare it with the reference's content hash and test rows."""
-    record, test, mine = run_split(variant, job.frac)
+def compare(job: Job, variant: Variant, outcome: Outcome, reference: Outcome) -> dict[str, Any]:
+    """A variant's split compared with the reference's content hash and test rows."""
+    record, test, mine = outcome
+    _, reference_test, content = reference
     if test is None:
         return record
+    if reference_test is None:
+        return record | {"status": "error", "identical": False, "error": "the reference failed"}
     if mine != content:
         return record | {"status": "bug", "identical": False, "error": "encoded content differs"}
     mapped = np.sort(variant.rows[test]) if variant.rows is not None else test
-    theirs = Counter(job.classes[reference].tolist())
+    theirs = Counter(job.classes[reference_test].tolist())
     differing = sum((theirs - Counter(job.classes[mapped].tolist())).values())
     return record | {
         "status": "identical" if differing == 0 else "different",
         "identical": differing == 0,
         "differing_rows": differing,
-        "differing_rows_exact": len(np.setdiff1d(reference, mapped)),
+        "differing_rows_exact": len(np.setdiff1d(reference_test, mapped)),
     }
 
 
-def run_job(job: Job) -> list[dict[str, Any]]:
-    """The reference run and every variant of one (subject, fraction), compared."""
-    first, reference, content = run_split(job.reference, job.frac)
+def job_records(job: Job, outcomes: list[Outcome]) -> list[dict[str, Any]]:
+    """The records of one (subject, fraction) from its runs' outcomes (reference first)."""
     records = []
-    for variant in [job.reference, *job.variants]:
-        if variant is job.reference:
-            record = first
-        elif reference is None:
-            record = {"status": "error", "identical": False, "error": "the reference failed"}
-        else:
-            record = compare(job, variant, reference, content)
+    for variant, outcome in zip(job.runs, outcomes, strict=True):
+        record = (
+            outcome[0] if variant is job.reference else compare(job, variant, outcome, outcomes[0])
+        )
         name = f"{job.subject} frac={job.frac} {variant.name}"
         seconds = f"({record['seconds']:.2f} s)" if "seconds" in record else ""
         line = f"{name}: {record['status']} {seconds} {record.get('error', '')}"
         print(line.rstrip(), file=sys.stderr, flush=True)
         where = {"subject": job.subject, "frac": job.frac, "variant": variant.name}
         records.append(where | {"kind": variant.kind} | record)
+    return records
+
+
+def run_jobs(jobs: list[Job], workers: int, partial: Path) -> list[dict[str, Any]]:
+    """Every split of every job, ``workers`` at a time (each split is a task, so that one
+    large input's runs share the workers); a job's records are kept once its runs are in."""
+    records: list[dict[str, Any]] = []
+    if workers == 1:
+        for job in jobs:
+            outcomes = [run_split(variant, job.frac) for variant in job.runs]
+            records += append_partial(partial, job_records(job, outcomes))
+        return records
+    context = multiprocessing.get_context("spawn")  # no CUDA state forked into workers
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        tasks: dict[Future[Outcome], tuple[int, int]] = {
+            pool.submit(run_split, variant, job.frac): (j, i)
+            for j, job in enumerate(jobs)
+            for i, variant in enumerate(job.runs)
+        }
+        outcomes: list[dict[int, Outcome]] = [{} for _ in jobs]
+        for done, future in enumerate(as_completed(tasks), start=1):
+            j, i = tasks[future]
+            outcomes[j][i] = future.result()
+            if len(outcomes[j]) == len(jobs[j].runs):
+                ordered = [outcomes[j][i] for i in range(len(jobs[j].runs))]
+                records += append_partial(partial, job_records(jobs[j], ordered))
+            print(f"[{done}/{len(tasks)} splits done]", file=sys.stderr, flush=True)
     return records
 
 
@@ -555,6 +591,13 @@ def main() -> None:
         "--json", type=Path, default=ROOT / "benchmarks/results/determinism_matrix.json"
     )
     parser.add_argument(
+        "--variants",
+        nargs="+",
+        metavar="NAME",
+        default=None,
+        help="only these variants (shuffled, format:tsv, threads=2, ...), with the reference",
+    )
+    parser.add_argument(
         "--resume", action="store_true", help="keep the jobs already in <json>.partial.jsonl"
     )
     options = parser.parse_args()
@@ -580,12 +623,8 @@ def main() -> None:
         print(message, file=sys.stderr, flush=True)
     shapes: dict[str, str] = {}
     records: list[dict[str, Any]] = [r for r in kept if r["subject"] in {s.name for s in chosen}]
-    context = multiprocessing.get_context("spawn")  # no CUDA state forked into workers
-    with (
-        tempfile.TemporaryDirectory(prefix="determinism-matrix-") as work,
-        ProcessPoolExecutor(options.jobs, mp_context=context) as pool,
-    ):
-        futures: list[Future[list[dict[str, Any]]]] = []
+    jobs: list[Job] = []
+    with tempfile.TemporaryDirectory(prefix="determinism-matrix-") as work:
         for subject in chosen:
             try:
                 prepared = prepare_subject(subject)
@@ -597,22 +636,19 @@ def main() -> None:
                 where = {"subject": subject.name, "frac": 0.0, "variant": "all", "kind": "all"}
                 records.append(where | failed)
                 continue
+            if options.variants is not None:
+                variants = [v for v in variants if v.name in options.variants]
             shapes[subject.name] = f"{prepared.encoded.n} × {prepared.encoded.d}"
             classes = duplicate_classes(prepared)
             reference = Variant("reference", "reference", subject.path, subject.options)
             made = f"{subject.name}: {shapes[subject.name]}, {len(variants)} variants"
             print(made, file=sys.stderr, flush=True)
-            for frac in options.fracs:
-                if (subject.name, frac) in done_jobs:
-                    continue
-                job = Job(subject.name, frac, reference, variants, classes)
-                if options.jobs == 1:
-                    records += append_partial(partial, run_job(job))
-                else:
-                    futures.append(pool.submit(run_job, job))
-        for done, future in enumerate(as_completed(futures), start=1):
-            records += append_partial(partial, future.result())
-            print(f"[{done}/{len(futures)} jobs done]", file=sys.stderr, flush=True)
+            jobs += [
+                Job(subject.name, frac, reference, variants, classes)
+                for frac in options.fracs
+                if (subject.name, frac) not in done_jobs
+            ]
+        records += run_jobs(jobs, options.jobs, partial)
     position = {name: i for i, name in enumerate(SUBJECTS_BY_NAME)}
     records.sort(key=lambda r: (position[r["subject"]], r["frac"]))  # stable: variant order kept
     compared = [r for r in records if r["status"] != "reference"]
