@@ -30,7 +30,7 @@ from .errors import DataError, ParameterError
 from .factorize import default_threads
 from .order import content_hash, order_rows, row_digests
 from .readers import ReadOptions, read_table
-from .readers.folder import walk_files
+from .readers.folder import input_bytes
 from .split import DEFAULT_ITERATIONS, ProgressCallback, check_fraction, check_fraction_range
 from .table import Table
 
@@ -179,7 +179,7 @@ def inspect_data(
     report = DataReport(
         path=table.path,
         format=table.format,
-        file_bytes=_input_bytes(table.path),
+        file_bytes=input_bytes(table.path),
         shape=_shape(table),
         read_options=table.read_options,
         columns=_column_summaries(table, encode_options),
@@ -318,13 +318,6 @@ def _too_wide_to_encode(report: DataReport) -> str | None:
         f"encoding of text column(s) {', '.join(map(repr, wide))} makes most of them; leave "
         "them out with --id-col or --features, or refuse them with --strict"
     )
-
-
-def _input_bytes(path: Path) -> int:
-    """A file's size, or the total size of a folder's files."""
-    if not path.is_dir():
-        return path.stat().st_size
-    return sum((path / name).stat().st_size for name in walk_files(path))
 
 
 def _shape(table: Table) -> tuple[int, ...]:

@@ -530,7 +530,7 @@ def run_jobs(jobs: list[Job], workers: int, partial: Path) -> list[dict[str, Any
             j, i = tasks[future]
             outcomes[j][i] = future.result()
             if len(outcomes[j]) == len(jobs[j].runs):
-                ordered = [outcomes[j][i] for i in range(len(jobs[j].runs))]
+                ordered = [outcome for _, outcome in sorted(outcomes[j].items())]
                 records += append_partial(partial, job_records(jobs[j], ordered))
             print(f"[{done}/{len(tasks)} splits done]", file=sys.stderr, flush=True)
     return records
@@ -622,7 +622,8 @@ def main() -> None:
         message = "--gpu: no usable GPU (CuPy missing or no CUDA device); GPU runs: not run"
         print(message, file=sys.stderr, flush=True)
     shapes: dict[str, str] = {}
-    records: list[dict[str, Any]] = [r for r in kept if r["subject"] in {s.name for s in chosen}]
+    names = {subject.name for subject in chosen}
+    records: list[dict[str, Any]] = [r for r in kept if r["subject"] in names]
     jobs: list[Job] = []
     with tempfile.TemporaryDirectory(prefix="determinism-matrix-") as work:
         for subject in chosen:

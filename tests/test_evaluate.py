@@ -481,3 +481,6 @@ def test_a_data_file_of_any_modality_takes_splits_reading_options(
     refused = invoke(runner, "evaluate", out, "--key", "images")
     assert refused.exit_code == ExitCode.USAGE
     assert "--key: a manifest records how its data is read and encoded" in refused.stderr
+    default_typed = invoke(runner, "evaluate", out, "--kmer", "1")  # a default, typed: given
+    assert default_typed.exit_code == ExitCode.USAGE
+    assert "--kmer: a manifest records how its data is read and encoded" in default_typed.stderr

@@ -13,6 +13,7 @@ import typer
 from ..errors import ExitCode
 from .common import emit_json, fail, progress_reporter, run_core
 from .options import (
+    READING_PARAMETERS,
     DropMissingOption,
     FeaturesOption,
     IdColumnsOption,
@@ -32,6 +33,7 @@ from .options import (
     TokensOption,
     TypeOption,
     VerboseOption,
+    flags_given,
     reading_options,
 )
 
@@ -113,6 +115,7 @@ class Task(str, Enum):
 
 
 def evaluate(
+    context: typer.Context,
     source: Annotated[
         Path,
         typer.Argument(
@@ -198,23 +201,7 @@ def evaluate(
 ) -> None:
     given = dict(locals())  # the reading options, for reading_options()
     is_manifest = source.is_dir() or source.suffix.lower() == ".json"
-    reading = {
-        "--features": features is not None,
-        "--id-col": bool(id_col),
-        "--sep": sep is not None,
-        "--no-header": no_header,
-        "--strict": strict,
-        "--drop-missing": drop_missing,
-        "--type": data_type != "auto",
-        "--key": key is not None,
-        "--target-key": target_key is not None,
-        "--image-size": image_size is not None,
-        "--mode": mode is not None,
-        "--sequence-col": sequence_col is not None,
-        "--tokens": tokens != "chars",
-        "--kmer": kmer != 1,
-        "--resample": resample is not None,
-    }
+    reading = flags_given(context, tuple(n for n in READING_PARAMETERS if n != "target"))
     _check_usage(is_manifest, test_indices, data, reading)
     if plot is not None:
         from ..plots import require_matplotlib
@@ -278,7 +265,7 @@ def evaluate(
 
 
 def _check_usage(
-    is_manifest: bool, test_indices: Path | None, data: Path | None, reading: dict[str, bool]
+    is_manifest: bool, test_indices: Path | None, data: Path | None, reading: list[str]
 ) -> None:
     """Refuse options that do not fit the form of SOURCE (exit 2)."""
     if is_manifest:
@@ -288,13 +275,12 @@ def _check_usage(
                 "NAME=FILE to show another split beside it",
                 ExitCode.USAGE,
             )
-        for option, used in reading.items():
-            if used:
-                raise fail(
-                    f"{option}: a manifest records how its data is read and encoded; "
-                    "leave the option out",
-                    ExitCode.USAGE,
-                )
+        if reading:
+            raise fail(
+                f"{reading[0]}: a manifest records how its data is read and encoded; "
+                "leave the option out",
+                ExitCode.USAGE,
+            )
         return
     if data is not None:
         raise fail("--data: only with a manifest; here SOURCE is the data file", ExitCode.USAGE)

@@ -195,6 +195,25 @@ def split_columns(features: str | None) -> list[str] | None:
     return [c.strip() for c in features.split(",")] if features else None
 
 
+#: The command parameters that say how data is read and encoded (see reading_options).
+READING_PARAMETERS = (
+    "target", "features", "id_col", "sep", "no_header", "strict", "drop_missing", "data_type",
+    "key", "target_key", "image_size", "mode", "sequence_col", "tokens", "kmer", "resample",
+)  # fmt: skip
+
+
+def flags_given(context: typer.Context, names: tuple[str, ...]) -> list[str]:
+    """The long flags, among the parameters ``names``, that the command line set (rather
+    than their defaults), in the command's order."""
+    # By the source's name: Typer carries its own copy of Click's ParameterSource.
+    return [
+        next(flag for flag in parameter.opts if flag.startswith("--"))
+        for parameter in context.command.params
+        if parameter.name in names
+        and getattr(context.get_parameter_source(parameter.name), "name", "DEFAULT") != "DEFAULT"
+    ]
+
+
 def reading_options(given: Mapping[str, Any]) -> tuple[ReadOptions, EncodeOptions]:
     """The core's read and encode options from a command's parameters.
 

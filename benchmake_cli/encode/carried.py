@@ -111,8 +111,8 @@ def _carried_parts(table: Table, encoded: Encoded) -> list[_Part]:
         labels = np.asarray(table.labels)
         parts.append(_Part(LABELS, lambda rows: _label_strings(labels[rows])))
     if encoded.sequences is not None:
-        sequences = list(encoded.sequences)  # already one per encoded row
-        parts.append(_Part(SEQUENCE, lambda rows: sequences, raw=True))
+        sequences = encoded.sequences  # already one per encoded row
+        parts.append(_Part(SEQUENCE, lambda rows: list(sequences), raw=True))
     if table.graphs is not None and encoded.modality == "graph":
         parts.append(_Part(GRAPH, lambda rows: _graph_strings(table, rows), raw=True))
     return parts

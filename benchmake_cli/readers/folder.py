@@ -97,3 +97,11 @@ def empty_message(root: Path, what: str, suffixes: tuple[str, ...]) -> str:
 def _is_empty(root: Path) -> bool:
     with os.scandir(root) as entries:
         return not any(entries)
+
+
+def input_bytes(path: Path) -> int:
+    """A file's size, or the total size of the files of a folder (as :func:`walk_files`
+    lists them)."""
+    if not path.is_dir():
+        return path.stat().st_size
+    return sum((path / relative).stat().st_size for relative in walk_files(path))
