@@ -1,11 +1,11 @@
 """benchmake: turn any scientific data set into a reproducible machine-learning benchmark."""
 
 from ._version import __version__
-from .api import SplitResult, prepare, split_file
 from .errors import BenchmakeError, ExitCode
-from .in_memory import partition
-from .split import SplitParameters, split_matrix
-from .verify import VerifyReport, verify_manifest
+from .method.split import SplitParameters, split_matrix
+from .pipeline.run import SplitResult, prepare, split_file
+from .tasks.in_memory import partition
+from .tasks.verify import VerifyReport, verify_manifest
 
 __all__ = [
     "BenchmakeError",
@@ -31,7 +31,7 @@ _EVALUATE = ("EvaluateSettings", "Evaluation", "evaluate_file", "evaluate_manife
 def __getattr__(name: str) -> object:
     """The evaluation API, imported on first use (it needs SciPy, which splitting does not)."""
     if name in _EVALUATE:
-        from . import evaluate
+        from .tasks import evaluate
 
         return getattr(evaluate, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,8 +1,8 @@
 """Speed of ``evaluate``: the seven statistics and the kNN baseline on a split and on 20
 random splits of the same size (the default), at the size of the HIV data set.
 
-Cases (each timed end to end through :func:`benchmake_cli.evaluate.evaluate_matrix` or
-:func:`~benchmake_cli.evaluate.evaluate_manifest`, best of ``--repeats``):
+Cases (each timed end to end through :func:`benchmake_cli.tasks.evaluate.evaluate_matrix` or
+:func:`~benchmake_cli.tasks.evaluate.evaluate_manifest`, best of ``--repeats``):
 
 - ``synthetic``: a 41127 x 50 uniform random matrix (seed 0) with a binary target (3.5 %
   positives, like HIV) and a seeded test set of 20 %: the worst case for the features;
@@ -31,8 +31,13 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmake_cli.api import split_file
-from benchmake_cli.evaluate import EvaluateSettings, Evaluation, evaluate_manifest, evaluate_matrix
+from benchmake_cli.pipeline.run import split_file
+from benchmake_cli.tasks.evaluate import (
+    EvaluateSettings,
+    Evaluation,
+    evaluate_manifest,
+    evaluate_matrix,
+)
 
 SHARED = Path(
     os.environ.get(

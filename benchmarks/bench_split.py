@@ -25,7 +25,7 @@ import numpy as np
 kind, n, d, frac, tol, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
 X = np.random.default_rng(0).random((n, d))
 if kind == "ours":
-    from benchmake_cli.split import SplitParameters, split_matrix
+    from benchmake_cli.method.split import SplitParameters, split_matrix
 else:
     import contextlib, io
     with contextlib.redirect_stdout(io.StringIO()):

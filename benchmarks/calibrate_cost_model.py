@@ -1,4 +1,4 @@
-"""Measure the constants of benchmake_cli/cost_model.py on this machine.
+"""Measure the constants of benchmake_cli/analysis/cost_model.py on this machine.
 
 Runs the split on synthetic uniform data (seed 0) at two sizes that differ in the number of
 features, on one thread with a fixed number of iterations, and times each step from the
@@ -23,8 +23,8 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from benchmake_cli import cost_model
-from benchmake_cli.split import SplitParameters, split_matrix
+from benchmake_cli.analysis import cost_model
+from benchmake_cli.method.split import SplitParameters, split_matrix
 
 
 def stage_seconds(n: int, d: int, frac: float, iterations: int) -> dict[str, float]:

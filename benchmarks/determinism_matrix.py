@@ -56,14 +56,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 from PIL import Image
 
-from benchmake_cli.api import Prepared, prepare, split_file
-from benchmake_cli.backend import cupy_or_none
 from benchmake_cli.encode import EncodeOptions, column_as_numbers
-from benchmake_cli.order import row_digests
-from benchmake_cli.readers import ReadOptions
-from benchmake_cli.readers.delimited import decode_text
-from benchmake_cli.readers.image_folder import parse_image_size
-from benchmake_cli.table import GraphSet, Table
+from benchmake_cli.formats import ReadOptions
+from benchmake_cli.formats.delimited import decode_text
+from benchmake_cli.formats.image_folder import parse_image_size
+from benchmake_cli.formats.table import GraphSet, Table
+from benchmake_cli.method.backend import cupy_or_none
+from benchmake_cli.method.order import row_digests
+from benchmake_cli.pipeline.run import Prepared, prepare, split_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"

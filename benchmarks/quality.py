@@ -3,7 +3,7 @@ random splits, and the overlap (Jaccard) of our test set with the reference's.
 
     python benchmarks/quality.py [--frac 0.2]
 
-The reference's test set is computed by ``benchmake_cli.compat`` (which reproduces
+The reference's test set is computed by ``benchmake_cli.method.reference`` (which reproduces
 benchmake==1.1.2 exactly; see tests/test_compat.py) and mapped back to original rows.
 """
 
@@ -13,13 +13,13 @@ import argparse
 import time
 from pathlib import Path
 
-from benchmake_cli import statistics
-from benchmake_cli.api import compute_split, prepare
-from benchmake_cli.compat import reference_partition
+from benchmake_cli.analysis import statistics
 from benchmake_cli.encode import EncodeOptions
-from benchmake_cli.readers import ReadOptions
-from benchmake_cli.scale import minmax_scale
-from benchmake_cli.split import SplitParameters
+from benchmake_cli.formats import ReadOptions
+from benchmake_cli.method.reference import reference_partition
+from benchmake_cli.method.scale import minmax_scale
+from benchmake_cli.method.split import SplitParameters
+from benchmake_cli.pipeline.run import compute_split, prepare
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 CASES = {

@@ -2,7 +2,7 @@
 
 For each data set in ``--root`` (default ``../shared/datasets``): read and encode it as its
 modality, split it with the default parameters at ``--frac`` (timed), then compare the test
-set with the training set on the paper's seven statistics (benchmake_cli.statistics, on the
+set with the training set on the paper's seven statistics (benchmake_cli.analysis.statistics, on the
 min-max scaled encoded matrix) beside the mean of ``--randoms`` random splits of the same
 size. A statistic "beats random" when the BenchMake split is more different than the mean
 random split (lower p-values, higher divergences).
@@ -22,17 +22,17 @@ from typing import Any
 
 import numpy as np
 
-from benchmake_cli.api import compute_split, prepare
-from benchmake_cli.encode import EncodeOptions
-from benchmake_cli.readers import ReadOptions
-from benchmake_cli.scale import minmax_scale
-from benchmake_cli.split import SplitParameters
-from benchmake_cli.statistics import (
+from benchmake_cli.analysis.statistics import (
     STATISTIC_NAMES,
     beats_random,
     compare_split,
     random_split_indices,
 )
+from benchmake_cli.encode import EncodeOptions
+from benchmake_cli.formats import ReadOptions
+from benchmake_cli.method.scale import minmax_scale
+from benchmake_cli.method.split import SplitParameters
+from benchmake_cli.pipeline.run import compute_split, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 PNEUMONIA = ("train_images", "val_images", "test_images")

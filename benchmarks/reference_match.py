@@ -32,8 +32,8 @@ from benchmake.BenchMake import BenchMake
 
 from benchmake_cli import split_file
 from benchmake_cli.encode import Encoded
-from benchmake_cli.methods import get_method
-from benchmake_cli.split import SplitParameters
+from benchmake_cli.method.registry import get_method
+from benchmake_cli.method.split import SplitParameters
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from benchmake_cli import partition, split_file
+from benchmake_cli.encode.characters import character_counts
 from benchmake_cli.errors import DataError, ParameterError
-from benchmake_cli.sequences import character_counts
 
 from .conftest import SAMPLE
 

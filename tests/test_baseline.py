@@ -1,12 +1,12 @@
-"""Tests for benchmake_cli.baseline."""
+"""Tests for benchmake_cli.analysis.baseline."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from benchmake_cli import baseline as bm_baseline
-from benchmake_cli.baseline import ModelScore, infer_task, knn_predict, knn_score
+from benchmake_cli.analysis import baseline as bm_baseline
+from benchmake_cli.analysis.baseline import ModelScore, infer_task, knn_predict, knn_score
 
 
 @pytest.mark.parametrize(

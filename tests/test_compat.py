@@ -1,4 +1,4 @@
-"""Tests for benchmake_cli.compat; the comparison tests need the reference ``benchmake`` 1.1.2."""
+"""Tests for benchmake_cli.method.reference; the comparison tests need the reference ``benchmake`` 1.1.2."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from benchmake_cli import compat
-from benchmake_cli.compat import (
+from benchmake_cli.method import reference as compat
+from benchmake_cli.method.reference import (
     DATA_TYPES,
     REFERENCE_METHOD,
     ReferenceSplit,

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from benchmake_cli.errors import ParameterError
-from benchmake_cli.factorize import factorize, initial_factors, splitmix_uniform
-from benchmake_cli.match import archetype_order, nearest_free_rows
-from benchmake_cli.order import content_hash, order_rows, row_digests
-from benchmake_cli.scale import minmax_scale
-from benchmake_cli.split import check_fraction, count_test_rows
+from benchmake_cli.method.factorize import factorize, initial_factors, splitmix_uniform
+from benchmake_cli.method.match import archetype_order, nearest_free_rows
+from benchmake_cli.method.order import content_hash, order_rows, row_digests
+from benchmake_cli.method.scale import minmax_scale
+from benchmake_cli.method.split import check_fraction, count_test_rows
 
 
 def test_digests_depend_on_content_only() -> None:
@@ -125,7 +125,7 @@ def test_fraction_leaving_train_empty_is_refused() -> None:
 def test_gram_products_are_chosen_by_shape_and_agree_with_the_direct_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from benchmake_cli import factorize as nmf
+    from benchmake_cli.method import factorize as nmf
 
     assert nmf.uses_gram(n=5030, d=784, k=1006) and not nmf.uses_gram(n=16000, d=20, k=3200)
     X = np.random.default_rng(4).random((80, 300))

@@ -12,11 +12,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from benchmake_cli import api, backend, methods
 from benchmake_cli.encode import EncodeOptions
 from benchmake_cli.errors import ExitCode
-from benchmake_cli.factorize import estimate_bytes
-from benchmake_cli.split import SplitParameters, split_matrix
+from benchmake_cli.method import backend
+from benchmake_cli.method import registry as methods
+from benchmake_cli.method.factorize import estimate_bytes
+from benchmake_cli.method.split import SplitParameters, split_matrix
+from benchmake_cli.pipeline import run as api
 
 from .conftest import SAMPLE, SHARED, invoke
 

@@ -91,7 +91,7 @@ def test_split_folders_keep_the_ogb_layout(runner: CliRunner, tmp_path: Path) ->
 
 def test_node_feature_matrix_is_tabular_under_type_graph() -> None:
     from benchmake_cli.encode import EncodeOptions
-    from benchmake_cli.readers import ReadOptions
+    from benchmake_cli.formats import ReadOptions
 
     prepared = prepare(
         SAMPLE / "graph_nodes.csv", ReadOptions(type="graph"), EncodeOptions(id_columns=("graph",))

@@ -13,7 +13,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from benchmake_cli.errors import ExitCode
-from benchmake_cli.readers import ReadOptions, image_folder, read_table
+from benchmake_cli.formats import ReadOptions, image_folder, read_table
 
 from .conftest import SAMPLE, assert_clean_failure, invoke
 

@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from benchmake_cli import backend, cost_model, inspect_data
-from benchmake_cli.backend import resolve_device
+from benchmake_cli.analysis import cost_model
 from benchmake_cli.cli.docs import commands
 from benchmake_cli.errors import ExitCode
-from benchmake_cli.factorize import estimate_bytes
-from benchmake_cli.inspect_data import plan_split
+from benchmake_cli.method import backend
+from benchmake_cli.method.backend import resolve_device
+from benchmake_cli.method.factorize import estimate_bytes
+from benchmake_cli.tasks import inspect as inspect_data
+from benchmake_cli.tasks.inspect import plan_split
 
 from .conftest import SAMPLE, invoke
 

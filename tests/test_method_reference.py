@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from benchmake_cli import split_file, verify_manifest
 from benchmake_cli.encode import Encoded
 from benchmake_cli.errors import ExitCode, ParameterError
-from benchmake_cli.methods import get_method
-from benchmake_cli.split import SplitParameters
+from benchmake_cli.method.registry import get_method
+from benchmake_cli.method.split import SplitParameters
 
 from .conftest import SAMPLE, invoke, shared_dataset
 

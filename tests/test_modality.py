@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from benchmake_cli import prepare
 from benchmake_cli.errors import ExitCode, ParameterError
-from benchmake_cli.readers import ReadOptions
+from benchmake_cli.formats import ReadOptions
 
 from .conftest import SAMPLE, assert_clean_failure, invoke
 

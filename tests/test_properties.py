@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from benchmake_cli import partition
-from benchmake_cli.split import SplitParameters, count_test_rows, split_matrix
+from benchmake_cli.method.split import SplitParameters, count_test_rows, split_matrix
 
 #: few iterations keep each example fast; the properties hold for any count
 FAST = {"iterations": 12, "tol": 0.0}

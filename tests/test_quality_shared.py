@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmake_cli import statistics
-from benchmake_cli.api import compute_split, prepare
+from benchmake_cli.analysis import statistics
 from benchmake_cli.encode import EncodeOptions
-from benchmake_cli.readers import ReadOptions
-from benchmake_cli.scale import minmax_scale
-from benchmake_cli.split import SplitParameters
+from benchmake_cli.formats import ReadOptions
+from benchmake_cli.method.scale import minmax_scale
+from benchmake_cli.method.split import SplitParameters
+from benchmake_cli.pipeline.run import compute_split, prepare
 
 from .conftest import shared_dataset
 

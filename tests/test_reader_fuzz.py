@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from benchmake_cli.api import prepare
 from benchmake_cli.errors import BenchmakeError
-from benchmake_cli.readers import ReadOptions
+from benchmake_cli.formats import ReadOptions
+from benchmake_cli.pipeline.run import prepare
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 

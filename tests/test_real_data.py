@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from benchmake_cli import prepare
 from benchmake_cli.encode import EncodeOptions
-from benchmake_cli.readers import ReadOptions
+from benchmake_cli.formats import ReadOptions
 
 from .conftest import invoke, shared_dataset
 

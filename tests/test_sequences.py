@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from benchmake_cli import prepare
 from benchmake_cli.encode import EncodeOptions, encode_table
 from benchmake_cli.errors import ExitCode
-from benchmake_cli.readers import ReadOptions, read_table
+from benchmake_cli.formats import ReadOptions, read_table
 
 from .conftest import SAMPLE, assert_clean_failure, invoke
 

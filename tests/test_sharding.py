@@ -12,15 +12,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmake_cli import engines, sharded
-from benchmake_cli.api import split_file
+from benchmake_cli.bundle.write import write_subset
 from benchmake_cli.encode import EncodeOptions
-from benchmake_cli.engines import Engine
 from benchmake_cli.errors import ExitCode, ParameterError
-from benchmake_cli.readers import ReadOptions, read_table
-from benchmake_cli.shards import allocate_test_rows, assign_shards
-from benchmake_cli.split import SplitParameters
-from benchmake_cli.writers import write_subset
+from benchmake_cli.formats import ReadOptions, read_table
+from benchmake_cli.method.split import SplitParameters
+from benchmake_cli.pipeline import engines, sharded
+from benchmake_cli.pipeline.engines import Engine
+from benchmake_cli.pipeline.run import split_file
+from benchmake_cli.pipeline.shards import allocate_test_rows, assign_shards
 
 from .conftest import invoke, random_frame
 

@@ -13,7 +13,7 @@ from benchmake_cli import prepare
 from benchmake_cli.encode import EncodeOptions
 from benchmake_cli.encode.signal import resample
 from benchmake_cli.errors import ExitCode
-from benchmake_cli.readers import ReadOptions
+from benchmake_cli.formats import ReadOptions
 
 from .conftest import SAMPLE, assert_clean_failure, invoke
 

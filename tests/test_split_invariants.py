@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from benchmake_cli import split_file
-from benchmake_cli.split import SplitParameters, split_matrix
+from benchmake_cli.method.split import SplitParameters, split_matrix
 
 from .conftest import random_frame
 

@@ -1,4 +1,4 @@
-"""Tests for benchmake_cli.statistics."""
+"""Tests for benchmake_cli.analysis.statistics."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from benchmake_cli import statistics as bm_stats
-from benchmake_cli.statistics import (
+from benchmake_cli.analysis import statistics as bm_stats
+from benchmake_cli.analysis.statistics import (
     HIGHER_IS_HARDER,
     STATISTIC_NAMES,
     SetComparison,

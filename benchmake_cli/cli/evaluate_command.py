@@ -82,7 +82,7 @@ METRIC_LABELS = {
 HARDEST_STYLE = "bold green"
 
 if TYPE_CHECKING:
-    from ..evaluate import Evaluation
+    from ..tasks.evaluate import Evaluation
 #: The reading options, by flag, that a manifest makes unnecessary.
 FILES = """Reads SOURCE (a manifest with its test_indices.txt and data, or a data file
 and --test-indices FILE) and each --compare file; writes nothing unless --plot DIR is given.
@@ -204,10 +204,10 @@ def evaluate(
     reading = flags_given(context, tuple(n for n in READING_PARAMETERS if n != "target"))
     _check_usage(is_manifest, test_indices, data, reading)
     if plot is not None:
-        from ..plots import require_matplotlib
+        from ..analysis.plots import require_matplotlib
 
         run_core(require_matplotlib, verbose)
-    from ..evaluate import EvaluateSettings, evaluate_file, evaluate_manifest  # SciPy: lazily
+    from ..tasks.evaluate import EvaluateSettings, evaluate_file, evaluate_manifest
 
     settings = EvaluateSettings(
         random_splits=random,
@@ -251,7 +251,7 @@ def evaluate(
         sys.stderr.write(f"benchmake: note: {note}\n")
     plots: list[Path] = []
     if plot is not None:
-        from ..plots import write_plots
+        from ..analysis.plots import write_plots
 
         plots = run_core(lambda: write_plots(evaluation, plot), verbose)
     if json_output:
@@ -300,8 +300,8 @@ def _print_report(evaluation: Evaluation) -> None:
     """The paper-style tables on stdout: statistics, then the model's scores."""
     from rich.console import Console
 
-    from ..evaluate import METRIC_HIGHER_IS_HARDER, MODEL_METRICS
-    from ..statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
+    from ..analysis.statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
+    from ..tasks.evaluate import METRIC_HIGHER_IS_HARDER, MODEL_METRICS
 
     console = Console(highlight=False, soft_wrap=True)
     if not console.is_terminal:
@@ -376,7 +376,7 @@ def _table(
     row is starred and highlighted."""
     from rich.table import Table
 
-    from ..evaluate import hardest, mean_and_std
+    from ..tasks.evaluate import hardest, mean_and_std
 
     several = bool(evaluation.randoms or evaluation.compares)  # else nothing to compare
     table = Table(

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ..inspect_data import (
+from ..method.split import DEFAULT_ITERATIONS
+from ..tasks.inspect import (
     DEFAULT_FRAC,
     DataReport,
     SplitPlan,
@@ -15,7 +16,6 @@ from ..inspect_data import (
     inspect_manifest,
     is_manifest,
 )
-from ..split import DEFAULT_ITERATIONS
 from .common import emit_json, progress_reporter, run_core
 from .options import (
     DropMissingOption,

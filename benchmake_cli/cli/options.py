@@ -12,10 +12,10 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ..api import input_options
 from ..encode import EncodeOptions
-from ..engines import SCHEDULER_ENV
-from ..readers import ReadOptions
+from ..formats import ReadOptions
+from ..pipeline.engines import SCHEDULER_ENV
+from ..pipeline.run import input_options
 
 # How to read and encode a data file (the same in split, inspect and any command reading data)
 TargetOption = Annotated[

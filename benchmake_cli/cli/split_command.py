@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from ..api import SplitResult, split_file
 from ..errors import ExitCode
-from ..methods import DEFAULT_METHOD, METHODS
-from ..split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
+from ..method.registry import DEFAULT_METHOD, METHODS
+from ..method.split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
+from ..pipeline.run import SplitResult, split_file
 from .common import emit_json, fail, progress_reporter, run_core
 from .options import (
     CopyOption,

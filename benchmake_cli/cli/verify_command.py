@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import ExitCode
-from ..verify import VerifyReport, verify_manifest
+from ..tasks.verify import VerifyReport, verify_manifest
 from .common import emit_json, progress_reporter, run_core
 from .options import (
     JobsOption,

@@ -1,15 +1,15 @@
 """Encode an input as one float64 row per sample: the matrix the split is computed on.
 
 One encoder per modality (:mod:`.tabular`, :mod:`.image`, :mod:`.sequence`, :mod:`.signal`,
-:mod:`.graph`); :func:`encode_table` resolves the modality (:mod:`benchmake_cli.modality`)
+:mod:`.graph`); :func:`encode_table` resolves the modality (:mod:`benchmake_cli.formats.modality`)
 and refuses options that the modality would ignore.
 """
 
 from __future__ import annotations
 
 from ..errors import DataError, ParameterError
-from ..modality import resolve
-from ..table import Table
+from ..formats.modality import resolve
+from ..formats.table import Table
 from . import graph, image, sequence, signal, tabular
 from .carried import carried_columns, carried_digests, carried_hash, tie_digests
 from .options import TOKENIZERS, Encoded, EncodeOptions

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..table import Table
+from ..formats.table import Table
 from .options import Encoded
 from .tabular import MISSING_TOKENS, table_frame
 

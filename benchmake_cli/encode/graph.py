@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..table import GraphSet, Table
+from ..formats.table import GraphSet, Table
 from .options import Encoded, EncodeOptions
 
 DEGREE_CAP = 32

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..table import Table
+from ..formats.table import Table
 from .arrays import flatten_samples
 from .options import Encoded, EncodeOptions
 

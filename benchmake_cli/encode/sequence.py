@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, ParameterError
-from ..table import Table
+from ..formats.table import Table
 from .options import TOKENIZERS, Encoded, EncodeOptions
 from .tabular import check_column
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..errors import DataError, ParameterError
-from ..table import Table
+from ..formats.table import Table
 from . import tabular
 from .arrays import check_finite
 from .options import Encoded, EncodeOptions

@@ -16,7 +16,7 @@ import pandas as pd
 from pyarrow import types as pa_types
 
 from ..errors import DataError, ParameterError
-from ..table import Table
+from ..formats.table import Table
 from .arrays import flatten_samples
 from .options import Encoded, EncodeOptions
 

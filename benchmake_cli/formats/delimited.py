@@ -1,0 +1,182 @@
+"""CSV and TSV: delimiter detected (or given), header optional, values kept as text."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from .table import Table
+
+CANDIDATE_SEPARATORS = (",", "\t", ";", "|")
+WHITESPACE = "whitespace"
+SNIFF_BYTES = 1 << 16  #: bytes read to detect the separator and check the header
+#: byte-order marks of text that is not UTF-8 (UTF-32 first: its mark starts like UTF-16's)
+UTF_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def detect_separator(sample: str, fmt: str) -> str:
+    """Pick the delimiter from the first lines: TSV files use tab; otherwise the most frequent
+    of ``, TAB ; |`` on the first line, and runs of white space when none occurs.
+
+    >>> detect_separator("a,b,c\\n1,2,3\\n", "csv"), detect_separator(" 1  2 3\\n", "csv")
+    (',', 'whitespace')
+    """
+    if fmt == "tsv":
+        return "\t"
+    first = next((line for line in sample.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in CANDIDATE_SEPARATORS}
+    best = max(CANDIDATE_SEPARATORS, key=lambda sep: counts[sep])
+    if counts[best] > 0:
+        return best
+    return WHITESPACE if len(first.split()) > 1 else ","
+
+
+def decode_text(path: Path, raw: bytes | None = None, final: bool = True) -> str:
+    """A text file's content (UTF-8, BOM dropped), or that of its first bytes ``raw`` when
+    not ``final``; binary or non-UTF-8 files are refused with the line where it occurs."""
+    raw = path.read_bytes() if raw is None else raw
+    for mark, encoding in UTF_BOMS:
+        if raw.startswith(mark):
+            raise DataError(f"{path}: is {encoding} text; re-save it as UTF-8")
+    if b"\x00" in raw[:4096]:
+        raise DataError(f"{path}: is a binary file, not text")
+    try:
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=final)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{path}: line {line}: byte 0x{raw[exc.start]:02x} is not valid UTF-8; "
+            "re-save the file as UTF-8"
+        ) from None
+
+
+def _parse_options(text: str, fmt: str, sep: str | None, header: bool) -> tuple[str, dict]:
+    """The separator (as recorded) and the pandas options every read of this file uses."""
+    separator = sep if sep is not None else detect_separator(text[:65536], fmt)
+    if separator in ("\\t", "tab"):
+        separator = "\t"
+    pandas_sep = r"\s+" if separator in (WHITESPACE, " ") else separator
+    options = {
+        "sep": pandas_sep,
+        "header": 0 if header else None,
+        "dtype": str,
+        "keep_default_na": False,
+        "na_filter": False,
+        "skip_blank_lines": True,
+        "engine": "c" if pandas_sep != r"\s+" else "python",
+    }
+    return separator, options
+
+
+def _finish(frame: pd.DataFrame, header: bool) -> pd.DataFrame:
+    if not header:
+        frame.columns = [str(i) for i in range(frame.shape[1])]
+    return frame.fillna("")  # short rows: pandas fills NaN even with na_filter off
+
+
+def read(path: Path, fmt: str, *, sep: str | None = None, header: bool = True) -> Table:
+    """Read delimited text; every value stays a string so written splits reproduce it."""
+    text = decode_text(path)
+    if not text.strip():
+        raise DataError(f"{path}: file is empty")
+    separator, options = _parse_options(text, fmt, sep, header)
+    if header:
+        _check_header(path, text, separator)
+    try:
+        frame = pd.read_csv(io.StringIO(text), **options)
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{path}: {_parser_message(exc)}") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: file is empty") from None
+    if len(frame) == 0:
+        raise DataError(f"{path}: has a header but no data rows")
+    if header:
+        _check_repeated_header(path, frame)
+    return Table(
+        path=path,
+        format=fmt,
+        frame=_finish(frame, header),
+        read_options={"sep": separator, "header": header},
+    )
+
+
+def iter_chunks(
+    path: Path, fmt: str, rows: int, *, sep: str | None = None, header: bool = True
+) -> Iterator[Table]:
+    """The file as consecutive tables of at most ``rows`` rows, parsed as :func:`read` does
+    (the separator is detected from the first 64 KiB)."""
+    with open(path, "rb") as handle:
+        text = decode_text(path, handle.read(SNIFF_BYTES), final=False)
+    if not text.strip():
+        raise DataError(f"{path}: file is empty")
+    separator, options = _parse_options(text, fmt, sep, header)
+    if header:
+        _check_header(path, text, separator)
+    read_options = {"sep": separator, "header": header}
+    try:
+        with pd.read_csv(path, chunksize=rows, encoding="utf-8-sig", **options) as reader:
+            first_row = 0
+            for frame in reader:
+                if header:
+                    _check_repeated_header(path, frame, first_row)
+                first_row += len(frame)
+                yield Table(path, fmt, frame=_finish(frame, header), read_options=read_options)
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{path}: {_parser_message(exc)}") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: file is empty") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: is not valid UTF-8; re-save the file as UTF-8") from None
+
+
+def _check_header(path: Path, text: str, separator: str) -> None:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if separator in (WHITESPACE, " "):
+        names = first.split()
+    else:
+        names = next(csv.reader([first], delimiter=separator))
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise DataError(f"{path}: column name {name!r} appears twice in the header")
+        seen.add(name)
+
+
+def _parser_message(exc: Exception) -> str:
+    """pandas' parser error in the words of this tool (``row`` there is a 0-based line)."""
+    message = str(exc).strip().splitlines()[-1]
+    message = message.replace("Error tokenizing data. C error: ", "").rstrip(".")
+    unclosed = re.search(r"EOF inside string starting at row (\d+)", message)
+    if unclosed:
+        line = int(unclosed.group(1)) + 1
+        return f'line {line}: a quoted field is never closed (a " without its closing ")'
+    return message + " (ragged rows: every row needs the same number of fields)"
+
+
+def _check_repeated_header(path: Path, frame: pd.DataFrame, first_row: int = 0) -> None:
+    """A data row equal to the header, as when CSV files are joined with ``cat``, would be
+    read as one more sample (and turn numeric columns into text): refuse it."""
+    candidates = np.ones(len(frame), dtype=bool)
+    for j, name in enumerate(frame.columns):
+        rows = np.flatnonzero(candidates)
+        if not len(rows):
+            return
+        candidates[rows] = frame.iloc[rows, j].to_numpy(dtype=object) == name
+    if candidates.any():
+        raise DataError(
+            f"{path}: row {first_row + int(np.flatnonzero(candidates)[0])} repeats the header "
+            "(were files joined together?); remove that line"
+        )

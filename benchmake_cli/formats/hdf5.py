@@ -1,0 +1,69 @@
+"""HDF5 files (h5py): ``--key`` names the dataset path; several are joined in order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+from .keyed import Inventory, read_keyed
+from .table import Table
+
+
+def read(
+    path: Path, keys: Sequence[str] | None = None, target_keys: Sequence[str] | None = None
+) -> Table:
+    """Read the datasets named by ``keys`` (and ``target_keys`` as labels) from an HDF5 file."""
+    import h5py
+
+    try:
+        handle = h5py.File(path, "r")
+    except OSError as exc:
+        if isinstance(exc, PermissionError):
+            raise
+        reason = str(exc).split("(")[0].strip() or type(exc).__name__
+        raise DataError(f"{path}: not a readable HDF5 file ({reason})") from None
+    with handle:
+        try:
+            inventory, groups = _inventory(handle)
+        except (OSError, RuntimeError, ValueError, KeyError) as exc:  # a corrupt file
+            raise DataError(f"{path}: not a readable HDF5 file ({exc})") from None
+        if not inventory:
+            raise DataError(f"{path}: holds no datasets")
+
+        def load(key: str) -> np.ndarray:
+            try:
+                return np.asarray(handle[key][()])
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise DataError(f"{path}: dataset {key!r} cannot be read ({exc})") from None
+
+        array, labels, options, info = read_keyed(
+            path, inventory, load, _normalise(keys), _normalise(target_keys), groups
+        )
+    return Table(
+        path=path, format="hdf5", array=array, labels=labels, read_options=options, info=info
+    )
+
+
+def _normalise(keys: Sequence[str] | None) -> list[str] | None:
+    """Dataset paths without the leading ``/`` (``/images`` and ``images`` are the same)."""
+    return [key.strip("/") for key in keys] if keys else None
+
+
+def _inventory(handle) -> tuple[Inventory, list[str]]:  # type: ignore[no-untyped-def]
+    """Shape and dtype of every dataset, and the names of the groups."""
+    import h5py
+
+    inventory: Inventory = {}
+    groups: list[str] = []
+
+    def visit(name: str, item: object) -> None:
+        if isinstance(item, h5py.Dataset):
+            inventory[name] = (tuple(item.shape), item.dtype)
+        elif isinstance(item, h5py.Group):
+            groups.append(name)
+
+    handle.visititems(visit)
+    return inventory, groups

@@ -1,0 +1,62 @@
+"""NumPy ``.npz`` archives: ``--key`` chooses the arrays (several are joined in order)."""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+from .keyed import Inventory, read_keyed
+from .numpy_file import read_header
+from .table import Table
+
+
+def read(
+    path: Path, keys: Sequence[str] | None = None, target_keys: Sequence[str] | None = None
+) -> Table:
+    """Read the arrays named by ``keys`` (and ``target_keys`` as labels) from an ``.npz``."""
+    with open(path, "rb") as handle:  # closed however NumPy fails
+        try:
+            archive = np.load(handle, allow_pickle=False)
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+            raise DataError(f"{path}: not a readable .npz file ({exc})") from None
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise DataError(f"{path}: is a single .npy array, not an .npz archive; rename it .npy")
+        with archive:
+            inventory = _inventory(path, archive)
+            compressed = any(
+                info.compress_type != zipfile.ZIP_STORED for info in archive.zip.infolist()
+            )
+
+            def load(key: str) -> np.ndarray:
+                try:
+                    return archive[key]
+                except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+                    raise DataError(f"{path}: array {key!r} cannot be read ({exc})") from None
+
+            array, labels, options, info = read_keyed(
+                path, inventory, load, keys, target_keys, pickled=True
+            )
+    info["compressed"] = compressed
+    return Table(
+        path=path, format="npz", array=array, labels=labels, read_options=options, info=info
+    )
+
+
+def _inventory(path: Path, archive: np.lib.npyio.NpzFile) -> Inventory:
+    """Shape and dtype of each array, read from the headers without loading the data."""
+    inventory: Inventory = {}
+    for name in archive.files:
+        try:
+            with archive.zip.open(f"{name}.npy") as handle:
+                shape, dtype = read_header(path, handle)
+        except (OSError, KeyError, zipfile.BadZipFile) as exc:
+            raise DataError(f"{path}: entry {name!r} is not a readable array ({exc})") from None
+        inventory[name] = (tuple(shape), np.dtype(dtype))
+    if not inventory:
+        raise DataError(f"{path}: the archive holds no arrays")
+    return inventory

@@ -1,0 +1,101 @@
+"""Folders of signals: one ``.csv`` or ``.npy`` file per signal, class sub-folders as labels.
+
+A CSV signal has one row per time step and one column per channel (an optional header line
+of names is skipped; the delimiter is detected as for tables). An NPY signal is an array of
+shape (length,) or (length, channels). Every signal must have the same number of channels;
+lengths may differ here and are checked (or resampled) when encoding.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+from .delimited import WHITESPACE, decode_text, detect_separator
+from .folder import SIGNAL_SUFFIXES, class_labels, empty_message, sample_files
+from .numpy_file import load_array
+from .table import Table
+
+
+def read(root: Path) -> Table:
+    """Read every signal file below ``root``, in relative-path order."""
+    files = sample_files(root, SIGNAL_SUFFIXES)
+    if not files:
+        raise DataError(empty_message(root, "signal files", SIGNAL_SUFFIXES))
+    labels = class_labels(root, files)
+    signals = [read_signal(root / name) for name in files]
+    channels = signals[0].shape[1]
+    for name, signal in zip(files, signals, strict=True):
+        if signal.shape[1] != channels:
+            raise DataError(
+                f"{root}: signals differ in channels: {files[0]} has {channels}, "
+                f"{name} has {signal.shape[1]}"
+            )
+    return Table(
+        path=root,
+        format="signal-folder",
+        signals=signals,
+        labels=labels,
+        records=files,
+        modality="signal",
+        read_options={},
+        info={
+            "files": len(files),
+            "order": "relative POSIX path, code-point order",
+            "classes": sorted(set(labels.tolist())) if labels is not None else [],
+            "channels": int(channels),
+        },
+    )
+
+
+def read_signal(path: Path) -> np.ndarray:
+    """One signal as a float64 array of shape (length, channels)."""
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: file is empty")
+    if path.suffix.lower() == ".npy":
+        array = load_array(path)
+        if array.ndim not in (1, 2) or array.shape[0] == 0:
+            raise DataError(
+                f"{path}: shape {array.shape}; a signal is (length,) or (length, channels)"
+            )
+        return array.astype(np.float64).reshape(array.shape[0], -1)
+    return _read_csv_signal(path)
+
+
+def _read_csv_signal(path: Path) -> np.ndarray:
+    text = decode_text(path)
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if not lines:
+        raise DataError(f"{path}: file is empty")
+    separator = detect_separator("\n".join(line for _, line in lines[:5]), "csv")
+
+    def fields(line: str) -> list[str]:
+        return line.split() if separator == WHITESPACE else line.split(separator)
+
+    body = lines[1:] if not _numeric(fields(lines[0][1])) else lines
+    if not body:
+        raise DataError(f"{path}: has a header but no values")
+    width = len(fields(body[0][1]))
+    values: list[list[float]] = []
+    for number, line in body:
+        row = fields(line)
+        if len(row) != width:
+            raise DataError(
+                f"{path}: line {number}: {len(row)} values, expected {width} "
+                "(one column per channel)"
+            )
+        try:
+            values.append([float(v) for v in row])
+        except ValueError:
+            raise DataError(f"{path}: line {number}: not a row of numbers: {line!r}") from None
+    return np.array(values, dtype=np.float64)
+
+
+def _numeric(fields: list[str]) -> bool:
+    try:
+        [float(v) for v in fields]
+    except ValueError:
+        return False
+    return True

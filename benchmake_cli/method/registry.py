@@ -1,0 +1,330 @@
+"""The split methods, by name: ``split`` computes with the one asked for, ``verify`` with the
+one its manifest records.
+
+Each method turns the encoded data and the split parameters into a :class:`MethodSplit`: the
+test and training rows (positions in the encoded rows), the content hashes and the
+parameters recorded in the manifest.
+
+- ``benchmake-cli`` (the default): this project's float64 method, the same split on every
+  machine and device (:func:`~benchmake_cli.method.split.split_matrix`).
+- ``benchmake-1.1.2``: the reference package's CPU result, reproduced operation for operation
+  (:mod:`benchmake_cli.method.reference`): float32, 200 iterations, seed 42, CPU only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..encode import Encoded
+from ..errors import DataError, ManifestError, ParameterError
+from . import reference as compat
+from .backend import resolve_device
+from .order import DIGEST_BYTES, content_hash, row_digests
+from .split import (
+    DEFAULT_SEED,
+    DEFAULT_TOL,
+    METHOD,
+    METHOD_VERSION,
+    ProgressCallback,
+    SplitParameters,
+    check_fraction,
+    hash_of_test_rows,
+    split_matrix,
+)
+
+#: the reference's ``data_type`` for each input modality; a modality not listed is refused.
+#: Sequences are counted by character from ``Encoded.sequences`` with the reference's own
+#: alphabet and whitespace rules (:func:`compat.reference_char_counts`), not from ``X``.
+REFERENCE_DATA_TYPES: dict[str, str] = {
+    "tabular": "tabular",
+    "image": "image",
+    "signal": "signal",
+    "graph": "graph",
+    "sequence": "sequential",
+}
+
+
+@dataclass(frozen=True)
+class MethodSplit:
+    """What a method decided, by position in the encoded rows (0-based, ascending)."""
+
+    test: np.ndarray
+    train: np.ndarray
+    content_sha256: str
+    test_content_sha256: str
+    parameters: dict[str, Any]  #: ``method.parameters`` of the manifest
+    iterations_run: int
+    #: the test and training positions as the reference returns them (its hash order)
+    reference_test_positions: np.ndarray | None = None
+    reference_train_positions: np.ndarray | None = None
+    info: dict[str, Any] = field(default_factory=dict)  #: informational manifest fields
+
+
+class Method(ABC):
+    """A way to split: validated, computed and described the same way by ``split`` and
+    ``verify``."""
+
+    name: ClassVar[str]
+    version: ClassVar[int]
+    cpu_only: ClassVar[bool] = False
+    #: whether the method has positions in a reference's order (``--reference-indices``)
+    has_reference_indices: ClassVar[bool] = False
+
+    @abstractmethod
+    def check(self, encoded: Encoded, params: SplitParameters) -> int:
+        """Refuse parameters that do not fit the data or the method; return the test count."""
+
+    @abstractmethod
+    def split(
+        self,
+        encoded: Encoded,
+        params: SplitParameters,
+        *,
+        xp: ModuleType = np,
+        threads: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> MethodSplit:
+        """Split the encoded rows."""
+
+    @abstractmethod
+    def parameters_from_record(self, recorded: dict[str, Any]) -> SplitParameters:
+        """The parameters to recompute with, from a manifest's ``method.parameters``."""
+
+    @abstractmethod
+    def describe(self, params: SplitParameters) -> str:
+        """The parameters in one phrase, for messages."""
+
+
+class BenchmakeCli(Method):
+    """This project's method: float64, machine- and device-independent."""
+
+    name = METHOD
+    version = METHOD_VERSION
+
+    def check(self, encoded: Encoded, params: SplitParameters) -> int:
+        return check_fraction(encoded.n, params.frac, encoded.source)
+
+    def split(
+        self,
+        encoded: Encoded,
+        params: SplitParameters,
+        *,
+        xp: ModuleType = np,
+        threads: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> MethodSplit:
+        result = split_matrix(
+            encoded.X, params, xp=xp, threads=threads, progress=progress, ties=encoded.ties
+        )
+        return MethodSplit(
+            test=result.test,
+            train=result.train,
+            content_sha256=result.content_sha256,
+            test_content_sha256=result.test_content_sha256,
+            parameters=params.to_dict(encoded.n),
+            iterations_run=result.iterations_run,
+        )
+
+    def parameters_from_record(self, recorded: dict[str, Any]) -> SplitParameters:
+        try:
+            return SplitParameters(
+                frac=float(recorded["frac"]),
+                iterations=int(recorded["iterations"]),
+                tol=float(recorded["tol"]),
+                seed=int(recorded["seed"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ManifestError(f"manifest field method.parameters is malformed ({exc})") from None
+
+    def describe(self, params: SplitParameters) -> str:
+        return (
+            f"frac={params.frac}, seed={params.seed}, "
+            f"iterations={params.iterations}, tol={params.tol}"
+        )
+
+
+class Benchmake112(Method):
+    """The reference package ``benchmake==1.1.2``, reproduced exactly on the CPU."""
+
+    name = compat.REFERENCE_METHOD
+    version = 1
+    cpu_only = True
+    has_reference_indices = True
+
+    def check(self, encoded: Encoded, params: SplitParameters) -> int:
+        reference_data_type(encoded.modality)
+        fixed = (
+            (
+                "--iterations",
+                params.iterations,
+                (compat.REFERENCE_ITERATIONS,),
+                "runs 200 iterations",
+            ),
+            ("--tol", params.tol, (DEFAULT_TOL,), "has no tolerance (it runs 200 iterations)"),
+            ("--seed", params.seed, (DEFAULT_SEED, compat.REFERENCE_SEED), "uses seed 42"),
+        )
+        for option, value, allowed, what in fixed:
+            if value not in allowed:
+                raise ParameterError(
+                    f"{option} {value}: --method {self.name} always {what}, like the reference; "
+                    f"leave {option} out"
+                )
+        check_fraction(encoded.n, params.frac, encoded.source)
+        k = compat.reference_test_count(encoded.n, params.frac)
+        if k >= encoded.n:
+            raise ParameterError(
+                f"{encoded.source}: --frac {params.frac} of {encoded.n} rows gives {k} test "
+                "rows with the reference's floating-point ceil(n × frac) and leaves the "
+                "training set empty; use a smaller fraction"
+            )
+        return k
+
+    def split(
+        self,
+        encoded: Encoded,
+        params: SplitParameters,
+        *,
+        xp: ModuleType = np,
+        threads: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> MethodSplit:
+        k = self.check(encoded, params)
+        data_type = reference_data_type(encoded.modality)
+        try:
+            with _blas_threads(threads):
+                if data_type == "sequential":
+                    if encoded.sequences is None:
+                        raise DataError("a sequence input came without its strings")
+                    reference = compat.reference_partition(
+                        None, params.frac, data_type, encoded.sequences, progress
+                    )
+                    digests = _text_digests(encoded.sequences)
+                else:
+                    reference = compat.reference_partition(
+                        encoded.X, params.frac, data_type, progress=progress
+                    )
+                    digests = row_digests(encoded.X)
+        except ValueError as exc:
+            raise DataError(f"--method {self.name}: {exc}") from None
+        return MethodSplit(
+            test=reference.test_rows,
+            train=reference.train_rows,
+            content_sha256=content_hash(digests, encoded.d),
+            test_content_sha256=hash_of_test_rows(digests[reference.test_rows]),
+            parameters={
+                "frac": params.frac,
+                "k": k,
+                "iterations": compat.REFERENCE_ITERATIONS,
+                "seed": compat.REFERENCE_SEED,
+                "dtype": "float32",
+                "data_type": data_type,
+                "reference": "benchmake==1.1.2 BenchMake().partition, CPU path",
+            },
+            iterations_run=compat.REFERENCE_ITERATIONS,
+            reference_test_positions=reference.reference_test_positions,
+            reference_train_positions=reference.reference_train_positions,
+            info={"blas": blas_description()},
+        )
+
+    def parameters_from_record(self, recorded: dict[str, Any]) -> SplitParameters:
+        try:
+            return SplitParameters(frac=float(recorded["frac"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ManifestError(f"manifest field method.parameters is malformed ({exc})") from None
+
+    def describe(self, params: SplitParameters) -> str:
+        return (
+            f"method {self.name}, frac={params.frac} "
+            f"({compat.REFERENCE_ITERATIONS} float32 iterations, seed {compat.REFERENCE_SEED})"
+        )
+
+
+METHODS: dict[str, Method] = {method.name: method for method in (BenchmakeCli(), Benchmake112())}
+DEFAULT_METHOD = METHOD
+
+
+def get_method(name: str) -> Method:
+    """The method called ``name``, or :class:`ParameterError` listing the known ones.
+
+    >>> get_method("benchmake-1.1.2").cpu_only
+    True
+    """
+    try:
+        return METHODS[name]
+    except KeyError:
+        raise ParameterError(f"--method {name!r} is not one of {', '.join(METHODS)}") from None
+
+
+def method_of_record(record: dict[str, Any]) -> Method:
+    """The method a manifest's ``method`` section names, or :class:`ManifestError`."""
+    name, version = record.get("name"), record.get("version")
+    method = METHODS.get(name) if isinstance(name, str) else None
+    if method is None or version != method.version:
+        known = ", ".join(f"{m.name!r} version {m.version}" for m in METHODS.values())
+        raise ManifestError(
+            f"method {name!r} version {version!r} is not one this benchmake computes ({known})"
+        )
+    return method
+
+
+def resolve_method_device(
+    method: Method, device: str, needed_bytes: int | None = None
+) -> tuple[str, ModuleType, str]:
+    """The device name, array namespace and the reason for it: ``auto`` means the CPU for a
+    CPU-only method, and ``gpu`` is refused for it."""
+    if method.cpu_only and device == "gpu":
+        raise ParameterError(
+            f"--device gpu: --method {method.name} runs on the CPU only (its float32 products "
+            "in the reference's order decide the split); use --device cpu"
+        )
+    if method.cpu_only:
+        return "cpu", np, f"--method {method.name} runs on the CPU only"
+    return resolve_device(device, needed_bytes)
+
+
+def reference_data_type(modality: str) -> str:
+    """The reference's ``data_type`` for an input modality, or :class:`ParameterError`."""
+    try:
+        return REFERENCE_DATA_TYPES[modality]
+    except KeyError:
+        raise ParameterError(
+            f"--method {compat.REFERENCE_METHOD} cannot split {modality} inputs; it handles "
+            f"{', '.join(REFERENCE_DATA_TYPES)} inputs"
+        ) from None
+
+
+def blas_description() -> str:
+    """The host BLAS library(ies), e.g. ``openblas 0.3.27 (Haswell)``: the reference's
+    float32 result can depend on the BLAS build and the CPU it runs on."""
+    from threadpoolctl import threadpool_info
+
+    found = [
+        f"{entry.get('internal_api')} {entry.get('version')} ({entry.get('architecture')})"
+        for entry in threadpool_info()
+        if entry.get("user_api") == "blas"
+    ]
+    return "; ".join(sorted(set(found))) or "unknown"
+
+
+def _blas_threads(threads: int | None) -> AbstractContextManager[object]:
+    """Limit host BLAS to ``threads`` threads (no limit when ``None``)."""
+    if threads is None:
+        return nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=threads, user_api="blas")
+
+
+def _text_digests(texts: list[str]) -> np.ndarray:
+    """One BLAKE2b-128 digest of the UTF-8 text of each string, as an ``S16`` array."""
+    out = np.empty(len(texts), dtype=f"S{DIGEST_BYTES}")
+    for i, text in enumerate(texts):
+        out[i] = hashlib.blake2b(text.encode("utf-8"), digest_size=DIGEST_BYTES).digest()
+    return out

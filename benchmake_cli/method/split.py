@@ -1,0 +1,188 @@
+"""The method on a numeric matrix: order → scale → factorize → match.
+
+:func:`split_matrix` is where the split is decided; everything else reads, encodes and
+writes around it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from ..errors import DataError, ParameterError
+from . import factorize as nmf
+from . import match
+from .order import ROW_HASH, TIES, content_hash, order_rows, row_digests
+from .scale import apply_minmax, minmax_scale
+
+METHOD = "benchmake-cli"
+METHOD_VERSION = 1
+DEFAULT_ITERATIONS = 200
+DEFAULT_TOL = 1e-4
+DEFAULT_SEED = 0
+
+#: progress(stage, done, total) with stage one of "hash", "factorize", "match"
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class SplitParameters:
+    """Every parameter that affects the result (all recorded in the manifest)."""
+
+    frac: float
+    iterations: int = DEFAULT_ITERATIONS
+    tol: float = DEFAULT_TOL
+    seed: int = DEFAULT_SEED
+
+    def to_dict(self, n: int) -> dict[str, Any]:
+        return {
+            "frac": self.frac,
+            "k": count_test_rows(n, self.frac),
+            "iterations": self.iterations,
+            "tol": self.tol,
+            "convergence_check_every": nmf.CHECK_EVERY,
+            "seed": self.seed,
+            "dtype": "float64",
+            "row_hash": ROW_HASH,
+            "ties": TIES,
+            "scaling": "min-max per feature to [0, 1]; constant features 0",
+            "init": nmf.INIT,
+            "epsilon": nmf.EPSILON,
+            "floor": nmf.FLOOR,
+            "archetype_order": f"variance of W columns, {match.VARIANCE_DIGITS} digits, desc",
+            "distance": "squared Euclidean, scaled space",
+            "distance_quantum": match.QUANTUM,
+        }
+
+
+@dataclass(frozen=True)
+class MatrixSplit:
+    """A split of the rows of a matrix, by row position (0-based, ascending)."""
+
+    test: np.ndarray
+    train: np.ndarray
+    content_sha256: str
+    test_content_sha256: str
+    iterations_run: int
+
+
+def count_test_rows(n: int, frac: float) -> int:
+    """Number of test rows: ``ceil(n × frac)`` with ``frac`` taken as the decimal written.
+
+    >>> count_test_rows(10, 0.3), count_test_rows(1000, 0.2), count_test_rows(7, 0.5)
+    (3, 200, 4)
+    """
+    try:
+        exact = Decimal(repr(float(frac))) * n
+    except (InvalidOperation, ValueError):  # pragma: no cover - float() already validated
+        raise ParameterError(f"--frac {frac!r} is not a number") from None
+    return math.ceil(exact)
+
+
+def check_fraction_range(frac: float) -> None:
+    """Refuse a fraction outside (0, 1), whatever the data."""
+    if not (isinstance(frac, (int, float)) and math.isfinite(frac) and 0.0 < frac < 1.0):
+        raise ParameterError(f"--frac {frac}: must be between 0 and 1 (exclusive), e.g. 0.2")
+
+
+def check_fraction(n: int, frac: float, source: str = "") -> int:
+    """Validate ``frac`` for ``n`` rows (of the input named ``source``, for messages) and
+    return the test count ``k``."""
+    check_fraction_range(frac)
+    k = count_test_rows(n, frac)
+    if k >= n:
+        raise ParameterError(
+            f"{source + ': ' if source else ''}"
+            f"--frac {frac} of {n} row{'s' if n != 1 else ''} puts every row in the test set "
+            f"and leaves the training set empty; use a smaller fraction or more rows"
+        )
+    return k
+
+
+def split_matrix(
+    X: np.ndarray,
+    params: SplitParameters,
+    *,
+    xp: ModuleType = np,
+    threads: int | None = None,
+    progress: ProgressCallback | None = None,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
+    test_rows: int | None = None,
+    ties: np.ndarray | None = None,
+) -> MatrixSplit:
+    """Split the rows of ``X`` (n × d, finite) into train and test positions.
+
+    ``bounds`` (``(low, span)`` of :func:`~benchmake_cli.method.scale.apply_minmax`) scale ``X`` by
+    bounds of a larger data set, and ``test_rows`` fixes the test count instead of
+    ``ceil(n × frac)``: a shard of a sharded split uses both. By default both come from ``X``.
+    ``ties`` (a digest per row) orders identical rows (:func:`~benchmake_cli.method.order.order_rows`).
+
+    >>> X = np.arange(40, dtype=float).reshape(20, 2) % 7
+    >>> s = split_matrix(X, SplitParameters(frac=0.25))
+    >>> len(s.test), len(s.train), sorted(set(s.test) | set(s.train)) == list(range(20))
+    (5, 15, True)
+    """
+    n = X.shape[0]
+    k = check_fraction(n, params.frac) if test_rows is None else test_rows
+    if not 0 < k < n:
+        raise ParameterError(f"{k} test rows of {n}: need at least one row on each side")
+    if n > 1 and bool((X[0] == X).all()):
+        raise DataError("every feature is constant: there is nothing to split on")
+    report = progress or (lambda stage, done, total: None)
+    report("hash", 0, n)
+    digests = row_digests(X)
+    order = order_rows(digests, ties)
+    report("hash", n, n)
+    if bounds is None:
+        scaled = minmax_scale(X[order.positions], xp)
+    else:
+        scaled = apply_minmax(X[order.positions], bounds[0], bounds[1], xp)
+    factors = nmf.factorize(
+        scaled,
+        k,
+        iterations=params.iterations,
+        tol=params.tol,
+        seed=params.seed,
+        xp=xp,
+        threads=threads,
+        progress=lambda done, total: report("factorize", done, total),
+    )
+    archetypes = factors.H[xp.asarray(match.archetype_order(factors.W, xp))]
+    iterations_run = factors.iterations
+    del factors
+    report("match", 0, k)
+    group_sizes = np.diff(np.append(order.group_starts, n))
+    taken = match.nearest_free_rows(
+        scaled[xp.asarray(order.group_starts)], group_sizes, archetypes, xp
+    )
+    report("match", k, k)
+    # the i-th copy taken of a group of identical rows is the group's i-th row in hash order
+    copies = np.zeros(len(group_sizes), dtype=np.int64)
+    test_positions = np.empty(k, dtype=np.int64)
+    for j, group in enumerate(taken):
+        test_positions[j] = order.group_starts[group] + copies[group]
+        copies[group] += 1
+    is_test = np.zeros(n, dtype=bool)
+    is_test[order.positions[test_positions]] = True
+    test = np.flatnonzero(is_test)
+    return MatrixSplit(
+        test=test,
+        train=np.flatnonzero(~is_test),
+        content_sha256=content_hash(digests, X.shape[1]),
+        test_content_sha256=hash_of_test_rows(digests[test]),
+        iterations_run=iterations_run,
+    )
+
+
+def hash_of_test_rows(test_digests: np.ndarray) -> str:
+    """Order-independent SHA-256 of the test rows, from their row digests."""
+    return hashlib.sha256(
+        b"benchmake-test-content/1\n" + np.sort(test_digests).tobytes()
+    ).hexdigest()

@@ -1,0 +1,238 @@
+"""The sharded split of a file too large for the exact method, in streaming passes.
+
+1. **Encode pass**: the input is read chunk by chunk (:data:`CHUNK_ROWS` rows); each chunk
+   is encoded, its rows hashed, the global min-max bounds updated, and the encoded rows
+   appended to a spill file in ``work_dir``. Only 16-byte digests and 8-byte row numbers
+   stay in memory for every row.
+2. **Bucket pass**: the spill file is read back chunk by chunk and each row is appended to
+   its shard's file (assignment and test counts: :mod:`benchmake_cli.pipeline.shards`).
+3. **Shards**: the engine splits each shard; a shard's rows are loaded only when its task
+   is created, and only a few tasks per worker are in flight.
+
+The result depends on the data's content and the parameters alone: not on the chunk size,
+the engine, the number of workers or the device.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..encode import EncodeOptions, carried_columns, carried_hash, encode_table
+from ..errors import DataError
+from ..formats import ReadOptions, iter_chunks
+from ..method.order import content_hash, row_digests
+from ..method.scale import MinMaxBounds
+from ..method.split import ProgressCallback, SplitParameters, check_fraction, hash_of_test_rows
+from .engines import Engine
+from .shards import ShardTask, allocate_test_rows, assign_shards, shard_count, sharding_record
+
+CHUNK_ROWS = 1 << 15  #: rows per chunk read, encoded and bucketed (a bounded buffer)
+
+TRAIN, TEST = 1, 2  #: values of :attr:`ShardedSplit.sides` (0: a dropped row)
+
+
+@dataclass
+class ShardedSplit:
+    """A sharded split: the rows on each side (input row numbers) and what the manifest records."""
+
+    train: np.ndarray
+    test: np.ndarray
+    sides: np.ndarray  #: per input row: 0 dropped, 1 train, 2 test
+    n: int
+    d: int
+    format: str
+    read_options: dict[str, Any]
+    columns_used: list[str]
+    dropped_rows: list[int]
+    content_sha256: str
+    test_content_sha256: str
+    carried_columns: list[str]
+    carried_sha256: str
+    sharding: dict[str, Any] = field(default_factory=dict)
+    #: the manifest's ``method.parameters``: the split parameters plus ``sharding``
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def input_rows(self) -> int:
+        return len(self.sides)
+
+
+@dataclass
+class _Encoded:
+    """What the encode pass keeps: one digest and one input row number per encoded row."""
+
+    digests: np.ndarray
+    carried: np.ndarray  #: per row, the digest of what it carries (:mod:`.encode.carried`)
+    ties: np.ndarray | None  #: per row, the digest that orders identical rows
+    rows: np.ndarray
+    bounds: MinMaxBounds
+    d: int
+    input_rows: int
+    format: str
+    read_options: dict[str, Any]
+    columns_used: list[str]
+    carried_columns: list[str]
+    dropped_rows: list[int]
+
+
+def split_sharded(
+    path: Path,
+    read_options: ReadOptions,
+    encode_options: EncodeOptions,
+    params: SplitParameters,
+    *,
+    shard_rows: int,
+    threshold: int,
+    engine: Engine,
+    work_dir: Path,
+    device: str = "cpu",
+    threads: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> ShardedSplit:
+    """Split ``path`` in shards of about ``shard_rows`` rows, using ``work_dir`` for spill files
+    (about twice the encoded data, ``n × d × 8`` bytes, at the peak)."""
+    report = progress or (lambda stage, done, total: None)
+    spill = work_dir / "encoded.f64"
+    encoded = _encode_pass(path, read_options, encode_options, spill, report)
+    n, d = len(encoded.rows), encoded.d
+    total_test = check_fraction(n, params.frac, path.name)
+    shards = shard_count(n, shard_rows)
+    shard_of = assign_shards(encoded.digests, shards)
+    sizes = np.bincount(shard_of, minlength=shards)
+    test_counts = allocate_test_rows(sizes, total_test)
+    by_shard = np.argsort(shard_of, kind="stable")  # each shard's positions, ascending
+    starts = np.concatenate(([0], np.cumsum(sizes)))
+    _bucket_pass(spill, shard_of, d, work_dir)
+    del shard_of
+    low, span = encoded.bounds.low_span()
+    task_threads = threads if threads is not None else (None if engine.name == "local" else 1)
+
+    def tasks() -> Iterator[ShardTask]:
+        for shard in range(shards):
+            shard_file = _shard_path(work_dir, shard)
+            X = np.fromfile(shard_file, dtype="<f8").reshape(-1, d) if sizes[shard] else None
+            shard_file.unlink(missing_ok=True)
+            yield ShardTask(
+                shard=shard,
+                X=X if X is not None else np.empty((0, d)),
+                low=low,
+                span=span,
+                test_rows=int(test_counts[shard]),
+                params=params,
+                device=device,
+                threads=task_threads,
+                ties=(
+                    None
+                    if encoded.ties is None
+                    else encoded.ties[by_shard[starts[shard] : starts[shard + 1]]]
+                ),
+            )
+
+    is_test = np.zeros(n, dtype=bool)
+    report("shards", 0, shards)
+    for done, (shard, local) in enumerate(engine.run(tasks()), start=1):
+        is_test[by_shard[starts[shard] + np.asarray(local, dtype=np.int64)]] = True
+        report("shards", done, shards)
+    record = sharding_record(shard_rows, threshold, sizes)
+    sides = np.zeros(encoded.input_rows, dtype=np.int8)
+    sides[encoded.rows] = TRAIN
+    sides[encoded.rows[is_test]] = TEST
+    return ShardedSplit(
+        train=encoded.rows[~is_test],
+        test=encoded.rows[is_test],
+        sides=sides,
+        n=n,
+        d=d,
+        format=encoded.format,
+        read_options=encoded.read_options,
+        columns_used=encoded.columns_used,
+        dropped_rows=encoded.dropped_rows,
+        content_sha256=content_hash(encoded.digests, d),
+        test_content_sha256=hash_of_test_rows(encoded.digests[is_test]),
+        carried_columns=encoded.carried_columns,
+        carried_sha256=carried_hash(encoded.digests, encoded.carried),
+        sharding=record,
+        parameters={**params.to_dict(n), "sharding": record},
+    )
+
+
+def _encode_pass(
+    path: Path,
+    read_options: ReadOptions,
+    encode_options: EncodeOptions,
+    spill: Path,
+    report: ProgressCallback,
+) -> _Encoded:
+    digests: list[np.ndarray] = []
+    carried: list[np.ndarray] = []
+    ties: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
+    dropped: list[int] = []
+    bounds = MinMaxBounds()
+    offset = 0
+    first: Any = None
+    with open(spill, "wb") as sink:
+        for chunk in iter_chunks(path, read_options, CHUNK_ROWS):
+            encoded = encode_table(chunk, encode_options, row_offset=offset)
+            if first is None:
+                first = (chunk, encoded)
+            elif encoded.feature_names != first[1].feature_names:  # pragma: no cover
+                raise DataError(f"{path}: columns change at row {offset}")
+            carried.append(encoded.carried)
+            if encoded.ties is not None:
+                ties.append(encoded.ties)
+            offset += chunk.n_rows
+            digests.append(row_digests(encoded.X))
+            rows.append(encoded.rows)
+            dropped.extend(encoded.dropped_rows)
+            bounds.update(encoded.X)
+            sink.write(np.ascontiguousarray(encoded.X, dtype="<f8").tobytes())
+            report("read", offset, offset + 1)
+    report("read", offset, offset)
+    all_rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+    if first is None or len(all_rows) == 0:
+        raise DataError(f"{path}: every row has a missing value")
+    low, span = bounds.low_span()
+    if not span.any() and len(all_rows) > 1:
+        raise DataError(
+            f"{path}: every feature is constant ({len(low)} columns): there is nothing to split on"
+        )
+    chunk, encoded = first
+    return _Encoded(
+        digests=np.concatenate(digests),
+        carried=np.concatenate(carried),
+        ties=np.concatenate(ties) if ties else None,
+        rows=all_rows,
+        bounds=bounds,
+        d=encoded.d,
+        input_rows=offset,
+        format=chunk.format,
+        read_options=chunk.read_options,
+        columns_used=encoded.columns_used,
+        carried_columns=carried_columns(chunk, encoded),
+        dropped_rows=dropped,
+    )
+
+
+def _shard_path(work_dir: Path, shard: int) -> Path:
+    return work_dir / f"shard-{shard:07d}.f64"
+
+
+def _bucket_pass(spill: Path, shard_of: np.ndarray, d: int, work_dir: Path) -> None:
+    """Append each spilled row to its shard's file, in encoded order; remove the spill."""
+    with open(spill, "rb") as source:
+        for start in range(0, len(shard_of), CHUNK_ROWS):
+            ids = shard_of[start : start + CHUNK_ROWS]
+            X = np.fromfile(source, dtype="<f8", count=len(ids) * d).reshape(len(ids), d)
+            order = np.argsort(ids, kind="stable")
+            present, first_index = np.unique(ids[order], return_index=True)
+            bounds = np.append(first_index, len(ids))
+            for shard, begin, end in zip(present, bounds[:-1], bounds[1:], strict=True):
+                with open(_shard_path(work_dir, int(shard)), "ab") as sink:
+                    sink.write(X[order[begin:end]].tobytes())
+    spill.unlink()

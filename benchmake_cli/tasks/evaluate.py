@@ -1,0 +1,503 @@
+"""``evaluate``: how different a split's test set is from its training set, and how hard it
+is for a model, beside random splits of the same size and any other split supplied.
+
+The seven statistics of :mod:`benchmake_cli.analysis.statistics` are computed on the min-max scaled
+encoded features; the baseline model is the k-nearest-neighbours model of
+:mod:`benchmake_cli.analysis.baseline` on the same features. See ``docs/statistics.md``.
+
+>>> from benchmake_cli.formats import ReadOptions
+>>> from benchmake_cli.encode import EncodeOptions
+>>> import tempfile, pathlib
+>>> f = pathlib.Path(tempfile.mkdtemp()) / "test.txt"
+>>> _ = f.write_text("".join(f"{i}\\n" for i in range(0, 300, 5)))
+>>> result = evaluate_file("sample_data/alloys.csv", f,
+...     encode_options=EncodeOptions(target="hardness_hv", id_columns=("alloy_id",)),
+...     settings=EvaluateSettings(random_splits=3))
+>>> result.split.n_test, len(result.randoms), result.task
+(60, 3, 'regression')
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..analysis.baseline import CLASSIFICATION, REGRESSION, ModelScore, SharedKnn, infer_task
+from ..analysis.statistics import (
+    HIGHER_IS_HARDER,
+    STATISTIC_NAMES,
+    SetComparison,
+    SplitComparer,
+    random_split_indices,
+)
+from ..bundle import manifest as manifest_io
+from ..bundle.indices import positions_of, read_row_numbers
+from ..bundle.write import input_digest, sha256_file
+from ..encode import EncodeOptions, target_values
+from ..errors import ManifestError, ParameterError
+from ..formats import ReadOptions
+from ..method.scale import minmax_scale
+from ..pipeline.run import Prepared, prepare
+from .verify import locate_data, recorded_encode_options, recorded_read_options
+
+ProgressCallback = Callable[[str, int, int], None]
+
+TASKS = (CLASSIFICATION, REGRESSION)
+MODEL_METRICS: dict[str, tuple[str, ...]] = {
+    CLASSIFICATION: ("accuracy", "balanced_accuracy"),
+    REGRESSION: ("mse", "r2"),
+}
+#: Per model metric: is a higher value a harder test set (a worse model score)?
+METRIC_HIGHER_IS_HARDER: dict[str, bool] = {
+    "accuracy": False,
+    "balanced_accuracy": False,
+    "mse": True,
+    "r2": False,
+}
+
+
+@dataclass(frozen=True)
+class EvaluateSettings:
+    """Everything that changes an evaluation's numbers (all recorded in its JSON)."""
+
+    random_splits: int = 20  #: random splits of the same size to compare with
+    seed: int = 0  #: seed of the random splits, the MMD subsample and the model subsample
+    bins: int = 50  #: histogram bins of the MI, KL and JS statistics
+    mmd_max_rows: int = 1000  #: rows per set in the MMD subsample
+    k: int = 5  #: neighbours of the kNN baseline
+    model_rows: int = 5000  #: rows in the model's scoring pool (0: all); see model_pool
+    task: str | None = None  #: classification or regression; None: inferred from the target
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "random_splits": self.random_splits,
+            "seed": self.seed,
+            "bins": self.bins,
+            "mmd_max_rows": self.mmd_max_rows,
+            "k": self.k,
+            "model_rows": self.model_rows,
+        }
+
+
+@dataclass
+class SplitEvaluation:
+    """One split: which rows are in its test set, its statistics and its model score."""
+
+    name: str
+    test: np.ndarray  #: positions of the test rows in the encoded matrix, ascending
+    statistics: SetComparison
+    model: ModelScore | None = None
+    model_rows: int = 0  #: test rows the model was scored on (those in the scoring pool)
+
+    @property
+    def n_test(self) -> int:
+        return int(self.test.size)
+
+
+@dataclass
+class Evaluation:
+    """The result of :func:`evaluate_matrix` and the functions built on it."""
+
+    features: np.ndarray  #: the min-max scaled encoded matrix the statistics use
+    feature_names: list[str]
+    input_rows: np.ndarray  #: input row number of each row of ``features``
+    settings: EvaluateSettings
+    split: SplitEvaluation
+    randoms: list[SplitEvaluation]
+    compares: list[SplitEvaluation]
+    target: str | None = None
+    task: str | None = None
+    task_inferred: bool = False
+    data: Path | None = None
+    manifest: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return int(self.features.shape[0])
+
+    @property
+    def d(self) -> int:
+        return int(self.features.shape[1])
+
+    def random_statistics(self) -> dict[str, np.ndarray]:
+        """Each statistic's aggregate over the random splits, in draw order."""
+        return {
+            name: np.array([r.statistics.aggregate[name] for r in self.randoms])
+            for name in STATISTIC_NAMES
+        }
+
+    def random_metrics(self) -> dict[str, np.ndarray]:
+        """Each model metric over the random splits, in draw order (empty without a model)."""
+        if self.task is None:
+            return {}
+        return {
+            metric: np.array([r.model.metrics[metric] for r in self.randoms if r.model])
+            for metric in MODEL_METRICS[self.task]
+        }
+
+    def beats_random(self) -> dict[str, bool]:
+        """Per statistic: is the split strictly harder than the random splits' mean?"""
+        return _beats(self.split.statistics.aggregate, self.random_statistics(), HIGHER_IS_HARDER)
+
+    def model_beats_random(self) -> dict[str, bool]:
+        """Per model metric: does the model score strictly worse on the split than on
+        average over the random splits?"""
+        if self.split.model is None:
+            return {}
+        return _beats(self.split.model.metrics, self.random_metrics(), METRIC_HIGHER_IS_HARDER)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary: settings, every statistic (per feature for the split and each
+        compared split), random-split values with their mean and standard deviation, the model
+        scores and the notes."""
+        randoms = self.random_statistics()
+        payload: dict[str, Any] = {
+            "data": str(self.data) if self.data is not None else None,
+            "manifest": str(self.manifest) if self.manifest is not None else None,
+            "n": self.n,
+            "d": self.d,
+            "n_train": self.n - self.split.n_test,
+            "n_test": self.split.n_test,
+            "feature_names": self.feature_names,
+            "settings": self.settings.to_dict(),
+            "statistics": {
+                "names": list(STATISTIC_NAMES),
+                "higher_is_harder": dict(HIGHER_IS_HARDER),
+                "split": self.split.statistics.to_dict(),
+                "random": _summary(randoms, len(self.randoms)),
+                "compare": {
+                    c.name: {"n_test": c.n_test, **c.statistics.to_dict()} for c in self.compares
+                },
+                "beats_random": self.beats_random(),
+                "beats_random_count": sum(self.beats_random().values()),
+            },
+            "model": None,
+            "notes": list(self.notes),
+            "seconds": {key: round(value, 3) for key, value in self.seconds.items()},
+        }
+        if self.task is not None and self.split.model is not None:
+            payload["model"] = {
+                "name": "knn",
+                "k": self.settings.k,
+                "target": self.target,
+                "task": self.task,
+                "task_inferred": self.task_inferred,
+                "metrics": list(MODEL_METRICS[self.task]),
+                "higher_is_harder": {
+                    m: METRIC_HIGHER_IS_HARDER[m] for m in MODEL_METRICS[self.task]
+                },
+                "split": {**self.split.model.metrics, "scored_rows": self.split.model_rows},
+                "random": _summary(self.random_metrics(), len(self.randoms)),
+                "compare": {
+                    c.name: {**c.model.metrics, "scored_rows": c.model_rows}
+                    for c in self.compares
+                    if c.model is not None
+                },
+                "beats_random": self.model_beats_random(),
+            }
+        return payload
+
+
+def _beats(
+    values: dict[str, float], randoms: dict[str, np.ndarray], higher_is_harder: dict[str, bool]
+) -> dict[str, bool]:
+    result = {}
+    for name, draws in randoms.items():
+        if draws.size == 0:
+            continue
+        mean = float(np.mean(draws))
+        value = float(values[name])
+        result[name] = value > mean if higher_is_harder[name] else value < mean
+    return result
+
+
+def _summary(values: dict[str, np.ndarray], count: int) -> dict[str, Any]:
+    """Mean and sample standard deviation (ddof = 1; 0 for a single split) of each entry."""
+    return {
+        "count": count,
+        "mean": {name: float(np.mean(v)) for name, v in values.items() if v.size},
+        "std": {name: _std(v) for name, v in values.items() if v.size},
+        "values": {name: [float(x) for x in v] for name, v in values.items()},
+    }
+
+
+def _std(values: np.ndarray) -> float:
+    return float(np.std(values, ddof=1)) if values.size > 1 else 0.0
+
+
+def mean_and_std(values: Iterable[float]) -> tuple[float, float]:
+    """Mean and sample standard deviation (ddof = 1; 0 for fewer than two values)."""
+    array = np.asarray(list(values), dtype=np.float64)
+    return float(np.mean(array)), _std(array)
+
+
+def parse_compare(spec: str) -> tuple[str, Path]:
+    """Split a ``--compare NAME=INDICES_FILE`` value.
+
+    >>> parse_compare("published=splits/test_idx.txt")
+    ('published', PosixPath('splits/test_idx.txt'))
+    """
+    name, sep, file = spec.partition("=")
+    if not sep or not name.strip() or not file.strip():
+        raise ParameterError(
+            f"--compare {spec!r}: expected NAME=INDICES_FILE, e.g. published=test_idx.txt"
+        )
+    return name.strip(), Path(file.strip())
+
+
+def _check_settings(settings: EvaluateSettings) -> None:
+    checks = (
+        ("--random", settings.random_splits, 0),
+        ("--random-seed", settings.seed, 0),
+        ("bins", settings.bins, 1),
+        ("mmd_max_rows", settings.mmd_max_rows, 1),
+        ("--k", settings.k, 1),
+        ("--model-rows", settings.model_rows, 0),
+    )
+    for option, value, minimum in checks:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ParameterError(f"{option} {value!r}: must be an integer >= {minimum}")
+    if settings.task is not None and settings.task not in TASKS:
+        raise ParameterError(f"--task {settings.task!r}: must be one of {', '.join(TASKS)}")
+
+
+def evaluate_matrix(
+    X: np.ndarray,
+    test: np.ndarray,
+    *,
+    y: np.ndarray | None = None,
+    compare: Sequence[tuple[str, np.ndarray]] = (),
+    settings: EvaluateSettings | None = None,
+    feature_names: list[str] | None = None,
+    target: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> Evaluation:
+    """Evaluate the split of the encoded matrix ``X`` whose test rows are the positions
+    ``test``, beside ``settings.random_splits`` random splits of the same size and each
+    ``(name, positions)`` in ``compare``; with a target ``y``, also score the kNN baseline."""
+    settings = settings or EvaluateSettings()
+    _check_settings(settings)
+    report = progress or (lambda stage, done, total: None)
+    timer = time.perf_counter()
+    X = np.asarray(X, dtype=np.float64)
+    n = X.shape[0]
+    features = minmax_scale(X)
+    comparer = SplitComparer(
+        features, bins=settings.bins, mmd_max_rows=settings.mmd_max_rows, seed=settings.seed
+    )
+    test = np.sort(np.asarray(test, dtype=np.int64))
+    random_tests = (
+        random_split_indices(n, test.size, settings.random_splits, settings.seed)
+        if settings.random_splits
+        else []
+    )
+    named = [("split", test)]
+    named += [(f"random {i + 1}", rows) for i, rows in enumerate(random_tests)]
+    named += [(name, np.sort(np.asarray(rows, dtype=np.int64))) for name, rows in compare]
+    evaluations = []
+    for done, (name, rows) in enumerate(named):
+        report("statistics", done, len(named))
+        evaluations.append(SplitEvaluation(name, rows, comparer.compare(rows)))
+    report("statistics", len(named), len(named))
+    seconds = {"statistics": time.perf_counter() - timer}
+
+    task, inferred = None, False
+    if y is not None:
+        task, inferred = _task_for(y, settings.task, target)
+        if settings.k > n - max(e.n_test for e in evaluations):
+            raise ParameterError(
+                f"--k {settings.k}: exceeds the training rows of the largest test set "
+                f"({n - max(e.n_test for e in evaluations)})"
+            )
+        started = time.perf_counter()
+        report("model", 0, len(evaluations) + 1)
+        model = SharedKnn(features, y, task=task, k=settings.k, pool=model_pool(n, settings))
+        for done, evaluation in enumerate(evaluations, start=1):
+            report("model", done, len(evaluations) + 1)
+            evaluation.model, evaluation.model_rows = model.score(evaluation.test)
+        report("model", len(evaluations) + 1, len(evaluations) + 1)
+        seconds["model"] = time.perf_counter() - started
+    seconds["total"] = time.perf_counter() - timer
+    return Evaluation(
+        features=features,
+        feature_names=feature_names or [str(j) for j in range(X.shape[1])],
+        input_rows=np.arange(n),
+        settings=settings,
+        split=evaluations[0],
+        randoms=evaluations[1 : 1 + len(random_tests)],
+        compares=evaluations[1 + len(random_tests) :],
+        target=target,
+        task=task,
+        task_inferred=inferred,
+        seconds=seconds,
+    )
+
+
+def _task_for(y: np.ndarray, task: str | None, target: str | None) -> tuple[str, bool]:
+    """The task (given or inferred) and whether it was inferred."""
+    numeric = np.asarray(y).dtype.kind in "biuf"
+    if task == REGRESSION and not numeric:
+        raise ParameterError(
+            f"--task regression: target {target!r} is not numeric; use --task classification"
+        )
+    if task is not None:
+        return task, False
+    return infer_task(y), True
+
+
+def model_pool(n: int, settings: EvaluateSettings) -> np.ndarray:
+    """The rows the model may be scored on: a seeded sample of ``settings.model_rows`` of the
+    ``n`` rows (every row when ``n`` is not larger, or when ``model_rows`` is 0). Each split
+    is scored on its test rows within this pool, so all splits share one neighbour search."""
+    if settings.model_rows == 0 or n <= settings.model_rows:
+        return np.arange(n)
+    rng = np.random.default_rng(settings.seed)
+    return np.sort(rng.choice(n, size=settings.model_rows, replace=False))
+
+
+def evaluate_prepared(
+    prepared: Prepared,
+    test_file: Path,
+    *,
+    target: str | None = None,
+    compare: Sequence[str] = (),
+    settings: EvaluateSettings | None = None,
+    progress: ProgressCallback | None = None,
+) -> Evaluation:
+    """Evaluate the split of a read and encoded input whose test rows (input row numbers)
+    are listed in ``test_file``; ``compare`` holds ``NAME=INDICES_FILE`` values."""
+    encoded = prepared.encoded
+    input_rows = prepared.table.n_rows
+
+    def positions(path: Path) -> np.ndarray:
+        return positions_of(read_row_numbers(path), encoded.rows, input_rows, path)
+
+    compares: list[tuple[str, np.ndarray]] = []
+    for spec in compare:
+        name, path = parse_compare(spec)
+        if name == "split" or any(name == other for other, _ in compares):
+            raise ParameterError(f"--compare {spec!r}: the name {name!r} is already used")
+        compares.append((name, positions(path)))
+    test = positions(test_file)
+    y = None
+    if target is not None:
+        if target in encoded.columns_used:
+            raise ParameterError(
+                f"--target {target!r}: is one of the features the split was computed on; "
+                "the model would see its own target"
+            )
+        y = target_values(prepared.table, target, encoded.rows)
+    evaluation = evaluate_matrix(
+        encoded.X,
+        test,
+        y=y,
+        compare=compares,
+        settings=settings,
+        feature_names=encoded.feature_names,
+        target=target,
+        progress=progress,
+    )
+    evaluation.input_rows = encoded.rows
+    evaluation.data = prepared.table.path
+    return evaluation
+
+
+def evaluate_file(
+    data: str | Path,
+    test_indices: str | Path,
+    *,
+    read_options: ReadOptions | None = None,
+    encode_options: EncodeOptions | None = None,
+    compare: Sequence[str] = (),
+    settings: EvaluateSettings | None = None,
+    progress: ProgressCallback | None = None,
+) -> Evaluation:
+    """Evaluate the split of ``data`` whose test rows are listed in ``test_indices``, reading
+    and encoding ``data`` as ``split`` would; the target (if any) is the model's target."""
+    encode_options = encode_options or EncodeOptions()
+    timer = time.perf_counter()
+    prepared = prepare(data, read_options, encode_options)
+    read_seconds = time.perf_counter() - timer
+    evaluation = evaluate_prepared(
+        prepared,
+        Path(test_indices),
+        target=encode_options.target,
+        compare=compare,
+        settings=settings,
+        progress=progress,
+    )
+    evaluation.seconds = {"read": read_seconds, **evaluation.seconds}
+    return evaluation
+
+
+def evaluate_manifest(
+    path: str | Path,
+    *,
+    data: str | Path | None = None,
+    target: str | None = None,
+    compare: Sequence[str] = (),
+    settings: EvaluateSettings | None = None,
+    progress: ProgressCallback | None = None,
+) -> Evaluation:
+    """Evaluate the split a manifest describes: its data (``data`` or the recorded input),
+    read and encoded as recorded, with the test rows of its ``test_indices.txt``. The model's
+    target is ``target`` or else the recorded target column."""
+    manifest_path = Path(path)
+    if manifest_path.is_dir():
+        manifest_path = manifest_path / manifest_io.FILE_NAME
+    manifest = manifest_io.load(manifest_path)
+    data_path = locate_data(manifest_path, manifest, Path(data) if data is not None else None)
+    recorded_input = manifest_io.field(manifest, "input")
+    encode_options = recorded_encode_options(manifest)
+    timer = time.perf_counter()
+    prepared = prepare(data_path, recorded_read_options(manifest), encode_options)
+    read_seconds = time.perf_counter() - timer
+    notes = []
+    if data_path.exists() and input_digest(data_path)[1] != recorded_input.get("sha256"):
+        notes.append(
+            f"{data_path.name}: bytes differ from the manifest's input; "
+            "run benchmake verify to check that it holds the same rows"
+        )
+    recorded_split = manifest_io.field(manifest, "split")
+    test_name = str(recorded_split.get("test_indices", "test_indices.txt"))
+    if Path(test_name).name != test_name:
+        raise ManifestError(
+            f"{manifest_path}: split.test_indices {test_name!r} is not a plain file name"
+        )
+    test_file = manifest_path.parent / test_name
+    recorded_sha = recorded_split.get("test_indices_sha256")
+    if test_file.is_file() and recorded_sha and sha256_file(test_file) != recorded_sha:
+        notes.append(f"{test_file.name}: changed since the split (its SHA-256 differs)")
+    evaluation = evaluate_prepared(
+        prepared,
+        test_file,
+        target=target if target is not None else encode_options.target,
+        compare=compare,
+        settings=settings,
+        progress=progress,
+    )
+    evaluation.manifest = manifest_path
+    evaluation.notes = notes + evaluation.notes
+    evaluation.seconds = {"read": read_seconds, **evaluation.seconds}
+    return evaluation
+
+
+def hardest(values: dict[str, float], higher_is_harder: bool) -> str | None:
+    """The key of the hardest value (first on ties), or None when there is none.
+
+    >>> hardest({"split": 0.01, "random": 0.5}, higher_is_harder=False)
+    'split'
+    """
+    finite = {key: v for key, v in values.items() if v is not None and math.isfinite(v)}
+    if not finite:
+        return None
+    pick = max if higher_is_harder else min
+    return pick(finite, key=lambda key: finite[key])
