@@ -182,8 +182,9 @@ def split(
             ),
             verbose,
         )
-    if verbose or any("out of memory" in note for note in result.notes):
-        for note in result.notes:
+    every = verbose or any("out of memory" in note for note in result.notes)
+    for note in result.notes:
+        if every or note.startswith("warning:"):
             typer.echo(f"benchmake: {note}", err=True)
     summary = {
         "ok": True,

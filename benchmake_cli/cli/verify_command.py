@@ -75,6 +75,8 @@ def verify(
     elif not quiet:
         for check in report.checks:
             typer.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.message}")
+        if report.margins:
+            typer.echo(f"info  {report.margins}")
         failed = sum(not check.ok for check in report.checks)
         typer.echo("verified" if report.ok else f"NOT verified: {failed} check(s) failed")
     if not report.ok:

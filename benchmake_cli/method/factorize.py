@@ -75,6 +75,8 @@ class Factorization:
     W: np.ndarray
     H: np.ndarray
     iterations: int  #: iterations actually run (fewer than asked when ``tol`` stopped them)
+    #: smallest relative margin of the early-stop tests (``inf`` when none was made)
+    stop_margin: float = float("inf")
 
 
 def default_threads() -> int:
@@ -284,6 +286,10 @@ def factorize(
 
         sums = sweep_all(update_w=False)
         initial = previous = squared_error(sums)
+        # the error is a sum of terms as large as ‖X‖² (or the initial error): its
+        # rounding, and so the stop test's, is relative to that
+        size = max(norm_x, initial, 1e-300)
+        stop_margin = float("inf")
         done = 0
         for done in range(1, iterations + 1):
             H *= sums[0] / (sums[1] + EPSILON)
@@ -293,10 +299,11 @@ def factorize(
                 progress(done, iterations)
             if tol > 0 and done % CHECK_EVERY == 0:
                 error = squared_error(sums)
+                stop_margin = min(stop_margin, abs(previous - error - tol * initial) / size)
                 if previous - error < tol * initial:
                     break
                 previous = error
-    return Factorization(W, H, done)
+    return Factorization(W, H, done, stop_margin)
 
 
 def _single_threaded_blas(on_host: bool) -> AbstractContextManager[object]:

@@ -6,12 +6,18 @@ differences between BLAS libraries or devices become exact ties, and exact ties 
 row earlier in hash order. Identical rows form one candidate with a capacity equal to their
 count, so duplicates can never make two machines disagree about which copy was taken.
 
-Memory stays O(n·c) for a block of c archetypes: each archetype keeps a short list of its
-nearest candidates, and only an archetype whose list runs out recomputes its distances.
+Archetypes are matched in blocks: a block's distances are computed to the rows still free
+when it starts, and each archetype keeps the ``block + CANDIDATES`` nearest of them, more
+than the block can take, so its list never runs out. Memory stays O(u·block).
+
+Each comparison on the grid is also measured by its *margin*: how far (relative to the
+size of the numbers compared) the values would have to move for the decision to change.
+:mod:`benchmake_cli.method.margins` explains how the margins are used.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import ModuleType
 
 import numpy as np
@@ -19,17 +25,73 @@ import numpy as np
 from .backend import to_numpy
 
 QUANTUM = 1e-9  #: distances (squared, scaled space) are compared on this grid
-CANDIDATES = 32  #: nearest candidates kept per archetype
+CANDIDATES = 32  #: nearest candidates kept per archetype beyond what its block can take
 VARIANCE_DIGITS = 9  #: archetype variances are compared to this many significant digits
+DISTANCE_BLOCK = 1 << 20  #: distances per block of archetypes (8 MiB)
+
+
+@dataclass(frozen=True)
+class Order:
+    """Archetypes by decreasing variance, and the smallest relative margin of that order."""
+
+    indices: np.ndarray
+    margin: float  #: ``inf`` when there is no pair to order
+
+
+@dataclass(frozen=True)
+class Matching:
+    """The unique row each archetype took, and the smallest relative margin of the choices."""
+
+    chosen: np.ndarray
+    margin: float  #: ``inf`` when no archetype had a competitor
+
+
+def grid_flip_distance(a: float | np.ndarray, b: np.ndarray, a_wins_ties: np.ndarray) -> np.ndarray:
+    """How far ``a`` must rise and ``b`` fall (both by the same amount, in grid steps) before
+    ``b`` wins a comparison that ``a`` wins now on the rounded values ``rint(a) < rint(b)``,
+    or ``rint(a) == rint(b)`` with ``a`` winning ties.
+
+    The rounded values change at the half-steps: ``a`` after ``ta = rint(a) + ½ − a``, then
+    every step; ``b`` after ``tb = b − rint(b) + ½``. The decision flips at the G-th change,
+    G the steps between the rounded values (plus one when ``a`` wins ties).
+
+    >>> grid_flip_distance(0.0, np.array([1.4, 0.3, 3.0]), np.array([False, True, False])).tolist()
+    [0.5, 0.5, 1.5]
+    """
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    ra, rb = np.rint(a), np.rint(b)
+    steps = (rb - ra) + np.asarray(a_wins_ties, dtype=np.float64)
+    ta = ra + 0.5 - a
+    tb = b - rb + 0.5
+    lo, hi = np.minimum(ta, tb), np.maximum(ta, tb)
+    odd = steps % 2 == 1
+    return np.where(odd, lo + (steps - 1) / 2, hi + steps / 2 - 1).clip(min=0.0)
 
 
 def archetype_order(W: np.ndarray, xp: ModuleType = np) -> np.ndarray:
     """Archetype indices by decreasing variance of their column of ``W``; ties by index."""
-    variance = to_numpy(column_variance(W, xp))
+    return order_by_variance(to_numpy(column_variance(W, xp))).indices
+
+
+def order_by_variance(variance: np.ndarray) -> Order:
+    """Indices by decreasing variance on a grid of ``VARIANCE_DIGITS`` significant digits of
+    the largest, ties by index, with the smallest relative margin of adjacent pairs.
+
+    >>> o = order_by_variance(np.array([1.0, 3.0, 2.0]))
+    >>> o.indices.tolist(), o.margin > 0.1
+    ([1, 2, 0], True)
+    """
     top = float(variance.max()) if variance.size else 0.0
     scale = 10.0**VARIANCE_DIGITS / top if top > 0 else 0.0
-    rounded = np.rint(variance * scale)
-    return np.lexsort((np.arange(len(rounded)), -rounded))
+    scaled = variance * scale
+    order = np.lexsort((np.arange(len(scaled)), -np.rint(scaled)))
+    if len(order) < 2 or scale == 0.0:
+        return Order(order, float("inf"))
+    first, second = order[:-1], order[1:]
+    # "smaller wins" on the negated values: the earlier index wins a tie
+    steps = grid_flip_distance(-scaled[first], -scaled[second], first < second)
+    relative = steps / np.maximum(scaled[first], 1.0)
+    return Order(order, float(relative.min()))
 
 
 def column_variance(W: np.ndarray, xp: ModuleType = np, rows: int = 4096) -> np.ndarray:
@@ -47,13 +109,13 @@ def column_variance(W: np.ndarray, xp: ModuleType = np, rows: int = 4096) -> np.
     return total / W.shape[0]
 
 
-def _quantized_sq_distances(
+def _sq_distances(
     rows: np.ndarray, row_norms: np.ndarray, centres: np.ndarray, xp: ModuleType
 ) -> np.ndarray:
-    """Rounded squared distances, rows × centres."""
+    """Squared distances in grid steps (not yet rounded), rows × centres."""
     centre_norms = (centres * centres).sum(axis=1)
     d2 = row_norms[:, None] + centre_norms[None, :] - 2.0 * (rows @ centres.T)
-    return xp.rint(xp.maximum(d2, 0.0) * (1.0 / QUANTUM))
+    return xp.maximum(d2, 0.0) * (1.0 / QUANTUM)
 
 
 def nearest_free_rows(
@@ -72,46 +134,104 @@ def nearest_free_rows(
     >>> nearest_free_rows(rows, np.array([1, 1, 1]), np.array([[0.9, 0.9], [1.0, 1.0]])).tolist()
     [1, 2]
     """
+    return match_rows(unique_rows, capacity, archetypes, xp, candidates).chosen
+
+
+def match_rows(
+    unique_rows: np.ndarray,
+    capacity: np.ndarray,
+    archetypes: np.ndarray,
+    xp: ModuleType = np,
+    candidates: int = CANDIDATES,
+    block: int | None = None,
+) -> Matching:
+    """:func:`nearest_free_rows`, with the smallest relative margin of its choices: for each
+    archetype, how far the squared distances to the row it took and to any other free row
+    would have to move (relative to ``‖archetype‖² + ‖row‖²``, the size of the terms they
+    are computed from) for another row to win."""
     unique_rows = xp.asarray(unique_rows, dtype=xp.float64)
     archetypes = xp.asarray(archetypes, dtype=xp.float64)
-    u = unique_rows.shape[0]
-    k = archetypes.shape[0]
-    m = min(candidates, u)
+    u, k = unique_rows.shape[0], archetypes.shape[0]
     row_norms = (unique_rows * unique_rows).sum(axis=1)
-    block = max(1, (1 << 20) // max(u, 1))  # 8 MiB of distances per block
-    lists = np.empty((k, m), dtype=np.int64)
-    list_q = np.empty((k, m), dtype=np.float64)
-    limits = np.empty(k, dtype=np.float64)  # rows outside a list are at least this far
-    for start in range(0, k, block):
-        q = _quantized_sq_distances(unique_rows, row_norms, archetypes[start : start + block], xp)
-        nearest = xp.argpartition(q, m - 1, axis=0)[:m] if m < u else xp.argsort(q, axis=0)[:m]
-        near_q = xp.take_along_axis(q, nearest, axis=0)
-        near_q, nearest = to_numpy(near_q).T, to_numpy(nearest).T
-        order = np.lexsort((nearest, near_q), axis=1)
-        lists[start : start + block] = np.take_along_axis(nearest, order, axis=1)
-        list_q[start : start + block] = np.take_along_axis(near_q, order, axis=1)
-        limits[start : start + block] = near_q.max(axis=1) if m < u else np.inf
-        del q
-
+    host_norms = to_numpy(row_norms)
+    centre_norms = to_numpy((archetypes * archetypes).sum(axis=1))
     capacity = np.asarray(capacity, dtype=np.int64).copy()
     chosen = np.empty(k, dtype=np.int64)
-    for j in range(k):
-        pick = -1
-        for idx, q_value in zip(lists[j], list_q[j], strict=True):
-            if capacity[idx] > 0:
-                # at the list's limit, an equally distant row outside it may come first
-                pick = int(idx) if q_value < limits[j] else -1
-                break
-        if pick < 0:
-            pick = _exact_nearest_free(unique_rows, row_norms, archetypes[j : j + 1], capacity, xp)
-        capacity[pick] -= 1
-        chosen[j] = pick
-    return chosen
+    margin = float("inf")
+    block = block or int(max(1, min(256, DISTANCE_BLOCK // max(u, 1))))
+    for start in range(0, k, block):
+        stop = min(k, start + block)
+        free = np.flatnonzero(capacity > 0)
+        lists, steps, limits = _candidate_lists(
+            unique_rows, row_norms, archetypes[start:stop], free, stop - start + candidates, xp
+        )
+        for offset, j in enumerate(range(start, stop)):
+            found = _choose(lists[offset], steps[offset], limits[offset], capacity)
+            if found is None:
+                found = _choose(*_all_rows(unique_rows, row_norms, archetypes[j], xp), capacity)
+            pick, relative = found
+            scale = max(centre_norms[j] + host_norms[pick], 1e-300)
+            margin = min(margin, relative * QUANTUM / scale)
+            capacity[pick] -= 1
+            chosen[j] = pick
+    return Matching(chosen, margin)
 
 
-def _exact_nearest_free(
-    rows: np.ndarray, norms: np.ndarray, archetype: np.ndarray, capacity: np.ndarray, xp: ModuleType
-) -> int:
-    q = to_numpy(_quantized_sq_distances(rows, norms, archetype, xp))[:, 0]
-    q[capacity <= 0] = np.inf
-    return int(np.flatnonzero(q == q.min())[0])
+def _candidate_lists(
+    rows: np.ndarray,
+    norms: np.ndarray,
+    centres: np.ndarray,
+    free: np.ndarray,
+    m: int,
+    xp: ModuleType,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per centre, its ``m`` nearest free rows by (rounded distance, index) with their
+    distances in grid steps, and the rounded distance no row outside the list is below."""
+    free_x = xp.asarray(free)
+    steps = _sq_distances(rows[free_x], norms[free_x], centres, xp)
+    m = min(m, len(free))
+    if m < len(free):
+        nearest = xp.argpartition(xp.rint(steps), m - 1, axis=0)[:m]
+    else:
+        nearest = xp.broadcast_to(xp.arange(len(free))[:, None], (m, steps.shape[1]))
+    near = to_numpy(xp.take_along_axis(steps, nearest, axis=0)).T
+    nearest = free[to_numpy(nearest).T]
+    order = np.lexsort((nearest, np.rint(near)), axis=1)
+    near = np.take_along_axis(near, order, axis=1)
+    limits = np.rint(near[:, -1]) if m < len(free) else np.full(len(near), np.inf)
+    return np.take_along_axis(nearest, order, axis=1), near, limits
+
+
+def _all_rows(
+    rows: np.ndarray, norms: np.ndarray, centre: np.ndarray, xp: ModuleType
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Every row as a candidate list of one centre (the rare exact fallback)."""
+    steps = to_numpy(_sq_distances(rows, norms, centre[None, :], xp))[:, 0]
+    order = np.lexsort((np.arange(len(steps)), np.rint(steps)))
+    return order, steps[order], float("inf")
+
+
+def _choose(
+    candidates: np.ndarray, steps: np.ndarray, limit: float, capacity: np.ndarray
+) -> tuple[int, float] | None:
+    """The first free candidate and its margin in grid steps against the other free
+    candidates that could overtake it; ``None`` when a row outside the list might win."""
+    free = np.flatnonzero(capacity[candidates] > 0)
+    if not len(free) or np.rint(steps[free[0]]) >= limit:
+        return None
+    first = free[0]
+    pick, a = int(candidates[first]), float(steps[first])
+    others = free[1:]
+    if not len(others):
+        if limit == np.inf:
+            return pick, float("inf")
+        others_b, ties = np.array([limit - 0.5]), np.array([False])
+    else:
+        # only competitors at most one step beyond the nearest can flip first
+        near = np.rint(steps[others]) <= np.rint(steps[others[0]]) + 1
+        others = others[near]
+        others_b, ties = steps[others], candidates[others] > pick
+        if np.rint(steps[others[-1]]) + 1 >= limit:  # the next competitor may be unlisted
+            others_b = np.append(others_b, limit - 0.5)
+            ties = np.append(ties, False)
+    return pick, float(grid_flip_distance(a, others_b, ties).min())

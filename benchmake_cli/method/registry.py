@@ -65,6 +65,7 @@ class MethodSplit:
     reference_test_positions: np.ndarray | None = None
     reference_train_positions: np.ndarray | None = None
     info: dict[str, Any] = field(default_factory=dict)  #: informational manifest fields
+    warnings: list[str] = field(default_factory=list)  #: for the user, e.g. small margins
 
 
 class Method(ABC):
@@ -130,6 +131,8 @@ class BenchmakeCli(Method):
             test_content_sha256=result.test_content_sha256,
             parameters=params.to_dict(encoded.n),
             iterations_run=result.iterations_run,
+            info={"decision_margins": result.margins.to_dict()},
+            warnings=result.margins.warnings(),
         )
 
     def parameters_from_record(self, recorded: dict[str, Any]) -> SplitParameters:

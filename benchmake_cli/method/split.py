@@ -19,6 +19,8 @@ import numpy as np
 from ..errors import DataError, ParameterError
 from . import factorize as nmf
 from . import match
+from .backend import to_numpy
+from .margins import Margins
 from .order import ROW_HASH, TIES, content_hash, order_rows, row_digests
 from .scale import apply_minmax, minmax_scale
 
@@ -71,6 +73,7 @@ class MatrixSplit:
     content_sha256: str
     test_content_sha256: str
     iterations_run: int
+    margins: Margins
 
 
 def count_test_rows(n: int, frac: float) -> int:
@@ -116,6 +119,7 @@ def split_matrix(
     bounds: tuple[np.ndarray, np.ndarray] | None = None,
     test_rows: int | None = None,
     ties: np.ndarray | None = None,
+    block_rows: int | None = None,
 ) -> MatrixSplit:
     """Split the rows of ``X`` (n × d, finite) into train and test positions.
 
@@ -123,6 +127,7 @@ def split_matrix(
     bounds of a larger data set, and ``test_rows`` fixes the test count instead of
     ``ceil(n × frac)``: a shard of a sharded split uses both. By default both come from ``X``.
     ``ties`` (a digest per row) orders identical rows (:func:`~benchmake_cli.method.order.order_rows`).
+    ``block_rows`` changes the factorization's summation order (for tests of the margins).
 
     >>> X = np.arange(40, dtype=float).reshape(20, 2) % 7
     >>> s = split_matrix(X, SplitParameters(frac=0.25))
@@ -152,16 +157,17 @@ def split_matrix(
         seed=params.seed,
         xp=xp,
         threads=threads,
+        block_rows=block_rows,
         progress=lambda done, total: report("factorize", done, total),
     )
-    archetypes = factors.H[xp.asarray(match.archetype_order(factors.W, xp))]
-    iterations_run = factors.iterations
+    ranked = match.order_by_variance(to_numpy(match.column_variance(factors.W, xp)))
+    archetypes = factors.H[xp.asarray(ranked.indices)]
+    iterations_run, stop_margin = factors.iterations, factors.stop_margin
     del factors
     report("match", 0, k)
     group_sizes = np.diff(np.append(order.group_starts, n))
-    taken = match.nearest_free_rows(
-        scaled[xp.asarray(order.group_starts)], group_sizes, archetypes, xp
-    )
+    matching = match.match_rows(scaled[xp.asarray(order.group_starts)], group_sizes, archetypes, xp)
+    taken = matching.chosen
     report("match", k, k)
     # the i-th copy taken of a group of identical rows is the group's i-th row in hash order
     copies = np.zeros(len(group_sizes), dtype=np.int64)
@@ -178,6 +184,7 @@ def split_matrix(
         content_sha256=content_hash(digests, X.shape[1]),
         test_content_sha256=hash_of_test_rows(digests[test]),
         iterations_run=iterations_run,
+        margins=Margins(stop_margin, ranked.margin, matching.margin),
     )
 
 

@@ -130,6 +130,8 @@ def compute_split(
             notes.append("the GPU ran out of memory; finished on the CPU (same result)")
         device_name = "cpu"
         result = chosen.split(encoded, params, threads=threads, progress=progress)
+    if notes is not None:
+        notes.extend(result.warnings)
     return encoded.rows[result.train], encoded.rows[result.test], result, device_name
 
 

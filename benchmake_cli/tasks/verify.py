@@ -27,6 +27,7 @@ from ..bundle.write import input_digest, sha256_file
 from ..encode import EncodeOptions
 from ..errors import BenchmakeError, ManifestError, MissingExtraError, OutputError, SchedulerError
 from ..formats import ReadOptions
+from ..method.margins import describe as margin_phrase
 from ..method.registry import DEFAULT_METHOD, Method, blas_description, method_of_record
 from ..method.split import ProgressCallback, SplitParameters
 from ..pipeline.run import SplitResult, split_as
@@ -51,6 +52,7 @@ class VerifyReport:
 
     manifest_path: Path
     checks: list[Check] = field(default_factory=list)
+    margins: str = ""  #: the split's decision margins, recorded and recomputed
 
     @property
     def ok(self) -> bool:
@@ -65,6 +67,7 @@ class VerifyReport:
             "manifest": str(self.manifest_path),
             "ok": self.ok,
             "checks": [c.to_dict() for c in self.checks],
+            "decision_margins": self.margins,
         }
 
 
@@ -153,6 +156,7 @@ def verify_manifest(
     expected = json.loads(manifest_io.dumps(fresh.manifest))  # as it reads back from JSON
     _check_content(report, manifest, expected, bytes_match)
     _check_split(report, folder, manifest, method, params, fresh, bytes_match)
+    report.margins = _margins(manifest, expected)
     _check_record(report, manifest, expected, bytes_match)
     _check_files(report, folder, manifest, expected if bytes_match else None)
     return report
@@ -361,6 +365,16 @@ def _read_indices(path: Path) -> np.ndarray | None:
         return read_row_numbers(path)
     except BenchmakeError:
         return None
+
+
+def _margins(manifest: dict[str, Any], expected: dict[str, Any]) -> str:
+    """The decision margins recorded in the manifest and those of the recomputation."""
+    recorded = (manifest.get("info") or {}).get("decision_margins")
+    fresh = expected["info"].get("decision_margins")
+    if recorded is None and fresh is None:
+        return ""
+    line = f"decision margins (recorded): {margin_phrase(recorded)}"
+    return line if fresh == recorded else f"{line}; recomputed here: {margin_phrase(fresh)}"
 
 
 def _blas_note(manifest: dict[str, Any], method: Method) -> str:
