@@ -155,16 +155,15 @@ class _Lane:
             return
         # [[X_b, 0], [W_b H, 1]]: numerator and denominator operands in one product
         self.stacked = xp.zeros((2 * rows, d + 1), dtype=xp.float64)
-        self.stacked[rows:, d] = 1.0
         self.pair = xp.empty((rows, 2 * d), dtype=xp.float64)  # [X_b, W_b H]
-        self.wh = xp.empty((rows, d), dtype=xp.float64)  # contiguous, so matmul can use BLAS
         self.partial = xp.empty((k, 2 * d), dtype=xp.float64)
 
     def sweep(self, X: np.ndarray, W: np.ndarray, H: np.ndarray, update_w: bool) -> None:
         """Update this lane's blocks of ``W`` (when asked) and accumulate the H-update sums.
 
         Without Gram matrices, the W update's numerator ``X Hᵀ`` and denominator
-        ``(W H) Hᵀ + ε`` come from ``[[X, 0], [W H, 1]] @ [[Hᵀ], [ε]]``, so ε costs no pass.
+        ``(W H) Hᵀ + ε`` come from one product ``[[X, 0], [W H, 1]] @ [[Hᵀ], [ε]]``, so ε
+        costs no pass; products go straight into the buffers that use them.
         """
         xp = self.xp
         d = X.shape[1]
@@ -175,23 +174,20 @@ class _Lane:
         extended = xp.empty((d + 1, H.shape[0]), dtype=xp.float64)
         extended[:d] = H.T
         extended[d] = EPSILON
-        full = self.stacked.shape[0] // 2
         for rows in self.blocks:
             Wb = W[rows]
             m = Wb.shape[0]
             pair = self.pair[:m]
             pair[:, :d] = X[rows]
             if update_w:
-                numerator_rows = self.stacked[:m]
-                denominator_rows = self.stacked[full : full + m]
-                numerator_rows[:, :d] = pair[:, :d]
-                xp.matmul(Wb, H, out=self.wh[:m])
-                denominator_rows[:, :d] = self.wh[:m]
-                numerator = self.products[:m]
-                denominator = self.products[full : full + m]
-                xp.matmul(numerator_rows, extended, out=numerator)
-                xp.matmul(denominator_rows, extended, out=denominator)
-                _update_block(xp, Wb, numerator, denominator)
+                stacked = self.stacked[: 2 * m]
+                stacked[:m, :d] = pair[:, :d]
+                stacked[:m, d] = 0.0
+                xp.matmul(Wb, H, out=stacked[m:, :d])
+                stacked[m:, d] = 1.0
+                products = self.products[: 2 * m]
+                xp.matmul(stacked, extended, out=products)
+                _update_block(xp, Wb, products[:m], products[m:])
             xp.matmul(Wb, H, out=pair[:, d:])
             xp.matmul(Wb.T, pair, out=self.partial)
             self.sums += self.partial

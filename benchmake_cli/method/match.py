@@ -22,7 +22,7 @@ from types import ModuleType
 
 import numpy as np
 
-from .backend import to_numpy
+from .backend import namespace_of, to_numpy
 
 QUANTUM = 1e-9  #: distances (squared, scaled space) are compared on this grid
 CANDIDATES = 32  #: nearest candidates kept per archetype beyond what its block can take
@@ -110,12 +110,26 @@ def column_variance(W: np.ndarray, xp: ModuleType = np, rows: int = 4096) -> np.
 
 
 def _sq_distances(
-    rows: np.ndarray, row_norms: np.ndarray, centres: np.ndarray, xp: ModuleType
+    centres: np.ndarray,
+    rows: np.ndarray,
+    row_norms: np.ndarray,
+    xp: ModuleType,
+    buffer: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Squared distances in grid steps (not yet rounded), rows × centres."""
-    centre_norms = (centres * centres).sum(axis=1)
-    d2 = row_norms[:, None] + centre_norms[None, :] - 2.0 * (rows @ centres.T)
-    return xp.maximum(d2, 0.0) * (1.0 / QUANTUM)
+    """Squared distances in grid steps (not yet rounded), centres × rows, in ``buffer``
+    (flat, reused: a fresh one per block would cost page faults) when given."""
+    shape = (centres.shape[0], rows.shape[0])
+    if buffer is None:
+        steps = centres @ rows.T
+    else:
+        steps = buffer[: shape[0] * shape[1]].reshape(shape)
+        xp.matmul(centres, rows.T, out=steps)
+    steps *= -2.0
+    steps += row_norms[None, :]
+    steps += (centres * centres).sum(axis=1)[:, None]
+    xp.maximum(steps, 0.0, out=steps)
+    steps *= 1.0 / QUANTUM
+    return steps
 
 
 def nearest_free_rows(
@@ -159,11 +173,17 @@ def match_rows(
     chosen = np.empty(k, dtype=np.int64)
     margin = float("inf")
     block = block or int(max(1, min(256, DISTANCE_BLOCK // max(u, 1))))
+    buffer = xp.empty(min(block, k) * u, dtype=xp.float64)
     for start in range(0, k, block):
         stop = min(k, start + block)
         free = np.flatnonzero(capacity > 0)
         lists, steps, limits = _candidate_lists(
-            unique_rows, row_norms, archetypes[start:stop], free, stop - start + candidates, xp
+            unique_rows[xp.asarray(free)],
+            row_norms[xp.asarray(free)],
+            archetypes[start:stop],
+            free,
+            stop - start + candidates,
+            buffer,
         )
         for offset, j in enumerate(range(start, stop)):
             found = _choose(lists[offset], steps[offset], limits[offset], capacity)
@@ -183,19 +203,23 @@ def _candidate_lists(
     centres: np.ndarray,
     free: np.ndarray,
     m: int,
-    xp: ModuleType,
+    buffer: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per centre, its ``m`` nearest free rows by (rounded distance, index) with their
-    distances in grid steps, and the rounded distance no row outside the list is below."""
-    free_x = xp.asarray(free)
-    steps = _sq_distances(rows[free_x], norms[free_x], centres, xp)
+    """Per centre, its ``m`` nearest of the free ``rows`` (numbered ``free``) by (rounded
+    distance, number) with their distances in grid steps, and the rounded distance no row
+    outside the list is below."""
+    xp = namespace_of(rows)
+    steps = _sq_distances(centres, rows, norms, xp, buffer)
     m = min(m, len(free))
     if m < len(free):
-        nearest = xp.argpartition(xp.rint(steps), m - 1, axis=0)[:m]
+        # the m smallest unrounded values hold every row rounding below the m-th's value
+        nearest = xp.argpartition(steps, m - 1, axis=1)[:, :m]
+        near = to_numpy(xp.take_along_axis(steps, nearest, axis=1))
+        nearest = free[to_numpy(nearest)]
     else:
-        nearest = xp.broadcast_to(xp.arange(len(free))[:, None], (m, steps.shape[1]))
-    near = to_numpy(xp.take_along_axis(steps, nearest, axis=0)).T
-    nearest = free[to_numpy(nearest).T]
+        near = to_numpy(steps)
+        nearest = np.broadcast_to(free, near.shape)
+    del steps
     order = np.lexsort((nearest, np.rint(near)), axis=1)
     near = np.take_along_axis(near, order, axis=1)
     limits = np.rint(near[:, -1]) if m < len(free) else np.full(len(near), np.inf)
@@ -206,7 +230,7 @@ def _all_rows(
     rows: np.ndarray, norms: np.ndarray, centre: np.ndarray, xp: ModuleType
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Every row as a candidate list of one centre (the rare exact fallback)."""
-    steps = to_numpy(_sq_distances(rows, norms, centre[None, :], xp))[:, 0]
+    steps = to_numpy(_sq_distances(centre[None, :], rows, norms, xp))[0]
     order = np.lexsort((np.arange(len(steps)), np.rint(steps)))
     return order, steps[order], float("inf")
 
