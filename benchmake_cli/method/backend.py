@@ -6,6 +6,7 @@ functions both provide, so there is one implementation for every device.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from types import ModuleType
 from typing import Any
 
@@ -89,3 +90,13 @@ def namespace_of(array: Any) -> ModuleType:
     import cupy  # type: ignore[import-not-found]
 
     return cupy
+
+
+def single_threaded_blas(on_host: bool) -> AbstractContextManager[object]:
+    """Limit host BLAS to one thread. The callers run their own threads (or none): BLAS
+    threads that spin while waiting would make a busy machine 10 to 20 times slower."""
+    if not on_host:
+        return nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")

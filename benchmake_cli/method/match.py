@@ -22,7 +22,7 @@ from types import ModuleType
 
 import numpy as np
 
-from .backend import namespace_of, to_numpy
+from .backend import namespace_of, single_threaded_blas, to_numpy
 
 QUANTUM = 1e-9  #: distances (squared, scaled space) are compared on this grid
 CANDIDATES = 32  #: nearest candidates kept per archetype beyond what its block can take
@@ -116,20 +116,26 @@ def _sq_distances(
     xp: ModuleType,
     buffer: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Squared distances in grid steps (not yet rounded), centres × rows, in ``buffer``
-    (flat, reused: a fresh one per block would cost page faults) when given."""
+    """Squared distances, centres × rows, not yet clamped at 0 nor in grid steps
+    (:func:`_in_steps`; both maps are monotone, so they can wait until the nearest are
+    picked), in ``buffer`` (flat, reused: a fresh one per block would cost page faults)."""
     shape = (centres.shape[0], rows.shape[0])
+    scaled = centres * -2.0  # exact: -2 (c · r) computed as (-2 c) · r, one pass fewer
     if buffer is None:
-        steps = centres @ rows.T
+        d2 = scaled @ rows.T
     else:
-        steps = buffer[: shape[0] * shape[1]].reshape(shape)
-        xp.matmul(centres, rows.T, out=steps)
-    steps *= -2.0
-    steps += row_norms[None, :]
-    steps += (centres * centres).sum(axis=1)[:, None]
-    xp.maximum(steps, 0.0, out=steps)
-    steps *= 1.0 / QUANTUM
-    return steps
+        d2 = buffer[: shape[0] * shape[1]].reshape(shape)
+        xp.matmul(scaled, rows.T, out=d2)
+    d2 += row_norms[None, :]
+    d2 += (centres * centres).sum(axis=1)[:, None]
+    return d2
+
+
+def _in_steps(d2: np.ndarray) -> np.ndarray:
+    """Squared distances in grid steps (not yet rounded), in place."""
+    np.maximum(d2, 0.0, out=d2)
+    d2 *= 1.0 / QUANTUM
+    return d2
 
 
 def nearest_free_rows(
@@ -163,6 +169,18 @@ def match_rows(
     archetype, how far the squared distances to the row it took and to any other free row
     would have to move (relative to ``‖archetype‖² + ‖row‖²``, the size of the terms they
     are computed from) for another row to win."""
+    with single_threaded_blas(xp is np):
+        return _match_rows(unique_rows, capacity, archetypes, xp, candidates, block)
+
+
+def _match_rows(
+    unique_rows: np.ndarray,
+    capacity: np.ndarray,
+    archetypes: np.ndarray,
+    xp: ModuleType,
+    candidates: int,
+    block: int | None,
+) -> Matching:
     unique_rows = xp.asarray(unique_rows, dtype=xp.float64)
     archetypes = xp.asarray(archetypes, dtype=xp.float64)
     u, k = unique_rows.shape[0], archetypes.shape[0]
@@ -185,16 +203,30 @@ def match_rows(
             stop - start + candidates,
             buffer,
         )
+        decisions: list[tuple[float, np.ndarray, np.ndarray, float]] = []
         for offset, j in enumerate(range(start, stop)):
             found = _choose(lists[offset], steps[offset], limits[offset], capacity)
             if found is None:
                 found = _choose(*_all_rows(unique_rows, row_norms, archetypes[j], xp), capacity)
-            pick, relative = found
-            scale = max(centre_norms[j] + host_norms[pick], 1e-300)
-            margin = min(margin, relative * QUANTUM / scale)
+            pick, a, others, ties = found
+            if len(others):
+                decisions.append((a, others, ties, centre_norms[j] + host_norms[pick]))
             capacity[pick] -= 1
             chosen[j] = pick
+        margin = min(margin, _smallest_margin(decisions))
     return Matching(chosen, margin)
+
+
+def _smallest_margin(decisions: list[tuple[float, np.ndarray, np.ndarray, float]]) -> float:
+    """The smallest relative margin of a block's choices, ``(a, others, ties, size)`` each."""
+    if not decisions:
+        return float("inf")
+    counts = [len(others) for _, others, _, _ in decisions]
+    a = np.repeat([d[0] for d in decisions], counts)
+    size = np.repeat([max(d[3], 1e-300) for d in decisions], counts)
+    others = np.concatenate([d[1] for d in decisions])
+    ties = np.concatenate([d[2] for d in decisions])
+    return float((grid_flip_distance(a, others, ties) * QUANTUM / size).min())
 
 
 def _candidate_lists(
@@ -209,17 +241,17 @@ def _candidate_lists(
     distance, number) with their distances in grid steps, and the rounded distance no row
     outside the list is below."""
     xp = namespace_of(rows)
-    steps = _sq_distances(centres, rows, norms, xp, buffer)
+    d2 = _sq_distances(centres, rows, norms, xp, buffer)
     m = min(m, len(free))
     if m < len(free):
         # the m smallest unrounded values hold every row rounding below the m-th's value
-        nearest = xp.argpartition(steps, m - 1, axis=1)[:, :m]
-        near = to_numpy(xp.take_along_axis(steps, nearest, axis=1))
+        nearest = xp.argpartition(d2, m - 1, axis=1)[:, :m]
+        near = _in_steps(to_numpy(xp.take_along_axis(d2, nearest, axis=1)))
         nearest = free[to_numpy(nearest)]
     else:
-        near = to_numpy(steps)
+        near = _in_steps(to_numpy(d2).copy())
         nearest = np.broadcast_to(free, near.shape)
-    del steps
+    del d2
     order = np.lexsort((nearest, np.rint(near)), axis=1)
     near = np.take_along_axis(near, order, axis=1)
     limits = np.rint(near[:, -1]) if m < len(free) else np.full(len(near), np.inf)
@@ -230,32 +262,27 @@ def _all_rows(
     rows: np.ndarray, norms: np.ndarray, centre: np.ndarray, xp: ModuleType
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Every row as a candidate list of one centre (the rare exact fallback)."""
-    steps = to_numpy(_sq_distances(centre[None, :], rows, norms, xp))[0]
+    steps = _in_steps(to_numpy(_sq_distances(centre[None, :], rows, norms, xp))[0].copy())
     order = np.lexsort((np.arange(len(steps)), np.rint(steps)))
     return order, steps[order], float("inf")
 
 
 def _choose(
     candidates: np.ndarray, steps: np.ndarray, limit: float, capacity: np.ndarray
-) -> tuple[int, float] | None:
-    """The first free candidate and its margin in grid steps against the other free
-    candidates that could overtake it; ``None`` when a row outside the list might win."""
+) -> tuple[int, float, np.ndarray, np.ndarray] | None:
+    """The first free candidate, its distance in grid steps, and those of the other free
+    candidates that could overtake it first (with whether the pick wins a tie with each);
+    ``None`` when a row outside the list might win."""
     free = np.flatnonzero(capacity[candidates] > 0)
     if not len(free) or np.rint(steps[free[0]]) >= limit:
         return None
-    first = free[0]
+    first, others = free[0], free[1:]
     pick, a = int(candidates[first]), float(steps[first])
-    others = free[1:]
-    if not len(others):
-        if limit == np.inf:
-            return pick, float("inf")
-        others_b, ties = np.array([limit - 0.5]), np.array([False])
-    else:
-        # only competitors at most one step beyond the nearest can flip first
-        near = np.rint(steps[others]) <= np.rint(steps[others[0]]) + 1
-        others = others[near]
-        others_b, ties = steps[others], candidates[others] > pick
-        if np.rint(steps[others[-1]]) + 1 >= limit:  # the next competitor may be unlisted
-            others_b = np.append(others_b, limit - 0.5)
-            ties = np.append(ties, False)
-    return pick, float(grid_flip_distance(a, others_b, ties).min())
+    # only competitors at most one step beyond the nearest of them can flip first
+    window = np.rint(steps[others[0]]) + 1 if len(others) else np.inf
+    others = others[np.rint(steps[others]) <= window]
+    others_b, ties = steps[others], candidates[others] > pick
+    if limit != np.inf and window >= limit:  # an unlisted row may be in the window
+        others_b = np.append(others_b, limit - 0.5)  # the nearest it can be, winning ties
+        ties = np.append(ties, False)
+    return pick, a, others_b, ties
