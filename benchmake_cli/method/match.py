@@ -95,17 +95,30 @@ def order_by_variance(variance: np.ndarray) -> Order:
 
 
 def column_variance(W: np.ndarray, xp: ModuleType = np, rows: int = 4096) -> np.ndarray:
-    """Population variance of each column, by row blocks: ``xp.var`` would allocate a
-    temporary as large as ``W`` itself.
+    """Population variance of each column, by row blocks: ``xp.var`` would allocate two
+    temporaries as large as ``W`` itself.
+
+    Each block of ``rows`` rows is summed row after row (as a sum over axis 0 does), from
+    squares made a few rows at a time, so that no temporary exceeds about 2 MiB.
 
     >>> column_variance(np.array([[1.0, 2.0], [3.0, 2.0]]), rows=1).tolist()
     [1.0, 0.0]
     """
     mean = W.mean(axis=0)
     total = xp.zeros(W.shape[1], dtype=xp.float64)
+    step = max(1, min(rows, (1 << 18) // max(W.shape[1], 1)))
     for start in range(0, W.shape[0], rows):
-        centred = W[start : start + rows] - mean
-        total += (centred * centred).sum(axis=0)
+        stop = min(W.shape[0], start + rows)
+        block_sum = None
+        for sub in range(start, stop, step):
+            squares = W[sub : min(stop, sub + step)] - mean
+            squares *= squares
+            if block_sum is None:
+                block_sum = squares.sum(axis=0)
+            else:
+                for row in squares:
+                    block_sum += row
+        total += block_sum
     return total / W.shape[0]
 
 
