@@ -2,8 +2,9 @@
 
 Each measurement runs in a fresh subprocess on synthetic uniform data (seed 0), so peak
 memory (ru_maxrss) belongs to that run alone. For each size, in one round: the machine's
-dgemm rate (2048² float64, 1 and 2 threads), our split with the default tolerance and with
-200 fixed iterations, and the reference; rounds alternate and the figures are medians.
+dgemm rate (2048² float64, 1 and 2 threads), our split with the default tolerance (and,
+with ``--fixed200``, with 200 fixed iterations), and the reference; rounds alternate and the
+figures are medians. Every run is also printed on stderr as it ends.
 
 Beside each of our times: the NMF iterations' achieved flop rate (12·n·k·d flops per
 iteration: W H twice, [X; W H] [Hᵀ; ε], Wᵀ [X, W H]) and its fraction of the 2-thread
@@ -108,20 +109,24 @@ def measure(n: int, options: argparse.Namespace) -> dict:
     """One size: ``repeats`` paired rounds of dgemm, ours (default and 200 iterations) and
     the reference."""
     k = math.ceil(n * options.frac)
-    ours: dict[str, list[dict]] = {"default": [], "fixed200": []}
+    ours: dict[str, list[dict]] = {"default": []} | ({"fixed200": []} if options.fixed200 else {})
     ref: list[dict] = []
     rates: list[dict] = []
     for repeat in range(max(options.repeats, options.ref_repeats)):
         rates.append(dgemm_rate())
+        note(f"n={n} round {repeat + 1}: dgemm", rates[-1])
         if repeat < options.repeats:
-            for name, tol in (("default", 1e-4), ("fixed200", 0.0)):
+            for name in ours:
+                tol = 1e-4 if name == "default" else 0.0
                 ours[name].append(
                     run(sys.executable, "ours", n, options.d, options.frac, tol, options.threads)
                 )
+                note(f"n={n} round {repeat + 1}: ours {name}", ours[name][-1])
         if options.reference_python and repeat < options.ref_repeats:
             ref.append(
                 run(options.reference_python, "ref", n, options.d, options.frac, 0, options.threads)
             )
+            note(f"n={n} round {repeat + 1}: reference", ref[-1])
     flops = 12 * n * k * options.d
     row: dict = {
         "n": n,
@@ -151,8 +156,14 @@ def measure(n: int, options: argparse.Namespace) -> dict:
         row["ref_runs_s"] = [round(r["seconds"], 2) for r in ref]
         row["ref_split_bytes"] = max(r["peak_bytes"] - r["before_bytes"] for r in ref)
         row["speedup"] = row["ref_s"] / row["ours_s"]
-        row["speedup_200"] = row["ref_s"] / row["ours_200_s"]
+        if options.fixed200:
+            row["speedup_200"] = row["ref_s"] / row["ours_200_s"]
     return row
+
+
+def note(what: str, figures: dict) -> None:
+    """One run's figures on stderr, with the load average, as soon as it ends."""
+    print(f"{what} {json.dumps(figures)} load {load_average()}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -166,6 +177,7 @@ def main() -> None:
     has_reference = importlib.util.find_spec("benchmake") is not None
     parser.add_argument("--reference-python", default=sys.executable if has_reference else None)
     parser.add_argument("--no-reference", action="store_true")
+    parser.add_argument("--fixed200", action="store_true", help="also 200 fixed iterations")
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args()
     if options.no_reference:
@@ -184,18 +196,20 @@ def main() -> None:
     print(f"BLAS: {rows[0]['blas']}; load average before {load_before}, after {load_after}")
     print(
         f"{'n':>6} {'k':>5} {'dgemm1':>6} {'dgemm2':>6} {'ours s':>7} {'iters':>5} {'GF/s':>5} "
-        f"{'frac':>5} {'match':>5} {'200it s':>7} {'GF/s':>5} {'frac':>5} {'ref s':>7} "
+        f"{'frac':>5} {'match':>6} {'200it s':>7} {'GF/s':>5} {'frac':>5} {'ref s':>7} "
         f"{'ratio':>5} {'r200':>5} {'peak/W':>6}"
     )
+    nan = math.nan
     for r in rows:
+        peak = max(r["ours_split_bytes"], r.get("ours_200_split_bytes", 0))
         print(
             f"{r['n']:>6} {r['k']:>5} {r['dgemm1_gflops']:>6.0f} {r['dgemm2_gflops']:>6.0f} "
             f"{r['ours_s']:>7.2f} {r['ours_iterations']:>5} {r['ours_iteration_gflops']:>5.0f} "
-            f"{r['ours_fraction_of_dgemm2']:>5.2f} {r['ours_match_share']:>5.1%} "
-            f"{r['ours_200_s']:>7.2f} {r['ours_200_iteration_gflops']:>5.0f} "
-            f"{r['ours_200_fraction_of_dgemm2']:>5.2f} {r.get('ref_s', math.nan):>7.1f} "
-            f"{r.get('speedup', math.nan):>5.1f} {r.get('speedup_200', math.nan):>5.1f} "
-            f"{max(r['ours_split_bytes'], r['ours_200_split_bytes']) / r['W_bytes']:>6.2f}"
+            f"{r['ours_fraction_of_dgemm2']:>5.2f} {r['ours_match_share']:>6.1%} "
+            f"{r.get('ours_200_s', nan):>7.2f} {r.get('ours_200_iteration_gflops', nan):>5.0f} "
+            f"{r.get('ours_200_fraction_of_dgemm2', nan):>5.2f} {r.get('ref_s', nan):>7.1f} "
+            f"{r.get('speedup', nan):>5.1f} {r.get('speedup_200', nan):>5.1f} "
+            f"{peak / r['W_bytes']:>6.2f}"
         )
     print(
         "dgemm1/2: GF/s of a 2048² dgemm on 1/2 threads; GF/s, frac: the NMF iterations' rate "
