@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from benchmake_cli.method.margins import THRESHOLD, Margins
 from benchmake_cli.method.match import match_rows, order_by_variance
 from benchmake_cli.method.split import SplitParameters, split_matrix
+from benchmake_cli.pipeline.run import split_file
 
 from .conftest import SAMPLE, invoke
 
@@ -123,3 +124,17 @@ def test_split_warns_on_stderr_below_the_threshold(
     assert done.exit_code == 0, done.stderr
     assert "benchmake: warning: the smallest free-row choice margin is 1.0e-12" in done.stderr
     assert "warning" not in done.stdout
+
+
+def test_sharded_split_records_each_kinds_smallest_margin_over_its_shards(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data.csv"
+    X = np.random.default_rng(11).random((120, 3))
+    data.write_text("a,b,c\n" + "".join(f"{a},{b},{c}\n" for a, b, c in X))
+    whole = split_file(data, frac=0.2, shard_rows=0)
+    sharded = split_file(data, frac=0.2, shard_rows=40)
+    assert sharded.manifest["method"]["parameters"]["sharding"]["shards"] == 3
+    margins = sharded.manifest["info"]["decision_margins"]
+    assert set(margins) == set(whole.manifest["info"]["decision_margins"])
+    assert all(isinstance(margins[name], float) for name in ("early_stop", "free_row"))

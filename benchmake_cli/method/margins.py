@@ -51,6 +51,16 @@ class Margins:
             **{name: _rounded(getattr(self, name)) for name in NAMES},
         }
 
+    @classmethod
+    def smallest(cls, parts: list[Margins]) -> Margins:
+        """Each kind's smallest margin over the parts of a split (e.g. its shards).
+
+        >>> Margins.smallest([Margins(1.0, 2.0, 3.0), Margins(4.0, 0.5, 6.0)]).archetype_order
+        0.5
+        """
+        inf = float("inf")
+        return cls(*(min((getattr(p, n) for p in parts), default=inf) for n in NAMES))
+
     def low(self) -> list[str]:
         """The kinds whose smallest margin is below the threshold."""
         return [name for name in NAMES if getattr(self, name) < THRESHOLD]

@@ -15,17 +15,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from ..errors import MissingExtraError, ParameterError, SchedulerError
-from .shards import ShardTask, split_shard
+from .shards import ShardOutcome, ShardTask, split_shard
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 CONNECT_TIMEOUT = 10.0  #: seconds to wait for a Dask scheduler before giving up
 IN_FLIGHT_PER_WORKER = 2
 
 #: results as (shard id, test positions within the shard), in any order
-ShardResults = Iterator[tuple[int, np.ndarray]]
+ShardResults = Iterator[tuple[int, ShardOutcome]]
 
 
 @dataclass
@@ -141,5 +139,5 @@ def _run_dask(client: Any, tasks: Iterable[ShardTask]) -> ShardResults:
             running.add(submit(task))
 
 
-def _shard_result(task: ShardTask) -> tuple[int, np.ndarray]:
+def _shard_result(task: ShardTask) -> tuple[int, ShardOutcome]:
     return task.shard, split_shard(task)

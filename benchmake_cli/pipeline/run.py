@@ -603,7 +603,7 @@ def _split_file_sharded(
     split_seconds = time.perf_counter() - timer
     manifest = sharded_manifest(path, encode_options, sharded, device_name)
     manifest["info"].update(engine.describe())
-    notes = [reason] if device == "auto" else []
+    notes = ([reason] if device == "auto" else []) + sharded.margins.warnings()
     result = SplitResult(
         train=sharded.train, test=sharded.test, manifest=manifest, out=None, notes=notes
     )
@@ -669,7 +669,7 @@ def sharded_manifest(
             "n_test": len(sharded.test),
             "test_content_sha256": sharded.test_content_sha256,
         },
-        {"device": device},
+        {"device": device, "decision_margins": sharded.margins.to_dict()},
     )
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from ..encode import EncodeOptions, carried_columns, carried_hash, encode_table
 from ..errors import DataError
 from ..formats import ReadOptions, iter_chunks
+from ..method.margins import Margins
 from ..method.order import content_hash, row_digests
 from ..method.scale import MinMaxBounds
 from ..method.split import ProgressCallback, SplitParameters, check_fraction, hash_of_test_rows
@@ -56,6 +57,8 @@ class ShardedSplit:
     sharding: dict[str, Any] = field(default_factory=dict)
     #: the manifest's ``method.parameters``: the split parameters plus ``sharding``
     parameters: dict[str, Any] = field(default_factory=dict)
+    #: each kind's smallest decision margin over the shards
+    margins: Margins = field(default_factory=lambda: Margins.smallest([]))
 
     @property
     def input_rows(self) -> int:
@@ -135,8 +138,10 @@ def split_sharded(
 
     is_test = np.zeros(n, dtype=bool)
     report("shards", 0, shards)
-    for done, (shard, local) in enumerate(engine.run(tasks()), start=1):
-        is_test[by_shard[starts[shard] + np.asarray(local, dtype=np.int64)]] = True
+    margins = []
+    for done, (shard, outcome) in enumerate(engine.run(tasks()), start=1):
+        is_test[by_shard[starts[shard] + np.asarray(outcome.test, dtype=np.int64)]] = True
+        margins += [outcome.margins] if outcome.margins is not None else []
         report("shards", done, shards)
     record = sharding_record(shard_rows, threshold, sizes)
     sides = np.zeros(encoded.input_rows, dtype=np.int8)
@@ -158,6 +163,7 @@ def split_sharded(
         carried_sha256=carried_hash(encoded.digests, encoded.carried),
         sharding=record,
         parameters={**params.to_dict(n), "sharding": record},
+        margins=Margins.smallest(margins),
     )
 
 

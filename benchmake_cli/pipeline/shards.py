@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..errors import ParameterError
 from ..method.backend import resolve_device
+from ..method.margins import Margins
 from ..method.split import SplitParameters, split_matrix
 
 SHARD_THRESHOLD = 20_000  #: inputs with more rows than this are sharded by default
@@ -119,8 +120,16 @@ class ShardTask:
     ties: np.ndarray | None = None  #: per row, the digest that orders identical rows
 
 
-def split_shard(task: ShardTask) -> np.ndarray:
-    """Positions (within the shard, ascending) of the shard's test rows.
+class ShardOutcome(NamedTuple):
+    """A shard's test rows (positions within the shard, ascending) and its decision margins
+    (``None`` when the shard was decided without factorizing)."""
+
+    test: np.ndarray
+    margins: Margins | None = None
+
+
+def split_shard(task: ShardTask) -> ShardOutcome:
+    """The shard's test rows and decision margins.
 
     Runs wherever the engine puts it (this process, a joblib worker or a Dask worker): it
     depends on nothing but the task. Shards too small or too uniform to factorize are
@@ -128,12 +137,12 @@ def split_shard(task: ShardTask) -> np.ndarray:
     """
     n, k = len(task.X), task.test_rows
     if k <= 0:
-        return np.empty(0, dtype=np.int64)
+        return ShardOutcome(np.empty(0, dtype=np.int64))
     if k >= n:
-        return np.arange(n, dtype=np.int64)
+        return ShardOutcome(np.arange(n, dtype=np.int64))
     if bool((task.X[0] == task.X).all()):  # identical rows: the first by ties, input order
         order = np.arange(n) if task.ties is None else np.argsort(task.ties, kind="stable")
-        return np.sort(order[:k]).astype(np.int64)
+        return ShardOutcome(np.sort(order[:k]).astype(np.int64))
     _name, xp, _reason = resolve_device(task.device)
     result = split_matrix(
         task.X,
@@ -144,4 +153,4 @@ def split_shard(task: ShardTask) -> np.ndarray:
         test_rows=k,
         ties=task.ties,
     )
-    return result.test
+    return ShardOutcome(result.test, result.margins)
