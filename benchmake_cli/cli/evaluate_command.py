@@ -204,7 +204,7 @@ def evaluate(
     reading = flags_given(context, tuple(n for n in READING_PARAMETERS if n != "target"))
     _check_usage(is_manifest, test_indices, data, reading)
     if plot is not None:
-        from ..analysis.plots import require_matplotlib
+        from ..tasks.plots import require_matplotlib
 
         run_core(require_matplotlib, verbose)
     from ..tasks.evaluate import EvaluateSettings, evaluate_file, evaluate_manifest
@@ -251,7 +251,7 @@ def evaluate(
         sys.stderr.write(f"benchmake: note: {note}\n")
     plots: list[Path] = []
     if plot is not None:
-        from ..analysis.plots import write_plots
+        from ..tasks.plots import write_plots
 
         plots = run_core(lambda: write_plots(evaluation, plot), verbose)
     if json_output:
