@@ -48,7 +48,7 @@ columns with their types and roles, missing values, constant columns, duplicate 
 the content hash a split's manifest would record; then what 'split --frac F' would do: the
 number of test rows k, the memory of the factor W (n x k float64) and the peak on the CPU
 and the GPU, the device '--device auto' would pick, and an estimated time from the cost
-model in the README. Problems that would make split refuse the file are reported, not
+model in docs/inspect.md. Problems that would make split refuse the file are reported, not
 raised. For a manifest (a .json file, or a folder holding manifest.json): a summary of the
 data, the parameters and the files of the split it describes.
 """

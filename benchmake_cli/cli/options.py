@@ -138,13 +138,13 @@ DataArgument = Annotated[
     ),
 ]
 
-# Modalities: arrays, images, sequences, signals (see the README's "Input types")
+# Modalities: arrays, images, sequences, signals (see docs/formats.md)
 TypeOption = Annotated[
     str,
     typer.Option(
         "--type",
         help="auto, tabular, image, sequence, signal or graph (auto: from the file name, "
-        "the folder's content or the array's shape; see the README).",
+        "the folder's content or the array's shape; see docs/formats.md).",
     ),
 ]
 KeyOption = Annotated[
