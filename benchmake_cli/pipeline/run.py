@@ -37,6 +37,7 @@ from ..encode import Encoded, EncodeOptions, carried_columns, carried_hash, enco
 from ..errors import ParameterError
 from ..formats import ReadOptions, has_more_rows_than, iter_chunks, read_table, streamable
 from ..formats.image_folder import parse_image_size
+from ..formats.registry import get as get_format
 from ..formats.table import Table
 from ..method.backend import is_out_of_memory
 from ..method.factorize import estimate_bytes
@@ -336,7 +337,7 @@ def split_as(
             timer=timer,
         )
     prepared = prepare(path, read_options, encode_options)
-    if files != "list" and prepared.table.format not in ("image-folder", "signal-folder"):
+    if files != "list" and not get_format(prepared.table.format).copies_files:
         raise ParameterError(
             f"--{files}: applies to folders of images or signals, not {prepared.table.path.name}"
         )

@@ -29,6 +29,7 @@ from ..encode import Encoded, EncodeOptions, column_as_numbers, encode_table, ta
 from ..errors import DataError, ParameterError
 from ..formats import ReadOptions, read_table
 from ..formats.folder import input_bytes
+from ..formats.registry import get as get_format
 from ..formats.table import Table
 from ..method import backend
 from ..method.factorize import default_threads
@@ -341,7 +342,7 @@ def _column_summaries(table: Table, options: EncodeOptions) -> list[ColumnSummar
     and one of the labels (class folders, names, ``--target-key`` arrays) where there are."""
     if table.frame is not None or table.array is not None:
         frame = table_frame(table)
-        stored_as_text = table.format in ("csv", "tsv")
+        stored_as_text = get_format(table.format).values_as_text
         summaries = [
             _column_summary(
                 str(name),
