@@ -8,6 +8,7 @@ from run to run. The ``info`` section (device, library versions) is informationa
 from __future__ import annotations
 
 import json
+import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,11 @@ class DataLocation:
     looked_for: Path
     given: bool  #: named by ``--data``
 
+    @property
+    def shown(self) -> str:
+        """``looked_for`` as it reads best: ``data.csv``, not ``splits/../data.csv``."""
+        return os.path.normpath(self.looked_for)
+
     def require(self) -> Path:
         """The data's path, or :class:`InputNotFoundError` saying where it was looked for."""
         if self.path is not None:
@@ -105,7 +111,7 @@ class DataLocation:
         if self.given:
             raise InputNotFoundError(f"{self.looked_for}: no such file or folder")
         raise InputNotFoundError(
-            f"the manifest's data is not at {self.looked_for}; pass --data PATH to name it"
+            f"the manifest's data is not at {self.shown}; pass --data PATH to name it"
         )
 
 

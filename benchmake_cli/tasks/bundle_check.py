@@ -26,7 +26,8 @@ from ..errors import BenchmakeError, ExitCode
 from ..formats.table import Table
 from ..method.order import content_hash, row_digests
 from ..method.registry import DEFAULT_METHOD
-from ..method.split import hash_of_test_rows
+from ..method.reference import reference_test_count
+from ..method.split import count_test_rows, hash_of_test_rows
 from .sides import join_sides, read_side, side_name
 
 
@@ -211,6 +212,9 @@ def check_indices(
     ]
     if split["n_test"] != k:
         problems.append(f"split.n_test {split['n_test']} is not k = {k}")
+    fraction_k = _k_of_fraction(manifest)
+    if fraction_k is not None and fraction_k != k:
+        problems.append(f"k = {k} is not ceil(n × frac) = {fraction_k}")
     if len(train) + len(test) != encoding["n"]:
         problems.append(f"{len(train)} + {len(test)} rows, n = {encoding['n']}")
     for what, found in (("test_indices", test), ("train_indices", train)):
@@ -234,6 +238,18 @@ def check_indices(
         f"the {encoding['n']} rows",
     )
     return train, test
+
+
+def _k_of_fraction(manifest: dict[str, Any]) -> int | None:
+    """The test count the recorded fraction gives for n rows, as the method counts it (a
+    sharded split counts per shard: None)."""
+    parameters, n = manifest["method"]["parameters"], manifest["encoding"]["n"]
+    frac = parameters.get("frac")
+    if not isinstance(frac, (int, float)) or "sharding" in parameters:
+        return None
+    if manifest["method"].get("name") == DEFAULT_METHOD:
+        return count_test_rows(n, frac)
+    return reference_test_count(n, frac)
 
 
 def check_data_files(

@@ -140,6 +140,23 @@ def _join_graphs(first: GraphSet, second: GraphSet, order: np.ndarray) -> GraphS
         edge_counts=np.array([len(e) for e, _ in chosen], dtype=np.int64),
         edges=np.concatenate([e for e, _ in chosen]).reshape(-1, 2).astype(np.int64),
         node_features=features,
-        lines={},
+        lines={
+            stem: _join_lines(first, second, stem, order)
+            for stem in first.lines
+            if stem in second.lines
+        },
         compressed=dict(first.compressed),
     )
+
+
+def _join_lines(first: GraphSet, second: GraphSet, stem: str, order: np.ndarray) -> list[bytes]:
+    """One OGB file's lines of both sides, graph by graph in ``order``."""
+    chunks: list[list[bytes]] = []
+    for graphs in (first, second):
+        sizes = {"node-feat": graphs.node_counts, "edge": graphs.edge_counts}
+        sizes["edge-feat"] = graphs.edge_counts
+        counts = sizes.get(stem, np.ones(graphs.count, dtype=np.int64))
+        ends = np.cumsum(counts)
+        lines = graphs.lines[stem]
+        chunks += [lines[end - size : end] for end, size in zip(ends, counts, strict=True)]
+    return [line for i in order for line in chunks[i]]

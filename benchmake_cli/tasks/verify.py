@@ -65,14 +65,14 @@ def verify_manifest(
     report.add("manifest", True, f"{manifest_io.SCHEMA}, method {method.name} v{method.version}")
 
     location = manifest_io.locate_data(manifest_path, manifest, data)
-    report.data_looked_for = location.looked_for
+    report.data_looked_for = Path(location.shown)
     if bundle_only or location.path is None:
         report.data_checked = False
         report.data_note = (
             f"data not checked (--bundle-only): pass --data PATH, or leave out --bundle-only "
-            f"to check {location.looked_for}"
+            f"to check {location.shown}"
             if bundle_only
-            else f"data not checked: {location.looked_for} not found; pass --data PATH "
+            else f"data not checked: {location.shown} not found; pass --data PATH "
             "to check the data and recompute the split"
         )
         check_bundle(report, folder, manifest)
