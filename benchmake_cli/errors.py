@@ -94,6 +94,12 @@ class ManifestError(BenchmakeError):
     exit_code = ExitCode.BAD_MANIFEST
 
 
+class VerifyFailedError(BenchmakeError):
+    """A bundle's files differ from what its manifest records (``load_split``)."""
+
+    exit_code = ExitCode.VERIFY_FAILED
+
+
 class DeviceError(BenchmakeError):
     """The requested compute device is not available."""
 

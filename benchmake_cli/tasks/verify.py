@@ -66,6 +66,8 @@ def verify_manifest(
 
     location = manifest_io.locate_data(manifest_path, manifest, data)
     report.data_looked_for = Path(location.shown)
+    if location.given:
+        location.require()  # --data names a file that must be there
     if bundle_only or location.path is None:
         report.data_checked = False
         report.data_note = (
