@@ -25,8 +25,8 @@ from ..encode import carried_hash, encode_table
 from ..errors import BenchmakeError, ExitCode
 from ..formats.table import Table
 from ..method.order import content_hash, row_digests
-from ..method.registry import DEFAULT_METHOD
 from ..method.reference import reference_test_count
+from ..method.registry import DEFAULT_METHOD
 from ..method.split import count_test_rows, hash_of_test_rows
 from .sides import join_sides, read_side, side_name
 
