@@ -7,7 +7,7 @@
 ...                id_columns=["alloy_id"])
 >>> s = load_split(out / "manifest.json")
 >>> s.train.shape, s.test.shape, len(s.y_test), s.test_rows[:3].tolist()
-((240, 11), (60, 11), 60, [1, 12, 14])
+((240, 10), (60, 10), 60, [14, 17, 18])
 """
 
 from __future__ import annotations
