@@ -225,3 +225,26 @@ def test_a_fraction_of_less_than_one_row_warns_and_says_so(
         in notes
     )
     assert verify_manifest(out).ok
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "matched"),
+    [
+        ("molecules.smi", ("--method", "benchmake-1.1.2"), "their carried hash matches"),
+        (
+            "alloys.csv",
+            ("--method", "benchmake-1.1.2", "--id-col", "alloy_id"),
+            "their content, carried and test hashes match",
+        ),
+    ],
+    ids=["reference sequences", "reference table"],
+)
+def test_the_reference_methods_bundle_is_checked_by_the_hashes_it_records(
+    runner: CliRunner, tmp_path: Path, name: str, options: tuple[str, ...], matched: str
+) -> None:
+    """The reference method hashes a sequence's text: its content hash is not the encoded
+    rows', so the bundle check compares only what it can recompute."""
+    out = split_sample(runner, tmp_path, name, options)
+    report = verify_manifest(out, bundle_only=True)
+    assert report.exit_code == ExitCode.DATA_NOT_CHECKED, report.checks
+    assert report.checks[-1].message.endswith(matched)

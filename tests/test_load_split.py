@@ -102,3 +102,17 @@ def test_the_data_folder_of_a_listed_split_can_be_named(runner: CliRunner, tmp_p
     s = load_split(out, data=moved)
     assert all(path.is_file() and path.is_relative_to(moved) for path in s.train)
     assert invoke(runner, "verify", out).exit_code == ExitCode.DATA_NOT_CHECKED
+
+
+def test_a_table_without_header_names_its_columns_as_options_do(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = tmp_path / "plain.csv"
+    frame = pd.read_csv(SAMPLE / "alloys.csv").drop(columns=["alloy_id", "phase"])
+    frame.to_csv(data, index=False, header=False)
+    out = tmp_path / "splits"
+    args = ("split", data, "--frac", "0.2", "--out", out, "--no-header", "--target", "7")
+    assert invoke(runner, *args).exit_code == 0
+    s = load_split(out)
+    assert list(s.train.columns) == [str(i) for i in range(8)] and s.y_test.name == "7"
+    assert s.y_test.tolist() == frame.iloc[s.test_rows, 7].tolist()

@@ -285,45 +285,56 @@ def check_data_files(
         report.add("split files", True, shown + " (they list files; their content is the data's)")
         return
     joined = join_sides(train, test, train_rows, test_rows)
-    differing = _hash_differences(manifest, joined, train_rows, test_rows)
-    if differing is None:
+    found = _hashes(manifest, joined, train_rows, test_rows)
+    if found is None:
         report.add("split files", True, shown + " (counts only: the data cannot be re-encoded)")
-    elif differing:
+        return
+    recorded = {"encoding": manifest["encoding"], "split": manifest["split"]}
+    differing = [
+        f"{key} differs ({HASH_MEANINGS[key][1]})"
+        for key, value in found.items()
+        if value != recorded[key.split(".")[0]].get(key.split(".")[1])
+    ]
+    if differing:
         report.add("split files", False, shown + ", but " + "; ".join(differing))
-    else:
-        report.add("split files", True, shown + ": their content, carried and test hashes match")
+        return
+    names = [HASH_MEANINGS[key][0] for key in found]
+    matched = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    report.add(
+        "split files",
+        True,
+        f"{shown}: their {matched} hash{'es' if len(names) > 1 else ''} match{'' if len(names) > 1 else 'es'}",
+    )
 
 
-def _hash_differences(
+def _hashes(
     manifest: dict[str, Any], joined: Table, train_rows: np.ndarray, test_rows: np.ndarray
-) -> list[str] | None:
-    """The recorded hashes the joined sides do not give (None: they cannot be encoded)."""
+) -> dict[str, str] | None:
+    """The hashes the joined sides give, by manifest field (None: cannot be encoded)."""
     encoding = manifest["encoding"]
     try:
         encoded = encode_table(joined, manifest_io.recorded_encode_options(manifest))
     except BenchmakeError:
         return None
     digests = row_digests(encoded.X)
-    found = {"encoding.carried_sha256": carried_hash(digests, encoded.carried)}
+    found = {}
     # the reference method hashes a sequence's text, not its encoded row
     if manifest["method"].get("name") == DEFAULT_METHOD or encoding["modality"] != "sequence":
         found["encoding.content_sha256"] = content_hash(digests, encoded.d)
+    found["encoding.carried_sha256"] = carried_hash(digests, encoded.carried)
+    if "encoding.content_sha256" in found:
         joined_rows = np.sort(np.concatenate([train_rows, test_rows]))
         at = np.searchsorted(encoded.rows, np.searchsorted(joined_rows, test_rows))
-        if len(encoded.rows) == len(joined_rows) and np.all(at < len(encoded.rows)):
+        if len(encoded.rows) == len(joined_rows):
             found["split.test_content_sha256"] = hash_of_test_rows(digests[at])
-    recorded = {"encoding": encoding, "split": manifest["split"]}
-    return [
-        f"{key} differs ({HASH_MEANINGS[key]})"
-        for key, value in found.items()
-        if value != recorded[key.split(".")[0]].get(key.split(".")[1])
-    ]
+    return found
 
 
+#: each hash the split files are checked against: (its name, what differs when it does)
 HASH_MEANINGS = {
-    "encoding.content_sha256": "the features differ",
-    "encoding.carried_sha256": "the target, id or label values differ",
-    "split.test_content_sha256": "the test rows differ",
+    "encoding.content_sha256": ("content", "the features differ"),
+    "encoding.carried_sha256": ("carried", "the target, id or label values differ"),
+    "split.test_content_sha256": ("test", "the test rows differ"),
 }
 
 

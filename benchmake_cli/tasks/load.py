@@ -44,7 +44,8 @@ class LoadedSplit:
 
     ``train`` and ``test`` hold the data in the input's natural type:
 
-    - tables (CSV, TSV, Parquet; a sequence column too): pandas DataFrames, every column;
+    - tables (CSV, TSV, Parquet; a sequence column too): pandas DataFrames, every column
+      (named ``"0"``, ``"1"``, ... without a header row);
     - arrays (NPY, NPZ, HDF5): NumPy arrays of the input's dtype and shape per row;
     - sequence files (SMILES ``.smi``, FASTA, text lines): lists of the sequence strings;
     - image and signal folders: lists of the files' paths;
@@ -134,8 +135,13 @@ def _read_frame(path: Path, fmt: str, read_options: dict[str, Any] | None) -> pd
         return pd.read_parquet(path)
     options = read_options or {}
     sep = options.get("sep", "\t" if fmt == "tsv" else ",")
-    header = 0 if options.get("header", True) else None
-    return pd.read_csv(path, sep=r"\s+" if sep == WHITESPACE else sep, header=header)
+    header = bool(options.get("header", True))
+    frame = pd.read_csv(
+        path, sep=r"\s+" if sep == WHITESPACE else sep, header=0 if header else None
+    )
+    if not header:  # named as --target and --features name them: "0", "1", ...
+        frame.columns = [str(i) for i in range(frame.shape[1])]
+    return frame
 
 
 def _listed_paths(
