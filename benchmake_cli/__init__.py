@@ -5,6 +5,7 @@ from .errors import BenchmakeError, ExitCode
 from .method.split import SplitParameters, split_matrix
 from .pipeline.run import SplitResult, prepare, split_file
 from .tasks.in_memory import partition
+from .tasks.load import LoadedSplit, load_split
 from .tasks.verify import VerifyReport, verify_manifest
 
 __all__ = [
@@ -12,12 +13,14 @@ __all__ = [
     "EvaluateSettings",
     "Evaluation",
     "ExitCode",
+    "LoadedSplit",
     "SplitParameters",
     "SplitResult",
     "VerifyReport",
     "__version__",
     "evaluate_file",
     "evaluate_manifest",
+    "load_split",
     "partition",
     "prepare",
     "split_file",

@@ -35,12 +35,17 @@ class ExitCode(IntEnum):
     VERIFY_FAILED = 7, "verify found a difference between the manifest and the data or split"
     BAD_MANIFEST = (
         8,
-        "the manifest is not JSON, has an unknown schema, or points outside its folder",
+        "the manifest is not JSON, has an unknown schema or method, or its data path leads to a device, FIFO, socket or wrong kind of path",
     )
     DEVICE = 9, "the requested device (GPU) or Dask scheduler is not usable"
     MISSING_EXTRA = (
         10,
         "an optional extra is not installed: matplotlib for evaluate --plot, dask for --scheduler",
+    )
+    DATA_NOT_CHECKED = (
+        11,
+        "verify found the data absent (or was given --bundle-only): the bundle checks "
+        "passed, the data and the split were not checked; --data names the data",
     )
     INTERRUPTED = 130, "interrupted by SIGINT (Ctrl-C)"
     TERMINATED = 143, "stopped by SIGTERM (kill, timeout, a batch scheduler)"
@@ -87,6 +92,12 @@ class ManifestError(BenchmakeError):
     """A manifest cannot be read or trusted."""
 
     exit_code = ExitCode.BAD_MANIFEST
+
+
+class VerifyFailedError(BenchmakeError):
+    """A bundle's files differ from what its manifest records (``load_split``)."""
+
+    exit_code = ExitCode.VERIFY_FAILED
 
 
 class DeviceError(BenchmakeError):

@@ -72,11 +72,6 @@ def test_makefile_rule_and_verify_gate(project) -> None:  # type: ignore[no-unty
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs issue 16: `verify splits/manifest.json` follows the recorded path "
-    "../data/alloys.csv (today it exits 8 and asks for --data); remove this mark when it lands",
-)
 def test_verify_gate(project) -> None:  # type: ignore[no-untyped-def]
     folder, env = project
     made = _make(folder, env)

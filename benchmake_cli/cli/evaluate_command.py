@@ -84,8 +84,8 @@ HARDEST_STYLE = "bold green"
 if TYPE_CHECKING:
     from ..tasks.evaluate import Evaluation
 #: The reading options, by flag, that a manifest makes unnecessary.
-FILES = """Reads SOURCE (a manifest with its test_indices.txt and data, or a data file
-and --test-indices FILE) and each --compare file; writes nothing unless --plot DIR is given.
+FILES = """Reads SOURCE (a manifest with its test_indices.txt and data: --data, or the
+manifest's recorded input.path read from its folder; or a data file and --test-indices FILE) and each --compare file; writes nothing unless --plot DIR is given.
 --plot DIR writes histograms.png (train against test for the six features with the largest
 JS divergence), pca.png (the first two principal components of the scaled features) and
 statistics.png (each statistic against its random-split distribution), each through a
@@ -95,7 +95,7 @@ temporary file renamed into place. --plot needs matplotlib: pip install
 EXAMPLES = [
     (
         "Judge a published split against 20 random splits of the same size:",
-        "benchmake evaluate splits/manifest.json --data data.csv",
+        "benchmake evaluate splits/manifest.json",
     ),
     (
         "Any split of a file, beside the data set's own published test set, with plots:",
@@ -104,7 +104,7 @@ EXAMPLES = [
     ),
     (
         "Every number as JSON, for scripts:",
-        "benchmake evaluate splits/ --data data.csv --json -q",
+        "benchmake evaluate splits/ --json -q",
     ),
 ]
 

@@ -62,7 +62,7 @@ ManifestDataOption = Annotated[
     Optional[Path],
     typer.Option(
         help="The data file the manifest describes (default: the manifest's input.path, "
-        "when it lies inside the manifest's folder)."
+        "read from the manifest's folder, or a file of its name beside the manifest)."
     ),
 ]
 

@@ -9,7 +9,7 @@ import typer
 
 from ..errors import ExitCode
 from ..method.registry import DEFAULT_METHOD, METHODS
-from ..method.split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
+from ..method.split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL, LESS_THAN_ONE_ROW
 from ..pipeline.run import SplitResult, split_file
 from .common import emit_json, fail, progress_reporter, run_core
 from .options import (
@@ -182,9 +182,11 @@ def split(
             ),
             verbose,
         )
-    if verbose or any("out of memory" in note for note in result.notes):
-        for note in result.notes:
-            typer.echo(f"benchmake: {note}", err=True)
+    warnings = [note for note in result.notes if LESS_THAN_ONE_ROW in note]
+    every = verbose or any("out of memory" in note for note in result.notes)
+    for note in result.notes if every else warnings:
+        prefix = "warning: " if note in warnings else ""
+        typer.echo(f"benchmake: {prefix}{note}", err=True)
     summary = {
         "ok": True,
         "data": str(data),
@@ -196,12 +198,14 @@ def split(
         "device": result.manifest["info"]["device"],
         "seconds": {key: round(value, 3) for key, value in result.seconds.items()},
         "content_sha256": result.manifest["encoding"]["content_sha256"],
+        "warnings": warnings,
     }
     if json_output:
         emit_json(summary)
     elif not quiet:
         typer.echo(
             f"{data}: {result.n_train + result.n_test} rows -> {result.n_train} train, "
-            f"{result.n_test} test (frac {frac}) in {result.seconds['total']:.2f} s; "
-            f"wrote {out}/"
+            f"{result.n_test} test (frac {frac}"
+            + ("; less than one row asked, 1 given" if warnings else "")
+            + f") in {result.seconds['total']:.2f} s; wrote {out}/"
         )

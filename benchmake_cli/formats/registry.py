@@ -225,6 +225,19 @@ def data_file_names(name: str) -> tuple[str, str]:
     return entry.data_name("train"), entry.data_name("test")
 
 
+def side_name(name: str, side: str) -> str:
+    """What a split writes for one side of an input of format ``name``: its data file, the
+    listing of its files (image and signal folders), or a folder in the input's layout (OGB).
+
+    >>> side_name("hdf5", "test"), side_name("image-folder", "train"), side_name("ogb", "test")
+    ('test.h5', 'train.csv', 'test')
+    """
+    entry = get(name)
+    if entry.data_suffix is not None:
+        return entry.data_name(side)
+    return f"{side}.csv" if entry.copies_files else side
+
+
 def write_streamed(chunks: Iterable[Table], sides: np.ndarray, paths: dict[int, Path]) -> None:
     """Write, chunk by chunk, the rows whose ``sides`` value is each key of ``paths`` (input
     order, every original column) in the input's format: the same bytes as

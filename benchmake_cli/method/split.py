@@ -86,6 +86,27 @@ def count_test_rows(n: int, frac: float) -> int:
     return math.ceil(exact)
 
 
+#: the phrase of the note :func:`fraction_notes` returns (the CLI prints it as a warning)
+LESS_THAN_ONE_ROW = "asks for less than one test row"
+
+
+def fraction_notes(n: int, frac: float) -> list[str]:
+    """A note when ``frac`` asks for less than one test row: the split still makes one.
+
+    >>> fraction_notes(50, 0.001)
+    ['--frac 0.001 asks for less than one test row: 0.05 of 50 rows; gave 1 (2 % of the rows)']
+    >>> fraction_notes(50, 0.2)
+    []
+    """
+    asked = Decimal(repr(float(frac))) * n
+    if n <= 0 or asked >= 1:
+        return []
+    return [
+        f"--frac {frac:g} {LESS_THAN_ONE_ROW}: {float(asked):.3g} of {n} rows; "
+        f"gave 1 ({100 / n:.3g} % of the rows)"
+    ]
+
+
 def check_fraction_range(frac: float) -> None:
     """Refuse a fraction outside (0, 1), whatever the data."""
     if not (isinstance(frac, (int, float)) and math.isfinite(frac) and 0.0 < frac < 1.0):

@@ -43,7 +43,7 @@ from ..method.backend import is_out_of_memory
 from ..method.factorize import estimate_bytes
 from ..method.order import row_digests
 from ..method.registry import DEFAULT_METHOD, MethodSplit, get_method, resolve_method_device
-from ..method.split import ProgressCallback, SplitParameters
+from ..method.split import ProgressCallback, SplitParameters, fraction_notes
 from .engines import open_engine
 from .sharded import CHUNK_ROWS, TEST, TRAIN, ShardedSplit, split_sharded
 from .shards import resolve_shard_rows
@@ -355,6 +355,7 @@ def split_as(
             f"({prepared.table.format}) and split whole with the exact method"
         )
     chosen.check(prepared.encoded, params)
+    notes += fraction_notes(prepared.encoded.n, params.frac)
     resolve_method_device(chosen, device)
     if out is not None:
         check_output_folder(out, force)
@@ -603,6 +604,7 @@ def _split_file_sharded(
     manifest = sharded_manifest(path, encode_options, sharded, device_name)
     manifest["info"].update(engine.describe())
     notes = [reason] if device == "auto" else []
+    notes += fraction_notes(sharded.n, params.frac)
     result = SplitResult(
         train=sharded.train, test=sharded.test, manifest=manifest, out=None, notes=notes
     )

@@ -437,13 +437,12 @@ def inspect_manifest(path: str | Path) -> dict[str, Any]:
     >>> summary["split"]["n_test"], summary["input"]["name"], sorted(summary["files"])[:2]
     (60, 'alloys.csv', ['test.csv', 'test_indices.txt'])
     """
-    manifest = manifest_io.load(path)
-    path = Path(path)
+    path, manifest = manifest_io.open_manifest(path)
     parameters = manifest_io.field(manifest, "method", "parameters")
     encoding = manifest["encoding"]
     return {
         "kind": "manifest",
-        "path": str(path / manifest_io.FILE_NAME if path.is_dir() else path),
+        "path": str(path),
         "tool": manifest["tool"],
         "method": {
             "name": manifest_io.field(manifest, "method", "name"),
