@@ -42,6 +42,11 @@ class ExitCode(IntEnum):
         10,
         "an optional extra is not installed: matplotlib for evaluate --plot, dask for --scheduler",
     )
+    PREDICTIONS = (
+        11,
+        "score: a predictions file is malformed, misses or repeats a test row, names a "
+        "training or unknown row, or holds a value that does not suit the task",
+    )
     INTERRUPTED = 130, "interrupted by SIGINT (Ctrl-C)"
     TERMINATED = 143, "stopped by SIGTERM (kill, timeout, a batch scheduler)"
 
@@ -105,3 +110,9 @@ class MissingExtraError(BenchmakeError):
     """An optional dependency (a ``pip install 'benchmake-cli[EXTRA]'`` extra) is missing."""
 
     exit_code = ExitCode.MISSING_EXTRA
+
+
+class PredictionsError(BenchmakeError):
+    """A predictions file given to ``score`` cannot be scored (names the file and row)."""
+
+    exit_code = ExitCode.PREDICTIONS

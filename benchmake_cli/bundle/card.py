@@ -78,9 +78,11 @@ def number(value: float) -> str:
 
 def render_card(manifest: dict[str, Any], manifest_sha256: str, scores: CardScores) -> str:
     """The text of ``BENCHMARK.md`` for ``manifest`` (whose file has ``manifest_sha256``)."""
-    header = {"manifest_sha256": manifest_sha256}
+    header: dict[str, Any] = {"manifest_sha256": manifest_sha256}
     if scores.criterion is not None:
         header["metric"] = scores.criterion.metric
+    if scores.baseline is not None:
+        header["baseline"] = scores.baseline.value
     data, encoding = manifest["input"], manifest["encoding"]
     method, split = manifest["method"], manifest["split"]
     params = method.get("parameters", {})

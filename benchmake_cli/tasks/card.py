@@ -125,7 +125,9 @@ def metric_value(data: CriterionData, rows: np.ndarray, predicted: np.ndarray) -
         ) from None
 
 
-def baseline_scores(prepared: Prepared, data: CriterionData, test: np.ndarray) -> Baseline:
+def baseline_scores(
+    prepared: Prepared, data: CriterionData, test: np.ndarray, random_splits: int = RANDOM_SPLITS
+) -> Baseline:
     """The kNN baseline on the split with test positions ``test`` (encoded rows), and on
     the random splits of the same size."""
     from ..analysis.sampling import random_split_indices
@@ -137,12 +139,14 @@ def baseline_scores(prepared: Prepared, data: CriterionData, test: np.ndarray) -
     task = data.criterion.task
     scored, neighbours = SharedKnn(X, data.y, task=task, k=K, pool=test).neighbours(test)
     value = metric_value(data, scored, _predictions(data, neighbours))
+    if random_splits == 0:
+        return Baseline(MODEL, value)
     pool = np.arange(n)
     if n > POOL_ROWS:
         pool = np.sort(np.random.default_rng(SEED).choice(n, size=POOL_ROWS, replace=False))
     shared = SharedKnn(X, data.y, task=task, k=K, pool=pool)
     randoms = []
-    for rows in random_split_indices(n, test.size, RANDOM_SPLITS, SEED):
+    for rows in random_split_indices(n, test.size, random_splits, SEED):
         scored, neighbours = shared.neighbours(rows)
         try:
             randoms.append(metric_value(data, scored, _predictions(data, neighbours)))
