@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import manifest as manifest_io
@@ -104,16 +105,23 @@ def _data_type(dtype: Any) -> str:
     return "sc:Text"
 
 
+def _arrow_type(arrow_type: pa.DataType) -> str:
+    if pa.types.is_boolean(arrow_type):
+        return "sc:Boolean"
+    if pa.types.is_integer(arrow_type):
+        return "sc:Integer"
+    if pa.types.is_floating(arrow_type):
+        return "sc:Float"
+    return "sc:Text"
+
+
 def table_columns(path: Path, manifest: dict[str, Any]) -> list[tuple[str, str]] | None:
     """``(column, Croissant data type)`` of a split table that Croissant readers parse as the
     split wrote it (a header, a comma or a tab), else ``None``."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         schema = pq.read_schema(path)
-        return [
-            (name, _data_type(t.to_pandas_dtype()))
-            for name, t in zip(schema.names, schema.types, strict=True)
-        ]
+        return [(field.name, _arrow_type(field.type)) for field in schema]
     if suffix not in TABLE_SEPARATORS:
         return None
     read = manifest.get("input", {}).get("read_options", {})

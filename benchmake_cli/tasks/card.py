@@ -81,13 +81,16 @@ def choose_metric(task: str, metric: str | None, target: str) -> Metric:
 
 def criterion_data(prepared: Prepared, metric: str | None = None) -> CriterionData | None:
     """The criterion of a prepared input: its target column (``--target``) or its labels
-    (class folders, ``--target-key``); ``None`` when it has neither."""
+    (class folders, ``--target-key``); ``None`` when it has neither, or when its labels
+    differ in every row (names, such as those of a ``.smi`` file, not classes)."""
     encoded, table = prepared.encoded, prepared.table
     target = prepared.encode_options.target
     if target is not None:
         y = target_values(table, target, encoded.rows)
-    elif table.labels is not None:
+    elif table.labels is not None and np.asarray(table.labels).ndim == 1:
         target, y = "label", np.asarray(table.labels)[encoded.rows]
+        if np.unique(y).size == y.size:
+            return None  # a different label in every row names the row (.smi names), no class
     else:
         return None
     task = infer_task(y)
