@@ -40,7 +40,8 @@ class ExitCode(IntEnum):
     DEVICE = 9, "the requested device (GPU) or Dask scheduler is not usable"
     MISSING_EXTRA = (
         10,
-        "an optional extra is not installed: matplotlib for evaluate --plot, dask for --scheduler",
+        "an optional extra is not installed: matplotlib for evaluate --plot, dask for "
+        "--scheduler, scikit-learn for evaluate --rank",
     )
     PREDICTIONS = (
         11,
