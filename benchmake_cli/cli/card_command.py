@@ -10,7 +10,7 @@ import typer
 
 from ..analysis.metrics import METRICS
 from .common import emit_json, run_core
-from .options import JsonOption, ManifestDataOption, VerboseOption
+from .options import JsonOption, ManifestDataOption, QuietOption, VerboseOption
 
 HELP = """Write BENCHMARK.md and croissant.json beside a split's MANIFEST.
 
@@ -56,6 +56,7 @@ def card(
     data: ManifestDataOption = None,
     metric: MetricOption = None,
     json_output: JsonOption = False,
+    quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     from ..tasks.card import card_for_manifest
@@ -81,6 +82,8 @@ def card(
                 "notes": list(scores.notes),
             }
         )
+        return
+    if quiet:
         return
     typer.echo("wrote " + ", ".join(str(path) for path in written))
     if criterion is None:

@@ -9,7 +9,7 @@ import typer
 
 from .card_command import MetricOption
 from .common import emit_json, run_core
-from .options import JsonOption, ManifestDataOption, VerboseOption
+from .options import JsonOption, ManifestDataOption, QuietOption, VerboseOption
 
 HELP = """Score each PREDICTIONS file on the benchmark MANIFEST describes, and rank them.
 
@@ -51,6 +51,7 @@ def score(
     data: ManifestDataOption = None,
     metric: MetricOption = None,
     json_output: JsonOption = False,
+    quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     from ..tasks.score import score_predictions
@@ -66,6 +67,8 @@ def score(
     )
     if json_output:
         emit_json(report.to_dict())
+        return
+    if quiet:
         return
     criterion = report.criterion
     direction = "higher" if criterion.higher_is_better else "lower"
