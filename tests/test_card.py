@@ -218,3 +218,18 @@ def test_german_credit_card_states_balanced_accuracy(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     card = (tmp_path / "out" / "BENCHMARK.md").read_text()
     assert "- Target: `24` (classification)" in card and "- Classes: `1`, `2`" in card
+
+
+def test_sharded_split_card_defers_to_the_card_command(tmp_path: Path) -> None:
+    numbers = "fe,ni,cr,mo,c,anneal_temp_c,cooling_rate_k_s"
+    out = _split(
+        tmp_path / "out", "alloys.csv", *ALLOYS, "--shard-rows", "100", "--features", numbers
+    )
+    card = (out / "BENCHMARK.md").read_text()
+    assert "- Target: `hardness_hv`; the task and metric are stated by `benchmake card" in card
+    assert "computed in shards from a large table, never read whole" in card
+    assert "No criterion" not in card and "metric" not in (read_card_header(out) or {})
+    result = invoke(CliRunner(), "card", out, "--data", SAMPLE / "alloys.csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("RMSE: baseline ")
+    assert "- RMSE on this split: **" in (out / "BENCHMARK.md").read_text()

@@ -65,6 +65,7 @@ class CardScores:
     criterion: Criterion | None = None
     baseline: Baseline | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    pending_target: str | None = None  #: a target whose criterion ``benchmake card`` states
 
 
 def number(value: float) -> str:
@@ -161,12 +162,16 @@ def _id_hint(encoding: dict[str, Any]) -> str:
 
 def _criterion_lines(scores: CardScores) -> list[str]:
     criterion = scores.criterion
+    if criterion is None and scores.pending_target is not None:
+        return [
+            f"- Target: `{scores.pending_target}`; the task and metric are stated by "
+            "`benchmake card manifest.json --data DATA`, which reads the whole input.",
+        ]
     if criterion is None:
         return [
             "No criterion: the split records no target, so there is nothing to predict. "
             "Split again with `--target COLUMN` (or class folders / `--target-key`) to make "
             "a benchmark; `benchmake score` refuses this bundle.",
-            *(f"- {note}" for note in scores.notes),
         ]
     direction = "higher" if criterion.higher_is_better else "lower"
     lines = [

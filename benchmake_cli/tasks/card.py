@@ -164,16 +164,18 @@ def card_scores(
     metric: str | None = None,
     *,
     max_cells: int | None = CARD_MAX_CELLS,
+    target: str | None = None,
 ) -> CardScores:
     """The criterion and baseline of a split whose test rows (input row numbers) are
-    ``test_rows``; the baseline only when the input has at most ``max_cells`` values."""
+    ``test_rows``; the baseline only when the input has at most ``max_cells`` values.
+    Without ``prepared`` (a sharded split, never read whole) only the recorded ``target``."""
     if prepared is None:
         return CardScores(
             notes=(
-                "This split was computed in shards from a large table; "
-                "`benchmake card manifest.json --data DATA` states its criterion and "
-                "computes the baseline.",
-            )
+                "This split was computed in shards from a large table, never read whole; "
+                "`benchmake card manifest.json --data DATA` computes the baseline.",
+            ),
+            pending_target=target,
         )
     data = criterion_data(prepared, metric)
     if data is None:
@@ -211,7 +213,8 @@ def write_card_at_split(
     staging: Path, manifest: dict[str, Any], prepared: Prepared | None, test_rows: np.ndarray
 ) -> None:
     """``split``'s hook: the card of the split just staged (default metric)."""
-    write_card(staging, manifest, card_scores(prepared, test_rows))
+    target = manifest["encoding"]["options"].get("target")
+    write_card(staging, manifest, card_scores(prepared, test_rows, target=target))
 
 
 def card_for_manifest(
