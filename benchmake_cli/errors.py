@@ -40,12 +40,18 @@ class ExitCode(IntEnum):
     DEVICE = 9, "the requested device (GPU) or Dask scheduler is not usable"
     MISSING_EXTRA = (
         10,
-        "an optional extra is not installed: matplotlib for evaluate --plot, dask for --scheduler",
+        "an optional extra is not installed: matplotlib for evaluate --plot, dask for "
+        "--scheduler, scikit-learn for evaluate --rank",
     )
     DATA_NOT_CHECKED = (
         11,
         "verify found the data absent (or was given --bundle-only): the bundle checks "
         "passed, the data and the split were not checked; --data names the data",
+    )
+    PREDICTIONS = (
+        12,
+        "score: a predictions file is malformed, misses or repeats a test row, names a "
+        "training or unknown row, or holds a value that does not suit the task",
     )
     INTERRUPTED = 130, "interrupted by SIGINT (Ctrl-C)"
     TERMINATED = 143, "stopped by SIGTERM (kill, timeout, a batch scheduler)"
@@ -116,3 +122,9 @@ class MissingExtraError(BenchmakeError):
     """An optional dependency (a ``pip install 'benchmake-cli[EXTRA]'`` extra) is missing."""
 
     exit_code = ExitCode.MISSING_EXTRA
+
+
+class PredictionsError(BenchmakeError):
+    """A predictions file given to ``score`` cannot be scored (names the file and row)."""
+
+    exit_code = ExitCode.PREDICTIONS

@@ -17,6 +17,8 @@ import numpy as np
 from scipy import stats
 
 from .mmd import BLOCK_ELEMENTS, block_rows, mmd_of_subsamples, subsample
+from .sampling import check_int as _check_int
+from .sampling import random_split_indices
 
 __all__ = [
     "HIGHER_IS_HARDER",
@@ -94,15 +96,6 @@ def _as_matrix(name: str, data: np.ndarray) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
     return arr
-
-
-def _check_int(name: str, value: int, minimum: int) -> int:
-    """Validate an integer parameter with a lower bound."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
 
 
 def _t_test_p(train: np.ndarray, test: np.ndarray) -> np.ndarray:
@@ -364,22 +357,6 @@ def compare_split(
     To compare many splits of the same ``X``, build one :class:`SplitComparer` instead.
     """
     return SplitComparer(X, bins=bins, mmd_max_rows=mmd_max_rows, seed=seed).compare(test_indices)
-
-
-def random_split_indices(n: int, n_test: int, count: int, seed: int = 0) -> list[np.ndarray]:
-    """Return ``count`` sorted random test index sets of size ``n_test`` drawn from ``range(n)``.
-
-    All sets come from one ``numpy.random.default_rng(seed)`` stream, each drawn without
-    replacement, so the result is deterministic for a given ``(n, n_test, count, seed)``.
-    """
-    n = _check_int("n", n, 2)
-    n_test = _check_int("n_test", n_test, 1)
-    if n_test >= n:
-        raise ValueError(f"n_test must be < n={n} so the training set is not empty, got {n_test}")
-    count = _check_int("count", count, 0)
-    seed = _check_int("seed", seed, 0)
-    rng = np.random.default_rng(seed)
-    return [np.sort(rng.choice(n, size=n_test, replace=False)) for _ in range(count)]
 
 
 def beats_random(split: SetComparison, randoms: list[SetComparison]) -> dict[str, bool]:

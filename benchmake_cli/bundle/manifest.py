@@ -17,6 +17,7 @@ from typing import Any
 from ..encode.options import EncodeOptions
 from ..errors import InputNotFoundError, ManifestError
 from ..formats import ReadOptions
+from ..formats import registry as format_registry
 
 SCHEMA = "benchmake-manifest/1"
 FILE_NAME = "manifest.json"
@@ -70,7 +71,6 @@ def field(manifest: dict[str, Any], *keys: str) -> Any:
 # --- finding a manifest and its data (shared by verify, evaluate, inspect and load_split) ---
 
 #: input formats that are folders; every other format is one file
-FOLDER_FORMATS = ("image-folder", "signal-folder", "ogb")
 
 
 def manifest_file(path: str | Path) -> Path:
@@ -165,7 +165,8 @@ def _refuse_special(manifest_path: Path, path: Path, manifest: dict[str, Any]) -
         if stat.S_ISSOCK(mode)
         else None
     )
-    wants_folder = manifest["input"].get("format") in FOLDER_FORMATS
+    entry = format_registry.lookup(str(manifest["input"].get("format")))
+    wants_folder = entry is not None and entry.folder_kind is not None
     if kind is None and stat.S_ISDIR(mode) and not wants_folder:
         kind = "a folder"
     if kind is not None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from ..errors import ExitCode
+from .card_command import MetricOption
 from .common import emit_json, fail, progress_reporter, run_core
 from .options import (
     READING_PARAMETERS,
@@ -36,6 +37,7 @@ from .options import (
     flags_given,
     reading_options,
 )
+from .rank_report import RankOption, print_ranking, ranking_for
 
 HELP = """Judge a split: how different its test set is from its training
 set, and how hard it is for a model, beside random splits of the same size.
@@ -195,6 +197,8 @@ def evaluate(
             "(needs: pip install 'benchmake-cli[plot]').",
         ),
     ] = None,
+    rank: RankOption = False,
+    metric: MetricOption = None,
     json_output: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
     verbose: VerboseOption = False,
@@ -247,6 +251,7 @@ def evaluate(
                 ),
                 verbose,
             )
+    ranking = ranking_for(rank, is_manifest, source, data, metric, random, quiet, verbose)
     for note in evaluation.notes:
         sys.stderr.write(f"benchmake: note: {note}\n")
     plots: list[Path] = []
@@ -257,9 +262,12 @@ def evaluate(
     if json_output:
         payload = evaluation.to_dict()
         payload["plots"] = [str(p) for p in plots]
+        payload["rank"] = ranking.to_dict() if ranking is not None else None
         emit_json(payload)
         return
     _print_report(evaluation)
+    if ranking is not None:
+        print_ranking(ranking)
     if plots:
         typer.echo("Plots: " + ", ".join(str(p) for p in plots))
 

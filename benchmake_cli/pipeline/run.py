@@ -515,6 +515,7 @@ def write_split(
             manifest["split"]["reference_test_indices"] = REFERENCE_TEST_INDICES
             manifest["split"]["reference_train_indices"] = REFERENCE_TRAIN_INDICES
         _finish_bundle(staging, written, manifest, table.path, out)
+        _write_card(staging, manifest, prepared, result.test)
         report("write", 4, 4)
     return out
 
@@ -535,6 +536,15 @@ def _finish_bundle(
         os.path.relpath(input_path.resolve(), out.resolve().parent / out.name)
     ).as_posix()
     (staging / manifest_io.FILE_NAME).write_text(manifest_io.dumps(manifest), encoding="utf-8")
+
+
+def _write_card(
+    staging: Path, manifest: dict[str, Any], prepared: Prepared | None, test: np.ndarray
+) -> None:
+    """BENCHMARK.md and croissant.json beside the staged manifest (issue 17)."""
+    from ..tasks.card import write_card_at_split  # the card's numbers are a task's
+
+    write_card_at_split(staging, manifest, prepared, test)
 
 
 def _check_sharding_options(
@@ -638,6 +648,7 @@ def _write_sharded(
         )
         written = ["train_indices.txt", "test_indices.txt", train_name, test_name]
         _finish_bundle(staging, sorted(written), manifest, path, out)
+        _write_card(staging, manifest, None, sharded.test)
         report("write", 3, 3)
     return out
 
