@@ -76,6 +76,7 @@ VerboseInspectOption = Annotated[
 
 
 def inspect(
+    context: typer.Context,
     path: Annotated[
         Path,
         typer.Argument(
@@ -106,7 +107,6 @@ def inspect(
     quiet: QuietInspectOption = False,
     verbose: VerboseInspectOption = False,
 ) -> None:
-    given = dict(locals())  # the reading options, for reading_options()
     if is_manifest(path):
         summary = run_core(lambda: inspect_manifest(path), verbose)
         if json_output:
@@ -115,7 +115,7 @@ def inspect(
             typer.echo(render_manifest(summary, quiet=quiet))
         return
     read_options, encode_options = run_core(
-        lambda: reading_options(given),
+        lambda: reading_options(context),
         verbose,
     )
     with progress_reporter(not quiet) as progress:

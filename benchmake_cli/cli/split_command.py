@@ -10,9 +10,11 @@ import typer
 from ..errors import ExitCode
 from ..method.registry import DEFAULT_METHOD, METHODS
 from ..method.split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
-from ..pipeline.run import SplitResult, split_file
+from ..pipeline.run import SplitResult, run
+from ..request import SplitRequest
 from .common import emit_json, fail, progress_reporter, run_core
 from .options import (
+    READING_PARAMETERS,
     CopyOption,
     DataArgument,
     DeviceOption,
@@ -44,8 +46,14 @@ from .options import (
     TolOption,
     TypeOption,
     VerboseOption,
-    split_columns,
+    core_options,
 )
+
+#: the command's parameters that make its SplitRequest (besides the data and --copy/--link)
+SPLIT_PARAMETERS = (
+    *READING_PARAMETERS, "frac", "iterations", "tol", "seed", "method", "reference_indices",
+    "device", "threads", "shard_rows", "jobs", "scheduler", "out", "force",
+)  # fmt: skip
 
 HELP = """Split DATA into a training set and a challenging test set, and write the split.
 
@@ -91,6 +99,7 @@ EXAMPLES = [
 
 
 def split(
+    context: typer.Context,
     data: DataArgument,
     frac: FracOption,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created).")],
@@ -144,44 +153,10 @@ def split(
     if copy_files and link_files:
         raise fail("--copy and --link: choose one", ExitCode.USAGE)
     files = "copy" if copy_files else "link" if link_files else "list"
+    options = core_options(context, SPLIT_PARAMETERS)
+    request = run_core(lambda: SplitRequest.from_options(data, files=files, **options), verbose)
     with progress_reporter(not quiet) as progress:
-        result: SplitResult = run_core(
-            lambda: split_file(
-                data,
-                frac=frac,
-                out=out,
-                sep=sep,
-                header=not no_header,
-                target=target,
-                features=split_columns(features),
-                id_columns=id_col,
-                strict=strict,
-                drop_missing=drop_missing,
-                type=data_type,
-                key=key,
-                target_key=target_key,
-                image_size=image_size,
-                mode=mode,
-                sequence_col=sequence_col,
-                tokens=tokens,
-                kmer=kmer,
-                resample=resample,
-                files=files,
-                iterations=iterations,
-                tol=tol,
-                seed=seed,
-                method=method,
-                reference_indices=reference_indices,
-                device=device,
-                threads=threads,
-                force=force,
-                progress=progress,
-                shard_rows=shard_rows,
-                jobs=jobs,
-                scheduler=scheduler,
-            ),
-            verbose,
-        )
+        result: SplitResult = run_core(lambda: run(request, progress=progress), verbose)
     if verbose or any("out of memory" in note for note in result.notes):
         for note in result.notes:
             typer.echo(f"benchmake: {note}", err=True)
