@@ -217,9 +217,7 @@ def _check_sharding(method: Method, execution: Execution) -> None:
     """Sharding belongs to the methods that can split in shards; the others (the reference
     method) split the whole input at once."""
     if execution.jobs < 1:
-        raise ParameterError(
-            f"{PARAMETER} {execution.jobs}: must be at least 1", parameter="jobs"
-        )
+        raise ParameterError(f"{PARAMETER} {execution.jobs}: must be at least 1", parameter="jobs")
     execution.sharding  # noqa: B018 - refuses a shard size too small
     if method.shardable:
         return

@@ -161,7 +161,9 @@ def test_rows_are_numbered_across_chunks(
 
 def test_text_features_are_one_hot_encoded_as_in_the_whole_mode(tmp_path: Path) -> None:
     frame = random_frame(n=N, d=2)
-    frame["site"] = np.where(np.arange(N) % 3 == 0, "north", np.where(np.arange(N) % 3, "south", ""))
+    frame["site"] = np.where(
+        np.arange(N) % 3 == 0, "north", np.where(np.arange(N) % 3, "south", "")
+    )
     frame.loc[7, "site"] = "east"
     frame.loc[5, "x0"] = np.nan
     path = tmp_path / "mixed.csv"
@@ -188,9 +190,10 @@ def test_a_text_value_after_the_first_chunk_makes_the_column_categorical(
     result = split_file(path, frac=0.2, target="y", shard_rows=SHARD_ROWS)
     whole = split_file(path, frac=0.2, target="y", shard_rows=0)
     assert result.manifest["encoding"]["one_hot"] == {"grade": ["0", "1", "2", "3", "A"]}
-    assert result.manifest["encoding"]["content_sha256"] == whole.manifest["encoding"][
-        "content_sha256"
-    ]
+    assert (
+        result.manifest["encoding"]["content_sha256"]
+        == whole.manifest["encoding"]["content_sha256"]
+    )
 
 
 def test_shard_rows_below_the_minimum_is_a_parameter_error(data_csv: Path, runner) -> None:  # type: ignore[no-untyped-def]

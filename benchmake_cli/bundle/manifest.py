@@ -103,9 +103,7 @@ class Manifest:
         try:
             return ReadOptions.from_recorded(recorded, str(modality))
         except (AttributeError, TypeError, ValueError, IndexError) as exc:
-            raise ManifestError(
-                f"manifest field input.read_options is malformed ({exc})"
-            ) from None
+            raise ManifestError(f"manifest field input.read_options is malformed ({exc})") from None
 
     def encode_options(self) -> EncodeOptions:
         """How the input was encoded (columns, modality options)."""
@@ -114,7 +112,6 @@ class Manifest:
             return EncodeOptions.from_dict(options)
         except (AttributeError, TypeError, ValueError) as exc:
             raise ManifestError(f"manifest field encoding.options is malformed ({exc})") from None
-
 
 
 def dumps(manifest: dict[str, Any]) -> str:
@@ -159,4 +156,3 @@ def field(manifest: dict[str, Any], *keys: str) -> Any:
             raise ManifestError(f"manifest has no field {'.'.join(keys[: depth + 1])!r}")
         value = value[key]
     return value
-

@@ -54,6 +54,7 @@ class TooFewRowsError(Exception):
         super().__init__(rows)
         self.rows = rows
 
+
 TRAIN, TEST = 1, 2  #: values of :attr:`ShardedSplit.sides` (0: a dropped row)
 
 

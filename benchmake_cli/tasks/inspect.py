@@ -36,9 +36,12 @@ from ..method.order import content_hash, order_rows, row_digests
 from ..method.split import (
     DEFAULT_ITERATIONS,
     ProgressCallback,
+    SplitParameters,
     check_fraction,
     check_fraction_range,
 )
+from ..pipeline.plan import Plan, Work, make_plan
+from ..request import SplitRequest
 
 DEFAULT_FRAC = 0.2
 
@@ -72,14 +75,18 @@ class SplitPlan:
     k: int
     iterations: int
     threads: int
-    w_bytes: int  #: the factor W, n × k float64, on whichever device runs the split
-    peak_bytes: dict[str, int]  #: W plus work buffers, per device
+    w_bytes: int  #: the factor W (n × k float64; in shards, one shard's) on the device used
+    peak_bytes: dict[str, int]  #: W plus work buffers, per device (in shards: one shard's)
     device: str  #: what ``--device auto`` would pick
     device_reason: str
     cpu_available_bytes: int | None
     gpu_free_bytes: int | None  #: ``None`` without a usable GPU
     gpu_total_bytes: int | None
-    estimates: dict[str, cost_model.TimeEstimate]
+    estimates: dict[str, cost_model.TimeEstimate]  #: all shards, one after another
+    mode: str = "whole"  #: ``whole`` or ``sharded``: how ``split`` runs it
+    shards: int = 1
+    shard_n: int | None = None  #: rows of one shard (the memory figures are one shard's)
+    shard_k: int | None = None  #: test rows of that shard
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -182,6 +189,13 @@ def inspect_data(
     read_options = read_options or ReadOptions()
     encode_options = encode_options or EncodeOptions()
     table = read_table(path, read_options)
+    request = SplitRequest(
+        path=Path(path),
+        params=SplitParameters(frac=frac, iterations=iterations),
+        read=read_options,
+        encode=encode_options,
+    )
+    mode = make_plan(request)
     report = DataReport(
         path=table.path,
         format=table.format,
@@ -203,6 +217,7 @@ def inspect_data(
             iterations=iterations,
             threads=threads,
             source=table.path.name,
+            mode=mode,
         )
         return report
     encoded = _encode_or_report(table, encode_options, report)
@@ -215,6 +230,7 @@ def inspect_data(
             iterations=iterations,
             threads=threads,
             source=table.path.name,
+            mode=mode,
         )
     return report
 
@@ -243,24 +259,31 @@ def plan_split(
     iterations: int = DEFAULT_ITERATIONS,
     threads: int | None = None,
     source: str = "",
+    mode: Plan | None = None,
 ) -> SplitPlan:
     """What a split of ``n × d`` rows at ``frac`` needs, and where ``--device auto`` runs it
-    (``source``: the input's name, for messages).
+    (``source``: the input's name, for messages). With ``mode`` (the plan ``split`` makes)
+    a sharded split's memory is that of one shard, its time that of all shards.
 
     >>> plan = plan_split(1000, 10, frac=0.2)
-    >>> plan.k, plan.w_bytes, plan.peak_bytes["cpu"] > plan.w_bytes
-    (200, 1600000, True)
+    >>> plan.k, plan.w_bytes, plan.peak_bytes["cpu"] > plan.w_bytes, plan.mode
+    (200, 1600000, True, 'whole')
     """
     k = check_fraction(n, frac, source)
     threads = threads or default_threads()
-    peak = {device: cost_model.peak_bytes(n, d, k, device) for device in ("cpu", "gpu")}
+    work = mode.work(n, d, frac) if mode is not None else Work(n, d, k, 1)
+    peak = {device: work.peak_bytes(device) for device in ("cpu", "gpu")}
     device, _xp, reason = backend.resolve_device("auto", peak["gpu"])
     gpu_free, gpu_total = _gpu_memory()
+    devices = ("cpu", "gpu") if gpu_free is not None else ("cpu",)
     estimates = {
-        "cpu": cost_model.estimate_time(n, d, k, iterations, device="cpu", threads=threads)
+        name: _all_shards(
+            cost_model.estimate_time(work.n, d, work.k, iterations, device=name, threads=threads),
+            work.shards,
+        )
+        for name in devices
     }
-    if gpu_free is not None:
-        estimates["gpu"] = cost_model.estimate_time(n, d, k, iterations, device="gpu")
+    sharded = work.shards > 1 or (mode is not None and mode.sharded)
     return SplitPlan(
         frac=frac,
         n=n,
@@ -268,7 +291,7 @@ def plan_split(
         k=k,
         iterations=iterations,
         threads=threads,
-        w_bytes=cost_model.w_bytes(n, k),
+        w_bytes=work.w_bytes,
         peak_bytes=peak,
         device=device,
         device_reason=reason,
@@ -276,6 +299,22 @@ def plan_split(
         gpu_free_bytes=gpu_free,
         gpu_total_bytes=gpu_total,
         estimates=estimates,
+        mode="sharded" if sharded else "whole",
+        shards=work.shards,
+        shard_n=work.n if sharded else None,
+        shard_k=work.k if sharded else None,
+    )
+
+
+def _all_shards(estimate: cost_model.TimeEstimate, shards: int) -> cost_model.TimeEstimate:
+    """One shard's time estimate, times the number of shards (run one after another)."""
+    if shards == 1:
+        return estimate
+    return replace(
+        estimate,
+        hashing=estimate.hashing * shards,
+        per_iteration=estimate.per_iteration * shards,
+        matching=estimate.matching * shards,
     )
 
 
