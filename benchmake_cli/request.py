@@ -30,7 +30,31 @@ from .formats import ReadOptions
 from .formats.image_folder import parse_image_size
 from .method.registry import DEFAULT_METHOD, METHODS, Method, get_method, method_of_record
 from .method.split import SplitParameters, check_fraction_range
-from .pipeline.shards import MIN_SHARD_ROWS, resolve_shard_rows
+
+SHARD_THRESHOLD = 20_000  #: inputs with more rows than this are sharded by default
+DEFAULT_SHARD_ROWS = 5_000  #: most rows per shard on average: S = ceil(n / shard_rows)
+MIN_SHARD_ROWS = 10  #: smaller shards would hold too few rows to find archetypes in
+
+
+def resolve_shard_rows(shard_rows: int | None) -> tuple[int, int]:
+    """``(threshold, shard_rows)``: shard when the input has more rows than ``threshold``.
+
+    ``None`` is the default (shards of 5,000 rows above 20,000 rows); a number ``R`` forces
+    shards of ``R`` rows whenever the input has more than ``R`` rows; ``0`` never shards.
+
+    >>> resolve_shard_rows(None), resolve_shard_rows(500), resolve_shard_rows(0)[0] > 10**18
+    ((20000, 5000), (500, 500), True)
+    """
+    if shard_rows is None:
+        return SHARD_THRESHOLD, DEFAULT_SHARD_ROWS
+    if shard_rows == 0:
+        return 1 << 62, 0
+    if shard_rows < MIN_SHARD_ROWS:
+        raise ParameterError(
+            f"--shard-rows {shard_rows}: shards need at least {MIN_SHARD_ROWS} rows "
+            "(or 0 to never shard)"
+        )
+    return shard_rows, shard_rows
 
 
 @dataclass(frozen=True)
@@ -42,7 +66,7 @@ class Execution:
     jobs: int = 1
     scheduler: str | None = None
     #: rows per shard (``None``: the default, ``0``: never shard; see
-    #: :func:`~benchmake_cli.pipeline.shards.resolve_shard_rows`)
+    #: :func:`resolve_shard_rows`)
     shard_rows: int | None = None
     #: shard inputs of more rows than this (``None``: as ``shard_rows`` implies); a manifest
     #: records it apart from ``shard_rows``
