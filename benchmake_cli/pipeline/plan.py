@@ -12,7 +12,7 @@ text file split in shards that turns out to hold too few rows is split whole aft
 >>> from benchmake_cli.request import SplitRequest
 >>> plan = make_plan(SplitRequest.from_options("sample_data/alloys.csv", frac=0.2))
 >>> plan.sharded, plan.rows, plan.source.digest()[0]
-(False, 300, 15977)
+(False, 300, 26332)
 """
 
 from __future__ import annotations
