@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from benchmake_cli.analysis import metrics
 from benchmake_cli.bundle.card import read_card_header
 from benchmake_cli.encode import EncodeOptions
-from benchmake_cli.pipeline.run import prepare
+from benchmake_cli.pipeline.whole import prepare
 from benchmake_cli.tasks.card import card_scores
 
 from .conftest import ROOT, SAMPLE, invoke, shared_dataset

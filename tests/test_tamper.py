@@ -455,7 +455,7 @@ def test_no_room_for_the_fresh_split_is_an_output_error_not_a_mismatch(
     def full(path: Path, rows: object) -> None:
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr("benchmake_cli.pipeline.run.write_indices", full)
+    monkeypatch.setattr("benchmake_cli.bundle.write.write_indices", full)
     result = invoke(runner, "verify", out / "manifest.json", "--data", data)
     assert result.exit_code == ExitCode.OUTPUT
     assert "cannot write the fresh split into the temporary folder" in result.stderr

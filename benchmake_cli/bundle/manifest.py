@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from .._version import __version__
 from ..encode.options import EncodeOptions
 from ..errors import InputNotFoundError, ManifestError
 from ..formats import ReadOptions
@@ -22,6 +26,94 @@ from ..formats import registry as format_registry
 SCHEMA = "benchmake-manifest/1"
 FILE_NAME = "manifest.json"
 REQUIRED_SECTIONS = ("tool", "method", "input", "encoding", "split", "files")
+
+
+@dataclass
+class Manifest:
+    """A manifest: its sections as JSON values, built from a split or loaded from a file.
+
+    >>> m = Manifest.build(method={"name": "m", "version": 1, "parameters": {}},
+    ...     input={"name": "a.csv", "bytes": 3, "sha256": "0" * 64, "format": "csv"},
+    ...     encoding={"modality": "tabular", "options": {}}, split={"n_test": 1},
+    ...     info={"device": "cpu"})
+    >>> m.field("input", "name"), m.encode_options().drop_missing, sorted(m.data)[:3]
+    ('a.csv', False, ['encoding', 'files', 'info'])
+    """
+
+    data: dict[str, Any]
+    path: Path | None = None  #: the file it was loaded from
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        method: dict[str, Any],
+        input: dict[str, Any],
+        encoding: dict[str, Any],
+        split: dict[str, Any],
+        info: dict[str, Any],
+    ) -> Manifest:
+        """A manifest of a split just made (``input.path`` and ``files``: :meth:`finish`).
+        ``info`` is informational: the device, engine and library versions."""
+        return cls(
+            {
+                "schema": SCHEMA,
+                "tool": {"name": "benchmake-cli", "version": __version__},
+                "method": method,
+                "input": {"path": None, **input},
+                "encoding": encoding,
+                "split": split,
+                "files": {},
+                "info": {
+                    "device": info["device"],
+                    "python": platform.python_version(),
+                    "numpy": np.__version__,
+                    **{key: value for key, value in info.items() if key != "device"},
+                },
+            }
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> Manifest:
+        """:func:`load` a manifest file (or the one in a folder)."""
+        path = Path(path)
+        return cls(load(path), path / FILE_NAME if path.is_dir() else path)
+
+    def field(self, *keys: str) -> Any:
+        """:func:`field` of this manifest."""
+        return field(self.data, *keys)
+
+    def finish(self, files: dict[str, dict[str, Any]], input_path: Path, out: Path) -> None:
+        """Record the files written into ``out`` (name: SHA-256 and bytes) and the input's
+        path relative to ``out``."""
+        self.data["files"] = files
+        split = self.data["split"]
+        split["train_indices"] = "train_indices.txt"
+        split["test_indices"] = "test_indices.txt"
+        split["test_indices_sha256"] = files["test_indices.txt"]["sha256"]
+        self.data["input"]["path"] = Path(
+            os.path.relpath(input_path.resolve(), out.resolve().parent / out.name)
+        ).as_posix()
+
+    def dumps(self) -> str:
+        return dumps(self.data)
+
+    def read_options(self) -> ReadOptions:
+        """How the input was read (delimiter, header, keys, image size, ...)."""
+        recorded = self.field("input").get("read_options") or {}
+        modality = self.field("encoding", "modality")
+        try:
+            return ReadOptions.from_recorded(recorded, str(modality))
+        except (AttributeError, TypeError, ValueError, IndexError) as exc:
+            raise ManifestError(f"manifest field input.read_options is malformed ({exc})") from None
+
+    def encode_options(self) -> EncodeOptions:
+        """How the input was encoded (columns, modality options)."""
+        options = self.field("encoding", "options")
+        try:
+            return EncodeOptions.from_dict(options)
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise ManifestError(f"manifest field encoding.options is malformed ({exc})") from None
 
 
 def dumps(manifest: dict[str, Any]) -> str:
@@ -179,18 +271,9 @@ def _refuse_special(manifest_path: Path, path: Path, manifest: dict[str, Any]) -
 
 def recorded_encode_options(manifest: dict[str, Any]) -> EncodeOptions:
     """How the manifest's input was encoded (columns, modality options)."""
-    options = field(manifest, "encoding", "options")
-    try:
-        return EncodeOptions.from_dict(options)
-    except (AttributeError, TypeError, ValueError) as exc:
-        raise ManifestError(f"manifest field encoding.options is malformed ({exc})") from None
+    return Manifest(manifest).encode_options()
 
 
 def recorded_read_options(manifest: dict[str, Any]) -> ReadOptions:
     """How the manifest's input was read (delimiter, header, keys, image size, ...)."""
-    recorded = field(manifest, "input").get("read_options") or {}
-    modality = field(manifest, "encoding", "modality")
-    try:
-        return ReadOptions.from_recorded(recorded, str(modality))
-    except (AttributeError, TypeError, ValueError, IndexError) as exc:
-        raise ManifestError(f"manifest field input.read_options is malformed ({exc})") from None
+    return Manifest(manifest).read_options()

@@ -8,7 +8,7 @@ Files carry no timestamps: the same split gives the same bytes on every run.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,7 @@ import numpy as np
 from ..formats import registry
 from ..formats.folder import walk_files
 from ..formats.table import Table
+from .manifest import FILE_NAME, Manifest
 from .staging import TEMP_PREFIX, check_output_folder, staged_folder
 
 __all__ = ["TEMP_PREFIX", "check_output_folder", "staged_folder"]
@@ -77,3 +78,55 @@ def input_digest(path: Path) -> tuple[int, str]:
         size += (path / relative).stat().st_size
         listing.update(f"{relative}\t{sha256_file(path / relative)}\n".encode())
     return size, listing.hexdigest()
+
+
+#: positions in the reference's hash order, written by ``--reference-indices``
+REFERENCE_TEST_INDICES = "reference_test_indices.txt"
+REFERENCE_TRAIN_INDICES = "reference_train_indices.txt"
+
+
+def write_bundle(
+    out: Path,
+    manifest: Manifest,
+    *,
+    train: np.ndarray,
+    test: np.ndarray,
+    write_data: Callable[[Path], list[str]],
+    input_path: Path,
+    force: bool = False,
+    files: str = "list",
+    reference: tuple[np.ndarray, np.ndarray] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    beside: Callable[[Path], None] | None = None,
+) -> Path:
+    """Write a split into ``out``, atomically: the index files, the reference's positions
+    (``reference``: test and training positions in its hash order), the data
+    (``write_data`` writes it into a folder and returns the names) and the manifest, with
+    every written file's SHA-256; then ``beside(folder)`` writes what goes beside the
+    manifest, bound to it rather than listed in it (the benchmark card)."""
+    report = progress or (lambda stage, done, total: None)
+    with staged_folder(out, force) as staging:
+        report("write", 0, 4)
+        write_indices(staging / "train_indices.txt", train)
+        write_indices(staging / "test_indices.txt", test)
+        written = ["train_indices.txt", "test_indices.txt"]
+        if reference is not None:
+            write_indices(staging / REFERENCE_TEST_INDICES, reference[0])
+            write_indices(staging / REFERENCE_TRAIN_INDICES, reference[1])
+            written += [REFERENCE_TEST_INDICES, REFERENCE_TRAIN_INDICES]
+            manifest.data["split"]["reference_test_indices"] = REFERENCE_TEST_INDICES
+            manifest.data["split"]["reference_train_indices"] = REFERENCE_TRAIN_INDICES
+        report("write", 2, 4)
+        written += write_data(staging)
+        if files != "list":
+            manifest.data["split"]["files"] = files
+        hashes = {
+            name: {"sha256": sha256_file(staging / name), "bytes": (staging / name).stat().st_size}
+            for name in written
+        }
+        manifest.finish(hashes, input_path, out)
+        (staging / FILE_NAME).write_text(manifest.dumps(), encoding="utf-8")
+        if beside is not None:
+            beside(staging)
+        report("write", 4, 4)
+    return out

@@ -203,7 +203,6 @@ def evaluate(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
     verbose: VerboseOption = False,
 ) -> None:
-    given = dict(locals())  # the reading options, for reading_options()
     is_manifest = source.is_dir() or source.suffix.lower() == ".json"
     reading = flags_given(context, tuple(n for n in READING_PARAMETERS if n != "target"))
     _check_usage(is_manifest, test_indices, data, reading)
@@ -236,7 +235,7 @@ def evaluate(
         else:
             assert test_indices is not None
             read_options, encode_options = run_core(
-                lambda: reading_options(given),
+                lambda: reading_options(context),
                 verbose,
             )
             evaluation = run_core(

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DataError, ParameterError
+from ..errors import PARAMETER, DataError, ParameterError
 from . import factorize as nmf
 from . import match
 from .order import ROW_HASH, TIES, content_hash, order_rows, row_digests
@@ -82,7 +82,7 @@ def count_test_rows(n: int, frac: float) -> int:
     try:
         exact = Decimal(repr(float(frac))) * n
     except (InvalidOperation, ValueError):  # pragma: no cover - float() already validated
-        raise ParameterError(f"--frac {frac!r} is not a number") from None
+        raise ParameterError(f"{PARAMETER} {frac!r} is not a number", parameter="frac") from None
     return math.ceil(exact)
 
 
@@ -110,7 +110,9 @@ def fraction_notes(n: int, frac: float) -> list[str]:
 def check_fraction_range(frac: float) -> None:
     """Refuse a fraction outside (0, 1), whatever the data."""
     if not (isinstance(frac, (int, float)) and math.isfinite(frac) and 0.0 < frac < 1.0):
-        raise ParameterError(f"--frac {frac}: must be between 0 and 1 (exclusive), e.g. 0.2")
+        raise ParameterError(
+            f"{PARAMETER} {frac}: must be between 0 and 1 (exclusive), e.g. 0.2", parameter="frac"
+        )
 
 
 def check_fraction(n: int, frac: float, source: str = "") -> int:
@@ -121,8 +123,9 @@ def check_fraction(n: int, frac: float, source: str = "") -> int:
     if k >= n:
         raise ParameterError(
             f"{source + ': ' if source else ''}"
-            f"--frac {frac} of {n} row{'s' if n != 1 else ''} puts every row in the test set "
-            f"and leaves the training set empty; use a smaller fraction or more rows"
+            f"{PARAMETER} {frac} of {n} row{'s' if n != 1 else ''} puts every row in the test set "
+            f"and leaves the training set empty; use a smaller fraction or more rows",
+            parameter="frac",
         )
     return k
 

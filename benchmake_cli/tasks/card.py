@@ -30,7 +30,7 @@ from ..bundle.write import input_digest, sha256_file
 from ..encode import target_values
 from ..errors import DataError, ManifestError, ParameterError
 from ..method.scale import minmax_scale
-from ..pipeline.run import Prepared, prepare
+from ..pipeline.whole import Prepared, prepare
 
 CARD_MAX_CELLS = 2_000_000
 """Largest encoded input (n × d values) whose baseline ``split`` computes for the card."""

@@ -43,7 +43,7 @@ from ..encode import EncodeOptions, target_values
 from ..errors import ManifestError, ParameterError
 from ..formats import ReadOptions
 from ..method.scale import minmax_scale
-from ..pipeline.run import Prepared, prepare
+from ..pipeline.whole import Prepared, prepare
 
 ProgressCallback = Callable[[str, int, int], None]
 

@@ -22,12 +22,13 @@ import numpy as np
 
 from ..bundle import manifest as manifest_io
 from ..bundle.indices import read_row_numbers
-from ..bundle.write import input_digest
+from ..bundle.manifest import Manifest
 from ..errors import BenchmakeError, ManifestError, MissingExtraError, OutputError, SchedulerError
-from ..method.registry import DEFAULT_METHOD, Method, blas_description, method_of_record
+from ..method.registry import Method, blas_description, method_of_record
 from ..method.split import ProgressCallback, SplitParameters
-from ..pipeline.run import SplitResult, split_as
-from ..pipeline.shards import MIN_SHARD_ROWS, resolve_shard_rows
+from ..pipeline.plan import InputSource, make_plan
+from ..pipeline.run import SplitResult, run
+from ..request import Output, SplitRequest
 from .bundle_check import VerifyReport, check_bundle, check_files, few
 
 __all__ = ["VerifyReport", "verify_manifest"]
@@ -61,7 +62,6 @@ def verify_manifest(
     except ManifestError as exc:
         raise ManifestError(f"{manifest_path}: {exc}") from None
     params = method.parameters_from_record(manifest_io.field(manifest, "method", "parameters"))
-    threshold, shard_rows = _sharding(manifest, method)
     report.add("manifest", True, f"{manifest_io.SCHEMA}, method {method.name} v{method.version}")
 
     location = manifest_io.locate_data(manifest_path, manifest, data)
@@ -80,28 +80,17 @@ def verify_manifest(
         check_bundle(report, folder, manifest)
         return report
     data_path = location.require()
-    bytes_match = _check_bytes(report, data_path, manifest_io.field(manifest, "input"))
-    recorded_split = manifest_io.field(manifest, "split")
+    source = InputSource(data_path)  # its bytes are read and hashed once
+    bytes_match = _check_bytes(report, source, manifest_io.field(manifest, "input"))
+    execution = {"device": "cpu", "threads": threads, "jobs": jobs, "scheduler": scheduler}
     with tempfile.TemporaryDirectory(prefix=".benchmake-verify-") as work:
         try:
-            fresh = split_as(
-                data_path,
-                manifest_io.recorded_read_options(manifest),
-                manifest_io.recorded_encode_options(manifest),
-                params,
-                method=method.name,
-                threshold=threshold,
-                shard_rows=shard_rows,
-                out=Path(work) / "split" if bytes_match else None,
-                files=str(recorded_split.get("files", "list")),
-                reference_indices="reference_test_indices" in recorded_split,
-                device="cpu",
-                threads=threads,
-                jobs=jobs,
-                scheduler=scheduler,
-                progress=progress,
+            output = Output(out=Path(work) / "split" if bytes_match else None)
+            request = SplitRequest.from_manifest(
+                Manifest(manifest, manifest_path), data_path, output=output, **execution
             )
-        except (SchedulerError, MissingExtraError):
+            fresh = run(request, plan=make_plan(request, source), progress=progress)
+        except (SchedulerError, MissingExtraError, ManifestError):
             raise
         except OutputError as exc:
             raise OutputError(
@@ -119,33 +108,12 @@ def verify_manifest(
     return report
 
 
-def _sharding(manifest: dict[str, Any], method: Method) -> tuple[int, int]:
-    """``(threshold, shard_rows)`` to split again as recorded: those of the manifest's
-    ``method.parameters.sharding``, or never sharding when it has none."""
-    record = manifest_io.field(manifest, "method", "parameters").get("sharding")
-    if record is None:
-        return resolve_shard_rows(0)
-    if method.name != DEFAULT_METHOD:
-        raise ManifestError(
-            f"method.parameters.sharding: only method {DEFAULT_METHOD} splits in shards, "
-            f"not {method.name}"
-        )
-    try:
-        threshold, shard_rows = int(record["threshold_rows"]), int(record["shard_rows"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ManifestError(
-            f"manifest field method.parameters.sharding is malformed ({exc})"
-        ) from None
-    if shard_rows < MIN_SHARD_ROWS:
-        raise ManifestError(f"manifest field method.parameters.sharding.shard_rows {shard_rows}")
-    return threshold, shard_rows
-
-
-def _check_bytes(report: VerifyReport, data_path: Path, recorded: dict[str, Any]) -> bool:
+def _check_bytes(report: VerifyReport, source: InputSource, recorded: dict[str, Any]) -> bool:
+    data_path = source.path
     if not data_path.exists():
         report.add("data", False, f"{data_path}: no such file or folder")
         return False
-    size, digest = input_digest(data_path)
+    size, digest = source.digest()
     if digest == recorded.get("sha256"):
         report.add("data", True, f"{data_path.name}: SHA-256 matches ({digest[:12]}…)")
         return True
