@@ -3,8 +3,11 @@
 from ._version import __version__
 from .errors import BenchmakeError, ExitCode
 from .method.split import SplitParameters, split_matrix
-from .pipeline.run import SplitResult, prepare, split_file
+from .pipeline.run import SplitResult
+from .pipeline.whole import prepare
 from .tasks.in_memory import partition
+from .tasks.load import LoadedSplit, load_split
+from .tasks.split import split_file
 from .tasks.verify import VerifyReport, verify_manifest
 
 __all__ = [
@@ -12,12 +15,14 @@ __all__ = [
     "EvaluateSettings",
     "Evaluation",
     "ExitCode",
+    "LoadedSplit",
     "SplitParameters",
     "SplitResult",
     "VerifyReport",
     "__version__",
     "evaluate_file",
     "evaluate_manifest",
+    "load_split",
     "partition",
     "prepare",
     "split_file",

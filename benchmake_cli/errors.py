@@ -35,12 +35,23 @@ class ExitCode(IntEnum):
     VERIFY_FAILED = 7, "verify found a difference between the manifest and the data or split"
     BAD_MANIFEST = (
         8,
-        "the manifest is not JSON, has an unknown schema, or points outside its folder",
+        "the manifest is not JSON, has an unknown schema or method, or its data path leads to a device, FIFO, socket or wrong kind of path",
     )
     DEVICE = 9, "the requested device (GPU) or Dask scheduler is not usable"
     MISSING_EXTRA = (
         10,
-        "an optional extra is not installed: matplotlib for evaluate --plot, dask for --scheduler",
+        "an optional extra is not installed: matplotlib for evaluate --plot, dask for "
+        "--scheduler, scikit-learn for evaluate --rank",
+    )
+    DATA_NOT_CHECKED = (
+        11,
+        "verify found the data absent (or was given --bundle-only): the bundle checks "
+        "passed, the data and the split were not checked; --data names the data",
+    )
+    PREDICTIONS = (
+        12,
+        "score: a predictions file is malformed, misses or repeats a test row, names a "
+        "training or unknown row, or holds a value that does not suit the task",
     )
     INTERRUPTED = 130, "interrupted by SIGINT (Ctrl-C)"
     TERMINATED = 143, "stopped by SIGTERM (kill, timeout, a batch scheduler)"
@@ -71,10 +82,54 @@ class DataError(BenchmakeError):
     exit_code = ExitCode.BAD_DATA
 
 
-class ParameterError(BenchmakeError):
-    """A parameter value is invalid for this data."""
+class ParameterError(BenchmakeError, ValueError):
+    """A parameter value is invalid for this data; also a :class:`ValueError`.
+
+    ``parameter`` is the keyword of the Python API (``frac``) when the error is about one.
+    A message naming it holds the placeholder :data:`PARAMETER`; :func:`str` renders it as
+    the command line's flag (``--frac``), :meth:`naming` as the caller's own name.
+
+    >>> error = ParameterError(f"{PARAMETER} 1.5: must be between 0 and 1", parameter="frac")
+    >>> str(error), str(error.naming({"frac": "test_size"})), isinstance(error, ValueError)
+    ('--frac 1.5: must be between 0 and 1', 'test_size 1.5: must be between 0 and 1', True)
+    """
 
     exit_code = ExitCode.BAD_PARAMETER
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        self.template = message
+        self.parameter = parameter
+        super().__init__(self.render(flag(parameter) if parameter else ""))
+
+    def render(self, name: str) -> str:
+        """The message naming the parameter ``name``."""
+        return self.template.replace(PARAMETER, name)
+
+    def naming(self, names: dict[str, str]) -> ParameterError:
+        """The same error naming the parameter as the caller calls it (``names``: API
+        keyword to the caller's name); unchanged for a parameter not in ``names``."""
+        if self.parameter not in names:
+            return self
+        renamed = ParameterError(self.template, parameter=self.parameter)
+        renamed.message = renamed.render(names[self.parameter])
+        renamed.args = (renamed.message,)
+        return renamed
+
+
+#: where a :class:`ParameterError`'s message names its parameter
+PARAMETER = "\x00parameter\x00"
+
+#: command-line flags whose name is not the API keyword with ``--`` and dashes
+FLAGS = {"id_columns": "--id-col", "type": "--type", "header": "--no-header"}
+
+
+def flag(parameter: str) -> str:
+    """The command line's flag for an API keyword.
+
+    >>> flag("frac"), flag("shard_rows"), flag("id_columns")
+    ('--frac', '--shard-rows', '--id-col')
+    """
+    return FLAGS.get(parameter, "--" + parameter.replace("_", "-"))
 
 
 class OutputError(BenchmakeError):
@@ -87,6 +142,12 @@ class ManifestError(BenchmakeError):
     """A manifest cannot be read or trusted."""
 
     exit_code = ExitCode.BAD_MANIFEST
+
+
+class VerifyFailedError(BenchmakeError):
+    """A bundle's files differ from what its manifest records (``load_split``)."""
+
+    exit_code = ExitCode.VERIFY_FAILED
 
 
 class DeviceError(BenchmakeError):
@@ -105,3 +166,9 @@ class MissingExtraError(BenchmakeError):
     """An optional dependency (a ``pip install 'benchmake-cli[EXTRA]'`` extra) is missing."""
 
     exit_code = ExitCode.MISSING_EXTRA
+
+
+class PredictionsError(BenchmakeError):
+    """A predictions file given to ``score`` cannot be scored (names the file and row)."""
+
+    exit_code = ExitCode.PREDICTIONS

@@ -31,13 +31,13 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmake_cli.pipeline.run import split_file
 from benchmake_cli.tasks.evaluate import (
     EvaluateSettings,
     Evaluation,
     evaluate_manifest,
     evaluate_matrix,
 )
+from benchmake_cli.tasks.split import split_file
 
 SHARED = Path(
     os.environ.get(

@@ -63,7 +63,8 @@ from benchmake_cli.formats.image_folder import parse_image_size
 from benchmake_cli.formats.table import GraphSet, Table
 from benchmake_cli.method.backend import cupy_or_none
 from benchmake_cli.method.order import row_digests
-from benchmake_cli.pipeline.run import Prepared, prepare, split_file
+from benchmake_cli.pipeline.whole import Prepared, prepare
+from benchmake_cli.tasks.split import split_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"

@@ -19,7 +19,7 @@ from benchmake_cli.formats import ReadOptions
 from benchmake_cli.method.reference import reference_partition
 from benchmake_cli.method.scale import minmax_scale
 from benchmake_cli.method.split import SplitParameters
-from benchmake_cli.pipeline.run import compute_split, prepare
+from benchmake_cli.pipeline.whole import compute_split, prepare
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 CASES = {

@@ -32,7 +32,7 @@ from benchmake_cli.encode import EncodeOptions
 from benchmake_cli.formats import ReadOptions
 from benchmake_cli.method.scale import minmax_scale
 from benchmake_cli.method.split import SplitParameters
-from benchmake_cli.pipeline.run import compute_split, prepare
+from benchmake_cli.pipeline.whole import compute_split, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 PNEUMONIA = ("train_images", "val_images", "test_images")

@@ -28,7 +28,7 @@ import pandas as pd
 from benchmake_cli.analysis.baseline import knn_score
 from benchmake_cli.analysis.statistics import STATISTIC_NAMES, compare_split, random_split_indices
 from benchmake_cli.method.scale import minmax_scale
-from benchmake_cli.pipeline.run import split_file
+from benchmake_cli.tasks.split import split_file
 
 
 def encode_smiles(smiles: pd.Series) -> pd.DataFrame:

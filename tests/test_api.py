@@ -138,7 +138,7 @@ def test_sequences_are_character_counts() -> None:
         (
             lambda: partition(_data(), None, test_size=1.0),
             ParameterError,
-            "--frac 1.0: must be between 0 and 1 (exclusive), e.g. 0.2",
+            "test_size 1.0: must be between 0 and 1 (exclusive), e.g. 0.2",
         ),
         (
             lambda: partition(np.array([[1.0, np.nan], [2.0, 3.0], [4.0, 5.0]]), None),

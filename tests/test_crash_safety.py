@@ -217,7 +217,7 @@ def test_a_full_disk_gives_one_line_and_no_output(
         path.write_bytes(b"12\n")  # a first block lands, then the disk is full
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr("benchmake_cli.pipeline.run.write_indices", full)
+    monkeypatch.setattr("benchmake_cli.bundle.write.write_indices", full)
     out = tmp_path / "splits"
     result = invoke(CliRunner(), "split", csv_file, "--frac", "0.2", "--out", out)
     message = f"--out {out}: cannot write (No space left on device)"

@@ -1,7 +1,7 @@
 """The determinism matrix (``benchmarks/determinism_matrix.py``) on every ``sample_data/``
 input at one fraction: shuffled rows, every other format and 2 threads give the reference
 split. The whole matrix, with the real data sets and three fractions, is a benchmark run
-(its table is in the README)."""
+(its table is in docs/reliability.md)."""
 
 from __future__ import annotations
 

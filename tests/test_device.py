@@ -18,7 +18,7 @@ from benchmake_cli.method import backend
 from benchmake_cli.method import registry as methods
 from benchmake_cli.method.factorize import estimate_bytes
 from benchmake_cli.method.split import SplitParameters, split_matrix
-from benchmake_cli.pipeline import run as api
+from benchmake_cli.pipeline import whole as api
 
 from .conftest import SAMPLE, SHARED, invoke
 

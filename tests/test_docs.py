@@ -1,4 +1,9 @@
-"""Man pages, shell completions and the README's exit codes, all checked against the app."""
+"""Man pages, shell completions, the README and the docs/ pages, all checked against the app.
+
+Every option of every command must appear on the command's page ``docs/<command>.md`` (in
+the manner of sqlite-utils' ``test_docs.py``); the README stays short and links only to
+pages that exist.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -134,3 +140,124 @@ def test_readme_exit_codes_match_the_enum() -> None:
     section = readme.split("\n## Exit codes\n", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| (\d+) \| (\w+) \|", section, flags=re.MULTILINE)
     assert [(int(code), name) for code, name in rows] == [(int(c), c.name) for c in ExitCode]
+
+
+DOCS = ROOT / "docs"
+README_MAX_LINES = 250
+CI_SCRIPT = ROOT / ".ci" / "run"
+COMMANDS = docs.commands()
+
+
+def _long_flags(command: Any) -> list[str]:
+    """Every long flag of a command's visible options (``--x`` and ``--no-x`` alike).
+
+    Typer may vendor its own Click, so options are told by their kind, not their class."""
+    return sorted(
+        {
+            flag
+            for param in command.params
+            if param.param_type_name == "option" and not param.hidden
+            for flag in (*param.opts, *param.secondary_opts)
+            if flag.startswith("--")
+        }
+    )
+
+
+OPTIONS = [(name, flag) for name, command in COMMANDS.items() for flag in _long_flags(command)]
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_has_a_docs_page(name: str) -> None:
+    assert (DOCS / f"{name}.md").is_file(), f"`benchmake {name}` has no page docs/{name}.md"
+
+
+@pytest.mark.parametrize(("name", "flag"), OPTIONS)
+def test_every_option_is_on_its_commands_page(name: str, flag: str) -> None:
+    page = DOCS / f"{name}.md"
+    text = page.read_text(encoding="utf-8") if page.is_file() else ""
+    assert re.search(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", text), (
+        f"{flag} of `benchmake {name}` is not documented on docs/{name}.md"
+    )
+
+
+def test_the_option_walk_sees_every_command_and_option() -> None:
+    assert {"split", "verify", "evaluate", "inspect"} <= set(COMMANDS)
+    assert ("split", "--frac") in OPTIONS and ("verify", "--data") in OPTIONS
+    assert ("split", "--help") not in OPTIONS  # Click adds it; every page need not say so
+
+
+def _readable(markdown: str) -> str:
+    """The markdown without fenced code blocks and HTML comments (placeholders)."""
+    markdown = re.sub(r"<!--.*?-->", "", markdown, flags=re.DOTALL)
+    return re.sub(r"^```.*?^```", "", markdown, flags=re.DOTALL | re.MULTILINE)
+
+
+def _links(markdown: str) -> list[str]:
+    return re.findall(r"\]\(([^)\s]+)\)", _readable(markdown))
+
+
+def _anchors(markdown: str) -> set[str]:
+    """The anchors GitHub gives a page's headings."""
+    anchors: set[str] = set()
+    for heading in re.findall(r"^#{1,6} +(.+?) *$", _readable(markdown), flags=re.MULTILINE):
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)
+        slug = re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+        count = sum(1 for anchor in anchors if re.fullmatch(rf"{re.escape(slug)}(-\d+)?", anchor))
+        anchors.add(f"{slug}-{count}" if count else slug)
+    return anchors
+
+
+def _broken_links(page: Path) -> list[str]:
+    broken = []
+    for link in _links(page.read_text(encoding="utf-8")):
+        if re.match(r"[a-z]+:", link):
+            continue  # https:, mailto:
+        target, _, anchor = link.partition("#")
+        path = (page.parent / target).resolve() if target else page
+        if not path.is_file():
+            broken.append(f"{link} (no such file)")
+        elif anchor and path.suffix == ".md" and anchor not in _anchors(path.read_text("utf-8")):
+            broken.append(f"{link} (no such heading)")
+    return broken
+
+
+def test_readme_is_short_and_links_only_to_docs_pages_that_exist() -> None:
+    readme = ROOT / "README.md"
+    lines = readme.read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= README_MAX_LINES, f"README.md has {len(lines)} lines; move detail to docs/"
+    assert not _broken_links(readme)
+    outside = [link for link in _links(readme.read_text()) if not link.startswith("docs/")]
+    assert not outside, f"README.md links outside docs/: {outside}"
+
+
+@pytest.mark.parametrize("page", sorted(path.name for path in DOCS.glob("*.md")))
+def test_docs_page_links_resolve_and_the_readme_links_to_it(page: str) -> None:
+    assert not _broken_links(DOCS / page)
+    targets = {link.partition("#")[0] for link in _links((ROOT / "README.md").read_text())}
+    assert f"docs/{page}" in targets, f"README.md does not link to docs/{page}"
+
+
+def test_link_check_finds_a_broken_link_and_a_missing_heading(tmp_path: Path) -> None:
+    (tmp_path / "other.md").write_text("# The `split` page: options\n\n## Options\n")
+    page = tmp_path / "page.md"
+    page.write_text(
+        "[ok](other.md#the-split-page-options) [ok](other.md#options) [ok](https://x.org/a)\n"
+        "[gone](missing.md) [wrong](other.md#nowhere)\n<!-- [placeholder](later.md) -->\n"
+        "```sh\n# not a heading [nor](a-link.md)\n```\n"
+    )
+    assert _broken_links(page) == [
+        "missing.md (no such file)",
+        "other.md#nowhere (no such heading)",
+    ]
+
+
+def test_quick_start_is_two_commands_and_ci_runs_its_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Quick start\n", 1)[1].split("\n## ", 1)[0]
+    block = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)[0]
+    install_and_split, test = block.splitlines()
+    assert (
+        "pip install ." in install_and_split and "benchmake split sample_data/" in install_and_split
+    )
+    assert test == "pip install '.[test]' && python -m pytest -q"
+    assert test in CI_SCRIPT.read_text(encoding="utf-8").splitlines()

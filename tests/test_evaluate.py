@@ -15,13 +15,13 @@ from typer.testing import CliRunner
 
 from benchmake_cli import split_file
 from benchmake_cli.analysis.baseline import SharedKnn, knn_score
-from benchmake_cli.analysis.plots import principal_components
 from benchmake_cli.analysis.statistics import STATISTIC_NAMES, compare_split
 from benchmake_cli.encode import EncodeOptions
 from benchmake_cli.errors import ExitCode
 from benchmake_cli.method.scale import minmax_scale
-from benchmake_cli.pipeline.run import prepare
+from benchmake_cli.pipeline.whole import prepare
 from benchmake_cli.tasks.evaluate import EvaluateSettings, evaluate_matrix, model_pool
+from benchmake_cli.tasks.plots import principal_components
 
 from .conftest import SAMPLE, invoke, shared_dataset
 

@@ -70,6 +70,12 @@ def test_makefile_rule_and_verify_gate(project) -> None:  # type: ignore[no-unty
     assert "split data/alloys.csv" in third.stdout
     assert manifest.read_bytes() == written  # same data, byte-identical manifest
 
+
+@pytest.mark.slow
+def test_verify_gate(project) -> None:  # type: ignore[no-untyped-def]
+    folder, env = project
+    made = _make(folder, env)
+    assert made.returncode == 0, made.stderr
     gate = _readme_block("sh")
     passed = subprocess.run(
         ["bash", "-c", gate], cwd=folder, env=env, capture_output=True, text=True

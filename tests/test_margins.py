@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from benchmake_cli.method.margins import THRESHOLD, Margins
 from benchmake_cli.method.match import match_rows, order_by_variance
 from benchmake_cli.method.split import SplitParameters, split_matrix
-from benchmake_cli.pipeline.run import split_file
+from benchmake_cli.tasks.split import split_file
 
 from .conftest import SAMPLE, invoke
 
@@ -122,7 +122,10 @@ def test_split_warns_on_stderr_below_the_threshold(
     monkeypatch.setattr("benchmake_cli.method.split.Margins", lambda *_: low)
     done = invoke(CliRunner(), "split", data, "--frac", "0.3", "--out", tmp_path / "o")
     assert done.exit_code == 0, done.stderr
-    assert "benchmake: warning: the smallest free-row choice margin is 1.0e-12" in done.stderr
+    assert (
+        "benchmake: warning: decision margin below 1e-11: "
+        "the smallest free-row choice margin is 1.0e-12" in done.stderr
+    )
     assert "warning" not in done.stdout
 
 

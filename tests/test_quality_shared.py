@@ -11,7 +11,7 @@ from benchmake_cli.encode import EncodeOptions
 from benchmake_cli.formats import ReadOptions
 from benchmake_cli.method.scale import minmax_scale
 from benchmake_cli.method.split import SplitParameters
-from benchmake_cli.pipeline.run import compute_split, prepare
+from benchmake_cli.pipeline.whole import compute_split, prepare
 
 from .conftest import shared_dataset
 

@@ -21,7 +21,7 @@ from PIL import Image
 
 from benchmake_cli.errors import BenchmakeError
 from benchmake_cli.formats import ReadOptions
-from benchmake_cli.pipeline.run import prepare
+from benchmake_cli.pipeline.whole import prepare
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 

@@ -19,8 +19,8 @@ from benchmake_cli.formats import ReadOptions, read_table
 from benchmake_cli.method.split import SplitParameters
 from benchmake_cli.pipeline import engines, sharded
 from benchmake_cli.pipeline.engines import Engine
-from benchmake_cli.pipeline.run import split_file
 from benchmake_cli.pipeline.shards import allocate_test_rows, assign_shards
+from benchmake_cli.tasks.split import split_file
 
 from .conftest import invoke, random_frame
 
@@ -159,17 +159,41 @@ def test_rows_are_numbered_across_chunks(
     assert result.n_test == math.ceil((N - 1) * 0.2)
 
 
-def test_non_numeric_features_are_refused_with_the_fix(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+def test_text_features_are_one_hot_encoded_as_in_the_whole_mode(tmp_path: Path) -> None:
     frame = random_frame(n=N, d=2)
-    frame["site"] = np.where(np.arange(N) % 2 == 0, "north", "south")
+    frame["site"] = np.where(
+        np.arange(N) % 3 == 0, "north", np.where(np.arange(N) % 3, "south", "")
+    )
+    frame.loc[7, "site"] = "east"
+    frame.loc[5, "x0"] = np.nan
     path = tmp_path / "mixed.csv"
     frame.to_csv(path, index=False)
-    result = invoke(
-        runner, "split", path, "--frac", "0.2", "--out", tmp_path / "o", "--shard-rows", "300"
+    sharded = split_file(path, frac=0.2, target="y", shard_rows=SHARD_ROWS, drop_missing=True)
+    whole = split_file(path, frac=0.2, target="y", shard_rows=0, drop_missing=True)
+    assert "sharding" in sharded.manifest["method"]["parameters"]
+    encoding = sharded.manifest["encoding"]
+    assert encoding["one_hot"] == {"site": ["east", "north", "south"]}
+    for key in ("one_hot", "columns_used", "n", "d", "content_sha256", "carried_sha256"):
+        assert encoding[key] == whole.manifest["encoding"][key], key
+    assert encoding["dropped_rows"] == [5] and sharded.n_test == math.ceil((N - 1) * 0.2)
+
+
+def test_a_text_value_after_the_first_chunk_makes_the_column_categorical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sharded, "CHUNK_ROWS", 100)
+    frame = random_frame(n=N, d=2)
+    frame["grade"] = (np.arange(N) % 4).astype(str)
+    frame.loc[N - 3, "grade"] = "A"
+    path = tmp_path / "late.csv"
+    frame.to_csv(path, index=False)
+    result = split_file(path, frac=0.2, target="y", shard_rows=SHARD_ROWS)
+    whole = split_file(path, frac=0.2, target="y", shard_rows=0)
+    assert result.manifest["encoding"]["one_hot"] == {"grade": ["0", "1", "2", "3", "A"]}
+    assert (
+        result.manifest["encoding"]["content_sha256"]
+        == whole.manifest["encoding"]["content_sha256"]
     )
-    assert result.exit_code == ExitCode.BAD_DATA
-    assert result.stderr.startswith(f"benchmake: error: {path}: column 'site' is not numeric")
-    assert "--shard-rows 0" in result.stderr and result.stderr.count("\n") == 1
 
 
 def test_shard_rows_below_the_minimum_is_a_parameter_error(data_csv: Path, runner) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from benchmake_cli.analysis import mmd as bm_mmd
 from benchmake_cli.analysis import statistics as bm_stats
 from benchmake_cli.analysis.statistics import (
     HIGHER_IS_HARDER,
@@ -230,8 +231,8 @@ def test_mmd_blockwise_matches_single_block(monkeypatch: pytest.MonkeyPatch) -> 
     y = rng.random((130, 3)) + 0.1
     whole = mmd_rbf(x, y)  # one pooled distance matrix
     assert whole == pytest.approx(_reference_mmd(x, y), rel=1e-10)
-    monkeypatch.setattr(bm_stats, "_REUSE_MAX_ROWS", 0)  # separate blockwise kernel means
-    monkeypatch.setattr(bm_stats, "_BLOCK_ELEMENTS", 64)
+    monkeypatch.setattr(bm_mmd, "REUSE_MAX_ROWS", 0)  # separate blockwise kernel means
+    monkeypatch.setattr(bm_mmd, "BLOCK_ELEMENTS", 64)
     assert mmd_rbf(x, y) == pytest.approx(whole, rel=1e-10)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -330,16 +332,59 @@ def test_a_manifest_that_cannot_be_trusted_is_refused(
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("path", ["../../elsewhere/alloys.csv", "/etc/passwd", "../alloys.csv"])
-def test_a_data_path_outside_the_folder_is_never_followed(
-    runner: CliRunner, bundle: Bundle, path: str
+def test_the_recorded_data_path_is_followed_wherever_it_leads(
+    runner: CliRunner, bundle: Bundle
+) -> None:
+    """As ``sha256sum -c`` follows its list's paths: outside the split folder too."""
+    data, out = bundle
+    elsewhere = data.parent / "elsewhere" / "deeper"
+    elsewhere.mkdir(parents=True)
+    moved = shutil.move(data, elsewhere / "renamed.csv")
+    _edit_manifest(out, lambda m: m["input"].update(path="../elsewhere/deeper/renamed.csv"))
+    result = invoke(runner, "verify", out / "manifest.json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == "verified"
+    assert invoke(runner, "verify", out, "--data", moved).exit_code == 0
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _socket(path: Path) -> None:
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and UNIX sockets")
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (_fifo, "a FIFO"),
+        (_socket, "a socket"),
+        (lambda p: p.symlink_to("/dev/null"), "a device"),
+        (lambda p: p.mkdir(), "a folder"),
+    ],
+    ids=["FIFO", "socket", "device", "folder"],
+)
+def test_a_data_path_to_what_no_split_records_is_refused(
+    runner: CliRunner, bundle: Bundle, make: Callable[[Path], None], kind: str
 ) -> None:
     data, out = bundle
-    _edit_manifest(out, lambda m: m["input"].update(path=path))
-    result = invoke(runner, "verify", out / "manifest.json")
-    assert result.exit_code == ExitCode.BAD_MANIFEST
-    assert "outside the manifest's folder; pass --data PATH" in result.stderr
-    assert invoke(runner, "verify", out / "manifest.json", "--data", data).exit_code == 0
+    data.unlink()
+    make(data)
+    for command in ("verify", "evaluate"):
+        result = invoke(runner, command, out / "manifest.json")
+        assert result.exit_code == ExitCode.BAD_MANIFEST, result.stderr
+        assert result.stderr == (
+            f"benchmake: error: {out / 'manifest.json'}: its data path leads to "
+            f"{out / '..' / 'alloys.csv'}, {kind}, where a file was recorded; "
+            "pass --data PATH to name the data\n"
+        )
+    data.unlink() if not data.is_dir() else data.rmdir()
+    shutil.copy(SAMPLE / "alloys.csv", data)
+    assert invoke(runner, "verify", out / "manifest.json").exit_code == 0
 
 
 def test_reordered_rows_pass_and_say_so(runner: CliRunner, bundle: Bundle) -> None:
@@ -410,7 +455,7 @@ def test_no_room_for_the_fresh_split_is_an_output_error_not_a_mismatch(
     def full(path: Path, rows: object) -> None:
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr("benchmake_cli.pipeline.run.write_indices", full)
+    monkeypatch.setattr("benchmake_cli.bundle.write.write_indices", full)
     result = invoke(runner, "verify", out / "manifest.json", "--data", data)
     assert result.exit_code == ExitCode.OUTPUT
     assert "cannot write the fresh split into the temporary folder" in result.stderr

@@ -21,6 +21,8 @@ __all__ = [
     "infer_task",
     "knn_predict",
     "knn_score",
+    "predict_from",
+    "vote_fractions",
 ]
 
 CLASSIFICATION = "classification"
@@ -169,6 +171,11 @@ def knn_predict(
     return _predict(y_train, _nearest(X_train, X_test, int(k)), task)
 
 
+def predict_from(y: np.ndarray, neighbours: np.ndarray, task: str) -> np.ndarray:
+    """The kNN prediction from each row's neighbours (see :func:`_predict`)."""
+    return _predict(y, neighbours, task)
+
+
 def _predict(y: np.ndarray, neighbours: np.ndarray, task: str) -> np.ndarray:
     """Majority vote or mean of ``y`` over each row of ``neighbours`` (indices into ``y``, in
     increasing order within a row). Vote ties go to the smallest label."""
@@ -186,6 +193,15 @@ def _predict(y: np.ndarray, neighbours: np.ndarray, task: str) -> np.ndarray:
     counts = np.bincount(flat.ravel(), minlength=votes.shape[0] * n_classes)
     winner = counts.reshape(votes.shape[0], n_classes).argmax(axis=1)  # first max: smallest
     return labels[winner]
+
+
+def vote_fractions(y: np.ndarray, neighbours: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Per row of ``neighbours`` (indices into ``y``), the fraction of its neighbours in each
+    label of ``classes`` (sorted): the kNN model's class probabilities, (rows, classes)."""
+    codes = np.searchsorted(classes, y)[neighbours]
+    counts = np.zeros((neighbours.shape[0], classes.size))
+    np.add.at(counts, (np.arange(neighbours.shape[0])[:, None], codes), 1.0)
+    return counts / neighbours.shape[1]
 
 
 def _classification_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
@@ -281,6 +297,13 @@ class SharedKnn:
 
     def score(self, test: np.ndarray) -> tuple[ModelScore, int]:
         """The split with test rows ``test``: its score and how many test rows it is on."""
+        scored, neighbours = self.neighbours(test)
+        y_pred = _predict(self.y, neighbours, self.task)
+        return _score(self.task, self.y[scored], y_pred), int(scored.size)
+
+    def neighbours(self, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The split with test rows ``test``: its scored rows (the test rows in the pool) and
+        the ``k`` training rows nearest each, ascending per row."""
         is_test = np.zeros(self.X.shape[0], dtype=bool)
         is_test[test] = True
         if int(is_test.sum()) > self.X.shape[0] - self.k:
@@ -300,5 +323,4 @@ class SharedKnn:
             train_rows = np.flatnonzero(~is_test)
             found = _nearest(self.X[train_rows], self.X[scored[~complete]], self.k)
             neighbours[~complete] = train_rows[found]
-        y_pred = _predict(self.y, neighbours, self.task)
-        return _score(self.task, self.y[scored], y_pred), int(scored.size)
+        return scored, neighbours

@@ -16,6 +16,10 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from .mmd import BLOCK_ELEMENTS, block_rows, mmd_of_subsamples, subsample
+from .sampling import check_int as _check_int
+from .sampling import random_split_indices
+
 __all__ = [
     "HIGHER_IS_HARDER",
     "KL_SMOOTHING",
@@ -57,9 +61,6 @@ KS_METHOD: str = "asymp"
 """SciPy ``ks_2samp`` method: the asymptotic Kolmogorov distribution (fast on any size)."""
 
 _PER_FEATURE: tuple[str, ...] = STATISTIC_NAMES[:-1]
-_BANDWIDTH_MAX_ROWS = 2000
-_REUSE_MAX_ROWS = _BANDWIDTH_MAX_ROWS  # pooled rows up to which one matrix serves everything
-_BLOCK_ELEMENTS = 1 << 22  # entries of one kernel block (32 MiB of float64)
 
 
 @dataclass(frozen=True)
@@ -97,15 +98,6 @@ def _as_matrix(name: str, data: np.ndarray) -> np.ndarray:
     return arr
 
 
-def _check_int(name: str, value: int, minimum: int) -> int:
-    """Validate an integer parameter with a lower bound."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
 def _t_test_p(train: np.ndarray, test: np.ndarray) -> np.ndarray:
     """Welch's t-test p-value per feature; undefined values are resolved as documented."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -131,8 +123,8 @@ def _bin_of_each_value(X: np.ndarray, bins: int) -> np.ndarray:
     scale = np.divide(bins, span, out=np.zeros_like(span), where=span > 0)
     dtype = np.uint8 if bins <= 256 else np.int32
     out = np.empty(X.shape, dtype=dtype)
-    for start in range(0, X.shape[0], _block_rows(X.shape[1])):
-        rows = slice(start, start + _block_rows(X.shape[1]))
+    for start in range(0, X.shape[0], block_rows(X.shape[1])):
+        rows = slice(start, start + block_rows(X.shape[1]))
         idx = np.floor((X[rows] - lo) * scale)
         np.clip(idx, 0, bins - 1, out=idx)
         out[rows] = idx
@@ -185,57 +177,6 @@ def _ks_p_from_statistic(d: np.ndarray, n_train: int, n_test: int) -> np.ndarray
     return p
 
 
-def _sq_distances(a: np.ndarray, b: np.ndarray, aa: np.ndarray, bb: np.ndarray) -> np.ndarray:
-    """Squared Euclidean distances between the rows of ``a`` and ``b`` (clipped at 0)."""
-    d2 = aa[:, None] + bb[None, :] - 2.0 * (a @ b.T)
-    np.maximum(d2, 0.0, out=d2)
-    return d2
-
-
-def _block_rows(n_cols: int) -> int:
-    """Rows per block so that a block holds at most about ``_BLOCK_ELEMENTS`` entries."""
-    return max(1, _BLOCK_ELEMENTS // max(1, n_cols))
-
-
-def _pairwise_sq_distances(z: np.ndarray) -> np.ndarray:
-    """Squared distances between all rows of ``z`` (a full, small matrix)."""
-    zz = np.einsum("ij,ij->i", z, z)
-    return _sq_distances(z, z, zz, zz)
-
-
-def _median_distance(d2: np.ndarray) -> float:
-    """Median Euclidean distance over all distinct pairs, from the full squared-distance
-    matrix ``d2`` of at most ``_BANDWIDTH_MAX_ROWS`` rows. The median over ordered
-    off-diagonal pairs equals the median over distinct pairs, since every distinct pair
-    appears exactly twice."""
-    n = d2.shape[0]
-    if n < 2:
-        return 0.0
-    off_diagonal = d2.ravel()[1:].reshape(n - 1, n + 1)[:, :-1]
-    return float(np.sqrt(np.median(off_diagonal)))
-
-
-def _kernel_mean(a: np.ndarray, b: np.ndarray, gamma: float) -> float:
-    """Mean of exp(-gamma * ||a_i - b_j||^2) over all pairs, computed blockwise."""
-    aa = np.einsum("ij,ij->i", a, a)
-    bb = np.einsum("ij,ij->i", b, b)
-    total = 0.0
-    step = _block_rows(b.shape[0])
-    for start in range(0, a.shape[0], step):
-        stop = min(start + step, a.shape[0])
-        d2 = _sq_distances(a[start:stop], b, aa[start:stop], bb)
-        total += float(np.exp(-gamma * d2).sum())
-    return total / (a.shape[0] * b.shape[0])
-
-
-def _subsample(n: int, max_rows: int, rng: np.random.Generator) -> np.ndarray | slice:
-    """Positions of at most ``max_rows`` of ``n`` rows, drawn without replacement (sorted),
-    or all rows (no draw)."""
-    if n <= max_rows:
-        return slice(None)
-    return np.sort(rng.choice(n, size=max_rows, replace=False))
-
-
 def mmd_rbf(train: np.ndarray, test: np.ndarray, *, max_rows: int = 1000, seed: int = 0) -> float:
     """Biased (V-statistic) RBF-kernel MMD between the rows of two sets, reported as sqrt(MMD^2).
 
@@ -252,40 +193,9 @@ def mmd_rbf(train: np.ndarray, test: np.ndarray, *, max_rows: int = 1000, seed: 
     max_rows = _check_int("max_rows", max_rows, 1)
     seed = _check_int("seed", seed, 0)
     rng = np.random.default_rng(seed)
-    x = train[_subsample(train.shape[0], max_rows, rng)]
-    y = test[_subsample(test.shape[0], max_rows, rng)]
-    return _mmd_of_subsamples(x, y, rng)
-
-
-def _mmd_of_subsamples(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> float:
-    """The RBF MMD of two already subsampled sets; ``rng`` draws the bandwidth rows."""
-    pooled = np.vstack([x, y])
-    if pooled.shape[0] <= _REUSE_MAX_ROWS:
-        # one distance matrix serves the bandwidth and all three kernel means
-        d2 = _pairwise_sq_distances(pooled)
-        gamma = _gamma(_median_distance(d2))
-        np.multiply(d2, -gamma, out=d2)
-        kernel = np.exp(d2, out=d2)
-        nx = x.shape[0]
-        mmd2 = (
-            float(kernel[:nx, :nx].mean())
-            + float(kernel[nx:, nx:].mean())
-            - 2.0 * float(kernel[:nx, nx:].mean())
-        )
-    else:
-        sample = pooled[_subsample(pooled.shape[0], _BANDWIDTH_MAX_ROWS, rng)]
-        gamma = _gamma(_median_distance(_pairwise_sq_distances(sample)))
-        mmd2 = (
-            _kernel_mean(x, x, gamma) + _kernel_mean(y, y, gamma) - 2.0 * _kernel_mean(x, y, gamma)
-        )
-    return math.sqrt(max(mmd2, 0.0))
-
-
-def _gamma(sigma: float) -> float:
-    """RBF coefficient 1 / (2 s^2) for the bandwidth ``s`` (1 when ``s`` is 0)."""
-    if not sigma > 0.0:
-        sigma = 1.0
-    return 1.0 / (2.0 * sigma * sigma)
+    x = train[subsample(train.shape[0], max_rows, rng)]
+    y = test[subsample(test.shape[0], max_rows, rng)]
+    return mmd_of_subsamples(x, y, rng)
 
 
 def compare_sets(
@@ -359,7 +269,7 @@ class SplitComparer:
 
     def _feature_blocks(self) -> list[slice]:
         n, d = self.X.shape
-        step = max(1, _BLOCK_ELEMENTS // (8 * n))
+        step = max(1, BLOCK_ELEMENTS // (8 * n))
         return [slice(start, min(start + step, d)) for start in range(0, d, step)]
 
     def compare(self, test_indices: np.ndarray) -> SetComparison:
@@ -429,9 +339,9 @@ class SplitComparer:
         rng = np.random.default_rng(self.seed)
         train_rows = np.flatnonzero(~is_test)
         test_rows = np.flatnonzero(is_test)
-        x = self.X[train_rows[_subsample(train_rows.size, self.mmd_max_rows, rng)]]
-        y = self.X[test_rows[_subsample(test_rows.size, self.mmd_max_rows, rng)]]
-        return _mmd_of_subsamples(x, y, rng)
+        x = self.X[train_rows[subsample(train_rows.size, self.mmd_max_rows, rng)]]
+        y = self.X[test_rows[subsample(test_rows.size, self.mmd_max_rows, rng)]]
+        return mmd_of_subsamples(x, y, rng)
 
 
 def compare_split(
@@ -447,22 +357,6 @@ def compare_split(
     To compare many splits of the same ``X``, build one :class:`SplitComparer` instead.
     """
     return SplitComparer(X, bins=bins, mmd_max_rows=mmd_max_rows, seed=seed).compare(test_indices)
-
-
-def random_split_indices(n: int, n_test: int, count: int, seed: int = 0) -> list[np.ndarray]:
-    """Return ``count`` sorted random test index sets of size ``n_test`` drawn from ``range(n)``.
-
-    All sets come from one ``numpy.random.default_rng(seed)`` stream, each drawn without
-    replacement, so the result is deterministic for a given ``(n, n_test, count, seed)``.
-    """
-    n = _check_int("n", n, 2)
-    n_test = _check_int("n_test", n_test, 1)
-    if n_test >= n:
-        raise ValueError(f"n_test must be < n={n} so the training set is not empty, got {n_test}")
-    count = _check_int("count", count, 0)
-    seed = _check_int("seed", seed, 0)
-    rng = np.random.default_rng(seed)
-    return [np.sort(rng.choice(n, size=n_test, replace=False)) for _ in range(count)]
 
 
 def beats_random(split: SetComparison, randoms: list[SetComparison]) -> dict[str, bool]:

@@ -11,6 +11,7 @@ puts the old folder back before anything else, so a user's output is never lost.
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shutil
@@ -40,13 +41,9 @@ def check_output_folder(out: Path, force: bool) -> None:
 def staged_folder(out: Path, force: bool) -> Iterator[Path]:
     """Yield a temporary folder that replaces ``out`` only if the block succeeds."""
     check_output_folder(out, force)
-    parent = out.resolve().parent
+    staging: Path | None = None
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = _new_staging_folder(out)
-    except OSError as exc:
-        raise OutputError(f"--out {out}: cannot create it ({exc.strerror or exc})") from None
-    try:
+        staging = _create_staging_folder(out)
         yield staging
         os.chmod(staging, 0o755)
         if out.exists():
@@ -56,12 +53,36 @@ def staged_folder(out: Path, force: bool) -> Iterator[Path]:
             shutil.rmtree(replaced, ignore_errors=True)
         else:
             staging.rename(out)
+    except OutputError:
+        _discard(out, staging)
+        raise
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(out, staging)
         raise OutputError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(out, staging)
         raise
+
+
+def _create_staging_folder(out: Path) -> Path:
+    try:
+        out.resolve().parent.mkdir(parents=True, exist_ok=True)
+        return _new_staging_folder(out)
+    except OSError as exc:
+        raise OutputError(f"--out {out}: cannot create it ({exc.strerror or exc})") from None
+
+
+def _discard(out: Path, staging: Path | None) -> None:
+    """Remove this run's staging folder. A signal can land while the folder is being
+    created, before the run knows its name: then every staging folder of this process for
+    ``out`` goes, except one holding a folder moved aside (none exists that early)."""
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    prefix = f"{TEMP_PREFIX}{out.name}-{_host()}-{os.getpid()}-"
+    for candidate in out.absolute().parent.glob(f"{glob.escape(prefix)}*"):
+        if not (candidate / REPLACED).exists():
+            shutil.rmtree(candidate, ignore_errors=True)
 
 
 def recover_leftovers(out: Path) -> list[Path]:

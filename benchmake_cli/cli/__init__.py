@@ -12,7 +12,14 @@ from typer.core import TyperGroup
 
 from .._version import __version__
 from ..errors import ExitCode
-from . import evaluate_command, inspect_command, split_command, verify_command
+from . import (
+    card_command,
+    evaluate_command,
+    inspect_command,
+    score_command,
+    split_command,
+    verify_command,
+)
 from .common import fail
 
 #: the click that typer runs on: its own copy in typer ≥ 0.25, the click package before
@@ -70,6 +77,8 @@ app.command("split", help=split_command.HELP)(split_command.split)
 app.command("verify", help=verify_command.HELP)(verify_command.verify)
 app.command("inspect", help=inspect_command.HELP)(inspect_command.inspect)
 app.command("evaluate", help=evaluate_command.HELP)(evaluate_command.evaluate)
+app.command("card", help=card_command.HELP)(card_command.card)
+app.command("score", help=score_command.HELP)(score_command.score)
 
 
 def _print_version(value: bool) -> None:

@@ -75,7 +75,7 @@ MAIN_EXAMPLES = [
     ("See what a file holds and what a split would cost:", "benchmake inspect data.parquet"),
     (
         "Judge a split against random splits of the same size:",
-        "benchmake evaluate splits/manifest.json --data data.csv",
+        "benchmake evaluate splits/manifest.json",
     ),
 ]
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from ..errors import ExitCode
+from .card_command import MetricOption
 from .common import emit_json, fail, progress_reporter, run_core
 from .options import (
     READING_PARAMETERS,
@@ -36,6 +37,7 @@ from .options import (
     flags_given,
     reading_options,
 )
+from .rank_report import RankOption, print_ranking, ranking_for
 
 HELP = """Judge a split: how different its test set is from its training
 set, and how hard it is for a model, beside random splits of the same size.
@@ -84,8 +86,8 @@ HARDEST_STYLE = "bold green"
 if TYPE_CHECKING:
     from ..tasks.evaluate import Evaluation
 #: The reading options, by flag, that a manifest makes unnecessary.
-FILES = """Reads SOURCE (a manifest with its test_indices.txt and data, or a data file
-and --test-indices FILE) and each --compare file; writes nothing unless --plot DIR is given.
+FILES = """Reads SOURCE (a manifest with its test_indices.txt and data: --data, or the
+manifest's recorded input.path read from its folder; or a data file and --test-indices FILE) and each --compare file; writes nothing unless --plot DIR is given.
 --plot DIR writes histograms.png (train against test for the six features with the largest
 JS divergence), pca.png (the first two principal components of the scaled features) and
 statistics.png (each statistic against its random-split distribution), each through a
@@ -95,7 +97,7 @@ temporary file renamed into place. --plot needs matplotlib: pip install
 EXAMPLES = [
     (
         "Judge a published split against 20 random splits of the same size:",
-        "benchmake evaluate splits/manifest.json --data data.csv",
+        "benchmake evaluate splits/manifest.json",
     ),
     (
         "Any split of a file, beside the data set's own published test set, with plots:",
@@ -104,7 +106,7 @@ EXAMPLES = [
     ),
     (
         "Every number as JSON, for scripts:",
-        "benchmake evaluate splits/ --data data.csv --json -q",
+        "benchmake evaluate splits/ --json -q",
     ),
 ]
 
@@ -195,16 +197,17 @@ def evaluate(
             "(needs: pip install 'benchmake-cli[plot]').",
         ),
     ] = None,
+    rank: RankOption = False,
+    metric: MetricOption = None,
     json_output: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
     verbose: VerboseOption = False,
 ) -> None:
-    given = dict(locals())  # the reading options, for reading_options()
     is_manifest = source.is_dir() or source.suffix.lower() == ".json"
     reading = flags_given(context, tuple(n for n in READING_PARAMETERS if n != "target"))
     _check_usage(is_manifest, test_indices, data, reading)
     if plot is not None:
-        from ..analysis.plots import require_matplotlib
+        from ..tasks.plots import require_matplotlib
 
         run_core(require_matplotlib, verbose)
     from ..tasks.evaluate import EvaluateSettings, evaluate_file, evaluate_manifest
@@ -232,7 +235,7 @@ def evaluate(
         else:
             assert test_indices is not None
             read_options, encode_options = run_core(
-                lambda: reading_options(given),
+                lambda: reading_options(context),
                 verbose,
             )
             evaluation = run_core(
@@ -247,19 +250,23 @@ def evaluate(
                 ),
                 verbose,
             )
+    ranking = ranking_for(rank, is_manifest, source, data, metric, random, quiet, verbose)
     for note in evaluation.notes:
         sys.stderr.write(f"benchmake: note: {note}\n")
     plots: list[Path] = []
     if plot is not None:
-        from ..analysis.plots import write_plots
+        from ..tasks.plots import write_plots
 
         plots = run_core(lambda: write_plots(evaluation, plot), verbose)
     if json_output:
         payload = evaluation.to_dict()
         payload["plots"] = [str(p) for p in plots]
+        payload["rank"] = ranking.to_dict() if ranking is not None else None
         emit_json(payload)
         return
     _print_report(evaluation)
+    if ranking is not None:
+        print_ranking(ranking)
     if plots:
         typer.echo("Plots: " + ", ".join(str(p) for p in plots))
 

@@ -48,7 +48,7 @@ columns with their types and roles, missing values, constant columns, duplicate 
 the content hash a split's manifest would record; then what 'split --frac F' would do: the
 number of test rows k, the memory of the factor W (n x k float64) and the peak on the CPU
 and the GPU, the device '--device auto' would pick, and an estimated time from the cost
-model in the README. Problems that would make split refuse the file are reported, not
+model in docs/inspect.md. Problems that would make split refuse the file are reported, not
 raised. For a manifest (a .json file, or a folder holding manifest.json): a summary of the
 data, the parameters and the files of the split it describes.
 """
@@ -76,6 +76,7 @@ VerboseInspectOption = Annotated[
 
 
 def inspect(
+    context: typer.Context,
     path: Annotated[
         Path,
         typer.Argument(
@@ -106,7 +107,6 @@ def inspect(
     quiet: QuietInspectOption = False,
     verbose: VerboseInspectOption = False,
 ) -> None:
-    given = dict(locals())  # the reading options, for reading_options()
     if is_manifest(path):
         summary = run_core(lambda: inspect_manifest(path), verbose)
         if json_output:
@@ -115,7 +115,7 @@ def inspect(
             typer.echo(render_manifest(summary, quiet=quiet))
         return
     read_options, encode_options = run_core(
-        lambda: reading_options(given),
+        lambda: reading_options(context),
         verbose,
     )
     with progress_reporter(not quiet) as progress:
@@ -179,7 +179,9 @@ def summary_line(report: DataReport) -> str:
         plan = report.plan
         estimate = plan.estimates.get(plan.device, plan.estimates["cpu"])
         parts.append(
-            f"split --frac {plan.frac}: k {plan.k}, W {human_bytes(plan.w_bytes)}, "
+            f"split --frac {plan.frac}: k {plan.k}, "
+            + (f"{plan.shards} shards, " if plan.mode == "sharded" else "")
+            + f"W {human_bytes(plan.w_bytes)}, "
             f"~{human_seconds(estimate.total)} on {plan.device}"
         )
     if report.problems:
@@ -251,9 +253,17 @@ def _plan_lines(report: DataReport, verbose: bool) -> list[str]:
     plan = report.plan
     assert plan is not None
     assumed = f" (assuming {'; '.join(report.assumed)})" if report.assumed else ""
-    lines = [
-        f"split --frac {plan.frac}{assumed}: {plan.k} test rows (k), {plan.n - plan.k} train",
-        f"  W (n x k float64): {human_bytes(plan.w_bytes)}",
+    lines = [f"split --frac {plan.frac}{assumed}: {plan.k} test rows (k), {plan.n - plan.k} train"]
+    if plan.mode == "sharded":
+        lines += [
+            f"  in {plan.shards} shards of about {plan.shard_n} rows ({plan.shard_k} test rows "
+            "each), one after another; memory is that of one shard",
+            f"  W of one shard ({plan.shard_n} x {plan.shard_k} float64): "
+            f"{human_bytes(plan.w_bytes)}",
+        ]
+    else:
+        lines.append(f"  W (n x k float64): {human_bytes(plan.w_bytes)}")
+    lines += [
         _memory_line(plan),
         f"  --device auto: {plan.device} ({plan.device_reason})",
     ]

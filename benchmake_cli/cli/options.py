@@ -6,7 +6,6 @@ gets the same flag, help text and checks as every other command that reads data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -15,7 +14,7 @@ import typer
 from ..encode import EncodeOptions
 from ..formats import ReadOptions
 from ..pipeline.engines import SCHEDULER_ENV
-from ..pipeline.run import input_options
+from ..request import reading
 
 # How to read and encode a data file (the same in split, inspect and any command reading data)
 TargetOption = Annotated[
@@ -62,7 +61,7 @@ ManifestDataOption = Annotated[
     Optional[Path],
     typer.Option(
         help="The data file the manifest describes (default: the manifest's input.path, "
-        "when it lies inside the manifest's folder)."
+        "read from the manifest's folder, or a file of its name beside the manifest)."
     ),
 ]
 
@@ -138,13 +137,13 @@ DataArgument = Annotated[
     ),
 ]
 
-# Modalities: arrays, images, sequences, signals (see the README's "Input types")
+# Modalities: arrays, images, sequences, signals (see docs/formats.md)
 TypeOption = Annotated[
     str,
     typer.Option(
         "--type",
         help="auto, tabular, image, sequence, signal or graph (auto: from the file name, "
-        "the folder's content or the array's shape; see the README).",
+        "the folder's content or the array's shape; see docs/formats.md).",
     ),
 ]
 KeyOption = Annotated[
@@ -195,6 +194,10 @@ def split_columns(features: str | None) -> list[str] | None:
     return [c.strip() for c in features.split(",")] if features else None
 
 
+#: the command parameters named otherwise in the core (SplitRequest's fields)
+CORE_NAMES = {"id_col": "id_columns", "data_type": "type", "no_header": "header"}
+#: the core's way of taking a command parameter's value
+CORE_VALUES = {"no_header": lambda value: not value, "features": split_columns}
 #: The command parameters that say how data is read and encoded (see reading_options).
 READING_PARAMETERS = (
     "target", "features", "id_col", "sep", "no_header", "strict", "drop_missing", "data_type",
@@ -214,28 +217,19 @@ def flags_given(context: typer.Context, names: tuple[str, ...]) -> list[str]:
     ]
 
 
-def reading_options(given: Mapping[str, Any]) -> tuple[ReadOptions, EncodeOptions]:
-    """The core's read and encode options from a command's parameters.
+def core_options(context: typer.Context, names: tuple[str, ...]) -> dict[str, Any]:
+    """The command's parameters ``names`` as the core's keyword arguments (the fields of
+    :class:`~benchmake_cli.request.SplitRequest`'s groups): one options group, read from
+    the command line's parsed values."""
+    given = context.params
+    return {
+        CORE_NAMES.get(name, name): CORE_VALUES[name](given[name])
+        if name in CORE_VALUES
+        else given[name]
+        for name in names
+    }
 
-    ``given`` is the command function's ``locals()`` taken before anything else, so that
-    every command that reads data turns the same options into the same reading:
-    ``read_options, encode_options = reading_options(locals())``.
-    """
-    return input_options(
-        sep=given["sep"],
-        header=not given["no_header"],
-        type=given["data_type"],
-        key=given["key"],
-        target_key=given["target_key"],
-        image_size=given["image_size"],
-        mode=given["mode"],
-        target=given["target"],
-        features=split_columns(given["features"]),
-        id_columns=given["id_col"],
-        strict=given["strict"],
-        drop_missing=given["drop_missing"],
-        sequence_col=given["sequence_col"],
-        tokens=given["tokens"],
-        kmer=given["kmer"],
-        resample=given["resample"],
-    )
+
+def reading_options(context: typer.Context) -> tuple[ReadOptions, EncodeOptions]:
+    """The core's read and encode options from the command's reading parameters."""
+    return reading(**core_options(context, READING_PARAMETERS))

@@ -8,11 +8,15 @@ from typing import Annotated
 import typer
 
 from ..errors import ExitCode
+from ..method.margins import LOW_MARGIN
 from ..method.registry import DEFAULT_METHOD, METHODS
-from ..method.split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL
-from ..pipeline.run import SplitResult, split_file
+from ..method.split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL, LESS_THAN_ONE_ROW
+from ..pipeline.run import SplitResult
+from ..request import SplitRequest
+from ..tasks import split as split_task
 from .common import emit_json, fail, progress_reporter, run_core
 from .options import (
+    READING_PARAMETERS,
     CopyOption,
     DataArgument,
     DeviceOption,
@@ -44,8 +48,14 @@ from .options import (
     TolOption,
     TypeOption,
     VerboseOption,
-    split_columns,
+    core_options,
 )
+
+#: the command's parameters that make its SplitRequest (besides the data and --copy/--link)
+SPLIT_PARAMETERS = (
+    *READING_PARAMETERS, "frac", "iterations", "tol", "seed", "method", "reference_indices",
+    "device", "threads", "shard_rows", "jobs", "scheduler", "out", "force",
+)  # fmt: skip
 
 HELP = """Split DATA into a training set and a challenging test set, and write the split.
 
@@ -91,6 +101,7 @@ EXAMPLES = [
 
 
 def split(
+    context: typer.Context,
     data: DataArgument,
     frac: FracOption,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created).")],
@@ -144,48 +155,17 @@ def split(
     if copy_files and link_files:
         raise fail("--copy and --link: choose one", ExitCode.USAGE)
     files = "copy" if copy_files else "link" if link_files else "list"
+    options = core_options(context, SPLIT_PARAMETERS)
+    request = run_core(lambda: SplitRequest.from_options(data, files=files, **options), verbose)
     with progress_reporter(not quiet) as progress:
         result: SplitResult = run_core(
-            lambda: split_file(
-                data,
-                frac=frac,
-                out=out,
-                sep=sep,
-                header=not no_header,
-                target=target,
-                features=split_columns(features),
-                id_columns=id_col,
-                strict=strict,
-                drop_missing=drop_missing,
-                type=data_type,
-                key=key,
-                target_key=target_key,
-                image_size=image_size,
-                mode=mode,
-                sequence_col=sequence_col,
-                tokens=tokens,
-                kmer=kmer,
-                resample=resample,
-                files=files,
-                iterations=iterations,
-                tol=tol,
-                seed=seed,
-                method=method,
-                reference_indices=reference_indices,
-                device=device,
-                threads=threads,
-                force=force,
-                progress=progress,
-                shard_rows=shard_rows,
-                jobs=jobs,
-                scheduler=scheduler,
-            ),
-            verbose,
+            lambda: split_task.split(request, progress=progress), verbose
         )
+    warnings = [note for note in result.notes if LESS_THAN_ONE_ROW in note or LOW_MARGIN in note]
     every = verbose or any("out of memory" in note for note in result.notes)
-    for note in result.notes:
-        if every or note.startswith("warning:"):
-            typer.echo(f"benchmake: {note}", err=True)
+    for note in result.notes if every else warnings:
+        prefix = "warning: " if note in warnings else ""
+        typer.echo(f"benchmake: {prefix}{note}", err=True)
     summary = {
         "ok": True,
         "data": str(data),
@@ -197,12 +177,14 @@ def split(
         "device": result.manifest["info"]["device"],
         "seconds": {key: round(value, 3) for key, value in result.seconds.items()},
         "content_sha256": result.manifest["encoding"]["content_sha256"],
+        "warnings": warnings,
     }
     if json_output:
         emit_json(summary)
     elif not quiet:
         typer.echo(
             f"{data}: {result.n_train + result.n_test} rows -> {result.n_train} train, "
-            f"{result.n_test} test (frac {frac}) in {result.seconds['total']:.2f} s; "
-            f"wrote {out}/"
+            f"{result.n_test} test (frac {frac}"
+            + ("; less than one row asked, 1 given" if LESS_THAN_ONE_ROW in str(warnings) else "")
+            + f") in {result.seconds['total']:.2f} s; wrote {out}/"
         )

@@ -30,13 +30,18 @@ __all__ = [
 
 
 def encode_table(
-    table: Table, options: EncodeOptions | None = None, *, row_offset: int | None = None
+    table: Table,
+    options: EncodeOptions | None = None,
+    *,
+    row_offset: int | None = None,
+    categories: dict[str, dict[str, int]] | None = None,
 ) -> Encoded:
     """Turn a :class:`Table` into an :class:`Encoded` matrix.
 
     With ``row_offset`` the table is one chunk of a streamed (sharded) input starting at
     that input row: only tabular chunks are accepted, row numbers count from the offset and
-    the all-constant check is left to the caller, which sees every chunk.
+    the all-constant check is left to the caller, which sees every chunk; text features
+    come as category codes, collected in ``categories`` (:func:`.tabular.encode`).
     """
     options = options or EncodeOptions()
     modality = resolve(table, options.sequence_col)
@@ -47,7 +52,7 @@ def encode_table(
                 f"{table.path}: is read as {modality}; a sharded split streams tabular "
                 "inputs only (CSV, TSV, Parquet, NPY): pass --shard-rows 0"
             )
-        encoded = tabular.encode(table, options, row_offset=row_offset)
+        encoded = tabular.encode(table, options, row_offset=row_offset, categories=categories)
         encoded.modality, encoded.source = modality, table.path.name
         encoded.carried = carried_digests(table, encoded, row_offset)
         encoded.ties = tie_digests(table, encoded, row_offset)

@@ -10,6 +10,7 @@ are carried along but never used. Missing values are refused, naming the first r
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,14 +26,33 @@ UNNAMED = re.compile(r"Unnamed: \d+")
 MISSING_TOKENS = frozenset({"", "na", "nan", "n/a", "null", "none", "#n/a", "-nan", "?"})
 
 
-def encode(table: Table, options: EncodeOptions, *, row_offset: int | None = None) -> Encoded:
+class NewCategoricalColumnError(Exception):
+    """A streamed chunk found text in ``column``, numeric in the chunks before: the input
+    is read again with the column's every value a category (see :func:`encode`)."""
+
+    def __init__(self, column: str) -> None:
+        super().__init__(column)
+        self.column = column
+
+
+def encode(
+    table: Table,
+    options: EncodeOptions,
+    *,
+    row_offset: int | None = None,
+    categories: dict[str, dict[str, int]] | None = None,
+) -> Encoded:
     """Encode a table's columns, or an array of rank 1 or 2 (columns ``0``, ``1``, ...);
     arrays of higher rank are flattened per sample.
 
     With ``row_offset`` the table is one chunk of a streamed input starting at that input
-    row: row numbers (in ``rows`` and in messages) count from it, non-numeric features are
-    refused (one-hot categories need the whole column) and a chunk whose rows all have a
-    missing value gives no rows rather than an error.
+    row: row numbers (in ``rows`` and in messages) count from it, and a chunk whose rows
+    all have a missing value gives no rows rather than an error. One-hot categories need
+    the whole column, so a chunk's text feature gives one column of category codes, each
+    value's number in order of first appearance in ``categories`` (updated here; its keys
+    are the text features). :func:`expand_codes` makes the one-hot columns once every
+    chunk is read. A column first seen as text after the first chunk raises
+    :class:`NewCategoricalColumnError`.
     """
     streamed = row_offset is not None
     offset = row_offset or 0
@@ -48,6 +68,7 @@ def encode(table: Table, options: EncodeOptions, *, row_offset: int | None = Non
     columns = [str(c) for c in frame.columns]
     frame.columns = columns
     feature_columns = _feature_columns(table, columns, options)
+    known = categories if categories is not None else {}
     blocks: list[np.ndarray] = []
     names: list[str] = []
     missing = np.zeros((len(frame), len(feature_columns)), dtype=bool)
@@ -55,21 +76,19 @@ def encode(table: Table, options: EncodeOptions, *, row_offset: int | None = Non
     for j, column in enumerate(feature_columns):
         values, is_missing = column_as_numbers(frame[column])
         missing[:, j] = is_missing
-        if values is None:
-            _refuse_nested(table, frame[column], column)
-            if streamed:
-                raise DataError(
-                    f"{table.path}: column {column!r} is not numeric (for example "
-                    f"{_first_text(frame[column], is_missing)!r}); a sharded split reads the "
-                    "file in chunks and needs numeric features: leave it out with --features, "
-                    "encode it beforehand, or pass --shard-rows 0"
-                )
+        if values is None or column in known:
+            if values is None:
+                _refuse_nested(table, frame[column], column)
             if options.strict:
                 raise DataError(
                     f"{table.path}: column {column!r} is not numeric "
                     f"(for example {_first_text(frame[column], is_missing)!r}); "
                     "drop --strict to one-hot encode it, or leave it out with --features"
                 )
+            if streamed and column not in known:
+                if offset > 0:
+                    raise NewCategoricalColumnError(column)
+                known[column] = {}
             categorical[column] = frame[column].astype(str).str.strip()
         blocks.append(values if values is not None else np.empty(0))
         names.append(column)
@@ -93,18 +112,21 @@ def encode(table: Table, options: EncodeOptions, *, row_offset: int | None = Non
     for column, values in zip(names, blocks, strict=True):
         if column in categorical:
             text = categorical[column].to_numpy()[rows]
-            categories = sorted(set(text.tolist()))
-            if len(categories) == len(text) > 2:
-                raise DataError(
-                    f"{table.path}: column {column!r} has a different text value in every row "
-                    f"(for example {text[0]!r}): an identifier, not a category; pass it with "
-                    "--id-col, or leave it out with --features"
+            if streamed:
+                seen = known[column]
+                codes = np.fromiter(
+                    (seen.setdefault(t, len(seen)) for t in text), dtype=np.int64, count=len(text)
                 )
-            one_hot[column] = categories
-            index = {c: i for i, c in enumerate(categories)}
+                matrix_parts.append(codes[:, None].astype(np.float64))
+                feature_names.append(column)
+                continue
+            categories_found = sorted(set(text.tolist()))
+            check_not_identifier(table.path, column, len(categories_found), text[:1], len(text))
+            one_hot[column] = categories_found
+            index = {c: i for i, c in enumerate(categories_found)}
             codes = np.fromiter((index[t] for t in text), dtype=np.int64, count=len(text))
-            matrix_parts.append(np.eye(len(categories))[codes])
-            feature_names.extend(f"{column}={c}" for c in categories)
+            matrix_parts.append(np.eye(len(categories_found))[codes])
+            feature_names.extend(f"{column}={c}" for c in categories_found)
         else:
             kept = values[rows]
             bad = ~np.isfinite(kept)
@@ -125,6 +147,58 @@ def encode(table: Table, options: EncodeOptions, *, row_offset: int | None = Non
         one_hot=one_hot,
         dropped_rows=(np.flatnonzero(~keep) + offset).tolist(),
     )
+
+
+def check_not_identifier(
+    path: Path, column: str, distinct: int, first: np.ndarray, rows: int
+) -> None:
+    """A text feature with a different value in every one of its ``rows`` (more than two)
+    is an identifier, not a category (``first``: its first value, for the message)."""
+    if distinct == rows > 2:
+        raise DataError(
+            f"{path}: column {column!r} has a different text value in every row "
+            f"(for example {first[0]!r}): an identifier, not a category; pass it with "
+            "--id-col, or leave it out with --features"
+        )
+
+
+def one_hot_layout(
+    feature_names: list[str], categories: dict[str, dict[str, int]]
+) -> tuple[list[str], dict[str, list[str]], list[np.ndarray | None]]:
+    """For chunks of category codes (:func:`encode` with ``row_offset``): the one-hot
+    feature names, the sorted categories of each text feature, and per code column the map
+    from a code to its category's place in sorted order (``None`` for a numeric column)."""
+    names: list[str] = []
+    one_hot: dict[str, list[str]] = {}
+    maps: list[np.ndarray | None] = []
+    for column in feature_names:
+        seen = categories.get(column)
+        if seen is None:
+            names.append(column)
+            maps.append(None)
+            continue
+        ordered = sorted(seen)
+        place = {c: i for i, c in enumerate(ordered)}
+        one_hot[column] = ordered
+        maps.append(np.array([place[c] for c in seen], dtype=np.int64))  # first-seen order
+        names.extend(f"{column}={c}" for c in ordered)
+    return names, one_hot, maps
+
+
+def expand_codes(X: np.ndarray, maps: list[np.ndarray | None]) -> np.ndarray:
+    """Chunk rows of category codes as the whole-input encoding's one-hot rows.
+
+    >>> maps = [None, np.array([1, 0])]  # column 1: codes of "b" (seen first) and "a"
+    >>> expand_codes(np.array([[5.0, 0.0], [6.0, 1.0]]), maps).tolist()
+    [[5.0, 0.0, 1.0], [6.0, 1.0, 0.0]]
+    """
+    parts: list[np.ndarray] = []
+    for j, mapping in enumerate(maps):
+        if mapping is None:
+            parts.append(X[:, j : j + 1])
+        else:
+            parts.append(np.eye(len(mapping))[mapping[X[:, j].astype(np.int64)]])
+    return np.ascontiguousarray(np.hstack(parts), dtype=np.float64)
 
 
 def table_frame(table: Table) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""CSV and TSV: delimiter detected (or given), header optional, values kept as text."""
+"""CSV and TSV: delimiter detected (or given), header optional, values kept as text; read
+whole or in chunks, and written back (whole or chunk by chunk) as they were read."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from .spec import TABLE_FITS, Format, ReadOptions
 from .table import Table
 
 CANDIDATE_SEPARATORS = (",", "\t", ";", "|")
@@ -180,3 +183,82 @@ def _check_repeated_header(path: Path, frame: pd.DataFrame, first_row: int = 0) 
             f"{path}: row {first_row + int(np.flatnonzero(candidates)[0])} repeats the header "
             "(were files joined together?); remove that line"
         )
+
+
+def more_rows_than(path: Path, fmt: str, options: ReadOptions, limit: int) -> bool:
+    """Whether the file holds more than ``limit`` data rows, parsing no further than needed;
+    a file under ``2 × (limit + 1)`` bytes cannot (every row takes a value and a line end)."""
+    if path.stat().st_size < 2 * (limit + 1):
+        return False
+    seen = 0
+    for chunk in iter_chunks(
+        path, fmt, min(1 << 15, limit + 1), sep=options.sep, header=options.header
+    ):
+        seen += chunk.n_rows
+        if seen > limit:
+            return True
+    return False
+
+
+def count_rows(path: Path, fmt: str, options: ReadOptions) -> int:
+    """Data rows in the file, parsed chunk by chunk."""
+    chunks = iter_chunks(path, fmt, 1 << 15, sep=options.sep, header=options.header)
+    return sum(chunk.n_rows for chunk in chunks)
+
+
+def text(table: Table, rows: np.ndarray, *, header: bool) -> bytes:
+    """The given rows as CSV/TSV text, written as the input was read."""
+    assert table.frame is not None
+    separator = table.read_options.get("sep", ",")
+    written = table.frame.iloc[rows].to_csv(
+        index=False,
+        header=header,
+        sep=" " if separator == WHITESPACE else separator,
+        lineterminator="\n",
+    )
+    return written.encode("utf-8")
+
+
+def write(table: Table, rows: np.ndarray, path: Path) -> None:
+    """Write the given input rows (every original column, the header if the input had one)."""
+    path.write_bytes(text(table, rows, header=bool(table.read_options.get("header", True))))
+
+
+class RowWriter:
+    """A CSV/TSV subset written chunk by chunk: the same bytes as :func:`write`."""
+
+    def __init__(self, first: Table, path: Path, total_rows: int) -> None:
+        self.handle: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close()
+        if bool(first.read_options.get("header", True)):
+            self.handle.write(text(first, np.empty(0, dtype=np.int64), header=True))
+
+    def append(self, chunk: Table, rows: np.ndarray) -> None:
+        if len(rows):
+            self.handle.write(text(chunk, rows, header=False))
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _format(name: str, suffixes: tuple[str, ...]) -> Format:
+    return Format(
+        name=name,
+        container="table",
+        description="a table",
+        fits=TABLE_FITS,
+        suffixes=suffixes,
+        read=lambda path, options: read(path, name, sep=options.sep, header=options.header),
+        values_as_text=True,
+        data_suffix=f".{name}",
+        write_file=write,
+        iter_chunks=lambda path, options, rows: iter_chunks(
+            path, name, rows, sep=options.sep, header=options.header
+        ),
+        count_rows=lambda path, options: count_rows(path, name, options),
+        more_rows_than=lambda path, options, limit: more_rows_than(path, name, options, limit),
+        open_writer=RowWriter,
+    )
+
+
+CSV = _format("csv", (".csv", ".txt", ".data", ".data-numeric"))
+TSV = _format("tsv", (".tsv", ".tab"))

@@ -13,7 +13,9 @@ import numpy as np
 
 from ..errors import DataError
 from .delimited import decode_text
+from .spec import SEQUENCE_FITS, Format
 from .table import Table
+from .text_lines import write_records
 
 
 def read(path: Path) -> Table:
@@ -68,3 +70,15 @@ def read(path: Path) -> Table:
 def _check_last(path: Path, headers: list[str], sequences: list[str], line: int) -> None:
     if headers and not sequences[-1]:
         raise DataError(f"{path}: line {line}: record {headers[-1]!r} has no sequence")
+
+
+FORMAT = Format(
+    name="fasta",
+    container="sequences",
+    description="a sequence file",
+    fits=SEQUENCE_FITS,
+    suffixes=(".fasta", ".fa", ".fas", ".faa", ".fna", ".ffn"),
+    read=lambda path, options: read(path),
+    data_suffix=".fasta",
+    write_file=write_records,
+)

@@ -4,16 +4,26 @@ Samples are the files with the reader's suffixes (case-insensitive) anywhere bel
 folder, hidden files and folders (names starting with ``.``) left out, ordered by their
 relative POSIX path (code-point order). Files in first-level sub-folders take the
 sub-folder's name as their label (the ``ImageFolder`` convention).
+
+Split files of image and signal folders (:func:`write_listing`): ``train.csv``/``test.csv``
+list each sample's relative path and label; ``--copy`` also copies the files into
+``train/`` and ``test/`` (same relative paths), ``--link`` makes relative symbolic links
+there instead.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import shutil
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
-from ..errors import DataError, ParameterError
+from ..errors import DataError, OutputError
+from .table import Table
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 SIGNAL_SUFFIXES = (".csv", ".npy")
@@ -44,21 +54,8 @@ def sample_files(root: Path, suffixes: tuple[str, ...]) -> list[str]:
     return [name for name in walk_files(root) if name.lower().endswith(suffixes)]
 
 
-def detect_kind(root: Path, requested: str) -> str:
-    """``graph``, ``image`` or ``signal``: from ``--type`` or from what the folder holds."""
-    if requested in ("graph", "image", "signal"):
-        return requested
-    if requested != "auto":
-        raise ParameterError(
-            f"--type {requested}: does not fit {root} (a folder); "
-            "a folder holds images, signals or an OGB graph data set"
-        )
-    if any((root / marker).is_file() for marker in OGB_MARKERS):
-        return "graph"
-    if sample_files(root, IMAGE_SUFFIXES):
-        return "image"
-    if sample_files(root, SIGNAL_SUFFIXES):
-        return "signal"
+def refuse_unknown(root: Path) -> NoReturn:
+    """The error for a folder that no folder format recognises."""
     if any((root / "raw" / marker).is_file() for marker in OGB_MARKERS):
         raise DataError(f"{root}: OGB files are in its raw/ sub-folder; pass {root / 'raw'}")
     if _is_empty(root):
@@ -105,3 +102,35 @@ def input_bytes(path: Path) -> int:
     if not path.is_dir():
         return path.stat().st_size
     return sum((path / relative).stat().st_size for relative in walk_files(path))
+
+
+def write_listing(table: Table, rows: np.ndarray, folder: Path, side: str, files: str) -> list[str]:
+    """Write ``side.csv`` and, with ``files`` ``copy`` or ``link``, the ``side/`` folder."""
+    assert table.records is not None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["path", "label"])
+    for r in rows:
+        label = str(table.labels[int(r)]) if table.labels is not None else ""
+        writer.writerow([table.records[int(r)], label])
+    listing = f"{side}.csv"
+    (folder / listing).write_bytes(buffer.getvalue().encode("utf-8"))
+    written = [listing]
+    if files == "list":
+        return written
+    for r in rows:
+        relative = table.records[int(r)]
+        source = (table.path / relative).resolve()
+        target = folder / side / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if files == "copy":
+                shutil.copyfile(source, target)
+            else:
+                os.symlink(os.path.relpath(source, target.parent.resolve()), target)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot {files} {source} to {side}/{relative} ({exc.strerror or exc})"
+            ) from None
+        written.append(f"{side}/{relative}")
+    return written

@@ -1,4 +1,8 @@
-"""HDF5 files (h5py): ``--key`` names the dataset path; several are joined in order."""
+"""HDF5 files (h5py): ``--key`` names the dataset path; several are joined in order.
+
+Split files hold one dataset per array (groups created for ``a/b`` paths) without
+timestamps, so the bytes are the same on every run.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from .keyed import Inventory, read_keyed
+from .keyed import Inventory, read_keyed, subset
+from .spec import ARRAY_FITS, Format
 from .table import Table
 
 
@@ -67,3 +72,25 @@ def _inventory(handle) -> tuple[Inventory, list[str]]:  # type: ignore[no-untype
 
     handle.visititems(visit)
     return inventory, groups
+
+
+def write(table: Table, rows: np.ndarray, path: Path) -> None:
+    """Write the rows ``rows`` as an HDF5 file, one dataset per array."""
+    import h5py
+
+    with h5py.File(path, "w") as handle:
+        for key, array in subset(table, rows).items():
+            handle.create_dataset(key, data=array, track_times=False)
+
+
+FORMAT = Format(
+    name="hdf5",
+    container="array",
+    description="an array",
+    fits=ARRAY_FITS,
+    suffixes=(".h5", ".hdf5", ".hdf"),
+    read=lambda path, options: read(path, options.key, options.target_key),
+    options=frozenset({"key"}),
+    data_suffix=".h5",
+    write_file=write,
+)

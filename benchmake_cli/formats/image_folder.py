@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError, ParameterError
-from .folder import IMAGE_SUFFIXES, class_labels, empty_message, sample_files
+from .folder import IMAGE_SUFFIXES, class_labels, empty_message, sample_files, write_listing
+from .spec import Format
 from .table import Table
 
 MODES = ("L", "RGB")
@@ -147,3 +148,17 @@ def _bomb_message(path: Path, size: tuple[int, int] | None) -> str:
         f"{path}: image{dims} has more than {MAX_IMAGE_PIXELS} pixels "
         "(a decompression bomb?); refusing to decode it"
     )
+
+
+FORMAT = Format(
+    name="image-folder",
+    container="image-folder",
+    description="an image folder",
+    fits=("image",),
+    folder_kind="image",
+    detect=lambda root: bool(sample_files(root, IMAGE_SUFFIXES)),
+    read=lambda root, options: read(root, options.image_size, options.mode),
+    options=frozenset({"image"}),
+    write_folder=write_listing,
+    copies_files=True,
+)

@@ -3,7 +3,7 @@
 Several keys are joined in the order given along the first dimension, as in the MedMNIST
 layout (``--key train_images,val_images,test_images``); the parts and their row counts are
 recorded in the manifest. Split files name the joined array by the keys' common suffix
-(``images``), or by the first key when they share none.
+(``images``), or by the first key when they share none; labels likewise.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DataError, ParameterError
+from .table import Table
 
 #: array name → (shape, dtype) of every array in the file
 Inventory = dict[str, tuple[tuple[int, ...], np.dtype]]
@@ -154,3 +155,13 @@ def read_keyed(
         name = joined_name(label_keys)
         info["output_target_key"] = name if name != info["output_key"] else label_keys[0]
     return array, labels, options, info
+
+
+def subset(table: Table, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The arrays a split file of an NPZ or HDF5 input holds: the rows ``rows`` of the
+    joined data (and labels), under their output names."""
+    assert table.array is not None
+    arrays = {table.info["output_key"]: table.array[rows]}
+    if table.labels is not None:
+        arrays[table.info["output_target_key"]] = table.labels[rows]
+    return arrays

@@ -20,50 +20,29 @@ table or a 2-D array means a node-feature matrix, one row per node, encoded as t
 from __future__ import annotations
 
 from ..errors import ParameterError
+from .registry import get, lookup
 from .table import Table
 
 MODALITIES = ("tabular", "image", "sequence", "signal", "graph")
-TABLE_FORMATS = frozenset({"csv", "tsv", "parquet"})
-ARRAY_FORMATS = frozenset({"npy", "npz", "hdf5"})
-SEQUENCE_FORMATS = frozenset({"smi", "fasta", "text"})
-FOLDER_FORMATS = {"image-folder": "image", "signal-folder": "signal", "ogb": "graph"}
-
-_DESCRIPTIONS = {
-    "table": "a table",
-    "array": "an array",
-    "sequences": "a sequence file",
-    "image-folder": "an image folder",
-    "signal-folder": "a signal folder",
-    "ogb": "an OGB graph folder",
-}
-_FITS = {
-    "table": ("tabular", "sequence", "signal", "graph"),
-    "array": ("tabular", "image", "signal", "graph"),
-    "sequences": ("sequence",),
-}
 
 
 def container(table: Table) -> str:
-    """A short name for what holds the data: table, array, sequences or a kind of folder."""
-    if table.format in TABLE_FORMATS:
-        return "table"
-    if table.format in ARRAY_FORMATS:
-        return "array"
-    if table.format in SEQUENCE_FORMATS:
-        return "sequences"
-    return table.format
+    """A short name for what holds the data: table, array, sequences or a kind of folder
+    (its format's :attr:`~benchmake_cli.formats.spec.Format.container`)."""
+    entry = lookup(table.format)
+    return entry.container if entry is not None else table.format
 
 
 def check_type_fits(table: Table, requested: str) -> None:
     """Refuse an explicit ``--type`` that the container cannot hold."""
     if requested == "auto":
         return
-    kind = container(table)
-    allowed = _FITS.get(kind) or (FOLDER_FORMATS[table.format],)
+    entry = get(table.format)
+    allowed = entry.fits
     if requested not in allowed:
         choices = ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else allowed[0]
         raise ParameterError(
-            f"--type {requested}: does not fit {table.path.name} ({_DESCRIPTIONS[kind]}); "
+            f"--type {requested}: does not fit {table.path.name} ({entry.description}); "
             f"it can be read as {choices}"
         )
     if requested == "image" and table.array is not None and table.array.ndim not in (3, 4):

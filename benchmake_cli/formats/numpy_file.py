@@ -1,4 +1,5 @@
-"""NumPy ``.npy`` arrays (never unpickled)."""
+"""NumPy ``.npy`` arrays (never unpickled): read whole or by slices of the mapped array,
+written whole or chunk by chunk."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import BinaryIO
 import numpy as np
 
 from ..errors import DataError
+from .spec import ARRAY_FITS, Format
 from .table import Table
 
 NPY_MAGIC = b"\x93NUMPY"
@@ -110,3 +112,56 @@ def iter_chunks(path: Path, rows: int) -> Iterator[Table]:
     array = _open_mapped(path)
     for start in range(0, array.shape[0], rows):
         yield Table(path=path, format="npy", array=np.array(array[start : start + rows]))
+
+
+def can_stream(path: Path) -> bool:
+    """Arrays of rank 3 and more are images or signals, read whole."""
+    try:
+        return count_dimensions(path) <= 2
+    except DataError:
+        return False
+
+
+def write(table: Table, rows: np.ndarray, path: Path) -> None:
+    """Write the given rows of the input array."""
+    assert table.array is not None
+    np.save(path, table.array[rows], allow_pickle=False)
+
+
+class RowWriter:
+    """An ``.npy`` subset written chunk by chunk: its header (with the total row count)
+    first, then the rows' bytes; the same bytes as :func:`write`."""
+
+    def __init__(self, first: Table, path: Path, total_rows: int) -> None:
+        assert first.array is not None
+        self.handle: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close()
+        header = {
+            "descr": np.lib.format.dtype_to_descr(first.array.dtype),
+            "fortran_order": False,
+            "shape": (total_rows, *first.array.shape[1:]),
+        }
+        np.lib.format.write_array_header_1_0(self.handle, header)
+
+    def append(self, chunk: Table, rows: np.ndarray) -> None:
+        if len(rows):
+            assert chunk.array is not None
+            self.handle.write(np.ascontiguousarray(chunk.array[rows]).tobytes())
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+FORMAT = Format(
+    name="npy",
+    container="array",
+    description="an array",
+    fits=ARRAY_FITS,
+    suffixes=(".npy",),
+    read=lambda path, options: read(path),
+    data_suffix=".npy",
+    write_file=write,
+    iter_chunks=lambda path, options, rows: iter_chunks(path, rows),
+    can_stream=can_stream,
+    count_rows=lambda path, options: count_rows(path),
+    open_writer=RowWriter,
+)

@@ -11,6 +11,10 @@
 The counts must add up: as many count lines in both lists (and labels), node-feat rows as
 the node counts' sum, edge rows as the edge counts' sum, and every edge's nodes inside its
 graph. A mismatch is refused, naming the files and the numbers.
+
+Split folders: ``train/`` and ``test/`` each a raw OGB folder holding the chosen graphs'
+lines of every input file, in input order, compressed as the input was (gzip with no name
+and no date, so the bytes are the same on every run).
 """
 
 from __future__ import annotations
@@ -24,10 +28,20 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from .folder import OGB_MARKERS
+from .spec import Format
 from .table import GraphSet, Table
 
 REQUIRED = ("num-node-list", "num-edge-list", "edge")
 OPTIONAL = ("node-feat", "edge-feat", "graph-label")
+PER_GRAPH = ("num-node-list", "num-edge-list", "graph-label")
+PER_NODE = ("node-feat",)
+PER_EDGE = ("edge", "edge-feat")
+
+
+def detect(root: Path) -> bool:
+    """Whether ``root`` holds an OGB raw data set (its ``num-node-list.csv[.gz]``)."""
+    return any((root / marker).is_file() for marker in OGB_MARKERS)
 
 
 def read(root: Path) -> Table:
@@ -159,3 +173,45 @@ def _check_edges(
             f"{path}: line {row + 1}: edge {edges[row, 0]},{edges[row, 1]} leaves graph {graph} "
             f"({node_counts[graph]} nodes; node numbers are local to each graph)"
         )
+
+
+def write(
+    table: Table, rows: np.ndarray, folder: Path, side: str, files: str = "list"
+) -> list[str]:
+    """Write the graphs ``rows`` as ``side/<file>.csv[.gz]`` for every input file."""
+    graphs = table.graphs
+    assert graphs is not None
+    node_lines = _line_numbers(graphs.node_counts, rows)
+    edge_lines = _line_numbers(graphs.edge_counts, rows)
+    (folder / side).mkdir()
+    written = []
+    for stem, lines in sorted(graphs.lines.items()):
+        chosen = rows if stem in PER_GRAPH else node_lines if stem in PER_NODE else edge_lines
+        data = b"".join(lines[int(i)] + b"\n" for i in chosen)
+        name = f"{side}/{stem}.csv"
+        if graphs.compressed[stem]:
+            name += ".gz"
+            data = gzip.compress(data, compresslevel=9, mtime=0)
+        (folder / name).write_bytes(data)
+        written.append(name)
+    return written
+
+
+def _line_numbers(counts: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Line numbers of the items (nodes or edges) of the graphs ``rows``, in order."""
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([np.arange(starts[r], starts[r] + counts[r]) for r in rows])
+
+
+FORMAT = Format(
+    name="ogb",
+    container="ogb",
+    description="an OGB graph folder",
+    fits=("graph",),
+    folder_kind="graph",
+    detect=detect,
+    read=lambda root, options: read(root),
+    write_folder=write,
+)

@@ -1,4 +1,5 @@
-"""Apache Parquet, read with pyarrow: whole, or batch by batch for a sharded split."""
+"""Apache Parquet, read with pyarrow (whole, or batch by batch for a sharded split) and
+written back with the input's schema (whole, or chunk by chunk)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import DataError
+from .spec import TABLE_FITS, Format
 from .table import Table
 
 
@@ -57,3 +60,43 @@ def iter_chunks(path: Path, rows: int) -> Iterator[Table]:
             yield Table(path=path, format="parquet", frame=arrow.to_pandas(), arrow=arrow)
     except (pa.ArrowException, OSError) as exc:
         raise _unreadable(path, exc) from None
+
+
+def _take(table: Table, rows: np.ndarray) -> pa.Table:
+    assert table.arrow is not None
+    return table.arrow.take(pa.array(rows, type=pa.int64()))
+
+
+def write(table: Table, rows: np.ndarray, path: Path) -> None:
+    """Write the given input rows with the input's schema."""
+    pq.write_table(_take(table, rows), path)
+
+
+class RowWriter:
+    """A Parquet subset written chunk by chunk (one row group per non-empty chunk)."""
+
+    def __init__(self, first: Table, path: Path, total_rows: int) -> None:
+        assert first.arrow is not None
+        self.writer = pq.ParquetWriter(path, first.arrow.schema)
+
+    def append(self, chunk: Table, rows: np.ndarray) -> None:
+        if len(rows):
+            self.writer.write_table(_take(chunk, rows))
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+FORMAT = Format(
+    name="parquet",
+    container="table",
+    description="a table",
+    fits=TABLE_FITS,
+    suffixes=(".parquet", ".pq"),
+    read=lambda path, options: read(path),
+    data_suffix=".parquet",
+    write_file=write,
+    iter_chunks=lambda path, options, rows: iter_chunks(path, rows),
+    count_rows=lambda path, options: count_rows(path),
+    open_writer=RowWriter,
+)

@@ -14,8 +14,9 @@ import numpy as np
 
 from ..errors import DataError
 from .delimited import WHITESPACE, decode_text, detect_separator
-from .folder import SIGNAL_SUFFIXES, class_labels, empty_message, sample_files
+from .folder import SIGNAL_SUFFIXES, class_labels, empty_message, sample_files, write_listing
 from .numpy_file import load_array
+from .spec import Format
 from .table import Table
 
 
@@ -99,3 +100,16 @@ def _numeric(fields: list[str]) -> bool:
     except ValueError:
         return False
     return True
+
+
+FORMAT = Format(
+    name="signal-folder",
+    container="signal-folder",
+    description="a signal folder",
+    fits=("signal",),
+    folder_kind="signal",
+    detect=lambda root: bool(sample_files(root, SIGNAL_SUFFIXES)),
+    read=lambda root, options: read(root),
+    write_folder=write_listing,
+    copies_files=True,
+)

@@ -14,7 +14,9 @@ import numpy as np
 
 from ..errors import DataError
 from .delimited import decode_text
+from .spec import SEQUENCE_FITS, Format
 from .table import Table
+from .text_lines import write_records
 
 #: every character a SMILES string can hold: atoms, bonds, branches, rings, charges, ...
 SMILES_CHARACTERS = frozenset(
@@ -63,3 +65,15 @@ def _check_smiles(path: Path, number: int, smiles: str) -> None:
         f"{path}: line {number}: {smiles[:40]!r} is not a SMILES string "
         f"({bad!r} is not a SMILES character){hint}"
     )
+
+
+FORMAT = Format(
+    name="smi",
+    container="sequences",
+    description="a sequence file",
+    fits=SEQUENCE_FITS,
+    suffixes=(".smi", ".smiles"),
+    read=lambda path, options: read(path),
+    data_suffix=".smi",
+    write_file=write_records,
+)

@@ -2,14 +2,21 @@
 
 Leading and trailing white space is removed and blank lines are skipped; every other line,
 whatever it holds, is one sequence.
+
+:func:`write_records` writes the split files of every sequence format: the chosen records
+(text lines, ``.smi`` lines after the header if any, FASTA records with their headers and
+original line wrapping), one after another, ``\\n`` line ends.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import DataError
 from .delimited import decode_text
+from .spec import SEQUENCE_FITS, Format
 from .table import Table
 
 
@@ -26,3 +33,26 @@ def read(path: Path) -> Table:
         modality="sequence",
         read_options={},
     )
+
+
+def write_records(table: Table, rows: np.ndarray, path: Path) -> None:
+    """Write the records of ``rows`` (after the input's header line, if it had one)."""
+    assert table.records is not None
+    lines = [table.records[int(r)] for r in rows]
+    header = table.info.get("header")
+    if header:
+        lines.insert(0, header)
+    path.write_bytes("".join(f"{line}\n" for line in lines).encode("utf-8"))
+
+
+FORMAT = Format(
+    name="text",
+    container="sequences",
+    description="a sequence file",
+    fits=SEQUENCE_FITS,
+    suffixes=(".txt",),
+    only_with_type="sequence",
+    read=lambda path, options: read(path),
+    data_suffix=".txt",
+    write_file=write_records,
+)

@@ -25,6 +25,8 @@ from typing import Any
 #: margins below this may be flipped by another machine's rounding (docs/reliability.md)
 THRESHOLD = 1e-11
 
+LOW_MARGIN = "decision margin below"  #: begins each warning (the CLI marks them as warnings)
+
 NAMES = {
     "early_stop": "early-stop test",
     "archetype_order": "archetype order",
@@ -68,13 +70,13 @@ class Margins:
     def warnings(self) -> list[str]:
         """One line per kind below the threshold, for ``split``'s stderr.
 
-        >>> Margins(1.0, 1.0, 3e-13).warnings()[0][:48]
-        'warning: the smallest free-row choice margin is '
+        >>> Margins(1.0, 1.0, 3e-13).warnings()[0][:68]
+        'decision margin below 1e-11: the smallest free-row choice margin is '
         """
         return [
-            f"warning: the smallest {NAMES[name]} margin is {getattr(self, name):.1e}, below "
-            f"{THRESHOLD:.0e}: another machine (BLAS, CPU or GPU) may round differently and "
-            "pick another test set; see docs/reliability.md"
+            f"{LOW_MARGIN} {THRESHOLD:.0e}: the smallest {NAMES[name]} margin is "
+            f"{getattr(self, name):.1e}; another machine (BLAS, CPU or GPU) may round "
+            "differently and pick another test set; see docs/reliability.md"
             for name in self.low()
         ]
 

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..encode import Encoded
-from ..errors import DataError, ManifestError, ParameterError
+from ..errors import PARAMETER, DataError, ManifestError, ParameterError
 from . import reference as compat
 from .backend import resolve_device
 from .order import DIGEST_BYTES, content_hash, row_digests
@@ -77,6 +77,9 @@ class Method(ABC):
     cpu_only: ClassVar[bool] = False
     #: whether the method has positions in a reference's order (``--reference-indices``)
     has_reference_indices: ClassVar[bool] = False
+    #: whether a large input may be split in shards (:mod:`benchmake_cli.pipeline.sharded`):
+    #: each shard split alone by :func:`~benchmake_cli.method.split.split_matrix`
+    shardable: ClassVar[bool] = False
 
     @abstractmethod
     def check(self, encoded: Encoded, params: SplitParameters) -> int:
@@ -108,6 +111,7 @@ class BenchmakeCli(Method):
 
     name = METHOD
     version = METHOD_VERSION
+    shardable = True
 
     def check(self, encoded: Encoded, params: SplitParameters) -> int:
         return check_fraction(encoded.n, params.frac, encoded.source)
@@ -183,9 +187,10 @@ class Benchmake112(Method):
         k = compat.reference_test_count(encoded.n, params.frac)
         if k >= encoded.n:
             raise ParameterError(
-                f"{encoded.source}: --frac {params.frac} of {encoded.n} rows gives {k} test "
-                "rows with the reference's floating-point ceil(n × frac) and leaves the "
-                "training set empty; use a smaller fraction"
+                f"{encoded.source}: {PARAMETER} {params.frac} of {encoded.n} rows gives {k} "
+                "test rows with the reference's floating-point ceil(n × frac) and leaves the "
+                "training set empty; use a smaller fraction",
+                parameter="frac",
             )
         return k
 

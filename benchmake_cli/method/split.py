@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DataError, ParameterError
+from ..errors import PARAMETER, DataError, ParameterError
 from . import factorize as nmf
 from . import match
 from .backend import to_numpy
@@ -85,14 +85,37 @@ def count_test_rows(n: int, frac: float) -> int:
     try:
         exact = Decimal(repr(float(frac))) * n
     except (InvalidOperation, ValueError):  # pragma: no cover - float() already validated
-        raise ParameterError(f"--frac {frac!r} is not a number") from None
+        raise ParameterError(f"{PARAMETER} {frac!r} is not a number", parameter="frac") from None
     return math.ceil(exact)
+
+
+#: the phrase of the note :func:`fraction_notes` returns (the CLI prints it as a warning)
+LESS_THAN_ONE_ROW = "asks for less than one test row"
+
+
+def fraction_notes(n: int, frac: float) -> list[str]:
+    """A note when ``frac`` asks for less than one test row: the split still makes one.
+
+    >>> fraction_notes(50, 0.001)
+    ['--frac 0.001 asks for less than one test row: 0.05 of 50 rows; gave 1 (2 % of the rows)']
+    >>> fraction_notes(50, 0.2)
+    []
+    """
+    asked = Decimal(repr(float(frac))) * n
+    if n <= 0 or asked >= 1:
+        return []
+    return [
+        f"--frac {frac:g} {LESS_THAN_ONE_ROW}: {float(asked):.3g} of {n} rows; "
+        f"gave 1 ({100 / n:.3g} % of the rows)"
+    ]
 
 
 def check_fraction_range(frac: float) -> None:
     """Refuse a fraction outside (0, 1), whatever the data."""
     if not (isinstance(frac, (int, float)) and math.isfinite(frac) and 0.0 < frac < 1.0):
-        raise ParameterError(f"--frac {frac}: must be between 0 and 1 (exclusive), e.g. 0.2")
+        raise ParameterError(
+            f"{PARAMETER} {frac}: must be between 0 and 1 (exclusive), e.g. 0.2", parameter="frac"
+        )
 
 
 def check_fraction(n: int, frac: float, source: str = "") -> int:
@@ -103,8 +126,9 @@ def check_fraction(n: int, frac: float, source: str = "") -> int:
     if k >= n:
         raise ParameterError(
             f"{source + ': ' if source else ''}"
-            f"--frac {frac} of {n} row{'s' if n != 1 else ''} puts every row in the test set "
-            f"and leaves the training set empty; use a smaller fraction or more rows"
+            f"{PARAMETER} {frac} of {n} row{'s' if n != 1 else ''} puts every row in the test set "
+            f"and leaves the training set empty; use a smaller fraction or more rows",
+            parameter="frac",
         )
     return k
 

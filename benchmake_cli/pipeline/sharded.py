@@ -15,6 +15,8 @@ the engine, the number of workers or the device.
 
 from __future__ import annotations
 
+import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,17 +24,37 @@ from typing import Any
 
 import numpy as np
 
+from ..bundle.write import data_file_names, write_subsets_streamed
 from ..encode import EncodeOptions, carried_columns, carried_hash, encode_table
+from ..encode.tabular import (
+    NewCategoricalColumnError,
+    check_not_identifier,
+    expand_codes,
+    one_hot_layout,
+)
 from ..errors import DataError
 from ..formats import ReadOptions, iter_chunks
 from ..method.margins import Margins
 from ..method.order import content_hash, row_digests
 from ..method.scale import MinMaxBounds
 from ..method.split import ProgressCallback, SplitParameters, check_fraction, hash_of_test_rows
-from .engines import Engine
+from .engines import Engine, open_engine
+from .plan import Plan
 from .shards import ShardTask, allocate_test_rows, assign_shards, shard_count, sharding_record
+from .whole import Outcome, check_files_mode
 
 CHUNK_ROWS = 1 << 15  #: rows per chunk read, encoded and bucketed (a bounded buffer)
+SPILL = "encoded.f64"  #: the encoded rows, in input order, in the work folder
+
+
+class TooFewRowsError(Exception):
+    """The input holds no more rows than the threshold: it is split whole after all (a
+    text file whose line count promised more rows, some lines blank or inside quotes)."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(rows)
+        self.rows = rows
+
 
 TRAIN, TEST = 1, 2  #: values of :attr:`ShardedSplit.sides` (0: a dropped row)
 
@@ -48,7 +70,9 @@ class ShardedSplit:
     d: int
     format: str
     read_options: dict[str, Any]
+    modality: str
     columns_used: list[str]
+    one_hot: dict[str, list[str]]
     dropped_rows: list[int]
     content_sha256: str
     test_content_sha256: str
@@ -59,6 +83,7 @@ class ShardedSplit:
     parameters: dict[str, Any] = field(default_factory=dict)
     #: each kind's smallest decision margin over the shards
     margins: Margins = field(default_factory=lambda: Margins.smallest([]))
+    read_seconds: float = 0.0  #: the encode pass: reading, encoding and hashing
 
     @property
     def input_rows(self) -> int:
@@ -78,7 +103,9 @@ class _Encoded:
     input_rows: int
     format: str
     read_options: dict[str, Any]
+    modality: str
     columns_used: list[str]
+    one_hot: dict[str, list[str]]
     carried_columns: list[str]
     dropped_rows: list[int]
 
@@ -100,8 +127,12 @@ def split_sharded(
     """Split ``path`` in shards of about ``shard_rows`` rows, using ``work_dir`` for spill files
     (about twice the encoded data, ``n × d × 8`` bytes, at the peak)."""
     report = progress or (lambda stage, done, total: None)
-    spill = work_dir / "encoded.f64"
-    encoded = _encode_pass(path, read_options, encode_options, spill, report)
+    started = time.perf_counter()
+    encoded = _encode_pass(path, read_options, encode_options, work_dir, report)
+    read_seconds = time.perf_counter() - started
+    if encoded.input_rows <= threshold:
+        raise TooFewRowsError(encoded.input_rows)
+    spill = work_dir / SPILL
     n, d = len(encoded.rows), encoded.d
     total_test = check_fraction(n, params.frac, path.name)
     shards = shard_count(n, shard_rows)
@@ -155,7 +186,9 @@ def split_sharded(
         d=d,
         format=encoded.format,
         read_options=encoded.read_options,
+        modality=encoded.modality,
         columns_used=encoded.columns_used,
+        one_hot=encoded.one_hot,
         dropped_rows=encoded.dropped_rows,
         content_sha256=content_hash(encoded.digests, d),
         test_content_sha256=hash_of_test_rows(encoded.digests[is_test]),
@@ -164,15 +197,115 @@ def split_sharded(
         sharding=record,
         parameters={**params.to_dict(n), "sharding": record},
         margins=Margins.smallest(margins),
+        read_seconds=read_seconds,
     )
+
+
+def split_in_shards(
+    plan: Plan,
+    read_options: ReadOptions,
+    encode_options: EncodeOptions,
+    params: SplitParameters,
+    *,
+    files: str = "list",
+    device: str = "cpu",
+    threads: int | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    near: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> Outcome:
+    """Split the input of ``plan`` in shards, on the engine ``jobs`` and ``scheduler`` name,
+    with spill files beside ``near`` (the output folder) when given."""
+    check_files_mode(files, plan.path.suffix.lstrip(".").lower(), plan.path.name)
+    with open_engine(jobs, scheduler) as engine, work_folder(near) as work:
+        sharded = split_sharded(
+            plan.path,
+            read_options,
+            encode_options,
+            params,
+            shard_rows=plan.shard_rows,
+            threshold=plan.threshold,
+            engine=engine,
+            work_dir=Path(work),
+            device=device,
+            threads=threads,
+            progress=progress,
+        )
+    train_name, test_name = data_file_names(sharded.format)
+
+    def write_data(folder: Path) -> list[str]:
+        write_subsets_streamed(
+            iter_chunks(plan.path, read_options, CHUNK_ROWS),
+            sharded.sides,
+            {TRAIN: folder / train_name, TEST: folder / test_name},
+        )
+        return [train_name, test_name]
+
+    return Outcome(
+        train=sharded.train,
+        test=sharded.test,
+        input_format={"format": sharded.format, "read_options": sharded.read_options},
+        encoding={
+            "modality": sharded.modality,
+            "input_rows": sharded.input_rows,
+            "n": sharded.n,
+            "d": sharded.d,
+            "columns_used": sharded.columns_used,
+            "one_hot": sharded.one_hot,
+            "dropped_rows": sharded.dropped_rows,
+            "content_sha256": sharded.content_sha256,
+            "carried_columns": sharded.carried_columns,
+            "carried_sha256": sharded.carried_sha256,
+        },
+        parameters=sharded.parameters,
+        test_content_sha256=sharded.test_content_sha256,
+        info={
+            "device": device,
+            **engine.describe(),
+            "decision_margins": sharded.margins.to_dict(),
+        },
+        write_data=write_data,
+        read_seconds=sharded.read_seconds,
+        notes=sharded.margins.warnings(),
+    )
+
+
+def work_folder(near: Path | None) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for spill files: beside ``near`` (the output folder) when given,
+    else in the system's temporary folder (``TMPDIR``)."""
+    parent = near.resolve().parent if near is not None else None
+    if parent is not None:
+        parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=".benchmake-shards-", dir=parent)
 
 
 def _encode_pass(
     path: Path,
     read_options: ReadOptions,
     encode_options: EncodeOptions,
-    spill: Path,
+    work_dir: Path,
     report: ProgressCallback,
+) -> _Encoded:
+    """Read and encode the input once; a text feature found only after the first chunk
+    (numeric before) makes it read again, that column's every value a category."""
+    text_features: list[str] = []
+    while True:
+        try:
+            return _read_encoded(
+                path, read_options, encode_options, work_dir, report, text_features
+            )
+        except NewCategoricalColumnError as new:
+            text_features.append(new.column)
+
+
+def _read_encoded(
+    path: Path,
+    read_options: ReadOptions,
+    encode_options: EncodeOptions,
+    work_dir: Path,
+    report: ProgressCallback,
+    text_features: list[str],
 ) -> _Encoded:
     digests: list[np.ndarray] = []
     carried: list[np.ndarray] = []
@@ -180,11 +313,13 @@ def _encode_pass(
     rows: list[np.ndarray] = []
     dropped: list[int] = []
     bounds = MinMaxBounds()
+    categories: dict[str, dict[str, int]] = {name: {} for name in text_features}
     offset = 0
     first: Any = None
+    spill = work_dir / SPILL
     with open(spill, "wb") as sink:
         for chunk in iter_chunks(path, read_options, CHUNK_ROWS):
-            encoded = encode_table(chunk, encode_options, row_offset=offset)
+            encoded = encode_table(chunk, encode_options, row_offset=offset, categories=categories)
             if first is None:
                 first = (chunk, encoded)
             elif encoded.feature_names != first[1].feature_names:  # pragma: no cover
@@ -193,36 +328,67 @@ def _encode_pass(
             if encoded.ties is not None:
                 ties.append(encoded.ties)
             offset += chunk.n_rows
-            digests.append(row_digests(encoded.X))
+            if not categories:  # else the one-hot rows are known only at the end
+                digests.append(row_digests(encoded.X))
+                bounds.update(encoded.X)
             rows.append(encoded.rows)
             dropped.extend(encoded.dropped_rows)
-            bounds.update(encoded.X)
             sink.write(np.ascontiguousarray(encoded.X, dtype="<f8").tobytes())
             report("read", offset, offset + 1)
     report("read", offset, offset)
     all_rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
     if first is None or len(all_rows) == 0:
         raise DataError(f"{path}: every row has a missing value")
+    chunk, encoded = first
+    d, one_hot = encoded.d, {}
+    if categories:
+        for column, seen in categories.items():
+            check_not_identifier(path, column, len(seen), np.array(list(seen)[:1]), len(all_rows))
+        _names, one_hot, maps = one_hot_layout(encoded.feature_names, categories)
+        digests = [_expand_pass(work_dir, d, maps, bounds)]
+        d = len(_names)
     low, span = bounds.low_span()
     if not span.any() and len(all_rows) > 1:
         raise DataError(
             f"{path}: every feature is constant ({len(low)} columns): there is nothing to split on"
         )
-    chunk, encoded = first
     return _Encoded(
         digests=np.concatenate(digests),
         carried=np.concatenate(carried),
         ties=np.concatenate(ties) if ties else None,
         rows=all_rows,
         bounds=bounds,
-        d=encoded.d,
+        d=d,
         input_rows=offset,
         format=chunk.format,
         read_options=chunk.read_options,
+        modality=encoded.modality,
         columns_used=encoded.columns_used,
+        one_hot=one_hot,
         carried_columns=carried_columns(chunk, encoded),
         dropped_rows=dropped,
     )
+
+
+def _expand_pass(
+    work_dir: Path, width: int, maps: list[np.ndarray | None], bounds: MinMaxBounds
+) -> np.ndarray:
+    """Turn the spilled category codes into one-hot columns (:func:`expand_codes`): the
+    spill file holds the encoded rows afterwards; returns their digests."""
+    codes, spill = work_dir / "codes.f64", work_dir / SPILL
+    spill.rename(codes)
+    digests: list[np.ndarray] = []
+    with open(codes, "rb") as source, open(spill, "wb") as sink:
+        while True:
+            X = np.fromfile(source, dtype="<f8", count=CHUNK_ROWS * width).reshape(-1, width)
+            if not len(X):
+                break
+            X = expand_codes(X, maps)
+            digests.append(row_digests(X))
+            bounds.update(X)
+            sink.write(np.ascontiguousarray(X, dtype="<f8").tobytes())
+    codes.unlink()
+    return np.concatenate(digests)
 
 
 def _shard_path(work_dir: Path, shard: int) -> Path:

@@ -25,37 +25,18 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..errors import ParameterError
 from ..method.backend import resolve_device
 from ..method.margins import Margins
 from ..method.split import SplitParameters, split_matrix
+from ..request import (  # noqa: F401 - the sharding options, named here too
+    DEFAULT_SHARD_ROWS,
+    MIN_SHARD_ROWS,
+    SHARD_THRESHOLD,
+    resolve_shard_rows,
+)
 
-SHARD_THRESHOLD = 20_000  #: inputs with more rows than this are sharded by default
-DEFAULT_SHARD_ROWS = 5_000  #: most rows per shard on average: S = ceil(n / shard_rows)
-MIN_SHARD_ROWS = 10  #: smaller shards would hold too few rows to find archetypes in
 ASSIGNMENT = "shard = floor(h * S / 2^32), h = first 4 bytes of the row digest, big-endian"
 ALLOCATION = "floor(K * n_j / n) per shard, then one more by largest remainder, ties to lower id"
-
-
-def resolve_shard_rows(shard_rows: int | None) -> tuple[int, int]:
-    """``(threshold, shard_rows)``: shard when the input has more rows than ``threshold``.
-
-    ``None`` is the default (shards of 5,000 rows above 20,000 rows); a number ``R`` forces
-    shards of ``R`` rows whenever the input has more than ``R`` rows; ``0`` never shards.
-
-    >>> resolve_shard_rows(None), resolve_shard_rows(500), resolve_shard_rows(0)[0] > 10**18
-    ((20000, 5000), (500, 500), True)
-    """
-    if shard_rows is None:
-        return SHARD_THRESHOLD, DEFAULT_SHARD_ROWS
-    if shard_rows == 0:
-        return 1 << 62, 0
-    if shard_rows < MIN_SHARD_ROWS:
-        raise ParameterError(
-            f"--shard-rows {shard_rows}: shards need at least {MIN_SHARD_ROWS} rows "
-            "(or 0 to never shard)"
-        )
-    return shard_rows, shard_rows
 
 
 def shard_count(n: int, shard_rows: int) -> int:

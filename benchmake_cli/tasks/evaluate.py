@@ -43,8 +43,7 @@ from ..encode import EncodeOptions, target_values
 from ..errors import ManifestError, ParameterError
 from ..formats import ReadOptions
 from ..method.scale import minmax_scale
-from ..pipeline.run import Prepared, prepare
-from .verify import locate_data, recorded_encode_options, recorded_read_options
+from ..pipeline.whole import Prepared, prepare
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -450,15 +449,12 @@ def evaluate_manifest(
     """Evaluate the split a manifest describes: its data (``data`` or the recorded input),
     read and encoded as recorded, with the test rows of its ``test_indices.txt``. The model's
     target is ``target`` or else the recorded target column."""
-    manifest_path = Path(path)
-    if manifest_path.is_dir():
-        manifest_path = manifest_path / manifest_io.FILE_NAME
-    manifest = manifest_io.load(manifest_path)
-    data_path = locate_data(manifest_path, manifest, Path(data) if data is not None else None)
+    manifest_path, manifest = manifest_io.open_manifest(path)
+    data_path = manifest_io.locate_data(manifest_path, manifest, data).require()
     recorded_input = manifest_io.field(manifest, "input")
-    encode_options = recorded_encode_options(manifest)
+    encode_options = manifest_io.recorded_encode_options(manifest)
     timer = time.perf_counter()
-    prepared = prepare(data_path, recorded_read_options(manifest), encode_options)
+    prepared = prepare(data_path, manifest_io.recorded_read_options(manifest), encode_options)
     read_seconds = time.perf_counter() - timer
     notes = []
     if data_path.exists() and input_digest(data_path)[1] != recorded_input.get("sha256"):

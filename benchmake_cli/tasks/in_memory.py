@@ -33,9 +33,12 @@ from ..errors import DataError, ParameterError
 from ..formats import ReadOptions
 from ..formats.table import Table
 from ..method.split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL, SplitParameters
-from ..pipeline.run import Prepared, compute_split
+from ..pipeline.whole import Prepared, compute_split
 
 DATA_TYPES = ("tabular", "image", "sequential", "signal", "graph")
+#: this API's names of the core's parameters, for its error messages
+API_NAMES = {name: name for name in ("iterations", "tol", "seed", "device", "threads")}
+API_NAMES["frac"] = "test_size"
 MEMORY = Path("X")  #: how messages name in-memory data ("X: row 3, column 'a': ...")
 
 
@@ -87,7 +90,12 @@ def partition(
         encode_options=EncodeOptions(),
     )
     params = SplitParameters(frac=test_size, iterations=iterations, tol=tol, seed=seed)
-    train, test, _split, _device = compute_split(prepared, params, device=device, threads=threads)
+    try:
+        train, test, _split, _device = compute_split(
+            prepared, params, device=device, threads=threads
+        )
+    except ParameterError as error:
+        raise error.naming(API_NAMES) from None
     if return_indices:
         return train.tolist(), test.tolist()
     return _take(X, train), _take(X, test), _take(y, train), _take(y, test)

@@ -15,7 +15,6 @@ of test rows ``k``, the memory of ``W`` and the time the cost model of
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,24 +22,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..analysis import cost_model
 from ..bundle import manifest as manifest_io
 from ..encode import Encoded, EncodeOptions, column_as_numbers, encode_table, table_frame
 from ..errors import DataError, ParameterError
 from ..formats import ReadOptions, read_table
 from ..formats.folder import input_bytes
+from ..formats.registry import get as get_format
 from ..formats.table import Table
-from ..method import backend
-from ..method.factorize import default_threads
 from ..method.order import content_hash, order_rows, row_digests
 from ..method.split import (
     DEFAULT_ITERATIONS,
     ProgressCallback,
-    check_fraction,
+    SplitParameters,
     check_fraction_range,
 )
-
-DEFAULT_FRAC = 0.2
+from ..pipeline.plan import make_plan
+from ..request import SplitRequest
+from .split_plan import (
+    DEFAULT_FRAC,
+    SplitPlan,
+    _available_host_memory,
+    plan_split,
+)
 
 
 @dataclass(frozen=True)
@@ -60,37 +63,6 @@ class ColumnSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "constant": self.constant}
-
-
-@dataclass(frozen=True)
-class SplitPlan:
-    """What ``split --frac F`` would do with this input, and what it would cost."""
-
-    frac: float
-    n: int
-    d: int
-    k: int
-    iterations: int
-    threads: int
-    w_bytes: int  #: the factor W, n × k float64, on whichever device runs the split
-    peak_bytes: dict[str, int]  #: W plus work buffers, per device
-    device: str  #: what ``--device auto`` would pick
-    device_reason: str
-    cpu_available_bytes: int | None
-    gpu_free_bytes: int | None  #: ``None`` without a usable GPU
-    gpu_total_bytes: int | None
-    estimates: dict[str, cost_model.TimeEstimate]
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["estimates"] = {name: e.to_dict() for name, e in self.estimates.items()}
-        data["fits"] = {
-            "cpu": self.cpu_available_bytes is None
-            or self.peak_bytes["cpu"] <= self.cpu_available_bytes,
-            "gpu": self.gpu_free_bytes is not None
-            and self.peak_bytes["gpu"] <= self.gpu_free_bytes,
-        }
-        return data
 
 
 @dataclass
@@ -182,6 +154,13 @@ def inspect_data(
     read_options = read_options or ReadOptions()
     encode_options = encode_options or EncodeOptions()
     table = read_table(path, read_options)
+    request = SplitRequest(
+        path=Path(path),
+        params=SplitParameters(frac=frac, iterations=iterations),
+        read=read_options,
+        encode=encode_options,
+    )
+    mode = make_plan(request)
     report = DataReport(
         path=table.path,
         format=table.format,
@@ -203,6 +182,7 @@ def inspect_data(
             iterations=iterations,
             threads=threads,
             source=table.path.name,
+            mode=mode,
         )
         return report
     encoded = _encode_or_report(table, encode_options, report)
@@ -215,6 +195,7 @@ def inspect_data(
             iterations=iterations,
             threads=threads,
             source=table.path.name,
+            mode=mode,
         )
     return report
 
@@ -233,50 +214,6 @@ def _describe_encoding(
     report_progress("hash", encoded.n, encoded.n)
     report.duplicate_rows = encoded.n - order_rows(digests).n_unique
     report.content_sha256 = content_hash(digests, encoded.d)
-
-
-def plan_split(
-    n: int,
-    d: int,
-    *,
-    frac: float = DEFAULT_FRAC,
-    iterations: int = DEFAULT_ITERATIONS,
-    threads: int | None = None,
-    source: str = "",
-) -> SplitPlan:
-    """What a split of ``n × d`` rows at ``frac`` needs, and where ``--device auto`` runs it
-    (``source``: the input's name, for messages).
-
-    >>> plan = plan_split(1000, 10, frac=0.2)
-    >>> plan.k, plan.w_bytes, plan.peak_bytes["cpu"] > plan.w_bytes
-    (200, 1600000, True)
-    """
-    k = check_fraction(n, frac, source)
-    threads = threads or default_threads()
-    peak = {device: cost_model.peak_bytes(n, d, k, device) for device in ("cpu", "gpu")}
-    device, _xp, reason = backend.resolve_device("auto", peak["gpu"])
-    gpu_free, gpu_total = _gpu_memory()
-    estimates = {
-        "cpu": cost_model.estimate_time(n, d, k, iterations, device="cpu", threads=threads)
-    }
-    if gpu_free is not None:
-        estimates["gpu"] = cost_model.estimate_time(n, d, k, iterations, device="gpu")
-    return SplitPlan(
-        frac=frac,
-        n=n,
-        d=d,
-        k=k,
-        iterations=iterations,
-        threads=threads,
-        w_bytes=cost_model.w_bytes(n, k),
-        peak_bytes=peak,
-        device=device,
-        device_reason=reason,
-        cpu_available_bytes=_available_host_memory(),
-        gpu_free_bytes=gpu_free,
-        gpu_total_bytes=gpu_total,
-        estimates=estimates,
-    )
 
 
 def _encode_or_report(table: Table, options: EncodeOptions, report: DataReport) -> Encoded | None:
@@ -341,7 +278,7 @@ def _column_summaries(table: Table, options: EncodeOptions) -> list[ColumnSummar
     and one of the labels (class folders, names, ``--target-key`` arrays) where there are."""
     if table.frame is not None or table.array is not None:
         frame = table_frame(table)
-        stored_as_text = table.format in ("csv", "tsv")
+        stored_as_text = get_format(table.format).values_as_text
         summaries = [
             _column_summary(
                 str(name),
@@ -400,30 +337,6 @@ def _distinct(column: pd.Series) -> int:
         return int(column.astype(str).nunique(dropna=False))
 
 
-def _available_host_memory() -> int | None:
-    """Bytes of memory available to new allocations (Linux ``MemAvailable``)."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
-def _gpu_memory() -> tuple[int | None, int | None]:
-    """Free and total bytes of the GPU CuPy would use, or ``(None, None)`` without one."""
-    cupy = backend.cupy_or_none()
-    if cupy is None:
-        return None, None
-    free, total = cupy.cuda.runtime.memGetInfo()
-    return int(free), int(total)
-
-
 def inspect_manifest(path: str | Path) -> dict[str, Any]:
     """A summary of a manifest: what was split, how, and which files hold the result.
 
@@ -436,13 +349,12 @@ def inspect_manifest(path: str | Path) -> dict[str, Any]:
     >>> summary["split"]["n_test"], summary["input"]["name"], sorted(summary["files"])[:2]
     (60, 'alloys.csv', ['test.csv', 'test_indices.txt'])
     """
-    manifest = manifest_io.load(path)
-    path = Path(path)
+    path, manifest = manifest_io.open_manifest(path)
     parameters = manifest_io.field(manifest, "method", "parameters")
     encoding = manifest["encoding"]
     return {
         "kind": "manifest",
-        "path": str(path / manifest_io.FILE_NAME if path.is_dir() else path),
+        "path": str(path),
         "tool": manifest["tool"],
         "method": {
             "name": manifest_io.field(manifest, "method", "name"),

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,73 +22,17 @@ import numpy as np
 
 from ..bundle import manifest as manifest_io
 from ..bundle.indices import read_row_numbers
-from ..bundle.write import input_digest, sha256_file
-from ..encode import EncodeOptions
+from ..bundle.manifest import Manifest
 from ..errors import BenchmakeError, ManifestError, MissingExtraError, OutputError, SchedulerError
-from ..formats import ReadOptions
 from ..method.margins import describe as margin_phrase
-from ..method.registry import DEFAULT_METHOD, Method, blas_description, method_of_record
+from ..method.registry import Method, blas_description, method_of_record
 from ..method.split import ProgressCallback, SplitParameters
-from ..pipeline.run import SplitResult, split_as
-from ..pipeline.shards import MIN_SHARD_ROWS, resolve_shard_rows
+from ..pipeline.plan import InputSource, make_plan
+from ..pipeline.run import SplitResult, run
+from ..request import Output, SplitRequest
+from .bundle_check import VerifyReport, check_bundle, check_files, few
 
-
-@dataclass(frozen=True)
-class Check:
-    """One verification step."""
-
-    name: str
-    ok: bool
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"check": self.name, "ok": self.ok, "message": self.message}
-
-
-@dataclass
-class VerifyReport:
-    """All checks; ``ok`` only when every one passed."""
-
-    manifest_path: Path
-    checks: list[Check] = field(default_factory=list)
-    margins: str = ""  #: the split's decision margins, recorded and recomputed
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.checks) and all(check.ok for check in self.checks)
-
-    def add(self, name: str, ok: bool, message: str) -> bool:
-        self.checks.append(Check(name, ok, message))
-        return ok
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "manifest": str(self.manifest_path),
-            "ok": self.ok,
-            "checks": [c.to_dict() for c in self.checks],
-            "decision_margins": self.margins,
-        }
-
-
-def locate_data(manifest_path: Path, manifest: dict[str, Any], data: Path | None) -> Path:
-    """The data file to check: ``--data``, else the manifest's own path when it stays inside
-    the manifest's folder, else a file of the recorded name inside that folder (a published
-    bundle). A path leading outside the folder is never followed without ``--data``."""
-    if data is not None:
-        return data
-    recorded = manifest_io.field(manifest, "input", "path")
-    name = manifest_io.field(manifest, "input", "name")
-    folder = manifest_path.parent.resolve()
-    if isinstance(recorded, str) and recorded and not Path(recorded).is_absolute():
-        candidate = (folder / recorded).resolve()
-        if candidate.is_relative_to(folder):
-            return candidate
-    if isinstance(name, str) and Path(name).name == name and (folder / name).exists():
-        return folder / name
-    raise ManifestError(
-        f"{manifest_path}: its data path {recorded!r} is outside the manifest's folder; "
-        "pass --data PATH to name the data file to check"
-    )
+__all__ = ["VerifyReport", "verify_manifest"]
 
 
 def verify_manifest(
@@ -100,17 +43,19 @@ def verify_manifest(
     progress: ProgressCallback | None = None,
     jobs: int = 1,
     scheduler: str | None = None,
+    bundle_only: bool = False,
 ) -> VerifyReport:
     """Check a manifest against its data and split files; never raises for a mismatch.
 
     The split is done again exactly as the manifest records it (in shards, on ``jobs``
     local processes or on Dask, when it was sharded), and when the data's bytes are the
     recorded ones its files are written again into a temporary folder: every recorded field
-    and file hash must be what that fresh split gives."""
-    manifest_path = Path(path)
-    if manifest_path.is_dir():
-        manifest_path = manifest_path / manifest_io.FILE_NAME
-    manifest = manifest_io.load(manifest_path)
+    and file hash must be what that fresh split gives.
+
+    When the data is not found, or with ``bundle_only``, only the bundle is checked
+    (:mod:`.bundle_check`): the report's ``exit_code`` is then ``DATA_NOT_CHECKED`` when
+    every check passed."""
+    manifest_path, manifest = manifest_io.open_manifest(path)
     report = VerifyReport(manifest_path)
     folder = manifest_path.parent
     try:
@@ -118,32 +63,35 @@ def verify_manifest(
     except ManifestError as exc:
         raise ManifestError(f"{manifest_path}: {exc}") from None
     params = method.parameters_from_record(manifest_io.field(manifest, "method", "parameters"))
-    threshold, shard_rows = _sharding(manifest, method)
     report.add("manifest", True, f"{manifest_io.SCHEMA}, method {method.name} v{method.version}")
 
-    data_path = locate_data(manifest_path, manifest, Path(data) if data is not None else None)
-    bytes_match = _check_bytes(report, data_path, manifest_io.field(manifest, "input"))
-    recorded_split = manifest_io.field(manifest, "split")
+    location = manifest_io.locate_data(manifest_path, manifest, data)
+    report.data_looked_for = Path(location.shown)
+    if location.given:
+        location.require()  # --data names a file that must be there
+    if bundle_only or location.path is None:
+        report.data_checked = False
+        report.data_note = (
+            f"data not checked (--bundle-only): pass --data PATH, or leave out --bundle-only "
+            f"to check {location.shown}"
+            if bundle_only
+            else f"data not checked: {location.shown} not found; pass --data PATH "
+            "to check the data and recompute the split"
+        )
+        check_bundle(report, folder, manifest)
+        return report
+    data_path = location.require()
+    source = InputSource(data_path)  # its bytes are read and hashed once
+    bytes_match = _check_bytes(report, source, manifest_io.field(manifest, "input"))
+    execution = {"device": "cpu", "threads": threads, "jobs": jobs, "scheduler": scheduler}
     with tempfile.TemporaryDirectory(prefix=".benchmake-verify-") as work:
         try:
-            fresh = split_as(
-                data_path,
-                recorded_read_options(manifest),
-                recorded_encode_options(manifest),
-                params,
-                method=method.name,
-                threshold=threshold,
-                shard_rows=shard_rows,
-                out=Path(work) / "split" if bytes_match else None,
-                files=str(recorded_split.get("files", "list")),
-                reference_indices="reference_test_indices" in recorded_split,
-                device="cpu",
-                threads=threads,
-                jobs=jobs,
-                scheduler=scheduler,
-                progress=progress,
+            output = Output(out=Path(work) / "split" if bytes_match else None)
+            request = SplitRequest.from_manifest(
+                Manifest(manifest, manifest_path), data_path, output=output, **execution
             )
-        except (SchedulerError, MissingExtraError):
+            fresh = run(request, plan=make_plan(request, source), progress=progress)
+        except (SchedulerError, MissingExtraError, ManifestError):
             raise
         except OutputError as exc:
             raise OutputError(
@@ -151,44 +99,23 @@ def verify_manifest(
             ) from None
         except BenchmakeError as exc:
             report.add("content", False, f"cannot split the data as recorded: {exc}")
-            _check_files(report, folder, manifest, None)
+            check_files(report, folder, manifest, None)
             return report
     expected = json.loads(manifest_io.dumps(fresh.manifest))  # as it reads back from JSON
     _check_content(report, manifest, expected, bytes_match)
     _check_split(report, folder, manifest, method, params, fresh, bytes_match)
     report.margins = _margins(manifest, expected)
     _check_record(report, manifest, expected, bytes_match)
-    _check_files(report, folder, manifest, expected if bytes_match else None)
+    check_files(report, folder, manifest, expected if bytes_match else None)
     return report
 
 
-def _sharding(manifest: dict[str, Any], method: Method) -> tuple[int, int]:
-    """``(threshold, shard_rows)`` to split again as recorded: those of the manifest's
-    ``method.parameters.sharding``, or never sharding when it has none."""
-    record = manifest_io.field(manifest, "method", "parameters").get("sharding")
-    if record is None:
-        return resolve_shard_rows(0)
-    if method.name != DEFAULT_METHOD:
-        raise ManifestError(
-            f"method.parameters.sharding: only method {DEFAULT_METHOD} splits in shards, "
-            f"not {method.name}"
-        )
-    try:
-        threshold, shard_rows = int(record["threshold_rows"]), int(record["shard_rows"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ManifestError(
-            f"manifest field method.parameters.sharding is malformed ({exc})"
-        ) from None
-    if shard_rows < MIN_SHARD_ROWS:
-        raise ManifestError(f"manifest field method.parameters.sharding.shard_rows {shard_rows}")
-    return threshold, shard_rows
-
-
-def _check_bytes(report: VerifyReport, data_path: Path, recorded: dict[str, Any]) -> bool:
+def _check_bytes(report: VerifyReport, source: InputSource, recorded: dict[str, Any]) -> bool:
+    data_path = source.path
     if not data_path.exists():
         report.add("data", False, f"{data_path}: no such file or folder")
         return False
-    size, digest = input_digest(data_path)
+    size, digest = source.digest()
     if digest == recorded.get("sha256"):
         report.add("data", True, f"{data_path.name}: SHA-256 matches ({digest[:12]}…)")
         return True
@@ -262,7 +189,7 @@ def _check_split(
             only_recorded = np.setdiff1d(recorded_rows, rows)
             only_now = np.setdiff1d(rows, recorded_rows)
             where = [
-                f"{_few(found)} only in {place}"
+                f"{few(found)} only in {place}"
                 for found, place in ((only_recorded, "the file"), (only_now, "the recomputation"))
                 if len(found)
             ]
@@ -318,46 +245,6 @@ def _check_record(
         report.add("record", False, "; ".join(differing))
     else:
         report.add("record", True, "every recorded method, encoding and split field matches")
-
-
-def _check_files(
-    report: VerifyReport,
-    folder: Path,
-    manifest: dict[str, Any],
-    expected: dict[str, Any] | None,
-) -> None:
-    """The files on disk must have their recorded SHA-256; with ``expected`` (a fresh split
-    of the same bytes), the recorded list and hashes must also be what that split writes."""
-    files = manifest_io.field(manifest, "files")
-    changed = []
-    for name, entry in sorted(files.items()):
-        path = folder / name
-        if not _inside(name):
-            changed.append(f"{name} (not a path inside the split folder)")
-        elif not path.is_file():
-            changed.append(f"{name} (missing)")
-        elif sha256_file(path) != (entry or {}).get("sha256"):
-            changed.append(f"{name} (SHA-256 differs)")
-    if expected is not None:
-        written = expected["files"]
-        if expected["split"]["test_indices_sha256"] != manifest_io.field(manifest, "split").get(
-            "test_indices_sha256"
-        ):
-            changed.append("split.test_indices_sha256 (not that of the test_indices.txt written)")
-        files = {name: entry for name, entry in files.items() if _inside(name)}
-        for name in sorted(set(written) - set(files)):
-            changed.append(f"{name} (written by the split, not listed in the manifest)")
-        for name in sorted(set(files) - set(written)):
-            changed.append(f"{name} (listed, but the split writes no such file)")
-        for name in sorted(set(files) & set(written)):
-            if (files[name] or {}).get("sha256") != written[name]["sha256"]:
-                changed.append(
-                    f"{name} (recorded SHA-256 is not that of the file the split writes)"
-                )
-    if changed:
-        report.add("files", False, "changed since the split: " + ", ".join(changed))
-    else:
-        report.add("files", True, f"{len(files)} files match their recorded SHA-256")
 
 
 def _read_indices(path: Path) -> np.ndarray | None:
@@ -418,40 +305,3 @@ def _short(value: Any, limit: int = 60) -> str:
         return value[:12] + "…"
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _few(rows: np.ndarray, limit: int = 5) -> str:
-    """``row 3`` or ``rows 3, 8, … (12 in all)``."""
-    shown = ", ".join(str(int(r)) for r in rows[:limit])
-    more = f", … ({len(rows)} in all)" if len(rows) > limit else ""
-    return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
-
-
-def _inside(name: str) -> bool:
-    """A recorded file name is a relative POSIX path that stays inside the split folder."""
-    parts = name.split("/")
-    return (
-        bool(name)
-        and "\\" not in name
-        and not name.startswith("/")
-        and all(part not in ("", ".", "..") for part in parts)
-    )
-
-
-def recorded_encode_options(manifest: dict[str, Any]) -> EncodeOptions:
-    """How the manifest's input was encoded (columns, modality options)."""
-    options = manifest_io.field(manifest, "encoding", "options")
-    try:
-        return EncodeOptions.from_dict(options)
-    except (AttributeError, TypeError, ValueError) as exc:
-        raise ManifestError(f"manifest field encoding.options is malformed ({exc})") from None
-
-
-def recorded_read_options(manifest: dict[str, Any]) -> ReadOptions:
-    """How the manifest's input was read (delimiter, header, keys, image size, ...)."""
-    recorded = manifest_io.field(manifest, "input").get("read_options") or {}
-    modality = manifest_io.field(manifest, "encoding", "modality")
-    try:
-        return ReadOptions.from_recorded(recorded, str(modality))
-    except (AttributeError, TypeError, ValueError, IndexError) as exc:
-        raise ManifestError(f"manifest field input.read_options is malformed ({exc})") from None

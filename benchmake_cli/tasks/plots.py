@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
 from ..bundle.write import TEMP_PREFIX
 from ..errors import MissingExtraError, OutputError
-from ..tasks.evaluate import METRIC_HIGHER_IS_HARDER, MODEL_METRICS, Evaluation
-from .statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
+from .evaluate import METRIC_HIGHER_IS_HARDER, MODEL_METRICS, Evaluation
 
 INSTALL_HINT = "pip install 'benchmake-cli[plot]'"
 HISTOGRAM_FEATURES = 6  #: features shown in histograms.png

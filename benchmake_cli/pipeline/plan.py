@@ -1,0 +1,157 @@
+"""The plan of a split: whole or in shards, decided once, before the input is parsed.
+
+:func:`make_plan` is the one place that decides; ``split`` runs the plan, ``verify`` runs
+the plan of the recorded options, and ``inspect`` reports it. An input is split in shards
+when its method can be (:attr:`~benchmake_cli.method.registry.Method.shardable`), it can be
+read in chunks (CSV, TSV, Parquet, NPY tables) and it holds more rows than the threshold.
+Parquet and NPY files say how many rows they hold in their headers; a text file's rows are
+counted as lines while its bytes are hashed, so it is parsed only once, whole or in chunks.
+A line count is an upper bound (blank lines and line ends inside quotes are not rows): a
+text file split in shards that turns out to hold too few rows is split whole after all.
+
+>>> from benchmake_cli.request import SplitRequest
+>>> plan = make_plan(SplitRequest.from_options("sample_data/alloys.csv", frac=0.2))
+>>> plan.sharded, plan.rows, plan.source.digest()[0]
+(False, 300, 26332)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..bundle.write import input_digest
+from ..formats import detect_format, has_more_rows_than, streamable
+from ..method.factorize import estimate_bytes
+from ..method.split import count_test_rows
+from .shards import shard_count
+
+if TYPE_CHECKING:
+    from ..request import SplitRequest
+
+BLOCK_BYTES = 1 << 20  #: bytes read at a time while hashing
+
+
+@dataclass
+class InputSource:
+    """The input's bytes, read once: size and SHA-256 (of a folder: of its listing) and,
+    for a file, the number of lines it holds (``\\n``, ``\\r\\n`` or ``\\r`` ends)."""
+
+    path: Path
+    _digest: tuple[int, str] | None = field(default=None, repr=False)
+    _lines: int | None = field(default=None, repr=False)
+
+    def digest(self) -> tuple[int, str]:
+        """Byte size and SHA-256, as the manifest records them."""
+        if self._digest is None:
+            if self.path.is_dir():
+                self._digest = input_digest(self.path)
+            else:
+                self._scan()
+        assert self._digest is not None
+        return self._digest
+
+    def lines(self) -> int:
+        """Lines of a file (the last one need not end with a line end)."""
+        if self._lines is None:
+            self._scan()
+        assert self._lines is not None
+        return self._lines
+
+    def _scan(self) -> None:
+        sha, size, ends, previous = hashlib.sha256(), 0, 0, b""
+        with open(self.path, "rb") as handle:
+            for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
+                sha.update(block)
+                size += len(block)
+                ends += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+                if previous == b"\r" and block[:1] == b"\n":  # one "\r\n" across two blocks
+                    ends -= 1
+                previous = block[-1:]
+        self._digest = (size, sha.hexdigest())
+        self._lines = ends + int(size > 0 and previous not in (b"\n", b"\r"))
+
+
+@dataclass(frozen=True)
+class Work:
+    """The largest factorization of a split: the whole input, or one shard."""
+
+    n: int  #: rows factorized at once
+    d: int
+    k: int  #: test rows (NMF components) of those rows
+    shards: int  #: how many such factorizations run (1: the whole input)
+
+    def peak_bytes(self, device: str) -> int:
+        """Memory one factorization needs on ``device``: ``W``, work buffers and ``X``."""
+        return estimate_bytes(self.n, self.d, self.k, on_gpu=device == "gpu")
+
+    @property
+    def w_bytes(self) -> int:
+        """The factor ``W`` (n × k float64) of one factorization."""
+        return self.n * self.k * 8
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Whole or sharded, and the numbers that decided it."""
+
+    path: Path
+    method: str
+    sharded: bool
+    threshold: int  #: inputs of more rows are sharded (when they can be)
+    shard_rows: int  #: most rows per shard on average
+    streamed: bool  #: the input can be read in chunks
+    rows: int | None  #: input rows known before parsing (text: at most this many)
+    source: InputSource
+
+    @property
+    def mode(self) -> str:
+        return "sharded" if self.sharded else "whole"
+
+    def work(self, n: int, d: int, frac: float) -> Work:
+        """The largest factorization a split of ``n × d`` encoded rows at ``frac`` runs: in
+        shards, the largest shard holds about ``ceil(n / shards)`` rows (content hashes
+        spread rows evenly) and its share of the test rows.
+
+        >>> plan = Plan(Path("x.csv"), "benchmake-cli", True, 20_000, 5_000, True, None,
+        ...             InputSource(Path("x.csv")))
+        >>> plan.work(100_000, 9, 0.2)
+        Work(n=5000, d=9, k=1000, shards=20)
+        """
+        if not self.sharded:
+            return Work(n, d, count_test_rows(n, frac), 1)
+        shards = shard_count(n, self.shard_rows)
+        rows = math.ceil(n / shards)
+        return Work(rows, d, count_test_rows(rows, frac), shards)
+
+
+def make_plan(request: SplitRequest, source: InputSource | None = None) -> Plan:
+    """Decide how ``request`` is split (see the module docstring), reading no more than
+    headers and, for a text table, the bytes that are hashed anyway."""
+    path = request.path
+    source = source or InputSource(path)
+    threshold, shard_rows = request.execution.sharding
+    streamed = (
+        request.chosen.shardable
+        and request.encode.sequence_col is None
+        and streamable(path, request.read)
+    )
+    rows = None
+    if streamed:
+        if detect_format(path, request.read.type) in ("csv", "tsv"):
+            rows = max(0, source.lines() - int(request.read.header))
+        else:
+            rows = threshold + 1 if has_more_rows_than(path, threshold, request.read) else None
+    return Plan(
+        path=path,
+        method=request.method,
+        sharded=streamed and rows is not None and rows > threshold,
+        threshold=threshold,
+        shard_rows=shard_rows,
+        streamed=streamed,
+        rows=rows,
+        source=source,
+    )

@@ -1,0 +1,259 @@
+"""A split request: every option of a split, gathered and validated once, before any I/O.
+
+The options are spelled once, as the fields of the dataclasses they fill: how to read the
+input (:class:`~benchmake_cli.formats.ReadOptions`), how to encode it
+(:class:`~benchmake_cli.encode.EncodeOptions`), the method's parameters
+(:class:`~benchmake_cli.method.split.SplitParameters`), where and how it runs
+(:class:`Execution`) and what is written (:class:`Output`). :func:`split_file`'s keyword
+arguments and the command line's options are those field names.
+
+>>> request = SplitRequest.from_options("data.csv", frac=0.2, target="y", key=None)
+>>> request.encode.target, request.params.frac, request.execution.device
+('y', 0.2, 'auto')
+>>> SplitRequest.from_options("data.csv", frac=0.2, colour="red")
+Traceback (most recent call last):
+TypeError: split_file() got an unexpected keyword argument 'colour'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .bundle.manifest import Manifest
+from .bundle.write import FILE_MODES
+from .encode import EncodeOptions
+from .errors import PARAMETER, ManifestError, ParameterError
+from .formats import ReadOptions
+from .formats.image_folder import parse_image_size
+from .method.registry import DEFAULT_METHOD, METHODS, Method, get_method, method_of_record
+from .method.split import SplitParameters, check_fraction_range
+
+SHARD_THRESHOLD = 20_000  #: inputs with more rows than this are sharded by default
+DEFAULT_SHARD_ROWS = 5_000  #: most rows per shard on average: S = ceil(n / shard_rows)
+MIN_SHARD_ROWS = 10  #: smaller shards would hold too few rows to find archetypes in
+
+
+def resolve_shard_rows(shard_rows: int | None) -> tuple[int, int]:
+    """``(threshold, shard_rows)``: shard when the input has more rows than ``threshold``.
+
+    ``None`` is the default (shards of 5,000 rows above 20,000 rows); a number ``R`` forces
+    shards of ``R`` rows whenever the input has more than ``R`` rows; ``0`` never shards.
+
+    >>> resolve_shard_rows(None), resolve_shard_rows(500), resolve_shard_rows(0)[0] > 10**18
+    ((20000, 5000), (500, 500), True)
+    """
+    if shard_rows is None:
+        return SHARD_THRESHOLD, DEFAULT_SHARD_ROWS
+    if shard_rows == 0:
+        return 1 << 62, 0
+    if shard_rows < MIN_SHARD_ROWS:
+        raise ParameterError(
+            f"--shard-rows {shard_rows}: shards need at least {MIN_SHARD_ROWS} rows "
+            "(or 0 to never shard)"
+        )
+    return shard_rows, shard_rows
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Where and how the split runs: speed choices, never result choices (but sharding)."""
+
+    device: str = "auto"
+    threads: int | None = None
+    jobs: int = 1
+    scheduler: str | None = None
+    #: rows per shard (``None``: the default, ``0``: never shard; see
+    #: :func:`resolve_shard_rows`)
+    shard_rows: int | None = None
+    #: shard inputs of more rows than this (``None``: as ``shard_rows`` implies); a manifest
+    #: records it apart from ``shard_rows``
+    shard_threshold: int | None = None
+
+    @property
+    def sharding(self) -> tuple[int, int]:
+        """``(threshold, shard_rows)``: shard above ``threshold`` rows, in shards of about
+        ``shard_rows`` rows."""
+        threshold, rows = resolve_shard_rows(self.shard_rows)
+        return (self.shard_threshold if self.shard_threshold is not None else threshold), rows
+
+
+@dataclass(frozen=True)
+class Output:
+    """What is written, and where (``out`` ``None``: nothing)."""
+
+    out: Path | None = None
+    force: bool = False
+    files: str = "list"  #: a folder's files: ``list``, or also ``copy`` or ``link`` them
+    reference_indices: bool = False  #: also the positions in the reference's hash order
+
+
+@dataclass(frozen=True)
+class SplitRequest:
+    """Everything a split needs to know, checked when made (see the module docstring)."""
+
+    path: Path
+    params: SplitParameters
+    read: ReadOptions = field(default_factory=ReadOptions)
+    encode: EncodeOptions = field(default_factory=EncodeOptions)
+    method: str = DEFAULT_METHOD
+    execution: Execution = field(default_factory=Execution)
+    output: Output = field(default_factory=Output)
+
+    def __post_init__(self) -> None:
+        chosen = get_method(self.method)
+        check_fraction_range(self.params.frac)
+        if self.output.files not in FILE_MODES:
+            raise ParameterError(
+                f"files={self.output.files!r}: use one of {', '.join(FILE_MODES)}",
+                parameter="files",
+            )
+        if self.output.reference_indices and not chosen.has_reference_indices:
+            raise ParameterError(
+                f"{PARAMETER}: --method {chosen.name} has no reference order; "
+                "use it with --method benchmake-1.1.2",
+                parameter="reference_indices",
+            )
+        _check_sharding(chosen, self.execution)
+
+    @property
+    def chosen(self) -> Method:
+        return get_method(self.method)
+
+    @classmethod
+    def from_options(cls, path: str | Path, **options: Any) -> SplitRequest:
+        """A request from :func:`split_file`'s keyword arguments: the field names of the
+        option groups (``frac``, ``target``, ``sep``, ``device``, ``out``, ...)."""
+        groups = _by_group(options)
+        return cls(
+            path=Path(path),
+            params=SplitParameters(**groups[SplitParameters]),
+            read=ReadOptions(**groups[ReadOptions]),
+            encode=EncodeOptions(**groups[EncodeOptions]),
+            method=groups[SplitRequest].get("method", DEFAULT_METHOD),
+            execution=Execution(**groups[Execution]),
+            output=Output(**groups[Output]),
+        )
+
+    @classmethod
+    def from_manifest(
+        cls, manifest: Manifest, data: Path, *, output: Output | None = None, **execution: Any
+    ) -> SplitRequest:
+        """The split a manifest records, of ``data``, to be done again (``verify``):
+        ``execution`` holds the speed choices (``threads``, ``jobs``, ``scheduler``,
+        ``device``), ``output`` where to write it."""
+        method = method_of_record(manifest.field("method"))
+        recorded = manifest.field("method", "parameters")
+        sharding = recorded.get("sharding") if isinstance(recorded, dict) else None
+        threshold, rows = resolve_shard_rows(0)
+        if sharding is not None:
+            if not method.shardable:
+                shardable = " or ".join(m.name for m in METHODS.values() if m.shardable)
+                raise ManifestError(
+                    f"method.parameters.sharding: only method {shardable} splits in shards, "
+                    f"not {method.name}"
+                )
+            try:
+                threshold, rows = int(sharding["threshold_rows"]), int(sharding["shard_rows"])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ManifestError(
+                    f"manifest field method.parameters.sharding is malformed ({exc})"
+                ) from None
+            if rows < MIN_SHARD_ROWS:
+                raise ManifestError(f"manifest field method.parameters.sharding.shard_rows {rows}")
+        split = manifest.field("split")
+        written = output or Output()
+        return cls(
+            path=data,
+            params=method.parameters_from_record(recorded),
+            read=manifest.read_options(),
+            encode=manifest.encode_options(),
+            method=method.name,
+            execution=Execution(shard_rows=rows, shard_threshold=threshold, **execution),
+            output=Output(
+                out=written.out,
+                force=written.force,
+                files=str(split.get("files", "list")),
+                reference_indices="reference_test_indices" in split,
+            ),
+        )
+
+
+def reading(**options: Any) -> tuple[ReadOptions, EncodeOptions]:
+    """How to read and encode an input, from the reading keywords alone (the commands that
+    read data without splitting it: ``inspect``, ``evaluate``).
+
+    >>> read, encode = reading(sep=";", id_columns=["id"], key="a, b")
+    >>> read.sep, read.key, encode.id_columns
+    (';', ('a', 'b'), ('id',))
+    """
+    groups = _by_group(options, allowed=(ReadOptions, EncodeOptions), caller="reading")
+    return ReadOptions(**groups[ReadOptions]), EncodeOptions(**groups[EncodeOptions])
+
+
+#: the keyword arguments of each group, by the class they fill
+GROUPS: tuple[type, ...] = (ReadOptions, EncodeOptions, SplitParameters, Execution, Output)
+OWN_KEYWORDS = ("method",)  #: keywords of :class:`SplitRequest` itself
+
+#: how a keyword's value, as a caller may give it, becomes the field's value
+_NORMAL = {
+    "key": lambda v: _keys(v, "key"),
+    "target_key": lambda v: _keys(v, "target_key"),
+    "image_size": parse_image_size,
+    "features": lambda v: tuple(v) if v is not None else None,
+    "id_columns": lambda v: tuple(v or ()),
+    "out": lambda v: Path(v) if v is not None else None,
+}
+
+
+def _by_group(
+    options: Mapping[str, Any],
+    allowed: tuple[type, ...] = GROUPS,
+    caller: str = "split_file",
+) -> dict[type, dict[str, Any]]:
+    """The keyword arguments sorted into their groups, normalised; unknown ones refused as
+    Python refuses them."""
+    owner = {f.name: group for group in allowed for f in fields(group)}
+    if allowed == GROUPS:
+        owner.update(dict.fromkeys(OWN_KEYWORDS, SplitRequest))
+    groups: dict[type, dict[str, Any]] = {group: {} for group in (*allowed, SplitRequest)}
+    for name, value in options.items():
+        if name not in owner or name == "shard_threshold":
+            raise TypeError(f"{caller}() got an unexpected keyword argument {name!r}")
+        groups[owner[name]][name] = _NORMAL[name](value) if name in _NORMAL else value
+    return groups
+
+
+def _keys(keys: str | list[str] | tuple[str, ...] | None, name: str) -> tuple[str, ...] | None:
+    """``"a,b"`` or ``["a", "b"]`` → ``("a", "b")``."""
+    if keys is None:
+        return None
+    parts = keys.split(",") if isinstance(keys, str) else list(keys)
+    cleaned = tuple(part.strip() for part in parts if part.strip())
+    if not cleaned:
+        raise ParameterError(f"--key {keys!r}: name at least one array", parameter=name)
+    return cleaned
+
+
+def _check_sharding(method: Method, execution: Execution) -> None:
+    """Sharding belongs to the methods that can split in shards; the others (the reference
+    method) split the whole input at once."""
+    if execution.jobs < 1:
+        raise ParameterError(f"{PARAMETER} {execution.jobs}: must be at least 1", parameter="jobs")
+    execution.sharding  # noqa: B018 - refuses a shard size too small
+    if method.shardable:
+        return
+    shardable = " or ".join(f"--method {m.name}" for m in METHODS.values() if m.shardable)
+    for name, given in (
+        ("shard_rows", execution.shard_rows not in (None, 0)),
+        ("jobs", execution.jobs != 1),
+        ("scheduler", execution.scheduler is not None),
+    ):
+        if given:
+            raise ParameterError(
+                f"{PARAMETER}: sharded splits are part of {shardable} only; "
+                f"--method {method.name} splits the whole input, like the reference",
+                parameter=name,
+            )

@@ -1,0 +1,253 @@
+"""The benchmark card's numbers: the criterion and the example implementation's scores.
+
+``split`` calls :func:`write_card_at_split` once the manifest is in the staging folder, so
+``BENCHMARK.md`` and ``croissant.json`` appear with the split, atomically. The baseline is
+computed there only for inputs of at most :data:`CARD_MAX_CELLS` encoded values (n × d);
+above that, and for sharded splits, the card says so and ``benchmake card MANIFEST``
+(:func:`card_for_manifest`) computes it. Without a target there is no criterion.
+
+The example implementation is the kNN model of :mod:`benchmake_cli.analysis.baseline`
+(k = 5, on the min-max scaled encoded features), scored on every test row of this split, and
+on :data:`RANDOM_SPLITS` seeded random splits of the same size, each scored on its test rows
+among a seeded pool of at most :data:`POOL_ROWS` rows (as ``evaluate`` does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..analysis.baseline import CLASSIFICATION, SharedKnn, infer_task, predict_from, vote_fractions
+from ..analysis.metrics import DEFAULT_METRIC, METRICS, Metric, compute
+from ..bundle import manifest as manifest_io
+from ..bundle.card import CARD_FILE, Baseline, CardScores, Criterion, render_card, replace_text
+from ..bundle.croissant import CROISSANT_FILE, croissant_metadata
+from ..bundle.indices import positions_of, read_row_numbers
+from ..bundle.write import input_digest, sha256_file
+from ..encode import target_values
+from ..errors import DataError, ManifestError, ParameterError
+from ..method.scale import minmax_scale
+from ..pipeline.whole import Prepared, prepare
+
+CARD_MAX_CELLS = 2_000_000
+"""Largest encoded input (n × d values) whose baseline ``split`` computes for the card."""
+RANDOM_SPLITS = 20
+SEED = 0
+K = 5
+POOL_ROWS = 5000
+MODEL = (
+    "k-nearest neighbours, k = 5, Euclidean distance on the min-max scaled encoded features; "
+    "majority vote (ties to the smallest label; vote fractions as scores) or neighbour mean"
+)
+
+
+@dataclass
+class CriterionData:
+    """The target of a prepared input and its task, ready to score."""
+
+    criterion: Criterion
+    y: np.ndarray  #: per encoded row
+    classes: np.ndarray | None  #: sorted labels of a classification target
+
+    @property
+    def metric(self) -> Metric:
+        return METRICS[self.criterion.metric]
+
+
+def label_text(value: Any) -> str:
+    """A label as text: ``2.0`` → ``"2"``, ``"yes"`` → ``"yes"``."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def choose_metric(task: str, metric: str | None, target: str) -> Metric:
+    """The metric ``metric`` (or the task's default), refused when it does not suit."""
+    name = metric or DEFAULT_METRIC[task]
+    if name not in METRICS:
+        raise ParameterError(f"--metric {name!r}: use one of {', '.join(METRICS)}")
+    chosen = METRICS[name]
+    if chosen.task != task:
+        raise ParameterError(
+            f"--metric {name}: is a {chosen.task} metric; the target {target!r} is a {task} "
+            f"target (use one of {', '.join(m for m in METRICS if METRICS[m].task == task)})"
+        )
+    return chosen
+
+
+def criterion_data(prepared: Prepared, metric: str | None = None) -> CriterionData | None:
+    """The criterion of a prepared input: its target column (``--target``) or its labels
+    (class folders, ``--target-key``); ``None`` when it has neither, or when its labels
+    differ in every row (names, such as those of a ``.smi`` file, not classes)."""
+    encoded, table = prepared.encoded, prepared.table
+    target = prepared.encode_options.target
+    if target is not None:
+        y = target_values(table, target, encoded.rows)
+    elif table.labels is not None and np.asarray(table.labels).ndim == 1:
+        target, y = "label", np.asarray(table.labels)[encoded.rows]
+        if np.unique(y).size == y.size:
+            return None  # a different label in every row names the row (.smi names), no class
+    else:
+        return None
+    task = infer_task(y)
+    chosen = choose_metric(task, metric, target)
+    classes = np.unique(y) if task == CLASSIFICATION else None
+    criterion = Criterion(
+        target=target,
+        task=task,
+        metric=chosen.name,
+        label=chosen.label,
+        higher_is_better=chosen.higher_is_better,
+        definition=chosen.definition,
+        classes=tuple(label_text(c) for c in classes) if classes is not None else (),
+    )
+    return CriterionData(criterion, y, classes)
+
+
+def _predictions(data: CriterionData, neighbours: np.ndarray) -> np.ndarray:
+    """The kNN predictions the metric takes: labels or values, or scores for ROC AUC."""
+    if not data.metric.scores:
+        return predict_from(data.y, neighbours, data.criterion.task)
+    assert data.classes is not None
+    fractions = vote_fractions(data.y, neighbours, data.classes)
+    return fractions[:, 1] if data.classes.size == 2 else fractions
+
+
+def metric_value(data: CriterionData, rows: np.ndarray, predicted: np.ndarray) -> float:
+    """The criterion of ``predicted`` for the encoded rows ``rows``; a metric undefined on
+    these rows (ROC AUC of a one-class test set) is refused."""
+    try:
+        return compute(data.metric.name, data.y[rows], predicted, data.classes)
+    except ValueError as exc:
+        raise ParameterError(
+            f"--metric {data.metric.name}: undefined on this test set ({exc})"
+        ) from None
+
+
+def baseline_scores(
+    prepared: Prepared, data: CriterionData, test: np.ndarray, random_splits: int = RANDOM_SPLITS
+) -> Baseline:
+    """The kNN baseline on the split with test positions ``test`` (encoded rows), and on
+    the random splits of the same size."""
+    from ..analysis.sampling import random_split_indices
+
+    n = prepared.encoded.n
+    if n - test.size < K:
+        raise ParameterError(f"the baseline needs at least {K} training rows")
+    X = minmax_scale(np.asarray(prepared.encoded.X, dtype=np.float64))
+    task = data.criterion.task
+    scored, neighbours = SharedKnn(X, data.y, task=task, k=K, pool=test).neighbours(test)
+    value = metric_value(data, scored, _predictions(data, neighbours))
+    if random_splits == 0:
+        return Baseline(MODEL, value)
+    pool = np.arange(n)
+    if n > POOL_ROWS:
+        pool = np.sort(np.random.default_rng(SEED).choice(n, size=POOL_ROWS, replace=False))
+    shared = SharedKnn(X, data.y, task=task, k=K, pool=pool)
+    randoms = []
+    for rows in random_split_indices(n, test.size, random_splits, SEED):
+        scored, neighbours = shared.neighbours(rows)
+        try:
+            randoms.append(metric_value(data, scored, _predictions(data, neighbours)))
+        except ParameterError:
+            continue  # e.g. ROC AUC of a random test set holding one class
+    return Baseline(MODEL, value, tuple(randoms), SEED, int(pool.size))
+
+
+def card_scores(
+    prepared: Prepared | None,
+    test_rows: np.ndarray,
+    metric: str | None = None,
+    *,
+    max_cells: int | None = CARD_MAX_CELLS,
+    target: str | None = None,
+) -> CardScores:
+    """The criterion and baseline of a split whose test rows (input row numbers) are
+    ``test_rows``; the baseline only when the input has at most ``max_cells`` values.
+    Without ``prepared`` (a sharded split, never read whole) only the recorded ``target``."""
+    if prepared is None:
+        return CardScores(
+            notes=(
+                "This split was computed in shards from a large table, never read whole; "
+                "`benchmake card manifest.json --data DATA` computes the baseline.",
+            ),
+            pending_target=target,
+        )
+    data = criterion_data(prepared, metric)
+    if data is None:
+        return CardScores()
+    encoded = prepared.encoded
+    if max_cells is not None and encoded.n * encoded.d > max_cells:
+        return CardScores(
+            data.criterion,
+            notes=(
+                f"Baseline not computed at split time: {encoded.n} × {encoded.d} encoded "
+                f"values exceed {max_cells:,}.",
+            ),
+        )
+    test = positions_of(test_rows, encoded.rows, prepared.table.n_rows, "test_indices.txt")
+    try:
+        baseline = baseline_scores(prepared, data, test)
+    except ParameterError as exc:
+        return CardScores(data.criterion, notes=(f"No baseline: {exc}.",))
+    return CardScores(data.criterion, baseline)
+
+
+def write_card(folder: Path, manifest: dict[str, Any], scores: CardScores) -> list[Path]:
+    """Write ``BENCHMARK.md`` and ``croissant.json`` beside ``folder/manifest.json``."""
+    manifest_sha = sha256_file(folder / manifest_io.FILE_NAME)
+    metric = scores.criterion.metric if scores.criterion is not None else None
+    card = folder / CARD_FILE
+    croissant = folder / CROISSANT_FILE
+    replace_text(card, render_card(manifest, manifest_sha, scores))
+    metadata = croissant_metadata(manifest, manifest_sha, folder, metric)
+    replace_text(croissant, manifest_io.dumps(metadata))
+    return [card, croissant]
+
+
+def write_card_at_split(
+    staging: Path, manifest: dict[str, Any], prepared: Prepared | None, test_rows: np.ndarray
+) -> None:
+    """``split``'s hook: the card of the split just staged (default metric)."""
+    target = manifest["encoding"]["options"].get("target")
+    write_card(staging, manifest, card_scores(prepared, test_rows, target=target))
+
+
+def card_for_manifest(
+    path: str | Path, *, data: str | Path | None = None, metric: str | None = None
+) -> tuple[list[Path], CardScores]:
+    """``benchmake card``: (re)write the card of an existing bundle, with the baseline
+    computed whatever the input's size."""
+    manifest_path, manifest, prepared, test_rows = load_bundle(path, data)
+    scores = card_scores(prepared, test_rows, metric, max_cells=None)
+    return write_card(manifest_path.parent, manifest, scores), scores
+
+
+def load_bundle(
+    path: str | Path, data: str | Path | None = None
+) -> tuple[Path, dict[str, Any], Prepared, np.ndarray]:
+    """A bundle's manifest, its data read and encoded as recorded (refused when its bytes
+    are not the recorded ones) and its test rows (refused when ``test_indices.txt`` changed)."""
+    manifest_path, manifest = manifest_io.open_manifest(path)
+    data_path = manifest_io.locate_data(manifest_path, manifest, data).require()
+    recorded = manifest_io.field(manifest, "input", "sha256")
+    if data_path.is_file() and input_digest(data_path)[1] != recorded:
+        raise DataError(
+            f"{data_path}: its bytes are not the manifest's input (SHA-256 differs); "
+            "run benchmake verify, or pass the published data with --data"
+        )
+    test_file = manifest_path.parent / "test_indices.txt"
+    recorded_sha = manifest_io.field(manifest, "split").get("test_indices_sha256")
+    if not test_file.is_file():
+        raise ManifestError(f"{test_file}: missing; the bundle is incomplete")
+    if sha256_file(test_file) != recorded_sha:
+        raise ManifestError(f"{test_file}: changed since the split (its SHA-256 differs)")
+    prepared = prepare(
+        data_path,
+        manifest_io.recorded_read_options(manifest),
+        manifest_io.recorded_encode_options(manifest),
+    )
+    return manifest_path, manifest, prepared, read_row_numbers(test_file)

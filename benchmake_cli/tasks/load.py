@@ -1,0 +1,175 @@
+"""``load_split``: a published split, ready for a model, in one call.
+
+>>> import tempfile, pathlib
+>>> from benchmake_cli import load_split, split_file
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "splits"
+>>> _ = split_file("sample_data/alloys.csv", frac=0.2, out=out, target="hardness_hv",
+...                id_columns=["alloy_id"])
+>>> s = load_split(out / "manifest.json")
+>>> s.train.shape, s.test.shape, len(s.y_test), s.test_rows[:3].tolist()
+((240, 10), (60, 10), 60, [14, 17, 18])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..bundle import manifest as manifest_io
+from ..bundle.indices import read_row_numbers
+from ..errors import VerifyFailedError
+from ..formats.delimited import WHITESPACE
+from ..formats.table import Table
+from .bundle_check import VerifyReport, check_files, check_indices, check_schema
+from .sides import input_format, lists_files, read_side, side_name, split_graphs
+
+
+@dataclass
+class Graph:
+    """One graph of an OGB data set: its edges (local node numbers, one ``(source,
+    target)`` row per edge) and its node features (one row per node, or None)."""
+
+    edges: np.ndarray
+    node_features: np.ndarray | None
+
+
+@dataclass
+class LoadedSplit:
+    """A split as a model uses it.
+
+    ``train`` and ``test`` hold the data in the input's natural type:
+
+    - tables (CSV, TSV, Parquet; a sequence column too): pandas DataFrames, every column
+      (named ``"0"``, ``"1"``, ... without a header row);
+    - arrays (NPY, NPZ, HDF5): NumPy arrays of the input's dtype and shape per row;
+    - sequence files (SMILES ``.smi``, FASTA, text lines): lists of the sequence strings;
+    - image and signal folders: lists of the files' paths;
+    - OGB graph folders: lists of :class:`Graph`.
+
+    ``y_train`` and ``y_test`` are the target (a table's ``--target`` column, as a pandas
+    Series) or labels (``--target-key`` arrays, class folders, OGB graph labels, as NumPy
+    arrays), or None when none was recorded. ``train_rows`` and ``test_rows`` are the
+    original 0-based row numbers, ascending, in the order of ``train`` and ``test``.
+    """
+
+    train: Any
+    test: Any
+    y_train: Any
+    y_test: Any
+    train_rows: np.ndarray
+    test_rows: np.ndarray
+    manifest: dict[str, Any]
+    manifest_path: Path
+
+
+def load_split(
+    path: str | Path, *, verify: bool = True, data: str | Path | None = None
+) -> LoadedSplit:
+    """Load the split a manifest (or the folder holding it) describes.
+
+    With ``verify`` (the default) the bundle is checked first: its schema, the SHA-256 of
+    every file it lists, and the index files (n, k, disjoint, covering); a difference
+    raises :class:`~benchmake_cli.errors.VerifyFailedError` naming it. ``verify=False``
+    skips that. The data itself is not read, except to resolve the file paths of an image
+    or signal folder (``data`` names it when it has moved; ``benchmake verify`` checks it).
+    """
+    manifest_path, manifest = manifest_io.open_manifest(path)
+    folder = manifest_path.parent
+    if verify:
+        report = VerifyReport(manifest_path)
+        if check_schema(report, manifest):
+            check_files(report, folder, manifest, None)
+            check_indices(report, folder, manifest)
+        failed = [f"{c.name}: {c.message}" for c in report.checks if not c.ok]
+        if failed:
+            raise VerifyFailedError(f"{manifest_path}: " + "; ".join(failed))
+    split = manifest_io.field(manifest, "split")
+    rows = {
+        side: read_row_numbers(folder / str(split.get(f"{side}_indices", f"{side}_indices.txt")))
+        for side in ("train", "test")
+    }
+    loaded = {side: _load_side(folder, manifest_path, manifest, side, data) for side in rows}
+    return LoadedSplit(
+        train=loaded["train"][0],
+        test=loaded["test"][0],
+        y_train=loaded["train"][1],
+        y_test=loaded["test"][1],
+        train_rows=rows["train"],
+        test_rows=rows["test"],
+        manifest=manifest,
+        manifest_path=manifest_path,
+    )
+
+
+def _load_side(
+    folder: Path, manifest_path: Path, manifest: dict[str, Any], side: str, data: Any
+) -> tuple[Any, Any]:
+    """``(data, target or labels)`` of one side."""
+    target = manifest_io.field(manifest, "encoding", "options").get("target")
+    path = folder / side_name(manifest, side)
+    entry = input_format(manifest)
+    if entry.container == "table":
+        options = manifest_io.field(manifest, "input").get("read_options")
+        frame = _read_frame(path, entry.values_as_text, options)
+        return frame, frame[target] if target is not None else None
+    if lists_files(manifest):
+        return _listed_paths(folder, manifest_path, manifest, side, data)
+    table = read_side(folder, manifest, side)
+    assert isinstance(table, Table)
+    labels = None if table.labels is None else _natural(table.labels)
+    if table.graphs is not None:
+        return [Graph(e, f) for e, f in split_graphs(table.graphs)], labels
+    if table.array is not None:
+        return table.array, labels
+    assert table.sequences is not None
+    return list(table.sequences), None
+
+
+def _read_frame(path: Path, delimited: bool, read_options: dict[str, Any] | None) -> pd.DataFrame:
+    """A side's table with typed columns (pandas' own parsing)."""
+    if not delimited:
+        return pd.read_parquet(path)
+    options = read_options or {}
+    sep = options.get("sep", ",")  # the reader records the separator it used
+    header = bool(options.get("header", True))
+    frame = pd.read_csv(
+        path, sep=r"\s+" if sep == WHITESPACE else sep, header=0 if header else None
+    )
+    if not header:  # named as --target and --features name them: "0", "1", ...
+        frame.columns = [str(i) for i in range(frame.shape[1])]
+    return frame
+
+
+def _listed_paths(
+    folder: Path, manifest_path: Path, manifest: dict[str, Any], side: str, data: Any
+) -> tuple[list[Path], np.ndarray | None]:
+    """The files a side lists: its own copies or links (``--copy``, ``--link``), else the
+    data folder's files."""
+    listing = read_side(folder, manifest, side)
+    assert isinstance(listing, pd.DataFrame)
+    if manifest_io.field(manifest, "split").get("files", "list") != "list":
+        root = folder / side
+    else:
+        location = manifest_io.locate_data(manifest_path, manifest, data)
+        root = location.path if location.path is not None else Path(location.shown)
+    paths = [root / relative for relative in listing["path"]]
+    labels = listing["label"].to_numpy(dtype=str)
+    return paths, labels if any(labels) else None
+
+
+def _natural(labels: np.ndarray) -> np.ndarray:
+    """Labels read as text (OGB graph labels) as numbers when every one is a number."""
+    if labels.dtype.kind not in "US":
+        return labels
+    try:
+        return labels.astype(np.int64)
+    except ValueError:
+        pass
+    try:
+        return labels.astype(np.float64)
+    except ValueError:
+        return labels

@@ -1,0 +1,162 @@
+"""The split's own data files (``train.csv``, ``test.npz``, ``train/`` ...), read back.
+
+A split writes each side in the input's format, so the readers that read the input read
+the sides too. :func:`read_side` reads one; :func:`join_sides` puts the two back together
+in input row order, which encodes to exactly the input's matrix (the bundle check compares
+its hashes with the manifest's without the input itself).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ..bundle import manifest as manifest_io
+from ..bundle.manifest import recorded_read_options
+from ..errors import BenchmakeError, DataError, ManifestError
+from ..formats import ReadOptions, read_table, registry
+from ..formats.table import GraphSet, Table
+
+SIDES = ("train", "test")
+
+
+def side_name(manifest: dict[str, Any], side: str) -> str:
+    """The file (or, for OGB graphs, the folder) holding one side's data.
+
+    >>> side_name({"input": {"format": "hdf5"}}, "test")
+    'test.h5'
+    """
+    fmt = str(manifest_io.field(manifest, "input", "format"))
+    if registry.lookup(fmt) is None:
+        raise ManifestError(f"manifest field input.format {fmt!r} is not a known format")
+    return registry.side_name(fmt, side)
+
+
+def input_format(manifest: dict[str, Any]) -> registry.Format:
+    """The registry entry of the format the manifest's input was read as."""
+    side_name(manifest, "train")  # a known format, or a ManifestError
+    return registry.get(str(manifest_io.field(manifest, "input", "format")))
+
+
+def lists_files(manifest: dict[str, Any]) -> bool:
+    """Whether the split files only list the input's files (image and signal folders)."""
+    return input_format(manifest).copies_files
+
+
+def side_read_options(manifest: dict[str, Any]) -> ReadOptions:
+    """How to read a side file: as the input was read, but NPZ/HDF5 arrays under the names
+    the split wrote them with (the joined keys' common name)."""
+    options = recorded_read_options(manifest)
+    details = manifest_io.field(manifest, "input").get("details") or {}
+    if "key" in input_format(manifest).options:
+        target = details.get("output_target_key")
+        options = dataclasses.replace(
+            options,
+            key=(str(details.get("output_key")),),
+            target_key=(str(target),) if target else None,
+        )
+    return options
+
+
+def read_side(folder: Path, manifest: dict[str, Any], side: str) -> Table | pd.DataFrame:
+    """One side's data as read by the input's reader; for image and signal folders, the
+    listing of the side's files (a ``path``, ``label`` DataFrame)."""
+    path = folder / side_name(manifest, side)
+    if lists_files(manifest):
+        try:
+            return pd.read_csv(path, dtype=str, keep_default_na=False)
+        except (OSError, ValueError) as exc:
+            raise DataError(f"{path}: not a listing of the split's files ({exc})") from None
+    try:
+        return read_table(path, side_read_options(manifest))
+    except ManifestError:
+        raise
+    except BenchmakeError as exc:
+        raise DataError(f"{path.name}: cannot be read as the input was ({exc})") from None
+
+
+def join_sides(train: Table, test: Table, train_rows: np.ndarray, test_rows: np.ndarray) -> Table:
+    """The rows of both sides as one table, in input row order (rows dropped while
+    encoding, in neither side, left out)."""
+    order = np.argsort(np.concatenate([train_rows, test_rows]), kind="stable")
+    both = (train, test)
+
+    def arrays(name: str) -> np.ndarray | None:
+        parts = [getattr(t, name) for t in both]
+        return None if parts[0] is None else np.concatenate(parts)[order]
+
+    def listed(name: str) -> list[Any] | None:
+        parts = [getattr(t, name) for t in both]
+        return None if parts[0] is None else [(parts[0] + parts[1])[i] for i in order]
+
+    frame = None
+    if train.frame is not None and test.frame is not None:
+        joined = pd.concat([train.frame, test.frame], ignore_index=True)
+        frame = joined.iloc[order].reset_index(drop=True)
+    arrow = None
+    if train.arrow is not None and test.arrow is not None:
+        arrow = pa.concat_tables([train.arrow, test.arrow]).take(pa.array(order))
+    graphs = None
+    if train.graphs is not None and test.graphs is not None:
+        graphs = _join_graphs(train.graphs, test.graphs, order)
+    return dataclasses.replace(
+        train,
+        frame=frame,
+        arrow=arrow,
+        array=arrays("array"),
+        labels=arrays("labels"),
+        records=listed("records"),
+        sequences=listed("sequences"),
+        signals=listed("signals"),
+        graphs=graphs,
+    )
+
+
+def split_graphs(graphs: GraphSet) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """Each graph's ``(edges, node_features)``: local node numbers, one row per edge."""
+    node_ends = np.cumsum(graphs.node_counts)
+    edge_ends = np.cumsum(graphs.edge_counts)
+    edges = np.split(graphs.edges, edge_ends[:-1])
+    if graphs.node_features is None:
+        return [(e, None) for e in edges]
+    return list(zip(edges, np.split(graphs.node_features, node_ends[:-1]), strict=True))
+
+
+def _join_graphs(first: GraphSet, second: GraphSet, order: np.ndarray) -> GraphSet:
+    each = split_graphs(first) + split_graphs(second)
+    chosen = [each[i] for i in order]
+    counts = np.concatenate([first.node_counts, second.node_counts])[order]
+    features = None
+    if first.node_features is not None:
+        features = np.concatenate([f for _, f in chosen if f is not None] or [np.zeros((0, 0))])
+        features = features.reshape(-1, first.node_features.shape[1])
+    return GraphSet(
+        node_counts=counts,
+        edge_counts=np.array([len(e) for e, _ in chosen], dtype=np.int64),
+        edges=np.concatenate([e for e, _ in chosen]).reshape(-1, 2).astype(np.int64),
+        node_features=features,
+        lines={
+            stem: _join_lines(first, second, stem, order)
+            for stem in first.lines
+            if stem in second.lines
+        },
+        compressed=dict(first.compressed),
+    )
+
+
+def _join_lines(first: GraphSet, second: GraphSet, stem: str, order: np.ndarray) -> list[bytes]:
+    """One OGB file's lines of both sides, graph by graph in ``order``."""
+    chunks: list[list[bytes]] = []
+    for graphs in (first, second):
+        sizes = {"node-feat": graphs.node_counts, "edge": graphs.edge_counts}
+        sizes["edge-feat"] = graphs.edge_counts
+        counts = sizes.get(stem, np.ones(graphs.count, dtype=np.int64))
+        ends = np.cumsum(counts)
+        lines = graphs.lines[stem]
+        chunks += [lines[end - size : end] for end, size in zip(ends, counts, strict=True)]
+    return [line for i in order for line in chunks[i]]

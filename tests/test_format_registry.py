@@ -1,0 +1,188 @@
+"""The format registry is complete and consistent: every entry is detected, read, written and
+read back; every file-name ending belongs to one format; every format that streams reads in
+chunks exactly what it reads whole and writes chunk by chunk what it writes whole."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmake_cli.formats import (
+    ReadOptions,
+    count_rows,
+    has_more_rows_than,
+    iter_chunks,
+    read_table,
+    streamable,
+)
+from benchmake_cli.formats.modality import MODALITIES
+from benchmake_cli.formats.registry import (
+    BY_NAME,
+    FORMATS,
+    detect,
+    detect_folder,
+    write_file,
+    write_side,
+    write_streamed,
+)
+from benchmake_cli.formats.spec import Format
+from benchmake_cli.formats.table import Table
+
+from .conftest import SAMPLE
+
+#: one sample input per format, with the options that read it (a new format needs one here)
+SAMPLES: dict[str, tuple[str, ReadOptions]] = {
+    "csv": ("alloys.csv", ReadOptions()),
+    "tsv": ("alloys.tsv", ReadOptions()),
+    "parquet": ("alloys.parquet", ReadOptions()),
+    "npy": ("alloys.npy", ReadOptions()),
+    "npz": ("shapes.npz", ReadOptions(key=("train_images",), target_key=("train_labels",))),
+    "hdf5": ("shapes.h5", ReadOptions(key=("images",), target_key=("labels",))),
+    "smi": ("molecules.smi", ReadOptions()),
+    "fasta": ("proteins.fasta", ReadOptions()),
+    "text": ("peptides.txt", ReadOptions(type="sequence")),
+    "ogb": ("molgraphs", ReadOptions()),
+    "image-folder": ("shapes_png", ReadOptions()),
+    "signal-folder": ("vibration_csv", ReadOptions()),
+}
+#: streamed writers that give the very bytes of the whole writer (Parquet's row groups follow
+#: the chunks, so only its content is the same)
+SAME_BYTES = ("csv", "tsv", "npy")
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, ReadOptions]]:
+    """The sample inputs: sample_data/, plus a TSV and a 2-D NPY made from the alloys table."""
+    made = tmp_path_factory.mktemp("samples")
+    alloys = pd.read_csv(SAMPLE / "alloys.csv")
+    alloys.to_csv(made / "alloys.tsv", sep="\t", index=False)
+    np.save(made / "alloys.npy", alloys.select_dtypes("number").to_numpy())
+    return {
+        name: ((made if (made / file).exists() else SAMPLE) / file, options)
+        for name, (file, options) in SAMPLES.items()
+    }
+
+
+def _subset(table: Table, rows: np.ndarray) -> dict[str, object]:
+    """What a reader returns for the rows ``rows`` of ``table``, in comparable form."""
+    content: dict[str, object] = {}
+    if table.frame is not None:
+        content["frame"] = table.frame.iloc[rows].reset_index(drop=True)
+    for name in ("array", "labels"):
+        value = getattr(table, name)
+        if value is not None:
+            content[name] = np.asarray(value)[rows]
+    for name in ("sequences", "records"):
+        value = getattr(table, name)
+        if value is not None:
+            content[name] = [value[int(r)] for r in rows]
+    if table.graphs is not None:
+        content["node_counts"] = table.graphs.node_counts[rows]
+    return content
+
+
+def _assert_same(got: dict[str, object], expected: dict[str, object]) -> None:
+    assert got.keys() == expected.keys()
+    for name, value in expected.items():
+        if isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(got[name], value)  # type: ignore[arg-type]
+        elif isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(got[name], value)  # type: ignore[arg-type]
+        else:
+            assert got[name] == value, name
+
+
+def test_every_format_has_a_sample() -> None:
+    assert set(SAMPLES) == set(BY_NAME) and len(BY_NAME) == len(FORMATS)
+
+
+@pytest.mark.parametrize("entry", FORMATS, ids=lambda entry: entry.name)
+def test_entry_is_consistent(entry: Format) -> None:
+    assert entry.fits and set(entry.fits) <= set(MODALITIES)
+    assert entry.description and entry.container
+    assert (entry.write_file is None) != (entry.write_folder is None)
+    assert (entry.data_suffix is not None) == (entry.write_file is not None)
+    assert bool(entry.suffixes) != (entry.folder_kind is not None)
+    assert (entry.folder_kind is not None) == (entry.detect is not None)
+    assert entry.only_with_type is None or entry.only_with_type in entry.fits
+    assert not entry.copies_files or entry.write_folder is not None
+    if entry.data_suffix is not None:  # its split files are read back as the same format
+        assert entry.data_suffix in entry.suffixes
+    if entry.streams:
+        assert entry.suffixes and entry.count_rows and entry.open_writer
+    else:
+        assert entry.open_writer is entry.count_rows is entry.more_rows_than is None
+
+
+def test_every_suffix_belongs_to_one_format() -> None:
+    claims = Counter(
+        (suffix, entry.only_with_type) for entry in FORMATS for suffix in entry.suffixes
+    )
+    assert [claim for claim, count in claims.items() if count > 1] == []
+    for entry in FORMATS:
+        for suffix in entry.suffixes:
+            for name in (f"data{suffix}", f"DATA{suffix.upper()}"):
+                assert detect(Path(name), entry.only_with_type or "auto") is entry
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_detects_reads_writes_and_reads_back(
+    name: str, samples: dict[str, tuple[Path, ReadOptions]], tmp_path: Path
+) -> None:
+    entry = BY_NAME[name]
+    path, options = samples[name]
+    found = detect_folder(path) if path.is_dir() else detect(path, options.type)
+    assert found is entry
+    table = read_table(path, options)
+    assert table.format == name and table.n_rows > 3
+    rows = np.arange(0, table.n_rows, 3)
+    files = "copy" if entry.copies_files else "list"
+    written = write_side(table, rows, tmp_path, "test", files)
+    assert written and all((tmp_path / relative).exists() for relative in written)
+    if entry.data_suffix is not None:
+        assert written == [f"test{entry.data_suffix}"]
+        again = read_table(tmp_path / written[0], options)
+    else:  # a folder format writes (or copies) a folder of the same kind
+        again = read_table(tmp_path / "test", options)
+    _assert_same(_subset(again, np.arange(len(rows))), _subset(table, rows))
+
+
+@pytest.mark.parametrize("entry", [e for e in FORMATS if e.streams], ids=lambda e: e.name)
+def test_streamed_equals_whole(
+    entry: Format, samples: dict[str, tuple[Path, ReadOptions]], tmp_path: Path
+) -> None:
+    path, options = samples[entry.name]
+    assert streamable(path, options)
+    whole = read_table(path, options)
+    n = whole.n_rows
+    chunks = list(iter_chunks(path, options, rows=7))
+    assert [chunk.n_rows for chunk in chunks[:-1]] == [7] * (len(chunks) - 1)
+    if whole.frame is not None:
+        joined = pd.concat([chunk.frame for chunk in chunks], ignore_index=True)
+        pd.testing.assert_frame_equal(joined, whole.frame)
+    else:
+        np.testing.assert_array_equal(np.concatenate([c.array for c in chunks]), whole.array)
+    assert count_rows(path, options) == n
+    assert has_more_rows_than(path, n - 1, options) and not has_more_rows_than(path, n, options)
+
+    sides = (np.arange(n) % 3 == 0).astype(np.int8)
+    streamed = {side: tmp_path / f"streamed{side}{entry.data_suffix}" for side in (0, 1)}
+    write_streamed(iter_chunks(path, options, rows=7), sides, streamed)
+    for side, target in streamed.items():
+        rows = np.flatnonzero(sides == side)
+        once = tmp_path / f"whole{side}{entry.data_suffix}"
+        write_file(whole, rows, once)
+        if entry.name in SAME_BYTES:
+            assert target.read_bytes() == once.read_bytes()
+        _assert_same(
+            _subset(read_table(target, options), np.arange(len(rows))), _subset(whole, rows)
+        )
+
+
+def test_rank_three_npy_is_read_whole() -> None:
+    assert detect(SAMPLE / "shapes.npy") is BY_NAME["npy"]
+    assert not streamable(SAMPLE / "shapes.npy")
