@@ -136,7 +136,6 @@ class BenchmakeCli(Method):
     name = METHOD
     version = METHOD_VERSION
     shardable = True
-    _matrix_split = staticmethod(split_matrix)
 
     def check(self, encoded: Encoded, params: SplitParameters) -> int:
         return check_fraction(encoded.n, params.frac, encoded.source)
@@ -153,7 +152,7 @@ class BenchmakeCli(Method):
         ties: np.ndarray | None = None,
         progress: ProgressCallback | None = None,
     ) -> MatrixSplit:
-        return self._matrix_split(
+        return self._matrix_split()(
             X,
             params,
             xp=xp,
@@ -163,6 +162,10 @@ class BenchmakeCli(Method):
             test_rows=test_rows,
             ties=ties,
         )
+
+    def _matrix_split(self) -> Any:
+        """The function that splits a matrix (looked up at each call)."""
+        return split_matrix
 
     def split(
         self,
@@ -208,7 +211,9 @@ class BenchmakeHull(BenchmakeCli):
 
     name = hull.METHOD
     version = hull.METHOD_VERSION
-    _matrix_split = staticmethod(hull.split_matrix_hull)
+
+    def _matrix_split(self) -> Any:
+        return hull.split_matrix_hull
 
     def check(self, encoded: Encoded, params: SplitParameters) -> int:
         if params.seed != DEFAULT_SEED:

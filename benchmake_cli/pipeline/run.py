@@ -196,7 +196,7 @@ def split_file(
             f"--reference-indices: --method {chosen.name} has no reference order; "
             "use it with --method benchmake-1.1.2"
         )
-    _check_sharding_options(chosen.name, shard_rows, jobs, scheduler)
+    _check_sharding_options(chosen.name, shard_rows, jobs, scheduler, chosen.shardable)
     read_options, encode_options = input_options(
         sep=sep,
         header=header,
@@ -310,9 +310,7 @@ def split_as(
     timer = time.perf_counter() if timer is None else timer
     chosen = get_method(method)
     streamed = (
-        chosen.name == DEFAULT_METHOD
-        and encode_options.sequence_col is None
-        and streamable(path, read_options)
+        chosen.shardable and encode_options.sequence_col is None and streamable(path, read_options)
     )
     if streamed and has_more_rows_than(path, threshold, read_options):
         if files != "list":
@@ -334,6 +332,7 @@ def split_as(
             scheduler=scheduler,
             progress=progress,
             timer=timer,
+            method=chosen.name,
         )
     prepared = prepare(path, read_options, encode_options)
     if files != "list" and prepared.table.format not in ("image-folder", "signal-folder"):
@@ -341,7 +340,7 @@ def split_as(
             f"--{files}: applies to folders of images or signals, not {prepared.table.path.name}"
         )
     notes: list[str] = []
-    if not streamed and chosen.name == DEFAULT_METHOD and prepared.table.n_rows > threshold:
+    if not streamed and chosen.shardable and prepared.table.n_rows > threshold:
         if shard_rows_given:
             raise ParameterError(
                 f"--shard-rows {shard_rows}: sharded splits read CSV, TSV, Parquet and NPY "
@@ -536,11 +535,11 @@ def _finish_bundle(
 
 
 def _check_sharding_options(
-    method: str, shard_rows: int | None, jobs: int, scheduler: str | None
+    method: str, shard_rows: int | None, jobs: int, scheduler: str | None, shardable: bool
 ) -> None:
-    """Sharding is part of the default method only: the reference method is never sharded
+    """Sharding is part of the shardable methods only: the reference method is never sharded
     (it reproduces benchmake 1.1.2, which splits the whole input at once)."""
-    if method == DEFAULT_METHOD:
+    if shardable:
         return
     for option, given in (
         ("--shard-rows", shard_rows not in (None, 0)),
@@ -579,11 +578,12 @@ def _split_file_sharded(
     scheduler: str | None,
     progress: ProgressCallback | None,
     timer: float,
+    method: str = DEFAULT_METHOD,
 ) -> SplitResult:
     """:func:`split_file` for a table above the sharding threshold, read in chunks."""
     if out is not None:
         check_output_folder(out, force)
-    device_name, _xp, reason = resolve_method_device(get_method(DEFAULT_METHOD), device)
+    device_name, _xp, reason = resolve_method_device(get_method(method), device)
     with open_engine(jobs, scheduler) as engine, work_folder(out) as work:
         sharded = split_sharded(
             path,
@@ -597,9 +597,10 @@ def _split_file_sharded(
             device=device_name,
             threads=threads,
             progress=progress,
+            method=method,
         )
     split_seconds = time.perf_counter() - timer
-    manifest = sharded_manifest(path, encode_options, sharded, device_name)
+    manifest = sharded_manifest(path, encode_options, sharded, device_name, method)
     manifest["info"].update(engine.describe())
     notes = [reason] if device == "auto" else []
     result = SplitResult(
@@ -640,13 +641,17 @@ def _write_sharded(
 
 
 def sharded_manifest(
-    path: Path, encode_options: EncodeOptions, sharded: ShardedSplit, device: str
+    path: Path,
+    encode_options: EncodeOptions,
+    sharded: ShardedSplit,
+    device: str,
+    method: str = DEFAULT_METHOD,
 ) -> dict[str, Any]:
-    """The manifest of a sharded split: the default method's fields plus ``sharding`` in
+    """The manifest of a sharded split: the method's fields plus ``sharding`` in
     ``method.parameters``."""
     return _assemble_manifest(
         path,
-        DEFAULT_METHOD,
+        method,
         sharded.parameters,
         {"format": sharded.format, "read_options": sharded.read_options},
         {

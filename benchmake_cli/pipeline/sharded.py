@@ -26,6 +26,7 @@ from ..encode import EncodeOptions, carried_columns, carried_hash, encode_table
 from ..errors import DataError
 from ..formats import ReadOptions, iter_chunks
 from ..method.order import content_hash, row_digests
+from ..method.registry import DEFAULT_METHOD, get_method
 from ..method.scale import MinMaxBounds
 from ..method.split import ProgressCallback, SplitParameters, check_fraction, hash_of_test_rows
 from .engines import Engine
@@ -93,6 +94,7 @@ def split_sharded(
     device: str = "cpu",
     threads: int | None = None,
     progress: ProgressCallback | None = None,
+    method: str = DEFAULT_METHOD,
 ) -> ShardedSplit:
     """Split ``path`` in shards of about ``shard_rows`` rows, using ``work_dir`` for spill files
     (about twice the encoded data, ``n × d × 8`` bytes, at the peak)."""
@@ -126,6 +128,7 @@ def split_sharded(
                 params=params,
                 device=device,
                 threads=task_threads,
+                method=method,
                 ties=(
                     None
                     if encoded.ties is None
@@ -157,7 +160,7 @@ def split_sharded(
         carried_columns=encoded.carried_columns,
         carried_sha256=carried_hash(encoded.digests, encoded.carried),
         sharding=record,
-        parameters={**params.to_dict(n), "sharding": record},
+        parameters={**get_method(method).record_parameters(params, n), "sharding": record},
     )
 
 

@@ -164,7 +164,7 @@ def _sharding(manifest: dict[str, Any], method: Method) -> tuple[int, int]:
     record = manifest_io.field(manifest, "method", "parameters").get("sharding")
     if record is None:
         return resolve_shard_rows(0)
-    if method.name != DEFAULT_METHOD:
+    if not method.shardable:
         raise ManifestError(
             f"method.parameters.sharding: only method {DEFAULT_METHOD} splits in shards, "
             f"not {method.name}"
