@@ -242,7 +242,43 @@ def summary(records: list[dict[str, Any]], frac: float = 0.2) -> str:
             f"{min(r['beats_random'] for r in rows)}/7 | "
             f"{harder.count('harder')} of {len(harder)} | {stats.median(ratios):.2f} |"
         )
+    out.append("\n" + targets(at, default_time))
     return "\n".join(out)
+
+
+def targets(at: list[dict[str, Any]], default_time: dict[str, float]) -> str:
+    """Issue 15's targets for ``benchmake-hull`` at this fraction, met or missed."""
+    hull = [r for r in at if r["split"] == "benchmake-hull"]
+    default = [r for r in at if r["split"] == "benchmake-cli"]
+    if not hull:
+        return ""
+
+    def median(key: str) -> float:
+        return stats.median(v for r in hull if (v := r["selection"][key]) is not None)
+
+    below = sorted(f"{r['data_set']} {r['beats_random']}/7" for r in hull if r["beats_random"] < 6)
+    knn = [sum(_model_cell(r) == "harder" for r in rows) for rows in (hull, default)]
+    timed = [r for r in hull if default_time[r["data_set"]] >= 1.0]
+    ratios = {r["data_set"]: r["seconds"] / default_time[r["data_set"]] for r in timed}
+    worst = max(ratios, key=ratios.__getitem__) if ratios else None
+    checks = [
+        ("nearest_origin_overlap ≤ 0.3", median("nearest_origin_overlap") <= 0.3,
+         f"median {median('nearest_origin_overlap'):.2f}"),
+        ("tail_coverage_low ≥ 0.3", median("tail_coverage_low") >= 0.3,
+         f"median {median('tail_coverage_low'):.2f}"),
+        ("tail_coverage_high ≥ 0.3", median("tail_coverage_high") >= 0.3,
+         f"median {median('tail_coverage_high'):.2f}"),
+        ("beats random on ≥ 6 of 7 on every input", not below,
+         "below on " + ", ".join(below) if below else "all inputs"),
+        ("kNN harder than random on as many inputs as the default", knn[0] >= knn[1],
+         f"{knn[0]} against {knn[1]} inputs"),
+        ("time ≤ 1.5 × the default's", all(v <= 1.5 for v in ratios.values()),
+         f"largest ratio {ratios[worst]:.2f} ({worst}) over the {len(ratios)} inputs whose "
+         "default split takes ≥ 1 s" if worst else "no input takes ≥ 1 s"),
+    ]  # fmt: skip
+    lines = ["| target for benchmake-hull | met | measured |", "|---|---|---|"]
+    lines += [f"| {name} | {'yes' if ok else '**no**'} | {text} |" for name, ok, text in checks]
+    return "\n".join(lines)
 
 
 def main() -> None:
