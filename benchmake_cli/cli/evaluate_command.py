@@ -64,6 +64,13 @@ balanced accuracy for classification, MSE and R2 for regression. The
 target is the manifest's target column or --target; the task is --task or
 inferred (a float target with more than 20 distinct values, or a
 non-integer one, is regression) and reported.
+
+What the test set selects (k test rows of n): its share among the k rows
+nearest to the origin of the scaled space (smallest norm) and among the k
+farthest, and the share of each feature's bottom and top 5% of rows that it
+holds (low- and high-tail coverage, mean over non-constant features); ties
+in hash order. A random test set gives about k/n on all four. The built-in
+comparison nearest-origin is the trivial split: the k smallest-norm rows.
 """
 
 STATISTIC_LABELS = {
@@ -89,9 +96,10 @@ if TYPE_CHECKING:
 FILES = """Reads SOURCE (a manifest with its test_indices.txt and data: --data, or the
 manifest's recorded input.path read from its folder; or a data file and --test-indices FILE) and each --compare file; writes nothing unless --plot DIR is given.
 --plot DIR writes histograms.png (train against test for the six features with the largest
-JS divergence), pca.png (the first two principal components of the scaled features) and
-statistics.png (each statistic against its random-split distribution), each through a
-temporary file renamed into place. --plot needs matplotlib: pip install
+JS divergence), pca.png (the first two principal components of the scaled features),
+statistics.png (each statistic against its random-split distribution) and selection.png
+(the selection diagnostics of every split), each through a temporary file renamed into
+place. --plot needs matplotlib: pip install
 'benchmake-cli[plot]' (exit status 10 without it)."""
 
 EXAMPLES = [
@@ -193,7 +201,7 @@ def evaluate(
         typer.Option(
             "--plot",
             metavar="DIR",
-            help="Write histograms.png, pca.png and statistics.png into DIR "
+            help="Write histograms.png, pca.png, statistics.png and selection.png into DIR "
             "(needs: pip install 'benchmake-cli[plot]').",
         ),
     ] = None,
@@ -336,6 +344,9 @@ def _print_report(evaluation: Evaluation) -> None:
         console.print(
             f"This split beats the random mean on {sum(beats.values())} of {len(beats)} statistics."
         )
+    from .selection_report import selection_table
+
+    console.print(selection_table(evaluation))
     if evaluation.task is None or evaluation.split.model is None:
         console.print("No model score: no target column (pass --target COLUMN).")
         return

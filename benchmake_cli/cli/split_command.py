@@ -67,11 +67,16 @@ train_indices.txt, test_indices.txt and the train/test data in the input's forma
 
 CSV/TSV, Parquet and NPY tables of more than 20,000 rows are read in chunks and split in
 shards of about 5,000 rows (--shard-rows), in parallel with --jobs or on a Dask cluster with
---scheduler (default method only).
+--scheduler (methods benchmake-cli and benchmake-hull).
 
 --method benchmake-1.1.2 reproduces the split of the reference package benchmake 1.1.2
 exactly (CPU only, float32, 200 iterations, seed 42); indices are still the input's row
 numbers, and --reference-indices also writes them as the reference returned them.
+
+--method benchmake-hull finds the archetypes by archetypal analysis (FurthestSum start in
+hash order, PCHA; 20 iterations unless --iterations says otherwise; no --seed): they lie on
+the whole convex hull of the data, where the default method's lie near the origin of the
+scaled space (see evaluate's selection diagnostics and docs/methods.md).
 """
 
 FILES = """Writes into OUT: manifest.json (everything verify needs), train_indices.txt and
@@ -128,8 +133,9 @@ def split(
     method: Annotated[
         str,
         typer.Option(
-            help=f"Split method: {' or '.join(METHODS)} (the reference package's split, "
-            "reproduced exactly on the CPU)."
+            help=f"Split method: {', '.join(METHODS)}. benchmake-1.1.2: the reference "
+            "package's split, reproduced exactly on the CPU; benchmake-hull: archetypal "
+            "analysis, archetypes on the whole convex hull."
         ),
     ] = DEFAULT_METHOD,
     reference_indices: Annotated[
@@ -157,7 +163,9 @@ def split(
     options = core_options(context, SPLIT_PARAMETERS)
     request = run_core(lambda: SplitRequest.from_options(data, files=files, **options), verbose)
     with progress_reporter(not quiet) as progress:
-        result: SplitResult = run_core(lambda: split_task.split(request, progress=progress), verbose)
+        result: SplitResult = run_core(
+            lambda: split_task.split(request, progress=progress), verbose
+        )
     warnings = [note for note in result.notes if LESS_THAN_ONE_ROW in note]
     every = verbose or any("out of memory" in note for note in result.notes)
     for note in result.notes if every else warnings:

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..analysis.baseline import CLASSIFICATION, REGRESSION, ModelScore, SharedKnn, infer_task
+from ..analysis.selection import SELECTION_NAMES, Selection, SelectionDiagnostics
 from ..analysis.statistics import (
     HIGHER_IS_HARDER,
     STATISTIC_NAMES,
@@ -48,6 +49,7 @@ from ..pipeline.whole import Prepared, prepare
 ProgressCallback = Callable[[str, int, int], None]
 
 TASKS = (CLASSIFICATION, REGRESSION)
+NEAREST_ORIGIN = "nearest-origin"  #: the built-in comparison: the k smallest-norm rows
 MODEL_METRICS: dict[str, tuple[str, ...]] = {
     CLASSIFICATION: ("accuracy", "balanced_accuracy"),
     REGRESSION: ("mse", "r2"),
@@ -72,6 +74,7 @@ class EvaluateSettings:
     k: int = 5  #: neighbours of the kNN baseline
     model_rows: int = 5000  #: rows in the model's scoring pool (0: all); see model_pool
     task: str | None = None  #: classification or regression; None: inferred from the target
+    nearest_origin: bool = True  #: add the built-in ``nearest-origin`` comparison row
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +84,7 @@ class EvaluateSettings:
             "mmd_max_rows": self.mmd_max_rows,
             "k": self.k,
             "model_rows": self.model_rows,
+            "nearest_origin": self.nearest_origin,
         }
 
 
@@ -93,6 +97,7 @@ class SplitEvaluation:
     statistics: SetComparison
     model: ModelScore | None = None
     model_rows: int = 0  #: test rows the model was scored on (those in the scoring pool)
+    selection: Selection | None = None  #: what the test set selects (analysis.selection)
 
     @property
     def n_test(self) -> int:
@@ -146,6 +151,22 @@ class Evaluation:
         """Per statistic: is the split strictly harder than the random splits' mean?"""
         return _beats(self.split.statistics.aggregate, self.random_statistics(), HIGHER_IS_HARDER)
 
+    def selection_to_dict(self) -> dict[str, Any]:
+        """The selection diagnostics of the split, the random splits (mean, std, values)
+        and each compared split, with the value a random test set has on average."""
+        values = [r.selection.to_dict() for r in self.randoms if r.selection]
+        randoms = {
+            name: np.array([v[name] for v in values if v[name] is not None])
+            for name in SELECTION_NAMES
+        }
+        return {
+            "names": list(SELECTION_NAMES),
+            "random_expectation": self.split.n_test / self.n,
+            "split": self.split.selection.to_dict() if self.split.selection else None,
+            "random": _summary(randoms, len(self.randoms)),
+            "compare": {c.name: c.selection.to_dict() for c in self.compares if c.selection},
+        }
+
     def model_beats_random(self) -> dict[str, bool]:
         """Per model metric: does the model score strictly worse on the split than on
         average over the random splits?"""
@@ -178,6 +199,7 @@ class Evaluation:
                 "beats_random": self.beats_random(),
                 "beats_random_count": sum(self.beats_random().values()),
             },
+            "selection": self.selection_to_dict(),
             "model": None,
             "notes": list(self.notes),
             "seconds": {key: round(value, 3) for key, value in self.seconds.items()},
@@ -300,11 +322,16 @@ def evaluate_matrix(
     )
     named = [("split", test)]
     named += [(f"random {i + 1}", rows) for i, rows in enumerate(random_tests)]
+    diagnostics = SelectionDiagnostics(features, X)
+    if settings.nearest_origin:
+        named.append((NEAREST_ORIGIN, diagnostics.nearest_origin(test.size)))
     named += [(name, np.sort(np.asarray(rows, dtype=np.int64))) for name, rows in compare]
     evaluations = []
     for done, (name, rows) in enumerate(named):
         report("statistics", done, len(named))
-        evaluations.append(SplitEvaluation(name, rows, comparer.compare(rows)))
+        evaluation = SplitEvaluation(name, rows, comparer.compare(rows))
+        evaluation.selection = diagnostics.measure(rows)
+        evaluations.append(evaluation)
     report("statistics", len(named), len(named))
     seconds = {"statistics": time.perf_counter() - timer}
 
@@ -382,7 +409,7 @@ def evaluate_prepared(
     compares: list[tuple[str, np.ndarray]] = []
     for spec in compare:
         name, path = parse_compare(spec)
-        if name == "split" or any(name == other for other, _ in compares):
+        if name in ("split", NEAREST_ORIGIN) or any(name == other for other, _ in compares):
             raise ParameterError(f"--compare {spec!r}: the name {name!r} is already used")
         compares.append((name, positions(path)))
     test = positions(test_file)
