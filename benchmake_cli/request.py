@@ -150,10 +150,10 @@ class SplitRequest:
         threshold, rows = resolve_shard_rows(0)
         if sharding is not None:
             if not method.shardable:
-                shardable = " or ".join(m.name for m in METHODS.values() if m.shardable)
+                shardable = ", ".join(m.name for m in METHODS.values() if m.shardable)
                 raise ManifestError(
-                    f"method.parameters.sharding: only method {shardable} splits in shards, "
-                    f"not {method.name}"
+                    f"method.parameters.sharding: {method.name} never splits in shards "
+                    f"(the methods that do: {shardable})"
                 )
             try:
                 threshold, rows = int(sharding["threshold_rows"]), int(sharding["shard_rows"])

@@ -588,6 +588,7 @@ def main() -> None:
     parser.add_argument("--no-shared", action="store_true", help="sample_data/ only")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--gpu", action="store_true", help="also run with device='gpu'")
+    parser.add_argument("--method", default="benchmake-cli", help="the split method")
     parser.add_argument(
         "--json", type=Path, default=ROOT / "benchmarks/results/determinism_matrix.json"
     )
@@ -643,6 +644,8 @@ def main() -> None:
             shapes[subject.name] = f"{prepared.encoded.n} × {prepared.encoded.d}"
             classes = duplicate_classes(prepared)
             reference = Variant("reference", "reference", subject.path, subject.options)
+            for variant in (reference, *variants):
+                variant.options = {**variant.options, "method": options.method}
             made = f"{subject.name}: {shapes[subject.name]}, {len(variants)} variants"
             print(made, file=sys.stderr, flush=True)
             jobs += [

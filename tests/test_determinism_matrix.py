@@ -10,14 +10,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 
 
-def test_every_sample_gives_the_same_split_in_every_variant(tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["benchmake-cli", "benchmake-hull"])
+def test_every_sample_gives_the_same_split_in_every_variant(tmp_path: Path, method: str) -> None:
     report = tmp_path / "matrix.json"
     script = ROOT / "benchmarks" / "determinism_matrix.py"
     done = subprocess.run(
-        [sys.executable, str(script), "--no-shared", "--fracs", "0.2", "--json", str(report)],
+        [
+            sys.executable,
+            str(script),
+            "--no-shared",
+            "--fracs",
+            "0.2",
+            "--json",
+            str(report),
+            "--method",
+            method,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -104,10 +104,14 @@ def _cases() -> list[tuple[str, np.ndarray]]:
 
 
 @needs_gpu
+@pytest.mark.parametrize("method", ["benchmake-cli", "benchmake-hull"])
 @pytest.mark.parametrize("frac", [0.1, 0.2, 0.3])
 @pytest.mark.parametrize(("name", "X"), _cases(), ids=[c[0] for c in _cases()])
-def test_gpu_and_cpu_give_the_same_test_set(name: str, X: np.ndarray, frac: float) -> None:
+def test_gpu_and_cpu_give_the_same_test_set(
+    name: str, X: np.ndarray, frac: float, method: str
+) -> None:
     cupy = backend.cupy_or_none()
-    cpu = split_matrix(X, SplitParameters(frac))
-    gpu = split_matrix(X, SplitParameters(frac), xp=cupy)
+    chosen = methods.get_method(method)
+    cpu = chosen.split_matrix(X, SplitParameters(frac))
+    gpu = chosen.split_matrix(X, SplitParameters(frac), xp=cupy)
     assert np.array_equal(cpu.test, gpu.test), name

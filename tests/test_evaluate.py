@@ -165,7 +165,7 @@ def test_compare_columns(runner: CliRunner, published, tmp_path: Path) -> None: 
     )
     payload = _json(invoke(runner, *args, "--json"))
     compares = payload["statistics"]["compare"]
-    assert list(compares) == ["every4th", "itself"]
+    assert list(compares) == ["every4th", "itself", "nearest-origin"]
     assert compares["every4th"]["n_test"] == 75
     assert compares["itself"]["aggregate"] == payload["statistics"]["split"]["aggregate"]
     X = minmax_scale(
@@ -374,14 +374,14 @@ def test_plots_written(runner: CliRunner, published, tmp_path: Path) -> None:  #
         plots,
     )
     assert result.exit_code == 0, result.stderr
-    names = ["histograms.png", "pca.png", "statistics.png"]
+    names = ["histograms.png", "pca.png", "selection.png", "statistics.png"]
     assert sorted(p.name for p in plots.iterdir()) == names  # no temporary files left
     for name in names:
         content = (plots / name).read_bytes()
         assert content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) > 10_000
     assert (
-        f"Plots: {plots / 'histograms.png'}, {plots / 'pca.png'}, {plots / 'statistics.png'}"
-        in result.stdout
+        f"Plots: {plots / 'histograms.png'}, {plots / 'pca.png'}, {plots / 'statistics.png'}, "
+        f"{plots / 'selection.png'}" in result.stdout
     )
 
 

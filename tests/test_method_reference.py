@@ -170,7 +170,7 @@ def test_float_ceiling_gives_the_reference_k(tmp_path: Path) -> None:
         ),
         (
             ("--method", "benchmake-2"),
-            "--method 'benchmake-2' is not one of benchmake-cli, benchmake-1.1.2",
+            "--method 'benchmake-2' is not one of benchmake-cli, benchmake-1.1.2, benchmake-hull",
         ),
     ],
 )

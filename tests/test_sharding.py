@@ -25,6 +25,7 @@ from benchmake_cli.tasks.split import split_file
 from .conftest import invoke, random_frame
 
 N, SHARD_ROWS = 900, 300
+SHARDABLE = pytest.mark.parametrize("method", ["benchmake-cli", "benchmake-hull"])
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +64,9 @@ def test_shard_of_a_row_depends_on_its_digest_only() -> None:
     assert assign_shards(digests, 7).tolist() == sorted(assign_shards(digests, 7).tolist())
 
 
-def test_one_shard_is_the_exact_split(data_csv: Path, tmp_path: Path) -> None:
-    exact = split_file(data_csv, frac=0.2, target="y", shard_rows=0)
+@SHARDABLE
+def test_one_shard_is_the_exact_split(data_csv: Path, tmp_path: Path, method: str) -> None:
+    exact = split_file(data_csv, frac=0.2, target="y", shard_rows=0, method=method)
     params = SplitParameters(frac=0.2)
     one = sharded.split_sharded(
         data_csv,
@@ -75,23 +77,27 @@ def test_one_shard_is_the_exact_split(data_csv: Path, tmp_path: Path) -> None:
         threshold=N - 1,
         engine=Engine(),
         work_dir=tmp_path,
+        method=method,
     )
     assert one.sharding["shards"] == 1
+    assert one.parameters == {**exact.manifest["method"]["parameters"], "sharding": one.sharding}
     assert one.test.tolist() == exact.test.tolist()
     assert one.content_sha256 == exact.manifest["encoding"]["content_sha256"]
     assert "sharding" not in exact.manifest["method"]["parameters"]
 
 
+@SHARDABLE
 def test_sharded_split_writes_exact_counts_and_records_sharding(
-    data_csv: Path, tmp_path: Path, runner
+    data_csv: Path, tmp_path: Path, runner, method: str
 ) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "out"
     result = invoke(
         runner, "split", data_csv, "--frac", "0.2", "--out", out, "--target", "y",
-        "--shard-rows", SHARD_ROWS, "-q",
+        "--shard-rows", SHARD_ROWS, "-q", "--method", method,
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["method"]["name"] == method
     sharding = manifest["method"]["parameters"]["sharding"]
     assert (sharding["shard_rows"], sharding["shards"]) == (SHARD_ROWS, 3)
     assert (
@@ -114,9 +120,19 @@ def test_sharded_split_writes_exact_counts_and_records_sharding(
 
 
 @pytest.mark.slow
+@SHARDABLE
 def test_split_depends_on_content_not_order_format_chunks_or_jobs(
-    data_csv: Path, frame: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_csv: Path,
+    frame: pd.DataFrame,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    method: str,
 ) -> None:
+    def split(path: Path, **options: object):  # type: ignore[no-untyped-def]
+        return split_file(
+            path, frac=0.2, target="y", shard_rows=SHARD_ROWS, method=method, **options
+        )
+
     reference = split(data_csv)
     order = np.random.default_rng(3).permutation(N)
     shuffled_csv = tmp_path / "shuffled.csv"
@@ -129,7 +145,9 @@ def test_split_depends_on_content_not_order_format_chunks_or_jobs(
     shuffled = split(shuffled_csv)
     assert sorted(order[shuffled.test].tolist()) == reference.test.tolist()
     assert split(parquet).test.tolist() == reference.test.tolist()
-    npy_split = split_file(npy, frac=0.2, shard_rows=SHARD_ROWS, out=tmp_path / "npy")
+    npy_split = split_file(
+        npy, frac=0.2, shard_rows=SHARD_ROWS, out=tmp_path / "npy", method=method
+    )
     assert npy_split.test.tolist() == reference.test.tolist()
     written = np.load(tmp_path / "npy" / "test.npy")
     assert (written == np.load(npy)[reference.test]).all()
@@ -261,7 +279,8 @@ def test_reference_method_is_never_sharded(data_csv: Path, runner, option: list[
     assert result.exit_code == ExitCode.BAD_PARAMETER
     assert result.stderr == (
         f"benchmake: error: {option[0]}: sharded splits are part of --method benchmake-cli "
-        "only; --method benchmake-1.1.2 splits the whole input, like the reference\n"
+        "or --method benchmake-hull only; --method benchmake-1.1.2 splits the whole input, "
+        "like the reference\n"
     )
 
 
@@ -290,4 +309,7 @@ def test_sharded_verify_needs_the_default_method(data_csv: Path, tmp_path: Path,
     (out / "manifest.json").write_text(json.dumps(manifest))
     result = invoke(runner, "verify", out, "--data", data_csv)
     assert result.exit_code == ExitCode.BAD_MANIFEST
-    assert "only method benchmake-cli splits in shards" in result.stderr
+    assert result.stderr == (
+        "benchmake: error: method.parameters.sharding: benchmake-1.1.2 never splits in shards "
+        "(the methods that do: benchmake-cli, benchmake-hull)\n"
+    )

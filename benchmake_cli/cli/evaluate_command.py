@@ -6,13 +6,14 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from ..errors import ExitCode
 from .card_command import MetricOption
 from .common import emit_json, fail, progress_reporter, run_core
+from .evaluate_report import print_report
 from .options import (
     READING_PARAMETERS,
     DropMissingOption,
@@ -64,34 +65,26 @@ balanced accuracy for classification, MSE and R2 for regression. The
 target is the manifest's target column or --target; the task is --task or
 inferred (a float target with more than 20 distinct values, or a
 non-integer one, is regression) and reported.
+
+What the test set selects (k test rows of n): its share among the k rows
+nearest to the origin of the scaled space (smallest norm) and among the k
+farthest, and the share of each feature's bottom and top 5% of rows that it
+holds (low- and high-tail coverage, mean over non-constant features); ties
+in hash order. A random test set gives about k/n on all four. The built-in
+comparison nearest-origin is the trivial split: the k smallest-norm rows.
 """
 
-STATISTIC_LABELS = {
-    "t_test_p": "t-test p-value",
-    "ks_p": "KS p-value",
-    "mutual_information": "mutual information",
-    "kl_divergence": "KL divergence",
-    "js_divergence": "JS divergence",
-    "wasserstein": "Wasserstein distance",
-    "mmd": "MMD (RBF kernel)",
-}
-METRIC_LABELS = {
-    "accuracy": "accuracy",
-    "balanced_accuracy": "balanced accuracy",
-    "mse": "MSE",
-    "r2": "R²",
-}
-HARDEST_STYLE = "bold green"
 
 if TYPE_CHECKING:
-    from ..tasks.evaluate import Evaluation
+    pass
 #: The reading options, by flag, that a manifest makes unnecessary.
 FILES = """Reads SOURCE (a manifest with its test_indices.txt and data: --data, or the
 manifest's recorded input.path read from its folder; or a data file and --test-indices FILE) and each --compare file; writes nothing unless --plot DIR is given.
 --plot DIR writes histograms.png (train against test for the six features with the largest
-JS divergence), pca.png (the first two principal components of the scaled features) and
-statistics.png (each statistic against its random-split distribution), each through a
-temporary file renamed into place. --plot needs matplotlib: pip install
+JS divergence), pca.png (the first two principal components of the scaled features),
+statistics.png (each statistic against its random-split distribution) and selection.png
+(the selection diagnostics of every split), each through a temporary file renamed into
+place. --plot needs matplotlib: pip install
 'benchmake-cli[plot]' (exit status 10 without it)."""
 
 EXAMPLES = [
@@ -193,7 +186,7 @@ def evaluate(
         typer.Option(
             "--plot",
             metavar="DIR",
-            help="Write histograms.png, pca.png and statistics.png into DIR "
+            help="Write histograms.png, pca.png, statistics.png and selection.png into DIR "
             "(needs: pip install 'benchmake-cli[plot]').",
         ),
     ] = None,
@@ -264,7 +257,7 @@ def evaluate(
         payload["rank"] = ranking.to_dict() if ranking is not None else None
         emit_json(payload)
         return
-    _print_report(evaluation)
+    print_report(evaluation)
     if ranking is not None:
         print_ranking(ranking)
     if plots:
@@ -297,126 +290,3 @@ def _check_usage(
             "(or pass a manifest.json)",
             ExitCode.USAGE,
         )
-
-
-def _value(value: float) -> str:
-    return f"{value:.4g}"
-
-
-def _print_report(evaluation: Evaluation) -> None:
-    """The paper-style tables on stdout: statistics, then the model's scores."""
-    from rich.console import Console
-
-    from ..analysis.statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
-    from ..tasks.evaluate import METRIC_HIGHER_IS_HARDER, MODEL_METRICS
-
-    console = Console(highlight=False, soft_wrap=True)
-    if not console.is_terminal:
-        console = Console(highlight=False, soft_wrap=True, width=200)  # never wrap a pipe
-    console.print(
-        f"{evaluation.data}: {evaluation.n} rows × {evaluation.d} features (min-max scaled); "
-        f"test set {evaluation.split.n_test} rows, train {evaluation.n - evaluation.split.n_test}"
-    )
-    randoms = evaluation.random_statistics()
-    rows = []
-    for name in STATISTIC_NAMES:
-        draws = randoms[name].tolist()
-        rows.append(
-            (
-                STATISTIC_LABELS[name],
-                HIGHER_IS_HARDER[name],
-                evaluation.split.statistics.aggregate[name],
-                draws,
-                [c.statistics.aggregate[name] for c in evaluation.compares],
-            )
-        )
-    console.print(_table("Train vs test: seven statistics", rows, evaluation))
-    if evaluation.randoms:
-        beats = evaluation.beats_random()
-        console.print(
-            f"This split beats the random mean on {sum(beats.values())} of {len(beats)} statistics."
-        )
-    if evaluation.task is None or evaluation.split.model is None:
-        console.print("No model score: no target column (pass --target COLUMN).")
-        return
-    metrics = MODEL_METRICS[evaluation.task]
-    random_metrics = evaluation.random_metrics()
-    model_rows = [
-        (
-            METRIC_LABELS[metric],
-            METRIC_HIGHER_IS_HARDER[metric],
-            evaluation.split.model.metrics[metric],
-            random_metrics[metric].tolist(),
-            [c.model.metrics[metric] if c.model else float("nan") for c in evaluation.compares],
-        )
-        for metric in metrics
-    ]
-    how = "inferred from the target; --task overrides" if evaluation.task_inferred else "--task"
-    console.print(
-        f"Task: {evaluation.task} ({how}); target column {evaluation.target!r}; "
-        f"model: {evaluation.settings.k}-nearest neighbours on the scaled features."
-    )
-    title = f"Baseline model: {evaluation.settings.k}-NN {evaluation.task}"
-    console.print(_table(title, model_rows, evaluation, first_header="metric"))
-    if evaluation.split.model_rows < evaluation.split.n_test:
-        console.print(
-            f"Scored on the test rows within a seeded sample of {evaluation.settings.model_rows} "
-            f"rows of the data ({evaluation.split.model_rows} of this split's "
-            f"{evaluation.split.n_test}; --model-rows)."
-        )
-    if evaluation.randoms:
-        worse = evaluation.model_beats_random()
-        console.print(
-            f"The model scores worse on this split than the random mean on "
-            f"{sum(worse.values())} of {len(worse)} metrics."
-        )
-
-
-def _table(
-    title: str,
-    rows: list[tuple[str, bool, float, list[float], list[float]]],
-    evaluation: Evaluation,
-    first_header: str = "statistic",
-) -> Any:
-    """A rich table: one row per statistic or metric (label, higher is harder, this split's
-    value, the random splits' values, each compared split's value); the hardest value of each
-    row is starred and highlighted."""
-    from rich.table import Table
-
-    from ..tasks.evaluate import hardest, mean_and_std
-
-    several = bool(evaluation.randoms or evaluation.compares)  # else nothing to compare
-    table = Table(
-        title=title,
-        title_justify="left",
-        caption="* hardest in the row" if several else None,
-        caption_justify="left",
-    )
-    table.add_column(first_header)
-    table.add_column("harder")
-    table.add_column("this split", justify="right")
-    if evaluation.randoms:
-        table.add_column(f"random (mean ± std of {len(evaluation.randoms)})", justify="right")
-    for compare in evaluation.compares:
-        table.add_column(compare.name, justify="right")
-    for label, higher, value, draws, compares in rows:
-        texts = {"split": _value(value)}
-        candidates = {"split": value}
-        if draws:
-            mean, std = mean_and_std(draws)
-            texts["random"] = f"{_value(mean)} ± {std:.2g}"
-            candidates["random"] = mean
-        for i, compared in enumerate(compares):
-            texts[f"compare {i}"] = _value(compared)
-            candidates[f"compare {i}"] = compared
-        winner = hardest(candidates, higher) if several else None
-        cells = [_cell(text, key == winner) for key, text in texts.items()]
-        table.add_row(label, "higher" if higher else "lower", *cells)
-    return table
-
-
-def _cell(text: str, is_hardest: bool) -> Any:
-    """A value, starred and highlighted when it is the hardest of its row."""
-    from rich.text import Text
-
-    return Text(text + " *", style=HARDEST_STYLE) if is_hardest else Text(text + "  ")

@@ -68,11 +68,16 @@ train_indices.txt, test_indices.txt and the train/test data in the input's forma
 
 CSV/TSV, Parquet and NPY tables of more than 20,000 rows are read in chunks and split in
 shards of about 5,000 rows (--shard-rows), in parallel with --jobs or on a Dask cluster with
---scheduler (default method only).
+--scheduler (methods benchmake-cli and benchmake-hull).
 
 --method benchmake-1.1.2 reproduces the split of the reference package benchmake 1.1.2
 exactly (CPU only, float32, 200 iterations, seed 42); indices are still the input's row
 numbers, and --reference-indices also writes them as the reference returned them.
+
+--method benchmake-hull finds the archetypes by archetypal analysis (FurthestSum start in
+hash order, PCHA; 20 iterations unless --iterations says otherwise; no --seed): they lie on
+the whole convex hull of the data, where the default method's lie near the origin of the
+scaled space (see evaluate's selection diagnostics and docs/methods.md).
 """
 
 FILES = """Writes into OUT: manifest.json (everything verify needs), train_indices.txt and
@@ -129,8 +134,9 @@ def split(
     method: Annotated[
         str,
         typer.Option(
-            help=f"Split method: {' or '.join(METHODS)} (the reference package's split, "
-            "reproduced exactly on the CPU)."
+            help=f"Split method: {', '.join(METHODS)}. benchmake-1.1.2: the reference "
+            "package's split, reproduced exactly on the CPU; benchmake-hull: archetypal "
+            "analysis, archetypes on the whole convex hull."
         ),
     ] = DEFAULT_METHOD,
     reference_indices: Annotated[

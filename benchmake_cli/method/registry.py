@@ -9,10 +9,13 @@ parameters recorded in the manifest.
   machine and device (:func:`~benchmake_cli.method.split.split_matrix`).
 - ``benchmake-1.1.2``: the reference package's CPU result, reproduced operation for operation
   (:mod:`benchmake_cli.method.reference`): float32, 200 iterations, seed 42, CPU only.
+- ``benchmake-hull``: archetypal analysis, archetypes on the whole convex hull
+  (:mod:`benchmake_cli.method.hull`), with the default method's guarantees.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager, nullcontext
@@ -24,14 +27,17 @@ import numpy as np
 
 from ..encode import Encoded
 from ..errors import PARAMETER, DataError, ManifestError, ParameterError
+from . import hull
 from . import reference as compat
 from .backend import resolve_device
 from .order import DIGEST_BYTES, content_hash, row_digests
 from .split import (
+    DEFAULT_ITERATIONS,
     DEFAULT_SEED,
     DEFAULT_TOL,
     METHOD,
     METHOD_VERSION,
+    MatrixSplit,
     ProgressCallback,
     SplitParameters,
     check_fraction,
@@ -77,9 +83,28 @@ class Method(ABC):
     cpu_only: ClassVar[bool] = False
     #: whether the method has positions in a reference's order (``--reference-indices``)
     has_reference_indices: ClassVar[bool] = False
-    #: whether a large input may be split in shards (:mod:`benchmake_cli.pipeline.sharded`):
-    #: each shard split alone by :func:`~benchmake_cli.method.split.split_matrix`
+    #: whether large inputs may be split in shards (:meth:`split_matrix` on each shard)
     shardable: ClassVar[bool] = False
+
+    def split_matrix(
+        self,
+        X: np.ndarray,
+        params: SplitParameters,
+        *,
+        xp: ModuleType = np,
+        threads: int | None = None,
+        bounds: tuple[np.ndarray, np.ndarray] | None = None,
+        test_rows: int | None = None,
+        ties: np.ndarray | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> MatrixSplit:
+        """Split a matrix (a shard: global ``bounds``, its own ``test_rows``); shardable
+        methods only."""
+        raise NotImplementedError(f"method {self.name} splits whole inputs only")
+
+    def record_parameters(self, params: SplitParameters, n: int) -> dict[str, Any]:
+        """The manifest's ``method.parameters`` for ``n`` rows."""
+        return params.to_dict(n)
 
     @abstractmethod
     def check(self, encoded: Encoded, params: SplitParameters) -> int:
@@ -116,6 +141,33 @@ class BenchmakeCli(Method):
     def check(self, encoded: Encoded, params: SplitParameters) -> int:
         return check_fraction(encoded.n, params.frac, encoded.source)
 
+    def split_matrix(
+        self,
+        X: np.ndarray,
+        params: SplitParameters,
+        *,
+        xp: ModuleType = np,
+        threads: int | None = None,
+        bounds: tuple[np.ndarray, np.ndarray] | None = None,
+        test_rows: int | None = None,
+        ties: np.ndarray | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> MatrixSplit:
+        return self._matrix_split()(
+            X,
+            params,
+            xp=xp,
+            threads=threads,
+            progress=progress,
+            bounds=bounds,
+            test_rows=test_rows,
+            ties=ties,
+        )
+
+    def _matrix_split(self) -> Any:
+        """The function that splits a matrix (looked up at each call)."""
+        return split_matrix
+
     def split(
         self,
         encoded: Encoded,
@@ -125,7 +177,7 @@ class BenchmakeCli(Method):
         threads: int | None = None,
         progress: ProgressCallback | None = None,
     ) -> MethodSplit:
-        result = split_matrix(
+        result = self.split_matrix(
             encoded.X, params, xp=xp, threads=threads, progress=progress, ties=encoded.ties
         )
         return MethodSplit(
@@ -133,7 +185,7 @@ class BenchmakeCli(Method):
             train=result.train,
             content_sha256=result.content_sha256,
             test_content_sha256=result.test_content_sha256,
-            parameters=params.to_dict(encoded.n),
+            parameters=self.record_parameters(params, encoded.n),
             iterations_run=result.iterations_run,
             info={"decision_margins": result.margins.to_dict()},
             warnings=result.margins.warnings(),
@@ -154,6 +206,53 @@ class BenchmakeCli(Method):
         return (
             f"frac={params.frac}, seed={params.seed}, "
             f"iterations={params.iterations}, tol={params.tol}"
+        )
+
+
+class BenchmakeHull(BenchmakeCli):
+    """Archetypal analysis (:mod:`benchmake_cli.method.hull`): same guarantees, no seed."""
+
+    name = hull.METHOD
+    version = hull.METHOD_VERSION
+
+    def _matrix_split(self) -> Any:
+        return hull.split_matrix_hull
+
+    def check(self, encoded: Encoded, params: SplitParameters) -> int:
+        if params.seed != DEFAULT_SEED:
+            raise ParameterError(
+                f"--seed {params.seed}: --method {self.name} has no random initialisation "
+                "(FurthestSum starts from the first row in hash order); leave --seed out"
+            )
+        return super().check(encoded, params)
+
+    def split_matrix(self, X: np.ndarray, params: SplitParameters, **options: Any) -> MatrixSplit:
+        return super().split_matrix(X, self.resolved(params), **options)
+
+    def record_parameters(self, params: SplitParameters, n: int) -> dict[str, Any]:
+        return hull.hull_parameters(self.resolved(params), n)
+
+    @staticmethod
+    def resolved(params: SplitParameters) -> SplitParameters:
+        """``--iterations`` left at the default method's 200 means the hull's own default."""
+        if params.iterations != DEFAULT_ITERATIONS:
+            return params
+        return dataclasses.replace(params, iterations=hull.DEFAULT_ITERATIONS)
+
+    def parameters_from_record(self, recorded: dict[str, Any]) -> SplitParameters:
+        try:
+            return SplitParameters(
+                frac=float(recorded["frac"]),
+                iterations=int(recorded["iterations"]),
+                tol=float(recorded["tol"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ManifestError(f"manifest field method.parameters is malformed ({exc})") from None
+
+    def describe(self, params: SplitParameters) -> str:
+        return (
+            f"method {self.name}, frac={params.frac}, iterations={params.iterations}, "
+            f"tol={params.tol}"
         )
 
 
@@ -254,7 +353,9 @@ class Benchmake112(Method):
         )
 
 
-METHODS: dict[str, Method] = {method.name: method for method in (BenchmakeCli(), Benchmake112())}
+METHODS: dict[str, Method] = {
+    method.name: method for method in (BenchmakeCli(), Benchmake112(), BenchmakeHull())
+}
 DEFAULT_METHOD = METHOD
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from types import ModuleType
 from typing import Any
@@ -21,7 +21,7 @@ from . import factorize as nmf
 from . import match
 from .backend import to_numpy
 from .margins import Margins
-from .order import ROW_HASH, TIES, content_hash, order_rows, row_digests
+from .order import ROW_HASH, TIES, RowOrder, content_hash, order_rows, row_digests
 from .scale import apply_minmax, minmax_scale
 
 METHOD = "benchmake-cli"
@@ -73,7 +73,8 @@ class MatrixSplit:
     content_sha256: str
     test_content_sha256: str
     iterations_run: int
-    margins: Margins
+    #: each kind's smallest decision margin (``inf``: no decision of that kind)
+    margins: Margins = field(default_factory=lambda: Margins.smallest([]))
 
 
 def count_test_rows(n: int, frac: float) -> int:
@@ -158,21 +159,9 @@ def split_matrix(
     >>> len(s.test), len(s.train), sorted(set(s.test) | set(s.train)) == list(range(20))
     (5, 15, True)
     """
-    n = X.shape[0]
-    k = check_fraction(n, params.frac) if test_rows is None else test_rows
-    if not 0 < k < n:
-        raise ParameterError(f"{k} test rows of {n}: need at least one row on each side")
-    if n > 1 and bool((X[0] == X).all()):
-        raise DataError("every feature is constant: there is nothing to split on")
+    k = matrix_test_count(X, params, test_rows)
     report = progress or (lambda stage, done, total: None)
-    report("hash", 0, n)
-    digests = row_digests(X)
-    order = order_rows(digests, ties)
-    report("hash", n, n)
-    if bounds is None:
-        scaled = minmax_scale(X[order.positions], xp)
-    else:
-        scaled = apply_minmax(X[order.positions], bounds[0], bounds[1], xp)
+    digests, order, scaled = hash_and_scale(X, xp, report, bounds, ties)
     factors = nmf.factorize(
         scaled,
         k,
@@ -188,6 +177,67 @@ def split_matrix(
     archetypes = factors.H[xp.asarray(ranked.indices)]
     iterations_run, stop_margin = factors.iterations, factors.stop_margin
     del factors
+    return match_archetypes(
+        X,
+        digests,
+        order,
+        scaled,
+        archetypes,
+        xp,
+        report,
+        iterations_run,
+        stop_margin,
+        ranked.margin,
+    )
+
+
+def matrix_test_count(X: np.ndarray, params: SplitParameters, test_rows: int | None) -> int:
+    """The test count (``test_rows`` or ``ceil(n × frac)``), refusing a split with an empty
+    side or nothing to split on."""
+    n = X.shape[0]
+    k = check_fraction(n, params.frac) if test_rows is None else test_rows
+    if not 0 < k < n:
+        raise ParameterError(f"{k} test rows of {n}: need at least one row on each side")
+    if n > 1 and bool((X[0] == X).all()):
+        raise DataError("every feature is constant: there is nothing to split on")
+    return k
+
+
+def hash_and_scale(
+    X: np.ndarray,
+    xp: ModuleType,
+    report: ProgressCallback,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
+    ties: np.ndarray | None = None,
+) -> tuple[np.ndarray, RowOrder, np.ndarray]:
+    """Row digests, the hash order and the rows scaled in hash order (``bounds`` or their own)."""
+    n = X.shape[0]
+    report("hash", 0, n)
+    digests = row_digests(X)
+    order = order_rows(digests, ties)
+    report("hash", n, n)
+    if bounds is None:
+        scaled = minmax_scale(X[order.positions], xp)
+    else:
+        scaled = apply_minmax(X[order.positions], bounds[0], bounds[1], xp)
+    return digests, order, scaled
+
+
+def match_archetypes(
+    X: np.ndarray,
+    digests: np.ndarray,
+    order: RowOrder,
+    scaled: np.ndarray,
+    archetypes: np.ndarray,
+    xp: ModuleType,
+    report: ProgressCallback,
+    iterations_run: int,
+    stop_margin: float = float("inf"),
+    order_margin: float = float("inf"),
+) -> MatrixSplit:
+    """Give each archetype, in order, its nearest free row (identical rows grouped): the
+    test set."""
+    n, k = X.shape[0], archetypes.shape[0]
     report("match", 0, k)
     group_sizes = np.diff(np.append(order.group_starts, n))
     matching = match.match_rows(scaled[xp.asarray(order.group_starts)], group_sizes, archetypes, xp)
@@ -208,7 +258,7 @@ def split_matrix(
         content_sha256=content_hash(digests, X.shape[1]),
         test_content_sha256=hash_of_test_rows(digests[test]),
         iterations_run=iterations_run,
-        margins=Margins(stop_margin, ranked.margin, matching.margin),
+        margins=Margins(stop_margin, order_margin, matching.margin),
     )
 
 

@@ -139,6 +139,7 @@ def _execute(
                 scheduler=execution.scheduler,
                 near=request.output.out,
                 progress=progress,
+                method=request.chosen.name,
             )
         except TooFewRowsError as few:  # a text file of many lines but few rows: split whole
             plan = replace(plan, sharded=False, rows=few.rows)

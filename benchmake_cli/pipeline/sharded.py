@@ -36,6 +36,7 @@ from ..errors import DataError
 from ..formats import ReadOptions, iter_chunks
 from ..method.margins import Margins
 from ..method.order import content_hash, row_digests
+from ..method.registry import DEFAULT_METHOD, get_method
 from ..method.scale import MinMaxBounds
 from ..method.split import ProgressCallback, SplitParameters, check_fraction, hash_of_test_rows
 from .engines import Engine, open_engine
@@ -123,6 +124,7 @@ def split_sharded(
     device: str = "cpu",
     threads: int | None = None,
     progress: ProgressCallback | None = None,
+    method: str = DEFAULT_METHOD,
 ) -> ShardedSplit:
     """Split ``path`` in shards of about ``shard_rows`` rows, using ``work_dir`` for spill files
     (about twice the encoded data, ``n × d × 8`` bytes, at the peak)."""
@@ -160,6 +162,7 @@ def split_sharded(
                 params=params,
                 device=device,
                 threads=task_threads,
+                method=method,
                 ties=(
                     None
                     if encoded.ties is None
@@ -195,7 +198,7 @@ def split_sharded(
         carried_columns=encoded.carried_columns,
         carried_sha256=carried_hash(encoded.digests, encoded.carried),
         sharding=record,
-        parameters={**params.to_dict(n), "sharding": record},
+        parameters={**get_method(method).record_parameters(params, n), "sharding": record},
         margins=Margins.smallest(margins),
         read_seconds=read_seconds,
     )
@@ -214,6 +217,7 @@ def split_in_shards(
     scheduler: str | None = None,
     near: Path | None = None,
     progress: ProgressCallback | None = None,
+    method: str = DEFAULT_METHOD,
 ) -> Outcome:
     """Split the input of ``plan`` in shards, on the engine ``jobs`` and ``scheduler`` name,
     with spill files beside ``near`` (the output folder) when given."""
@@ -231,6 +235,7 @@ def split_in_shards(
             device=device,
             threads=threads,
             progress=progress,
+            method=method,
         )
     train_name, test_name = data_file_names(sharded.format)
 

@@ -12,8 +12,9 @@ rows the data set is cut into ``S = ceil(n / shard_rows)`` shards:
 * **test counts**: shard ``j`` gets ``floor(K × n_j / n)`` test rows, ``K = ceil(n × frac)``;
   the rows left over go one each to the shards with the largest remainders
   ``K × n_j mod n``, ties to the lower shard id, so the counts add up to exactly ``K``.
-* **split**: each shard runs :func:`~benchmake_cli.method.split.split_matrix` on its rows in input
-  order, scaled by the *global* min-max bounds, with its own test count. The test set is
+* **split**: each shard runs its method's ``split_matrix`` (the default method's
+  :func:`~benchmake_cli.method.split.split_matrix`, or another shardable method's) on its rows
+  in input order, scaled by the *global* min-max bounds, with its own test count. The test set is
   the union of the shards' test sets.
 """
 
@@ -27,7 +28,8 @@ import numpy as np
 
 from ..method.backend import resolve_device
 from ..method.margins import Margins
-from ..method.split import SplitParameters, split_matrix
+from ..method.registry import DEFAULT_METHOD, get_method
+from ..method.split import SplitParameters
 from ..request import (  # noqa: F401 - the sharding options, named here too
     DEFAULT_SHARD_ROWS,
     MIN_SHARD_ROWS,
@@ -99,6 +101,7 @@ class ShardTask:
     device: str = "cpu"
     threads: int | None = 1
     ties: np.ndarray | None = None  #: per row, the digest that orders identical rows
+    method: str = DEFAULT_METHOD  #: a shardable method's name
 
 
 class ShardOutcome(NamedTuple):
@@ -125,7 +128,7 @@ def split_shard(task: ShardTask) -> ShardOutcome:
         order = np.arange(n) if task.ties is None else np.argsort(task.ties, kind="stable")
         return ShardOutcome(np.sort(order[:k]).astype(np.int64))
     _name, xp, _reason = resolve_device(task.device)
-    result = split_matrix(
+    result = get_method(task.method).split_matrix(
         task.X,
         task.params,
         xp=xp,

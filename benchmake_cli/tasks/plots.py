@@ -1,8 +1,9 @@
 """Plots of an evaluation (``evaluate --plot DIR``), drawn with matplotlib when installed.
 
-Three PNG files: ``histograms.png`` (train against test for the features that differ most),
-``pca.png`` (the first two principal components of the scaled features, train against test)
-and ``statistics.png`` (each statistic of the split against its random-split distribution).
+Four PNG files: ``histograms.png`` (train against test for the features that differ most),
+``pca.png`` (the first two principal components of the scaled features, train against test),
+``statistics.png`` (each statistic of the split against its random-split distribution) and
+``selection.png`` (the selection diagnostics of :mod:`.selection` for every split).
 Figures are drawn with matplotlib's object API (no pyplot, no global backend change) and each
 file is written under a temporary name and renamed into place.
 """
@@ -15,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.selection import SELECTION_NAMES
 from ..analysis.statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
 from ..bundle.write import TEMP_PREFIX
 from ..errors import MissingExtraError, OutputError
@@ -38,6 +40,10 @@ LABELS = {
     "balanced_accuracy": "balanced accuracy",
     "mse": "MSE",
     "r2": "R²",
+    "nearest_origin_overlap": "nearest-origin\noverlap",
+    "farthest_origin_overlap": "farthest-origin\noverlap",
+    "tail_coverage_low": "low-tail\ncoverage",
+    "tail_coverage_high": "high-tail\ncoverage",
 }
 
 
@@ -53,7 +59,7 @@ def require_matplotlib() -> None:
 
 
 def write_plots(evaluation: Evaluation, folder: str | Path) -> list[Path]:
-    """Draw the three plots into ``folder`` (created if needed); return the files written."""
+    """Draw the four plots into ``folder`` (created if needed); return the files written."""
     require_matplotlib()
     folder = Path(folder)
     try:
@@ -66,6 +72,7 @@ def write_plots(evaluation: Evaluation, folder: str | Path) -> list[Path]:
         "histograms.png": _histograms,
         "pca.png": _pca_scatter,
         "statistics.png": _statistics,
+        "selection.png": _selection,
     }
     written = []
     for name, draw in drawings.items():
@@ -274,3 +281,57 @@ def _statistics(evaluation: Evaluation) -> Any:
 
 def _short(name: str, limit: int = 28) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _selection(evaluation: Evaluation) -> Any:
+    """Grouped bars: each selection diagnostic for this split, the random mean (± std) and
+    each compared split, with the random expectation k / n as a dotted line."""
+    from matplotlib.figure import Figure
+
+    groups: list[tuple[str, str, list[float], list[float]]] = []
+    if evaluation.split.selection is not None:
+        values = evaluation.split.selection.to_dict()
+        groups.append(("this split", SPLIT_COLOUR, [values[n] or 0.0 for n in SELECTION_NAMES], []))
+    if evaluation.randoms:
+        draws = [r.selection.to_dict() for r in evaluation.randoms if r.selection]
+        columns = [[d[n] for d in draws if d[n] is not None] for n in SELECTION_NAMES]
+        groups.append(
+            (
+                f"random ({len(evaluation.randoms)})",
+                TRAIN_COLOUR,
+                [float(np.mean(c)) if c else 0.0 for c in columns],
+                [float(np.std(c, ddof=1)) if len(c) > 1 else 0.0 for c in columns],
+            )
+        )
+    for compare, colour in zip(evaluation.compares, COMPARE_COLOURS * 10, strict=False):
+        if compare.selection is not None:
+            values = compare.selection.to_dict()
+            groups.append(
+                (_short(compare.name), colour, [values[n] or 0.0 for n in SELECTION_NAMES], [])
+            )
+    figure = Figure(figsize=(8.0, 4.2), layout="constrained")
+    axis = figure.subplots()
+    width = 0.8 / max(1, len(groups))
+    positions = np.arange(len(SELECTION_NAMES))
+    for i, (label, colour, heights, errors) in enumerate(groups):
+        axis.bar(
+            positions + (i - (len(groups) - 1) / 2) * width,
+            heights,
+            width,
+            yerr=errors or None,
+            color=colour,
+            label=label,
+        )
+    axis.axhline(
+        evaluation.split.n_test / evaluation.n, color="black", linestyle=":", label="k / n"
+    )
+    axis.set_xticks(positions, [LABELS[n] for n in SELECTION_NAMES], fontsize=8.5)
+    axis.set_ylim(0, 1)
+    axis.set_ylabel("share")
+    axis.legend(fontsize=7.5)
+    axis.set_title(
+        "What the test set selects: overlap with the k nearest/farthest rows from the origin,\n"
+        "share of each feature's bottom/top 5 % of rows in the test set",
+        fontsize=9.5,
+    )
+    return figure

@@ -1,0 +1,337 @@
+"""``benchmake-hull``: archetypal analysis (Cutler & Breiman 1994) with one archetype per
+test row, so the test set spreads over the whole convex hull of the data.
+
+On the distinct scaled rows ``U`` (u × d, hash order) it looks for ``k`` archetypes
+``A = C U`` (each a convex combination of rows) such that every row is a convex combination
+of archetypes, ``U ≈ S A``, minimising ``‖U − S C U‖²`` over row-stochastic ``S`` (u × k)
+and ``C`` (k × u):
+
+1. **FurthestSum** (Mørup & Hansen 2012): from the first row in hash order, repeatedly take
+   the free row with the largest sum of Euclidean distances to the rows taken, then drop the
+   first row. Distances are rounded to :data:`QUANTUM` and summed as integers, so the picks
+   are exact, and ties go to the row earlier in hash order. ``C`` starts as these picks.
+2. **PCHA** (projected gradients with a step-size line search, Mørup & Hansen 2012):
+   ``S`` starts uniform and takes :data:`S_WARMUP` steps; then each iteration takes one
+   ``C`` step and one ``S`` step. Each step moves against the gradient (minus its component
+   along the simplex normal), clips at 0 and renormalises each row; a step that raises the
+   error is halved and retried, one that lowers it grows the next step by 1.2. It stops
+   after ``iterations`` iterations, or earlier at a multiple of ``CHECK_EVERY`` once the
+   error fell by less than ``tol`` times the first error over the last ``CHECK_EVERY``.
+3. **Match** like the default method (:func:`~benchmake_cli.method.match.nearest_free_rows`):
+   archetypes in FurthestSum order, each takes its nearest free row, ties to hash order,
+   identical rows grouped.
+
+Products run in fixed row blocks, accumulated in fixed lanes summed in a fixed order, with
+single-threaded BLAS inside each (as in :mod:`.factorize`), so the thread count never
+changes a bit of the result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from . import match
+from .backend import GPU_BLOCK_ROWS, single_threaded_blas, to_numpy
+from .factorize import LANES, default_threads
+from .order import ROW_HASH, TIES
+from .split import (
+    MatrixSplit,
+    ProgressCallback,
+    SplitParameters,
+    count_test_rows,
+    hash_and_scale,
+    match_archetypes,
+    matrix_test_count,
+)
+
+METHOD = "benchmake-hull"
+METHOD_VERSION = 1
+QUANTUM = 1e-9  #: FurthestSum distances are rounded to this grid and summed exactly
+CHECK_EVERY = 10  #: iterations between convergence checks
+S_WARMUP = 10  #: S steps from the uniform start before the first C step
+STEP_GROW, STEP_SHRINK, MAX_HALVINGS = 1.2, 0.5, 30
+#: iterations when ``--iterations`` is left at the default method's 200: FurthestSum already
+#: places the archetypes on the hull and 20 PCHA iterations keep the time near the default's
+DEFAULT_ITERATIONS = 20
+INIT = "FurthestSum from the first row in hash order (dropped), Euclidean, quantized sums"
+SOLVER = (
+    f"PCHA projected gradient: uniform S, {S_WARMUP} S steps, then one C and one S step per "
+    f"iteration; step x{STEP_GROW} on success, x{STEP_SHRINK} on failure"
+)
+
+Progress = Callable[[int, int], None]
+
+
+def furthest_sum(U: np.ndarray, count: int, xp: ModuleType = np) -> np.ndarray:
+    """``count`` row indices of ``U`` by FurthestSum, in pick order (module doc, step 1).
+
+    >>> U = np.array([[0.5, 0.5], [0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.4, 0.6]])
+    >>> furthest_sum(U, 3).tolist()
+    [1, 2, 3]
+    """
+    u = U.shape[0]
+    count = min(count, u)
+    keep_seed = count >= u  # no row left to replace the seed with
+    norms = (U * U).sum(axis=1)
+    sums = xp.zeros(u, dtype=xp.int64)
+    free = xp.ones(u, dtype=bool)
+    picks = np.empty(count + (0 if keep_seed else 1), dtype=np.int64)
+    current = 0
+    for t in range(len(picks)):
+        picks[t] = current
+        free[current] = False
+        if t == len(picks) - 1:
+            break
+        d2 = norms + norms[current] - 2.0 * (U @ U[current])
+        sums += xp.rint(xp.sqrt(xp.maximum(d2, 0.0)) * (1.0 / QUANTUM)).astype(xp.int64)
+        current = int(xp.where(free, sums, -1).argmax())
+    return picks if keep_seed else picks[1:]
+
+
+class _Blocks:
+    """Fixed row blocks of a u-row matrix, run on a thread pool; reductions over rows go
+    through :data:`LANES` fixed lanes summed in lane order (thread-count independent)."""
+
+    def __init__(self, u: int, k: int, xp: ModuleType, threads: int | None) -> None:
+        host = xp is np
+        rows = int(min(1024, max(16, (4 << 20) // (8 * max(k, 1))))) if host else GPU_BLOCK_ROWS
+        self.blocks = [slice(s, min(u, s + rows)) for s in range(0, u, rows)]
+        self.lanes = [self.blocks[i::LANES] for i in range(min(LANES, len(self.blocks)))]
+        workers = min(threads or default_threads(), len(self.lanes)) if host else 1
+        self.pool = ThreadPoolExecutor(workers) if workers > 1 else None
+
+    def _run(self, work: Callable[[list[slice]], Any]) -> list[Any]:
+        if self.pool is None:
+            return [work(lane) for lane in self.lanes]
+        return list(self.pool.map(work, self.lanes))
+
+    def each(self, work: Callable[[slice], None]) -> None:
+        """``work(block)`` for every block (blocks write disjoint rows)."""
+        self._run(lambda lane: [work(block) for block in lane])
+
+    def total(self, part: Callable[[slice], np.ndarray]) -> np.ndarray:
+        """The sum of ``part(block)`` over the blocks, in a fixed order."""
+
+        def lane_sum(lane: list[slice]) -> np.ndarray:
+            acc = part(lane[0])
+            for block in lane[1:]:
+                acc += part(block)
+            return acc
+
+        sums = self._run(lane_sum)
+        for extra in sums[1:]:
+            sums[0] += extra
+        return sums[0]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+def _row_dots(a: np.ndarray, b: np.ndarray, xp: ModuleType) -> np.ndarray:
+    """``(a * b).sum(axis=1)`` without a temporary as large as ``a``."""
+    return xp.einsum("ij,ij->i", a, b)
+
+
+def _project_rows(M: np.ndarray, fallback: np.ndarray, xp: ModuleType) -> None:
+    """Clip ``M`` at 0 and scale each row to sum 1, in place; a row clipped to all zeros
+    takes its row of ``fallback`` (the point before the step)."""
+    xp.maximum(M, 0.0, out=M)
+    sums = M.sum(axis=1)
+    empty = sums <= 0
+    if bool(empty.any()):
+        M[empty] = fallback[empty]
+        sums = xp.where(empty, 1.0, sums)
+    M /= sums[:, None]
+
+
+class _Pcha:
+    """The PCHA state on the distinct rows ``U``: ``S`` (u × k), ``C`` (k × u), ``A = C U``."""
+
+    def __init__(self, U: np.ndarray, picks: np.ndarray, xp: ModuleType, blocks: _Blocks):
+        self.U, self.xp, self.blocks = U, xp, blocks
+        u, k = U.shape[0], len(picks)
+        self.C = xp.zeros((k, u), dtype=xp.float64)
+        self.C[xp.arange(k), xp.asarray(picks)] = 1.0
+        self.A = U[xp.asarray(picks)]
+        self.S = xp.full((u, k), 1.0 / k, dtype=xp.float64)
+        self.work = xp.empty((u, k), dtype=xp.float64)  # gradients and trial points
+        self.spare = xp.empty((k, u), dtype=xp.float64)  # the trial C
+        self.norm_u = float((U * U).sum())
+        self.mu_s = self.mu_c = 1.0
+        self.error = self._error(self.S, self.A)
+
+    def _error(self, S: np.ndarray, A: np.ndarray) -> float:
+        """``‖U − S A‖²``, by row blocks."""
+        xp, U = self.xp, self.U
+
+        def part(block: slice) -> np.ndarray:
+            residual = S[block] @ A - U[block]
+            return xp.reshape((residual * residual).sum(), (1,))
+
+        return float(to_numpy(self.blocks.total(part))[0])
+
+    def _s_gradient(self) -> np.ndarray:
+        """The S gradient ``(S A − U) Aᵀ``, into ``work``."""
+        S, U, A, work = self.S, self.U, self.A, self.work
+
+        def part(block: slice) -> None:
+            xp = self.xp
+            xp.matmul(S[block] @ A - U[block], A.T, out=work[block])
+
+        self.blocks.each(part)
+        return work
+
+    def s_step(self) -> None:
+        """One projected-gradient step of ``S`` with its line search."""
+        xp, S, work = self.xp, self.S, self.work
+        scale = self.norm_u / S.shape[0]
+        for _ in range(MAX_HALVINGS):
+            gradient = self._s_gradient()
+            gradient -= _row_dots(gradient, S, xp)[:, None]
+            gradient *= -self.mu_s / scale
+            gradient += S  # work now holds the trial point
+            _project_rows(work, S, xp)
+            error = self._error(work, self.A)
+            if error <= self.error:
+                self.S, self.work = work, S
+                self.error, self.mu_s = error, self.mu_s * STEP_GROW
+                return
+            self.mu_s *= STEP_SHRINK
+
+    def c_step(self) -> None:
+        """One projected-gradient step of ``C`` with its line search."""
+        xp, U, C = self.xp, self.U, self.C
+        scale = self.norm_u
+        S, work = self.S, self.work
+        towards = self.blocks.total(lambda block: S[block].T @ (S[block] @ self.A - U[block]))
+        self.blocks.each(lambda block: xp.matmul(U[block], towards.T, out=work[block]))
+        gradient = work.T  # (k × u): Sᵀ (S A − U) Uᵀ
+        gradient -= _row_dots(gradient, C, xp)[:, None]
+        trial = self.spare
+        for _ in range(MAX_HALVINGS):
+            xp.multiply(gradient, -self.mu_c / scale, out=trial)
+            trial += C
+            _project_rows(trial, C, xp)
+            A = self.blocks.total(lambda block, trial=trial: trial[:, block] @ U[block])
+            error = self._error(self.S, A)
+            if error <= self.error:
+                self.C, self.A, self.spare = trial, A, C
+                self.error, self.mu_c = error, self.mu_c * STEP_GROW
+                return
+            self.mu_c *= STEP_SHRINK
+
+
+def archetypes(
+    U: np.ndarray,
+    k: int,
+    *,
+    iterations: int,
+    tol: float,
+    xp: ModuleType = np,
+    threads: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[np.ndarray, int]:
+    """``k`` archetypes of the distinct scaled rows ``U`` (module doc), in FurthestSum order,
+    and the iterations run. With more archetypes than rows, the picks repeat in order.
+
+    >>> U = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.3, 0.3], [0.2, 0.1]])
+    >>> A, _ = archetypes(U, 3, iterations=50, tol=0.0)
+    >>> sorted(np.round(A, 2).tolist())
+    [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0]]
+    """
+    U = xp.ascontiguousarray(xp.asarray(U, dtype=xp.float64))
+    u = U.shape[0]
+    with single_threaded_blas(xp is np):
+        picks = furthest_sum(U, k, xp)
+        done = 0
+        if iterations > 0 and len(picks) > 1:
+            blocks = _Blocks(u, len(picks), xp, threads)
+            try:
+                state = _Pcha(U, picks, xp, blocks)
+                for _ in range(S_WARMUP):
+                    state.s_step()
+                initial = previous = state.error
+                for done in range(1, iterations + 1):
+                    state.c_step()
+                    state.s_step()
+                    if progress is not None:
+                        progress(done, iterations)
+                    if tol > 0 and done % CHECK_EVERY == 0:
+                        if previous - state.error < tol * initial:
+                            break
+                        previous = state.error
+                found = state.A
+            finally:
+                blocks.close()
+        else:
+            found = U[xp.asarray(picks)]
+    repeats = math.ceil(k / len(picks))
+    return xp.concatenate([found] * repeats)[:k], done
+
+
+def estimate_bytes(n: int, d: int, k: int) -> int:
+    """Memory the archetypes need: ``S``, ``C``, the work buffer and a trial ``C``."""
+    return int(4 * n * k * 8 + 3 * n * d * 8 + LANES * k * d * 8)
+
+
+def split_matrix_hull(
+    X: np.ndarray,
+    params: SplitParameters,
+    *,
+    xp: ModuleType = np,
+    threads: int | None = None,
+    progress: ProgressCallback | None = None,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
+    test_rows: int | None = None,
+    ties: np.ndarray | None = None,
+) -> MatrixSplit:
+    """:func:`~benchmake_cli.method.split.split_matrix` with archetypal analysis: the same
+    hash order, scaling, ``bounds``/``test_rows`` for shards and matching.
+
+    >>> X = np.array([[x, y] for x in range(5) for y in range(5)], dtype=float)
+    >>> s = split_matrix_hull(X, SplitParameters(frac=0.16))
+    >>> sorted(X[s.test].tolist())
+    [[0.0, 0.0], [0.0, 4.0], [4.0, 0.0], [4.0, 4.0]]
+    """
+    k = matrix_test_count(X, params, test_rows)
+    report = progress or (lambda stage, done, total: None)
+    digests, order, scaled = hash_and_scale(X, xp, report, bounds, ties)
+    found, done = archetypes(
+        scaled[xp.asarray(order.group_starts)],
+        k,
+        iterations=params.iterations,
+        tol=params.tol,
+        xp=xp,
+        threads=threads,
+        progress=lambda step, total: report("factorize", step, total),
+    )
+    return match_archetypes(X, digests, order, scaled, found, xp, report, done)
+
+
+def hull_parameters(params: SplitParameters, n: int) -> dict[str, Any]:
+    """The manifest's ``method.parameters`` of a hull split."""
+    return {
+        "frac": params.frac,
+        "k": count_test_rows(n, params.frac),
+        "iterations": params.iterations,
+        "tol": params.tol,
+        "convergence_check_every": CHECK_EVERY,
+        "dtype": "float64",
+        "row_hash": ROW_HASH,
+        "ties": TIES,
+        "scaling": "min-max per feature to [0, 1]; constant features 0",
+        "model": "archetypal analysis on the distinct scaled rows (Cutler & Breiman 1994)",
+        "init": INIT,
+        "init_quantum": QUANTUM,
+        "solver": SOLVER,
+        "archetype_order": "FurthestSum order",
+        "distance": "squared Euclidean, scaled space",
+        "distance_quantum": match.QUANTUM,
+    }

@@ -1,0 +1,322 @@
+"""What each split selects, and how hard it is: the default method, ``benchmake-hull``, the
+nearest-origin split and a farthest-point (maximin) split, on every ``sample_data/`` input
+and every ``../shared/datasets`` set.
+
+For each input and fraction, each split gets: how many of the seven statistics beat the mean
+of ``--randoms`` random splits, the selection diagnostics (``analysis.selection``), the kNN
+baseline against the random mean (when the input has a target) and the time to compute it.
+One JSON record per split is appended to ``--out`` as it is measured (a run can be resumed:
+done records are skipped); ``--markdown`` prints the tables and the targets of issue 15.
+
+    python benchmarks/hull_quality.py --fracs 0.2                # every input at 0.2
+    python benchmarks/hull_quality.py --fracs 0.1 0.3 --skip hiv
+    python benchmarks/hull_quality.py --markdown
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import statistics as stats
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmake_cli.analysis.selection import SelectionDiagnostics
+from benchmake_cli.analysis.statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
+from benchmake_cli.encode import target_values
+from benchmake_cli.method.order import order_rows, row_digests
+from benchmake_cli.method.scale import minmax_scale
+from benchmake_cli.method.split import SplitParameters, count_test_rows
+from benchmake_cli.pipeline.run import compute_split
+from benchmake_cli.tasks.evaluate import (
+    METRIC_HIGHER_IS_HARDER,
+    NEAREST_ORIGIN,
+    EvaluateSettings,
+    evaluate_matrix,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from determinism_matrix import SHARED, SUBJECTS, prepare_subject
+
+OUT = Path(__file__).resolve().parent / "results" / "hull_quality.jsonl"
+SPLITS = ("benchmake-cli", "benchmake-hull", NEAREST_ORIGIN, "farthest-point")
+TARGET_FRAC = 0.2  #: the fraction issue 15's targets are set at
+#: targets of the shared data sets that the determinism matrix splits without one
+EXTRA_TARGETS = {"qm7": "u0_atom", "hiv": "HIV_active"}
+#: biggest last: their default splits take minutes on two shared cores
+ORDER = [s.name for s in SUBJECTS if s.name not in ("fish_png", "pneumoniamnist", "hiv")] + [
+    "fish_png",
+    "pneumoniamnist",
+    "hiv",
+]
+
+
+def farthest_point(features: np.ndarray, k: int) -> np.ndarray:
+    """Greedy maximin: from the first row in hash order, repeatedly the row farthest from
+    every row taken (ties to hash order); the ``k`` rows taken after the first."""
+    order = order_rows(row_digests(features)).positions
+    rows = features[order]
+    norms = (rows * rows).sum(axis=1)
+    nearest = np.full(len(rows), np.inf)
+    taken = np.zeros(len(rows), dtype=bool)
+    picks = []
+    current = 0
+    for _ in range(min(k + 1, len(rows))):
+        taken[current] = True
+        picks.append(current)
+        d2 = np.maximum(norms + norms[current] - 2.0 * (rows @ rows[current]), 0.0)
+        np.minimum(nearest, d2, out=nearest)
+        current = int(np.where(taken, -1.0, nearest).argmax())
+    chosen = picks[1:] if len(picks) > k else picks
+    return np.sort(order[np.asarray(chosen[:k], dtype=np.int64)])
+
+
+def _beats(value: float, draws: list[float], higher: bool) -> bool:
+    mean = float(np.mean(draws))
+    return value > mean if higher else value < mean
+
+
+def subject_at(name: str, shared: Path) -> Any:
+    """The determinism matrix's input ``name``, a shared data set looked for in ``shared``."""
+    subject = next(s for s in SUBJECTS if s.name == name)
+    if subject.path.is_relative_to(SHARED):
+        subject = dataclasses.replace(subject, path=shared / subject.path.relative_to(SHARED))
+    return subject
+
+
+def measure(subject: Any, frac: float, randoms: int) -> list[dict[str, Any]]:
+    """Every split of one input at one fraction, evaluated together."""
+    name = subject.name
+    prepared = prepare_subject(subject)
+    encoded = prepared.encoded
+    k = count_test_rows(encoded.n, frac)
+    tests: dict[str, np.ndarray] = {}
+    seconds: dict[str, float] = {}
+    iterations: dict[str, int] = {}
+    for method in SPLITS[:2]:
+        start = time.perf_counter()
+        _, _, split, _ = compute_split(prepared, SplitParameters(frac), method=method)
+        seconds[method] = time.perf_counter() - start
+        tests[method], iterations[method] = split.test, split.iterations_run
+    features = minmax_scale(encoded.X)
+    start = time.perf_counter()
+    tests[NEAREST_ORIGIN] = SelectionDiagnostics(features, encoded.X).nearest_origin(k)
+    seconds[NEAREST_ORIGIN] = time.perf_counter() - start
+    start = time.perf_counter()
+    tests["farthest-point"] = farthest_point(features, k)
+    seconds["farthest-point"] = time.perf_counter() - start
+    target = subject.options.get("target") or EXTRA_TARGETS.get(name)
+    y = target_values(prepared.table, target, encoded.rows) if target else None
+    if y is None and prepared.table.labels is not None:  # class folders, --target-key arrays
+        target, y = "labels", np.asarray(prepared.table.labels)[encoded.rows]
+    evaluation = evaluate_matrix(
+        encoded.X,
+        tests["benchmake-cli"],
+        y=y,
+        compare=[(s, tests[s]) for s in SPLITS[1:] if s != NEAREST_ORIGIN],
+        settings=EvaluateSettings(random_splits=randoms),
+        target=target,
+    )
+    random_stats = evaluation.random_statistics()
+    random_metrics = evaluation.random_metrics()
+    by_name = {"benchmake-cli": evaluation.split} | {c.name: c for c in evaluation.compares}
+    records = []
+    for split_name in SPLITS:
+        result = by_name[split_name]
+        beats = {
+            stat: _beats(
+                result.statistics.aggregate[stat],
+                random_stats[stat].tolist(),
+                HIGHER_IS_HARDER[stat],
+            )
+            for stat in STATISTIC_NAMES
+        }
+        model = None
+        if result.model is not None:
+            model = {
+                metric: {
+                    "value": result.model.metrics[metric],
+                    "random_mean": float(np.mean(random_metrics[metric])),
+                    "harder": _beats(
+                        result.model.metrics[metric],
+                        random_metrics[metric].tolist(),
+                        METRIC_HIGHER_IS_HARDER[metric],
+                    ),
+                }
+                for metric in random_metrics
+            }
+        records.append(
+            {
+                "data_set": name,
+                "frac": frac,
+                "split": split_name,
+                "n": encoded.n,
+                "d": encoded.d,
+                "k": k,
+                "seconds": round(seconds[split_name], 3),
+                "iterations": iterations.get(split_name),
+                "beats_random": sum(beats.values()),
+                "not_beaten": [s for s, won in beats.items() if not won],
+                "selection": result.selection.to_dict() if result.selection else None,
+                "task": evaluation.task,
+                "model": model,
+            }
+        )
+    return records
+
+
+def done_keys(path: Path) -> set[tuple[str, float]]:
+    if not path.exists():
+        return set()
+    return {(r["data_set"], r["frac"]) for r in map(json.loads, path.read_text().splitlines())}
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _model_cell(record: dict[str, Any]) -> str:
+    """``harder``/``easier`` than random on the task's main metric (balanced accuracy, R²)."""
+    model = record["model"]
+    if not model:
+        return "–"
+    metric = "balanced_accuracy" if "balanced_accuracy" in model else "r2"
+    return "harder" if model[metric]["harder"] else "easier"
+
+
+def markdown(path: Path) -> str:
+    """The per-fraction tables and the issue's targets at 0.2, from the records."""
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    lines = []
+    for frac in sorted({r["frac"] for r in records}):
+        lines += [
+            f"\n### frac {frac}\n",
+            "| data set | n × d | split | beats random | nearest-origin overlap | "
+            "farthest-origin overlap | low-tail coverage | high-tail coverage | kNN vs random | "
+            "time (s) |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in records:
+            if r["frac"] != frac:
+                continue
+            s = r["selection"]
+            lines.append(
+                f"| {r['data_set']} | {r['n']} × {r['d']} | {r['split']} | {r['beats_random']}/7 "
+                f"| {_fmt(s['nearest_origin_overlap'])} | {_fmt(s['farthest_origin_overlap'])} "
+                f"| {_fmt(s['tail_coverage_low'])} | {_fmt(s['tail_coverage_high'])} "
+                f"| {_model_cell(r)} | {r['seconds']:.2f} |"
+            )
+    for frac in sorted({r["frac"] for r in records}):
+        lines.append("\n" + summary(records, frac))
+    return "\n".join(lines)
+
+
+def summary(records: list[dict[str, Any]], frac: float = 0.2) -> str:
+    """Medians over data sets at ``frac`` per split, and the issue's targets for the hull."""
+    at = [r for r in records if r["frac"] == frac]
+    out = [
+        f"Medians over the {len({r['data_set'] for r in at})} inputs at frac {frac}:\n",
+        "| split | nearest-origin overlap | low-tail coverage | high-tail coverage | "
+        "beats random (min) | kNN harder than random | median time ratio to default |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    default_time = {r["data_set"]: r["seconds"] for r in at if r["split"] == "benchmake-cli"}
+    for split in SPLITS:
+        rows = [r for r in at if r["split"] == split]
+        if not rows:
+            continue
+
+        def median(key: str, rows: list[dict[str, Any]] = rows) -> float:
+            values = [r["selection"][key] for r in rows if r["selection"][key] is not None]
+            return stats.median(values) if values else math.nan
+
+        harder = [_model_cell(r) for r in rows if r["model"]]
+        ratios = [r["seconds"] / max(default_time[r["data_set"]], 1e-9) for r in rows]
+        out.append(
+            f"| {split} | {median('nearest_origin_overlap'):.2f} | "
+            f"{median('tail_coverage_low'):.2f} | {median('tail_coverage_high'):.2f} | "
+            f"{min(r['beats_random'] for r in rows)}/7 | "
+            f"{harder.count('harder')} of {len(harder)} | {stats.median(ratios):.2f} |"
+        )
+    if frac == TARGET_FRAC:
+        out.append("\n" + targets(at, default_time))
+    return "\n".join(out)
+
+
+def targets(at: list[dict[str, Any]], default_time: dict[str, float]) -> str:
+    """Issue 15's targets for ``benchmake-hull`` at this fraction, met or missed."""
+    hull = [r for r in at if r["split"] == "benchmake-hull"]
+    default = [r for r in at if r["split"] == "benchmake-cli"]
+    if not hull:
+        return ""
+
+    def median(key: str) -> float:
+        return stats.median(v for r in hull if (v := r["selection"][key]) is not None)
+
+    below = sorted(f"{r['data_set']} {r['beats_random']}/7" for r in hull if r["beats_random"] < 6)
+    knn = [sum(_model_cell(r) == "harder" for r in rows) for rows in (hull, default)]
+    timed = [r for r in hull if default_time[r["data_set"]] >= 1.0]
+    ratios = {r["data_set"]: r["seconds"] / default_time[r["data_set"]] for r in timed}
+    worst = max(ratios, key=ratios.__getitem__) if ratios else None
+    checks = [
+        ("nearest_origin_overlap ≤ 0.3", median("nearest_origin_overlap") <= 0.3,
+         f"median {median('nearest_origin_overlap'):.2f}"),
+        ("tail_coverage_low ≥ 0.3", median("tail_coverage_low") >= 0.3,
+         f"median {median('tail_coverage_low'):.2f}"),
+        ("tail_coverage_high ≥ 0.3", median("tail_coverage_high") >= 0.3,
+         f"median {median('tail_coverage_high'):.2f}"),
+        ("beats random on ≥ 6 of 7 on every input", not below,
+         "below on " + ", ".join(below) if below else "all inputs"),
+        ("kNN harder than random on as many inputs as the default", knn[0] >= knn[1],
+         f"{knn[0]} against {knn[1]} inputs"),
+        ("time ≤ 1.5 × the default's", all(v <= 1.5 for v in ratios.values()),
+         f"largest ratio {ratios[worst]:.2f} ({worst}) over the {len(ratios)} inputs whose "
+         "default split takes ≥ 1 s" if worst else "no input takes ≥ 1 s"),
+    ]  # fmt: skip
+    lines = ["| target for benchmake-hull | met | measured |", "|---|---|---|"]
+    lines += [f"| {name} | {'yes' if ok else '**no**'} | {text} |" for name, ok, text in checks]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fracs", type=float, nargs="+", default=[0.1, 0.2, 0.3])
+    parser.add_argument("--only", nargs="+", default=None)
+    parser.add_argument("--skip", nargs="+", default=[])
+    parser.add_argument("--randoms", type=int, default=20)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--shared", type=Path, default=SHARED, help="The shared data sets' folder.")
+    parser.add_argument("--markdown", action="store_true", help="Print the tables and stop.")
+    options = parser.parse_args()
+    if options.markdown:
+        print(markdown(options.out))
+        return
+    names = [n for n in (options.only or ORDER) if n not in options.skip]
+    done = done_keys(options.out)
+    for frac in options.fracs:
+        for name in names:
+            subject = subject_at(name, options.shared)
+            if (name, frac) in done or not subject.path.exists():
+                continue
+            records = measure(subject, frac, options.randoms)
+            with options.out.open("a") as sink:
+                sink.writelines(json.dumps(r) + "\n" for r in records)
+            for r in records:
+                s = r["selection"]
+                print(
+                    f"{name} {frac} {r['split']}: {r['beats_random']}/7, "
+                    f"overlap {_fmt(s['nearest_origin_overlap'])}, tails "
+                    f"{_fmt(s['tail_coverage_low'])}/{_fmt(s['tail_coverage_high'])}, "
+                    f"kNN {_model_cell(r)}, {r['seconds']:.2f} s",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
