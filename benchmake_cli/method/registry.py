@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -30,6 +28,7 @@ from ..errors import PARAMETER, DataError, ManifestError, ParameterError
 from . import hull
 from . import reference as compat
 from .backend import resolve_device
+from .base import Method, MethodSplit
 from .order import DIGEST_BYTES, content_hash, row_digests
 from .split import (
     DEFAULT_ITERATIONS,
@@ -55,80 +54,6 @@ REFERENCE_DATA_TYPES: dict[str, str] = {
     "graph": "graph",
     "sequence": "sequential",
 }
-
-
-@dataclass(frozen=True)
-class MethodSplit:
-    """What a method decided, by position in the encoded rows (0-based, ascending)."""
-
-    test: np.ndarray
-    train: np.ndarray
-    content_sha256: str
-    test_content_sha256: str
-    parameters: dict[str, Any]  #: ``method.parameters`` of the manifest
-    iterations_run: int
-    #: the test and training positions as the reference returns them (its hash order)
-    reference_test_positions: np.ndarray | None = None
-    reference_train_positions: np.ndarray | None = None
-    info: dict[str, Any] = field(default_factory=dict)  #: informational manifest fields
-    warnings: list[str] = field(default_factory=list)  #: for the user, e.g. small margins
-
-
-class Method(ABC):
-    """A way to split: validated, computed and described the same way by ``split`` and
-    ``verify``."""
-
-    name: ClassVar[str]
-    version: ClassVar[int]
-    cpu_only: ClassVar[bool] = False
-    #: whether the method has positions in a reference's order (``--reference-indices``)
-    has_reference_indices: ClassVar[bool] = False
-    #: whether large inputs may be split in shards (:meth:`split_matrix` on each shard)
-    shardable: ClassVar[bool] = False
-
-    def split_matrix(
-        self,
-        X: np.ndarray,
-        params: SplitParameters,
-        *,
-        xp: ModuleType = np,
-        threads: int | None = None,
-        bounds: tuple[np.ndarray, np.ndarray] | None = None,
-        test_rows: int | None = None,
-        ties: np.ndarray | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> MatrixSplit:
-        """Split a matrix (a shard: global ``bounds``, its own ``test_rows``); shardable
-        methods only."""
-        raise NotImplementedError(f"method {self.name} splits whole inputs only")
-
-    def record_parameters(self, params: SplitParameters, n: int) -> dict[str, Any]:
-        """The manifest's ``method.parameters`` for ``n`` rows."""
-        return params.to_dict(n)
-
-    @abstractmethod
-    def check(self, encoded: Encoded, params: SplitParameters) -> int:
-        """Refuse parameters that do not fit the data or the method; return the test count."""
-
-    @abstractmethod
-    def split(
-        self,
-        encoded: Encoded,
-        params: SplitParameters,
-        *,
-        xp: ModuleType = np,
-        threads: int | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> MethodSplit:
-        """Split the encoded rows."""
-
-    @abstractmethod
-    def parameters_from_record(self, recorded: dict[str, Any]) -> SplitParameters:
-        """The parameters to recompute with, from a manifest's ``method.parameters``."""
-
-    @abstractmethod
-    def describe(self, params: SplitParameters) -> str:
-        """The parameters in one phrase, for messages."""
 
 
 class BenchmakeCli(Method):

@@ -15,7 +15,6 @@ the engine, the number of workers or the device.
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from ..method.split import ProgressCallback, SplitParameters, check_fraction, ha
 from .engines import Engine, open_engine
 from .plan import Plan
 from .shards import ShardTask, allocate_test_rows, assign_shards, shard_count, sharding_record
+from .spill import bucket_rows, shard_path, work_folder
 from .whole import Outcome, check_files_mode
 
 CHUNK_ROWS = 1 << 15  #: rows per chunk read, encoded and bucketed (a bounded buffer)
@@ -143,14 +143,14 @@ def split_sharded(
     test_counts = allocate_test_rows(sizes, total_test)
     by_shard = np.argsort(shard_of, kind="stable")  # each shard's positions, ascending
     starts = np.concatenate(([0], np.cumsum(sizes)))
-    _bucket_pass(spill, shard_of, d, work_dir)
+    bucket_rows(spill, shard_of, d, work_dir, CHUNK_ROWS)
     del shard_of
     low, span = encoded.bounds.low_span()
     task_threads = threads if threads is not None else (None if engine.name == "local" else 1)
 
     def tasks() -> Iterator[ShardTask]:
         for shard in range(shards):
-            shard_file = _shard_path(work_dir, shard)
+            shard_file = shard_path(work_dir, shard)
             X = np.fromfile(shard_file, dtype="<f8").reshape(-1, d) if sizes[shard] else None
             shard_file.unlink(missing_ok=True)
             yield ShardTask(
@@ -276,15 +276,6 @@ def split_in_shards(
     )
 
 
-def work_folder(near: Path | None) -> tempfile.TemporaryDirectory[str]:
-    """A temporary folder for spill files: beside ``near`` (the output folder) when given,
-    else in the system's temporary folder (``TMPDIR``)."""
-    parent = near.resolve().parent if near is not None else None
-    if parent is not None:
-        parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.TemporaryDirectory(prefix=".benchmake-shards-", dir=parent)
-
-
 def _encode_pass(
     path: Path,
     read_options: ReadOptions,
@@ -394,22 +385,3 @@ def _expand_pass(
             sink.write(np.ascontiguousarray(X, dtype="<f8").tobytes())
     codes.unlink()
     return np.concatenate(digests)
-
-
-def _shard_path(work_dir: Path, shard: int) -> Path:
-    return work_dir / f"shard-{shard:07d}.f64"
-
-
-def _bucket_pass(spill: Path, shard_of: np.ndarray, d: int, work_dir: Path) -> None:
-    """Append each spilled row to its shard's file, in encoded order; remove the spill."""
-    with open(spill, "rb") as source:
-        for start in range(0, len(shard_of), CHUNK_ROWS):
-            ids = shard_of[start : start + CHUNK_ROWS]
-            X = np.fromfile(source, dtype="<f8", count=len(ids) * d).reshape(len(ids), d)
-            order = np.argsort(ids, kind="stable")
-            present, first_index = np.unique(ids[order], return_index=True)
-            bounds = np.append(first_index, len(ids))
-            for shard, begin, end in zip(present, bounds[:-1], bounds[1:], strict=True):
-                with open(_shard_path(work_dir, int(shard)), "ab") as sink:
-                    sink.write(X[order[begin:end]].tobytes())
-    spill.unlink()
