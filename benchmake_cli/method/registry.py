@@ -19,7 +19,7 @@ import dataclasses
 import hashlib
 from contextlib import AbstractContextManager, nullcontext
 from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -62,6 +62,7 @@ class BenchmakeCli(Method):
     name = METHOD
     version = METHOD_VERSION
     shardable = True
+    seeded: ClassVar[bool] = True  #: the manifest records a seed (the initialisation's)
 
     def check(self, encoded: Encoded, params: SplitParameters) -> int:
         return check_fraction(encoded.n, params.frac, encoded.source)
@@ -122,7 +123,7 @@ class BenchmakeCli(Method):
                 frac=float(recorded["frac"]),
                 iterations=int(recorded["iterations"]),
                 tol=float(recorded["tol"]),
-                seed=int(recorded["seed"]),
+                **({"seed": int(recorded["seed"])} if self.seeded else {}),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ManifestError(f"manifest field method.parameters is malformed ({exc})") from None
@@ -139,6 +140,7 @@ class BenchmakeHull(BenchmakeCli):
 
     name = hull.METHOD
     version = hull.METHOD_VERSION
+    seeded = False
 
     def _matrix_split(self) -> Any:
         return hull.split_matrix_hull
@@ -163,16 +165,6 @@ class BenchmakeHull(BenchmakeCli):
         if params.iterations != DEFAULT_ITERATIONS:
             return params
         return dataclasses.replace(params, iterations=hull.DEFAULT_ITERATIONS)
-
-    def parameters_from_record(self, recorded: dict[str, Any]) -> SplitParameters:
-        try:
-            return SplitParameters(
-                frac=float(recorded["frac"]),
-                iterations=int(recorded["iterations"]),
-                tol=float(recorded["tol"]),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ManifestError(f"manifest field method.parameters is malformed ({exc})") from None
 
     def describe(self, params: SplitParameters) -> str:
         return (
