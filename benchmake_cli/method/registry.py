@@ -129,10 +129,8 @@ class BenchmakeCli(Method):
             raise ManifestError(f"manifest field method.parameters is malformed ({exc})") from None
 
     def describe(self, params: SplitParameters) -> str:
-        return (
-            f"frac={params.frac}, seed={params.seed}, "
-            f"iterations={params.iterations}, tol={params.tol}"
-        )
+        seed = f"seed={params.seed}, " if self.seeded else ""
+        return f"frac={params.frac}, {seed}iterations={params.iterations}, tol={params.tol}"
 
 
 class BenchmakeHull(BenchmakeCli):
@@ -165,12 +163,6 @@ class BenchmakeHull(BenchmakeCli):
         if params.iterations != DEFAULT_ITERATIONS:
             return params
         return dataclasses.replace(params, iterations=hull.DEFAULT_ITERATIONS)
-
-    def describe(self, params: SplitParameters) -> str:
-        return (
-            f"method {self.name}, frac={params.frac}, iterations={params.iterations}, "
-            f"tol={params.tol}"
-        )
 
 
 class Benchmake112(Method):

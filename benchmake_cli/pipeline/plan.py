@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..bundle.write import input_digest
-from ..formats import detect_format, has_more_rows_than, streamable
+from ..formats import has_more_rows_than, streamable
+from ..formats import registry as format_registry
 from ..method.factorize import estimate_bytes
 from ..method.split import count_test_rows
 from .shards import shard_count
@@ -141,7 +142,7 @@ def make_plan(request: SplitRequest, source: InputSource | None = None) -> Plan:
     )
     rows = None
     if streamed:
-        if detect_format(path, request.read.type) in ("csv", "tsv"):
+        if format_registry.detect(path, request.read.type).values_as_text:  # a row per line
             rows = max(0, source.lines() - int(request.read.header))
         else:
             rows = threshold + 1 if has_more_rows_than(path, threshold, request.read) else None

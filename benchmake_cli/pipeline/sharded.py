@@ -32,7 +32,7 @@ from ..encode.tabular import (
     one_hot_layout,
 )
 from ..errors import DataError
-from ..formats import ReadOptions, iter_chunks
+from ..formats import ReadOptions, detect_format, iter_chunks
 from ..method.margins import Margins
 from ..method.order import content_hash, row_digests
 from ..method.registry import DEFAULT_METHOD, get_method
@@ -61,38 +61,7 @@ TRAIN, TEST = 1, 2  #: values of :attr:`ShardedSplit.sides` (0: a dropped row)
 
 
 @dataclass
-class ShardedSplit:
-    """A sharded split: the rows on each side (input row numbers) and what the manifest records."""
-
-    train: np.ndarray
-    test: np.ndarray
-    sides: np.ndarray  #: per input row: 0 dropped, 1 train, 2 test
-    n: int
-    d: int
-    format: str
-    read_options: dict[str, Any]
-    modality: str
-    columns_used: list[str]
-    one_hot: dict[str, list[str]]
-    dropped_rows: list[int]
-    content_sha256: str
-    test_content_sha256: str
-    carried_columns: list[str]
-    carried_sha256: str
-    sharding: dict[str, Any] = field(default_factory=dict)
-    #: the manifest's ``method.parameters``: the split parameters plus ``sharding``
-    parameters: dict[str, Any] = field(default_factory=dict)
-    #: each kind's smallest decision margin over the shards
-    margins: Margins = field(default_factory=lambda: Margins.smallest([]))
-    read_seconds: float = 0.0  #: the encode pass: reading, encoding and hashing
-
-    @property
-    def input_rows(self) -> int:
-        return len(self.sides)
-
-
-@dataclass
-class _Encoded:
+class EncodedStream:
     """What the encode pass keeps: one digest and one input row number per encoded row."""
 
     digests: np.ndarray
@@ -109,6 +78,46 @@ class _Encoded:
     one_hot: dict[str, list[str]]
     carried_columns: list[str]
     dropped_rows: list[int]
+
+
+@dataclass
+class ShardedSplit:
+    """A sharded split: the rows on each side (input row numbers), what the encode pass
+    found, and what the manifest records beyond it."""
+
+    train: np.ndarray
+    test: np.ndarray
+    sides: np.ndarray  #: per input row: 0 dropped, 1 train, 2 test
+    encoded: EncodedStream
+    content_sha256: str
+    test_content_sha256: str
+    carried_sha256: str
+    sharding: dict[str, Any] = field(default_factory=dict)
+    #: the manifest's ``method.parameters``: the split parameters plus ``sharding``
+    parameters: dict[str, Any] = field(default_factory=dict)
+    #: each kind's smallest decision margin over the shards
+    margins: Margins = field(default_factory=lambda: Margins.smallest([]))
+    read_seconds: float = 0.0  #: the encode pass: reading, encoding and hashing
+
+    @property
+    def n(self) -> int:
+        return len(self.encoded.rows)
+
+    def encoding(self) -> dict[str, Any]:
+        """The manifest's ``encoding`` fields beyond ``options``."""
+        encoded = self.encoded
+        return {
+            "modality": encoded.modality,
+            "input_rows": encoded.input_rows,
+            "n": self.n,
+            "d": encoded.d,
+            "columns_used": encoded.columns_used,
+            "one_hot": encoded.one_hot,
+            "dropped_rows": encoded.dropped_rows,
+            "content_sha256": self.content_sha256,
+            "carried_columns": encoded.carried_columns,
+            "carried_sha256": self.carried_sha256,
+        }
 
 
 def split_sharded(
@@ -185,17 +194,9 @@ def split_sharded(
         train=encoded.rows[~is_test],
         test=encoded.rows[is_test],
         sides=sides,
-        n=n,
-        d=d,
-        format=encoded.format,
-        read_options=encoded.read_options,
-        modality=encoded.modality,
-        columns_used=encoded.columns_used,
-        one_hot=encoded.one_hot,
-        dropped_rows=encoded.dropped_rows,
+        encoded=encoded,
         content_sha256=content_hash(encoded.digests, d),
         test_content_sha256=hash_of_test_rows(encoded.digests[is_test]),
-        carried_columns=encoded.carried_columns,
         carried_sha256=carried_hash(encoded.digests, encoded.carried),
         sharding=record,
         parameters={**get_method(method).record_parameters(params, n), "sharding": record},
@@ -221,7 +222,7 @@ def split_in_shards(
 ) -> Outcome:
     """Split the input of ``plan`` in shards, on the engine ``jobs`` and ``scheduler`` name,
     with spill files beside ``near`` (the output folder) when given."""
-    check_files_mode(files, plan.path.suffix.lstrip(".").lower(), plan.path.name)
+    check_files_mode(files, detect_format(plan.path, read_options.type), plan.path.name)
     with open_engine(jobs, scheduler) as engine, work_folder(near) as work:
         sharded = split_sharded(
             plan.path,
@@ -237,7 +238,7 @@ def split_in_shards(
             progress=progress,
             method=method,
         )
-    train_name, test_name = data_file_names(sharded.format)
+    train_name, test_name = data_file_names(sharded.encoded.format)
 
     def write_data(folder: Path) -> list[str]:
         write_subsets_streamed(
@@ -250,19 +251,11 @@ def split_in_shards(
     return Outcome(
         train=sharded.train,
         test=sharded.test,
-        input_format={"format": sharded.format, "read_options": sharded.read_options},
-        encoding={
-            "modality": sharded.modality,
-            "input_rows": sharded.input_rows,
-            "n": sharded.n,
-            "d": sharded.d,
-            "columns_used": sharded.columns_used,
-            "one_hot": sharded.one_hot,
-            "dropped_rows": sharded.dropped_rows,
-            "content_sha256": sharded.content_sha256,
-            "carried_columns": sharded.carried_columns,
-            "carried_sha256": sharded.carried_sha256,
+        input_format={
+            "format": sharded.encoded.format,
+            "read_options": sharded.encoded.read_options,
         },
+        encoding=sharded.encoding(),
         parameters=sharded.parameters,
         test_content_sha256=sharded.test_content_sha256,
         info={
@@ -282,7 +275,7 @@ def _encode_pass(
     encode_options: EncodeOptions,
     work_dir: Path,
     report: ProgressCallback,
-) -> _Encoded:
+) -> EncodedStream:
     """Read and encode the input once; a text feature found only after the first chunk
     (numeric before) makes it read again, that column's every value a category."""
     text_features: list[str] = []
@@ -302,7 +295,7 @@ def _read_encoded(
     work_dir: Path,
     report: ProgressCallback,
     text_features: list[str],
-) -> _Encoded:
+) -> EncodedStream:
     digests: list[np.ndarray] = []
     carried: list[np.ndarray] = []
     ties: list[np.ndarray] = []
@@ -348,7 +341,7 @@ def _read_encoded(
         raise DataError(
             f"{path}: every feature is constant ({len(low)} columns): there is nothing to split on"
         )
-    return _Encoded(
+    return EncodedStream(
         digests=np.concatenate(digests),
         carried=np.concatenate(carried),
         ties=np.concatenate(ties) if ties else None,

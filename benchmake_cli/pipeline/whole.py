@@ -14,6 +14,7 @@ from ..bundle.write import write_side
 from ..encode import Encoded, EncodeOptions, carried_columns, carried_hash, encode_table
 from ..errors import ParameterError
 from ..formats import ReadOptions, read_table
+from ..formats import registry as format_registry
 from ..formats.table import Table
 from ..method.backend import is_out_of_memory
 from ..method.factorize import estimate_bytes
@@ -21,8 +22,6 @@ from ..method.order import row_digests
 from ..method.registry import DEFAULT_METHOD, MethodSplit, get_method, resolve_method_device
 from ..method.split import ProgressCallback, SplitParameters
 from .plan import Plan
-
-FOLDER_FORMATS = ("image-folder", "signal-folder")  #: inputs whose files --copy/--link copy
 
 
 @dataclass
@@ -106,7 +105,7 @@ def compute_split(
 
 def check_files_mode(files: str, fmt: str, name: str) -> None:
     """``--copy`` and ``--link`` apply to folders of images or signals only."""
-    if files != "list" and fmt not in FOLDER_FORMATS:
+    if files != "list" and not format_registry.get(fmt).copies_files:
         raise ParameterError(f"--{files}: applies to folders of images or signals, not {name}")
 
 
