@@ -33,7 +33,7 @@ from benchmake_cli.encode import target_values
 from benchmake_cli.method.order import order_rows, row_digests
 from benchmake_cli.method.scale import minmax_scale
 from benchmake_cli.method.split import SplitParameters, count_test_rows
-from benchmake_cli.pipeline.run import compute_split
+from benchmake_cli.pipeline.whole import compute_split
 from benchmake_cli.tasks.evaluate import (
     METRIC_HIGHER_IS_HARDER,
     NEAREST_ORIGIN,
