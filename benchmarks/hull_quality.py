@@ -6,11 +6,16 @@ For each input and fraction, each split gets: how many of the seven statistics b
 of ``--randoms`` random splits, the selection diagnostics (``analysis.selection``), the kNN
 baseline against the random mean (when the input has a target) and the time to compute it.
 One JSON record per split is appended to ``--out`` as it is measured (a run can be resumed:
-done records are skipped); ``--markdown`` prints the tables and the targets of issue 15.
+done records are skipped); ``--redo SPLIT`` drops that split's records first and measures it
+again, keeping the others (the random splits are drawn from a fixed seed, so records of
+different runs compare against the same random splits); ``--markdown`` prints the tables and
+the targets of issue 15.
 
     python benchmarks/hull_quality.py --fracs 0.2                # every input at 0.2
     python benchmarks/hull_quality.py --fracs 0.1 0.3 --skip hiv
+    python benchmarks/hull_quality.py --redo benchmake-hull      # after changing the method
     python benchmarks/hull_quality.py --markdown
+    python benchmarks/hull_quality.py --paired 5 --only lipophilicity qm7   # time and memory
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import math
 import statistics as stats
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +96,10 @@ def subject_at(name: str, shared: Path) -> Any:
     return subject
 
 
-def measure(subject: Any, frac: float, randoms: int) -> list[dict[str, Any]]:
-    """Every split of one input at one fraction, evaluated together."""
+def measure(
+    subject: Any, frac: float, randoms: int, splits: tuple[str, ...] = SPLITS
+) -> list[dict[str, Any]]:
+    """``splits`` of one input at one fraction, evaluated together."""
     name = subject.name
     prepared = prepare_subject(subject)
     encoded = prepared.encoded
@@ -99,35 +107,38 @@ def measure(subject: Any, frac: float, randoms: int) -> list[dict[str, Any]]:
     tests: dict[str, np.ndarray] = {}
     seconds: dict[str, float] = {}
     iterations: dict[str, int] = {}
-    for method in SPLITS[:2]:
+    for method in [s for s in SPLITS[:2] if s in splits]:
         start = time.perf_counter()
         _, _, split, _ = compute_split(prepared, SplitParameters(frac), method=method)
         seconds[method] = time.perf_counter() - start
         tests[method], iterations[method] = split.test, split.iterations_run
     features = minmax_scale(encoded.X)
-    start = time.perf_counter()
-    tests[NEAREST_ORIGIN] = SelectionDiagnostics(features, encoded.X).nearest_origin(k)
-    seconds[NEAREST_ORIGIN] = time.perf_counter() - start
-    start = time.perf_counter()
-    tests["farthest-point"] = farthest_point(features, k)
-    seconds["farthest-point"] = time.perf_counter() - start
+    if NEAREST_ORIGIN in splits:
+        start = time.perf_counter()
+        tests[NEAREST_ORIGIN] = SelectionDiagnostics(features, encoded.X).nearest_origin(k)
+        seconds[NEAREST_ORIGIN] = time.perf_counter() - start
+    if "farthest-point" in splits:
+        start = time.perf_counter()
+        tests["farthest-point"] = farthest_point(features, k)
+        seconds["farthest-point"] = time.perf_counter() - start
     target = subject.options.get("target") or EXTRA_TARGETS.get(name)
     y = target_values(prepared.table, target, encoded.rows) if target else None
     if y is None and prepared.table.labels is not None:  # class folders, --target-key arrays
         target, y = "labels", np.asarray(prepared.table.labels)[encoded.rows]
+    first, *others = splits
     evaluation = evaluate_matrix(
         encoded.X,
-        tests["benchmake-cli"],
+        tests[first],
         y=y,
-        compare=[(s, tests[s]) for s in SPLITS[1:] if s != NEAREST_ORIGIN],
+        compare=[(s, tests[s]) for s in others if s != NEAREST_ORIGIN],
         settings=EvaluateSettings(random_splits=randoms),
         target=target,
     )
     random_stats = evaluation.random_statistics()
     random_metrics = evaluation.random_metrics()
-    by_name = {"benchmake-cli": evaluation.split} | {c.name: c for c in evaluation.compares}
+    by_name = {first: evaluation.split} | {c.name: c for c in evaluation.compares}
     records = []
-    for split_name in SPLITS:
+    for split_name in splits:
         result = by_name[split_name]
         beats = {
             stat: _beats(
@@ -171,10 +182,22 @@ def measure(subject: Any, frac: float, randoms: int) -> list[dict[str, Any]]:
     return records
 
 
-def done_keys(path: Path) -> set[tuple[str, float]]:
+def done_keys(path: Path) -> set[tuple[str, float, str]]:
     if not path.exists():
         return set()
-    return {(r["data_set"], r["frac"]) for r in map(json.loads, path.read_text().splitlines())}
+    records = map(json.loads, path.read_text().splitlines())
+    return {(r["data_set"], r["frac"], r["split"]) for r in records}
+
+
+def drop_records(path: Path, splits: list[str]) -> None:
+    """Remove the records of ``splits`` from ``path``, keeping the others in order."""
+    if path.exists():
+        kept = [
+            line
+            for line in path.read_text().splitlines()
+            if json.loads(line)["split"] not in splits
+        ]
+        path.write_text("".join(line + "\n" for line in kept))
 
 
 def _fmt(value: float | None) -> str:
@@ -192,7 +215,10 @@ def _model_cell(record: dict[str, Any]) -> str:
 
 def markdown(path: Path) -> str:
     """The per-fraction tables and the issue's targets at 0.2, from the records."""
-    records = [json.loads(line) for line in path.read_text().splitlines()]
+    records = sorted(
+        (json.loads(line) for line in path.read_text().splitlines()),
+        key=lambda r: (ORDER.index(r["data_set"]), SPLITS.index(r["split"])),
+    )
     lines = []
     for frac in sorted({r["frac"] for r in records}):
         lines += [
@@ -284,6 +310,34 @@ def targets(at: list[dict[str, Any]], default_time: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
+def paired(subject: Any, frac: float, rounds: int) -> str:
+    """The default method and the hull, alternately, ``rounds`` times each on the same
+    prepared input: median seconds, their ratio, and each one's peak of traced allocations
+    (NumPy's arrays included) above what the prepared input already holds."""
+    prepared = prepare_subject(subject)
+    seconds: dict[str, list[float]] = {method: [] for method in SPLITS[:2]}
+    peak: dict[str, int] = {}
+    for round_ in range(rounds):
+        for method in SPLITS[:2]:
+            traced = round_ == 0  # tracing slows allocations: measure memory in round one only
+            if traced:
+                tracemalloc.start()
+            start = time.perf_counter()
+            compute_split(prepared, SplitParameters(frac), method=method)
+            seconds[method].append(time.perf_counter() - start)
+            if traced:
+                peak[method] = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+    timed = slice(1, None) if rounds > 1 else slice(None)  # round one is traced, slower
+    cli, hull = (stats.median(seconds[m][timed]) for m in SPLITS[:2])
+    cli_peak, hull_peak = (peak[m] / 2**20 for m in SPLITS[:2])
+    return (
+        f"{subject.name} {frac}: benchmake-cli {cli:.2f} s, benchmake-hull {hull:.2f} s, "
+        f"ratio {hull / cli:.2f} (median of {len(seconds['benchmake-cli'][timed])} rounds); "
+        f"peak {cli_peak:.0f} MiB against {hull_peak:.0f} MiB (ratio {hull_peak / cli_peak:.2f})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fracs", type=float, nargs="+", default=[0.1, 0.2, 0.3])
@@ -293,18 +347,27 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--shared", type=Path, default=SHARED, help="The shared data sets' folder.")
     parser.add_argument("--markdown", action="store_true", help="Print the tables and stop.")
+    parser.add_argument("--redo", nargs="+", default=[], choices=SPLITS, help="Measure again.")
+    parser.add_argument("--paired", type=int, metavar="ROUNDS", help="Time and memory only.")
     options = parser.parse_args()
+    if options.paired:
+        for name in options.only or ORDER:
+            for frac in options.fracs:
+                print(paired(subject_at(name, options.shared), frac, options.paired), flush=True)
+        return
     if options.markdown:
         print(markdown(options.out))
         return
     names = [n for n in (options.only or ORDER) if n not in options.skip]
+    drop_records(options.out, options.redo)
     done = done_keys(options.out)
     for frac in options.fracs:
         for name in names:
             subject = subject_at(name, options.shared)
-            if (name, frac) in done or not subject.path.exists():
+            todo = tuple(s for s in SPLITS if (name, frac, s) not in done)
+            if not todo or not subject.path.exists():
                 continue
-            records = measure(subject, frac, options.randoms)
+            records = measure(subject, frac, options.randoms, todo)
             with options.out.open("a") as sink:
                 sink.writelines(json.dumps(r) + "\n" for r in records)
             for r in records:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,13 @@ def test_the_layer_test_sees_upward_imports(tmp_path: Path) -> None:
     names = _imports("benchmake_cli.method.probe", probe)
     assert names == ["benchmake_cli.cli", "benchmake_cli.errors"]
     assert [n for n in names if LAYER[_layer(n)] > LAYER["method"]] == ["benchmake_cli.cli"]
+
+
+@pytest.mark.parametrize("script", sorted((ROOT / "benchmarks").glob("*.py")), ids=lambda p: p.name)
+def test_benchmark_scripts_import_names_that_exist(script: Path) -> None:
+    # the scripts run by hand, outside the suite: a module move must not break them silently
+    for node in ast.walk(ast.parse(script.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("benchmake_cli"):
+            module = importlib.import_module(node.module)
+            missing = [a.name for a in node.names if not hasattr(module, a.name)]
+            assert not missing, f"{script.name}: {node.module} has no {', '.join(missing)}"

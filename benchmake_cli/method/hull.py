@@ -2,14 +2,18 @@
 test row, so the test set spreads over the whole convex hull of the data.
 
 On the distinct scaled rows ``U`` (u × d, hash order) it looks for ``k`` archetypes
-``A = C U`` (each a convex combination of rows) such that every row is a convex combination
-of archetypes, ``U ≈ S A``, minimising ``‖U − S C U‖²`` over row-stochastic ``S`` (u × k)
-and ``C`` (k × u):
+``A = C V``, each a convex combination of the candidate rows ``V`` (k × d), such that every
+row is a convex combination of archetypes, ``U ≈ S A``, minimising ``‖U − S C V‖²`` over
+row-stochastic ``S`` (u × k) and ``C`` (k × k):
 
 1. **FurthestSum** (Mørup & Hansen 2012): from the first row in hash order, repeatedly take
    the free row with the largest sum of Euclidean distances to the rows taken, then drop the
    first row. Distances are rounded to :data:`QUANTUM` and summed as integers, so the picks
-   are exact, and ties go to the row earlier in hash order. ``C`` starts as these picks.
+   are exact, and ties go to the row earlier in hash order. These ``k`` rows are the
+   candidates ``V`` (Mørup & Hansen restrict ``C`` to such a subset of the data), and ``C``
+   starts as the identity: each archetype at its own pick. Letting ``C`` mix every row
+   instead pulled archetypes off the hull into the data's interior on inputs with fewer rows
+   than features (every row a vertex), where the test set then lost its extremes.
 2. **PCHA** (projected gradients with a step-size line search, Mørup & Hansen 2012):
    ``S`` starts uniform and takes :data:`S_WARMUP` steps; then each iteration takes one
    ``C`` step and one ``S`` step. Each step moves against the gradient (minus its component
@@ -51,7 +55,7 @@ from .split import (
 )
 
 METHOD = "benchmake-hull"
-METHOD_VERSION = 1
+METHOD_VERSION = 2
 QUANTUM = 1e-9  #: FurthestSum distances are rounded to this grid and summed exactly
 CHECK_EVERY = 10  #: iterations between convergence checks
 S_WARMUP = 10  #: S steps from the uniform start before the first C step
@@ -60,6 +64,7 @@ STEP_GROW, STEP_SHRINK, MAX_HALVINGS = 1.2, 0.5, 30
 #: places the archetypes on the hull and 20 PCHA iterations keep the time near the default's
 DEFAULT_ITERATIONS = 20
 INIT = "FurthestSum from the first row in hash order (dropped), Euclidean, quantized sums"
+CANDIDATES = "the k FurthestSum rows: C (k x k) mixes them only, starting at the identity"
 SOLVER = (
     f"PCHA projected gradient: uniform S, {S_WARMUP} S steps, then one C and one S step per "
     f"iteration; step x{STEP_GROW} on success, x{STEP_SHRINK} on failure"
@@ -152,20 +157,28 @@ def _project_rows(M: np.ndarray, fallback: np.ndarray, xp: ModuleType) -> None:
 
 
 class _Pcha:
-    """The PCHA state on the distinct rows ``U``: ``S`` (u × k), ``C`` (k × u), ``A = C U``."""
+    """The PCHA state on the distinct rows ``U``: ``S`` (u × k), ``C`` (k × k) over the
+    candidate rows ``V = U[picks]``, and ``A = C V``."""
 
-    def __init__(self, U: np.ndarray, picks: np.ndarray, xp: ModuleType, blocks: _Blocks):
-        self.U, self.xp, self.blocks = U, xp, blocks
+    def __init__(self, U: np.ndarray, picks: np.ndarray, xp: ModuleType, threads: int | None):
+        self.U, self.xp = U, xp
         u, k = U.shape[0], len(picks)
-        self.C = xp.zeros((k, u), dtype=xp.float64)
-        self.C[xp.arange(k), xp.asarray(picks)] = 1.0
-        self.A = U[xp.asarray(picks)]
+        self.blocks = _Blocks(u, k, xp, threads)  # products over the rows of U
+        self.candidate_blocks = _Blocks(k, k, xp, threads)  # products over the rows of C
+        self.V = U[xp.asarray(picks)]
+        self.C = xp.eye(k, dtype=xp.float64)
+        self.A = self.V.copy()
         self.S = xp.full((u, k), 1.0 / k, dtype=xp.float64)
-        self.work = xp.empty((u, k), dtype=xp.float64)  # gradients and trial points
-        self.spare = xp.empty((k, u), dtype=xp.float64)  # the trial C
+        self.work = xp.empty((u, k), dtype=xp.float64)  # S gradients and trial points
+        self.c_gradient = xp.empty((k, k), dtype=xp.float64)
+        self.spare = xp.empty((k, k), dtype=xp.float64)  # the trial C
         self.norm_u = float((U * U).sum())
         self.mu_s = self.mu_c = 1.0
         self.error = self._error(self.S, self.A)
+
+    def close(self) -> None:
+        self.blocks.close()
+        self.candidate_blocks.close()
 
     def _error(self, S: np.ndarray, A: np.ndarray) -> float:
         """``‖U − S A‖²``, by row blocks."""
@@ -207,19 +220,19 @@ class _Pcha:
 
     def c_step(self) -> None:
         """One projected-gradient step of ``C`` with its line search."""
-        xp, U, C = self.xp, self.U, self.C
+        xp, U, V, C, S = self.xp, self.U, self.V, self.C, self.S
         scale = self.norm_u
-        S, work = self.S, self.work
         towards = self.blocks.total(lambda block: S[block].T @ (S[block] @ self.A - U[block]))
-        self.blocks.each(lambda block: xp.matmul(U[block], towards.T, out=work[block]))
-        gradient = work.T  # (k × u): Sᵀ (S A − U) Uᵀ
-        gradient -= _row_dots(gradient, C, xp)[:, None]
+        gradient, rows = self.c_gradient, self.candidate_blocks
+        rows.each(lambda block: xp.matmul(towards[block], V.T, out=gradient[block]))
+        gradient -= _row_dots(gradient, C, xp)[:, None]  # (k × k): Sᵀ (S A − U) Vᵀ
         trial = self.spare
+        A = xp.empty_like(self.A)
         for _ in range(MAX_HALVINGS):
             xp.multiply(gradient, -self.mu_c / scale, out=trial)
             trial += C
             _project_rows(trial, C, xp)
-            A = self.blocks.total(lambda block, trial=trial: trial[:, block] @ U[block])
+            rows.each(lambda block, trial=trial: xp.matmul(trial[block], V, out=A[block]))
             error = self._error(self.S, A)
             if error <= self.error:
                 self.C, self.A, self.spare = trial, A, C
@@ -247,14 +260,12 @@ def archetypes(
     [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0]]
     """
     U = xp.ascontiguousarray(xp.asarray(U, dtype=xp.float64))
-    u = U.shape[0]
     with single_threaded_blas(xp is np):
         picks = furthest_sum(U, k, xp)
         done = 0
         if iterations > 0 and len(picks) > 1:
-            blocks = _Blocks(u, len(picks), xp, threads)
+            state = _Pcha(U, picks, xp, threads)
             try:
-                state = _Pcha(U, picks, xp, blocks)
                 for _ in range(S_WARMUP):
                     state.s_step()
                 initial = previous = state.error
@@ -269,7 +280,7 @@ def archetypes(
                         previous = state.error
                 found = state.A
             finally:
-                blocks.close()
+                state.close()
         else:
             found = U[xp.asarray(picks)]
     repeats = math.ceil(k / len(picks))
@@ -277,8 +288,9 @@ def archetypes(
 
 
 def estimate_bytes(n: int, d: int, k: int) -> int:
-    """Memory the archetypes need: ``S``, ``C``, the work buffer and a trial ``C``."""
-    return int(4 * n * k * 8 + 3 * n * d * 8 + LANES * k * d * 8)
+    """Memory the archetypes need: ``S`` and its work buffer (n × k each), ``C``, its
+    gradient and a trial ``C`` (k × k each), the data and the lanes' partial sums."""
+    return int(2 * n * k * 8 + 3 * k * k * 8 + 3 * n * d * 8 + LANES * k * d * 8)
 
 
 def split_matrix_hull(
@@ -330,6 +342,7 @@ def hull_parameters(params: SplitParameters, n: int) -> dict[str, Any]:
         "model": "archetypal analysis on the distinct scaled rows (Cutler & Breiman 1994)",
         "init": INIT,
         "init_quantum": QUANTUM,
+        "candidates": CANDIDATES,
         "solver": SOLVER,
         "archetype_order": "FurthestSum order",
         "distance": "squared Euclidean, scaled space",
