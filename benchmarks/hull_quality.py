@@ -1,6 +1,7 @@
 """What each split selects, and how hard it is: the default method, ``benchmake-hull``, the
-nearest-origin split and a farthest-point (maximin) split, on every ``sample_data/`` input
-and every ``../shared/datasets`` set.
+nearest-origin split and a farthest-point (maximin) split, on every ``sample_data/`` input,
+every ``../shared/datasets`` set and, when scikit-learn is installed, the four data sets
+issue 15 measured (wine, breast cancer, diabetes, digits: bundled with scikit-learn).
 
 For each input and fraction, each split gets: how many of the seven statistics beat the mean
 of ``--randoms`` random splits, the selection diagnostics (``analysis.selection``), the kNN
@@ -48,19 +49,33 @@ from benchmake_cli.tasks.evaluate import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from determinism_matrix import SHARED, SUBJECTS, prepare_subject
+from determinism_matrix import SHARED, SUBJECTS, Subject, prepare_subject
 
 OUT = Path(__file__).resolve().parent / "results" / "hull_quality.jsonl"
 SPLITS = ("benchmake-cli", "benchmake-hull", NEAREST_ORIGIN, "farthest-point")
 TARGET_FRAC = 0.2  #: the fraction issue 15's targets are set at
 #: targets of the shared data sets that the determinism matrix splits without one
 EXTRA_TARGETS = {"qm7": "u0_atom", "hiv": "HIV_active"}
+#: issue 15's four data sets, written to CSV from scikit-learn's bundled copies
+ISSUE_SETS = ("wine", "breast_cancer", "diabetes", "digits")
+ISSUE_FOLDER = Path(__file__).resolve().parent / "results" / "issue_sets"
 #: biggest last: their default splits take minutes on two shared cores
-ORDER = [s.name for s in SUBJECTS if s.name not in ("fish_png", "pneumoniamnist", "hiv")] + [
+ORDER = [
+    *ISSUE_SETS,
+    *(s.name for s in SUBJECTS if s.name not in ("fish_png", "pneumoniamnist", "hiv")),
     "fish_png",
     "pneumoniamnist",
     "hiv",
 ]
+#: inputs that hold the same data as another in a different container: counted once in
+#: the medians over data sets
+SAME_DATA = {
+    "alloys.parquet": "alloys.csv",
+    "shapes.npy": "shapes.h5",
+    "shapes.npz": "shapes.h5",
+    "shapes_png": "shapes.h5",
+    "vibration_npy": "vibration.npy",
+}
 
 
 def farthest_point(features: np.ndarray, k: int) -> np.ndarray:
@@ -88,8 +103,26 @@ def _beats(value: float, draws: list[float], higher: bool) -> bool:
     return value > mean if higher else value < mean
 
 
+def issue_subject(name: str) -> Subject | None:
+    """One of issue 15's data sets as a CSV with a ``target`` column (``None`` without
+    scikit-learn)."""
+    try:
+        from sklearn import datasets
+    except ImportError:
+        return None
+    path = ISSUE_FOLDER / f"{name}.csv"
+    if not path.exists():
+        bunch = getattr(datasets, f"load_{name}")(as_frame=True)
+        ISSUE_FOLDER.mkdir(parents=True, exist_ok=True)
+        bunch.frame.rename(columns={bunch.target.name: "target"}).to_csv(path, index=False)
+    return Subject(name, path, "table", {"target": "target"}, ())
+
+
 def subject_at(name: str, shared: Path) -> Any:
-    """The determinism matrix's input ``name``, a shared data set looked for in ``shared``."""
+    """The determinism matrix's input ``name``, a shared data set looked for in ``shared``,
+    or one of issue 15's data sets (``None`` when it cannot be made)."""
+    if name in ISSUE_SETS:
+        return issue_subject(name)
     subject = next(s for s in SUBJECTS if s.name == name)
     if subject.path.is_relative_to(SHARED):
         subject = dataclasses.replace(subject, path=shared / subject.path.relative_to(SHARED))
@@ -238,16 +271,26 @@ def markdown(path: Path) -> str:
                 f"| {_fmt(s['tail_coverage_low'])} | {_fmt(s['tail_coverage_high'])} "
                 f"| {_model_cell(r)} | {r['seconds']:.2f} |"
             )
+    distinct = [r for r in records if r["data_set"] not in SAME_DATA]
+    groups = {
+        "issue 15's four data sets": [r for r in distinct if r["data_set"] in ISSUE_SETS],
+        "this project's data sets (sample_data/ and ../shared), each counted once": [
+            r for r in distinct if r["data_set"] not in ISSUE_SETS
+        ],
+    }
     for frac in sorted({r["frac"] for r in records}):
-        lines.append("\n" + summary(records, frac))
+        for label, group in groups.items():
+            if any(r["frac"] == frac for r in group):
+                lines.append("\n" + summary(group, frac, label))
     return "\n".join(lines)
 
 
-def summary(records: list[dict[str, Any]], frac: float = 0.2) -> str:
-    """Medians over data sets at ``frac`` per split, and the issue's targets for the hull."""
+def summary(records: list[dict[str, Any]], frac: float, label: str) -> str:
+    """Medians over the data sets of ``records`` at ``frac`` per split, and the issue's
+    targets for the hull."""
     at = [r for r in records if r["frac"] == frac]
     out = [
-        f"Medians over the {len({r['data_set'] for r in at})} inputs at frac {frac}:\n",
+        f"Medians over {label} ({len({r['data_set'] for r in at})}) at frac {frac}:\n",
         "| split | nearest-origin overlap | low-tail coverage | high-tail coverage | "
         "beats random (min) | kNN harder than random | median time ratio to default |",
         "|---|---|---|---|---|---|---|",
@@ -365,7 +408,7 @@ def main() -> None:
         for name in names:
             subject = subject_at(name, options.shared)
             todo = tuple(s for s in SPLITS if (name, frac, s) not in done)
-            if not todo or not subject.path.exists():
+            if not todo or subject is None or not subject.path.exists():
                 continue
             records = measure(subject, frac, options.randoms, todo)
             with options.out.open("a") as sink:
