@@ -10,6 +10,8 @@ arguments and the command line's options are those field names.
 >>> request = SplitRequest.from_options("data.csv", frac=0.2, target="y", key=None)
 >>> request.encode.target, request.params.frac, request.execution.device
 ('y', 0.2, 'auto')
+>>> SplitRequest.from_options("data.csv", frac=0.2, method="benchmake-hull").params.iterations
+20
 >>> SplitRequest.from_options("data.csv", frac=0.2, colour="red")
 Traceback (most recent call last):
 TypeError: split_file() got an unexpected keyword argument 'colour'
@@ -125,14 +127,18 @@ class SplitRequest:
     @classmethod
     def from_options(cls, path: str | Path, **options: Any) -> SplitRequest:
         """A request from :func:`split_file`'s keyword arguments: the field names of the
-        option groups (``frac``, ``target``, ``sep``, ``device``, ``out``, ...)."""
+        option groups (``frac``, ``target``, ``sep``, ``device``, ``out``, ...);
+        ``iterations`` left out or ``None`` is the method's default."""
         groups = _by_group(options)
+        method = groups[SplitRequest].get("method", DEFAULT_METHOD)
+        params = groups[SplitParameters]
+        params["iterations"] = get_method(method).iterations(params.get("iterations"))
         return cls(
             path=Path(path),
-            params=SplitParameters(**groups[SplitParameters]),
+            params=SplitParameters(**params),
             read=ReadOptions(**groups[ReadOptions]),
             encode=EncodeOptions(**groups[EncodeOptions]),
-            method=groups[SplitRequest].get("method", DEFAULT_METHOD),
+            method=method,
             execution=Execution(**groups[Execution]),
             output=Output(**groups[Output]),
         )

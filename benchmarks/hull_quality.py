@@ -38,6 +38,7 @@ from benchmake_cli.analysis.selection import SelectionDiagnostics
 from benchmake_cli.analysis.statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
 from benchmake_cli.encode import target_values
 from benchmake_cli.method.order import order_rows, row_digests
+from benchmake_cli.method.registry import get_method
 from benchmake_cli.method.scale import minmax_scale
 from benchmake_cli.method.split import SplitParameters, count_test_rows
 from benchmake_cli.pipeline.whole import compute_split
@@ -142,7 +143,8 @@ def measure(
     iterations: dict[str, int] = {}
     for method in [s for s in SPLITS[:2] if s in splits]:
         start = time.perf_counter()
-        _, _, split, _ = compute_split(prepared, SplitParameters(frac), method=method)
+        params = SplitParameters(frac, iterations=get_method(method).default_iterations)
+        _, _, split, _ = compute_split(prepared, params, method=method)
         seconds[method] = time.perf_counter() - start
         tests[method], iterations[method] = split.test, split.iterations_run
     features = minmax_scale(encoded.X)

@@ -112,6 +112,7 @@ def test_gpu_and_cpu_give_the_same_test_set(
 ) -> None:
     cupy = backend.cupy_or_none()
     chosen = methods.get_method(method)
-    cpu = chosen.split_matrix(X, SplitParameters(frac))
-    gpu = chosen.split_matrix(X, SplitParameters(frac), xp=cupy)
+    params = SplitParameters(frac, iterations=chosen.default_iterations)
+    cpu = chosen.split_matrix(X, params)
+    gpu = chosen.split_matrix(X, params, xp=cupy)
     assert np.array_equal(cpu.test, gpu.test), name

@@ -62,8 +62,8 @@ def test_pages_document_options_exit_codes_environment_and_files() -> None:
         in page
     )
     assert (
-        "\\fB\\-\\-iterations\\fR \\fIN\\fR\nMost NMF multiplicative\\-update iterations. [default: 200]"
-        in page
+        "\\fB\\-\\-iterations\\fR \\fIN\\fR\nMost iterations of the method (default: 200 for "
+        "benchmake\\-cli, 20 for benchmake\\-hull; benchmake\\-1.1.2 always runs 200)." in page
     )
     for code in ExitCode:
         assert f".TP\n\\fB{int(code)}\\fR ({code.name})\n" in page

@@ -16,6 +16,7 @@ from benchmake_cli.bundle.write import write_subset
 from benchmake_cli.encode import EncodeOptions
 from benchmake_cli.errors import ExitCode, ParameterError
 from benchmake_cli.formats import ReadOptions, read_table
+from benchmake_cli.method.registry import get_method
 from benchmake_cli.method.split import SplitParameters
 from benchmake_cli.pipeline import engines, sharded
 from benchmake_cli.pipeline.engines import Engine
@@ -67,7 +68,7 @@ def test_shard_of_a_row_depends_on_its_digest_only() -> None:
 @SHARDABLE
 def test_one_shard_is_the_exact_split(data_csv: Path, tmp_path: Path, method: str) -> None:
     exact = split_file(data_csv, frac=0.2, target="y", shard_rows=0, method=method)
-    params = SplitParameters(frac=0.2)
+    params = SplitParameters(frac=0.2, iterations=get_method(method).default_iterations)
     one = sharded.split_sharded(
         data_csv,
         ReadOptions(),

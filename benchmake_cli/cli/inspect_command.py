@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..method.split import DEFAULT_ITERATIONS
+from ..method.registry import DEFAULT_METHOD
 from ..tasks.inspect import (
     DEFAULT_FRAC,
     DataReport,
@@ -27,6 +27,7 @@ from .options import (
     JsonOption,
     KeyOption,
     KmerOption,
+    MethodOption,
     ModeOption,
     NoHeaderOption,
     ResampleOption,
@@ -101,7 +102,8 @@ def inspect(
     tokens: TokensOption = "chars",
     kmer: KmerOption = 1,
     resample: ResampleOption = None,
-    iterations: IterationsOption = DEFAULT_ITERATIONS,
+    method: MethodOption = DEFAULT_METHOD,
+    iterations: IterationsOption = None,
     threads: ThreadsOption = None,
     json_output: JsonOption = False,
     quiet: QuietInspectOption = False,
@@ -125,6 +127,7 @@ def inspect(
                 read_options,
                 encode_options,
                 frac=frac,
+                method=method,
                 iterations=iterations,
                 threads=threads,
                 progress=progress,
@@ -253,7 +256,11 @@ def _plan_lines(report: DataReport, verbose: bool) -> list[str]:
     plan = report.plan
     assert plan is not None
     assumed = f" (assuming {'; '.join(report.assumed)})" if report.assumed else ""
-    lines = [f"split --frac {plan.frac}{assumed}: {plan.k} test rows (k), {plan.n - plan.k} train"]
+    method = "" if plan.method == DEFAULT_METHOD else f" --method {plan.method}"
+    lines = [
+        f"split --frac {plan.frac}{method}{assumed}: {plan.k} test rows (k), "
+        f"{plan.n - plan.k} train"
+    ]
     if plan.mode == "sharded":
         lines += [
             f"  in {plan.shards} shards of about {plan.shard_n} rows ({plan.shard_k} test rows "

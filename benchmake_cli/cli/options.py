@@ -13,6 +13,8 @@ import typer
 
 from ..encode import EncodeOptions
 from ..formats import ReadOptions
+from ..method.reference import REFERENCE_METHOD
+from ..method.registry import METHODS
 from ..pipeline.engines import SCHEDULER_ENV
 from ..request import reading
 
@@ -70,8 +72,23 @@ FracOption = Annotated[
     float,
     typer.Option("--frac", "-f", metavar="F", help="Fraction of rows for the test set, 0 < F < 1."),
 ]
+MethodOption = Annotated[
+    str,
+    typer.Option(
+        help=f"Split method: {', '.join(METHODS)}. benchmake-1.1.2: the reference "
+        "package's split, reproduced exactly on the CPU; benchmake-hull: archetypal "
+        "analysis, archetypes on the whole convex hull."
+    ),
+]
 IterationsOption = Annotated[
-    int, typer.Option(min=1, metavar="N", help="Most NMF multiplicative-update iterations.")
+    Optional[int],
+    typer.Option(
+        min=1,
+        metavar="N",
+        help="Most iterations of the method (default: "
+        + ", ".join(f"{m.default_iterations} for {m.name}" for m in METHODS.values() if m.shardable)
+        + f"; {REFERENCE_METHOD} always runs {METHODS[REFERENCE_METHOD].default_iterations}).",
+    ),
 ]
 TolOption = Annotated[
     float,

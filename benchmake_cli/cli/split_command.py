@@ -9,8 +9,8 @@ import typer
 
 from ..errors import ExitCode
 from ..method.margins import LOW_MARGIN
-from ..method.registry import DEFAULT_METHOD, METHODS
-from ..method.split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL, LESS_THAN_ONE_ROW
+from ..method.registry import DEFAULT_METHOD
+from ..method.split import DEFAULT_SEED, DEFAULT_TOL, LESS_THAN_ONE_ROW
 from ..pipeline.run import SplitResult
 from ..request import SplitRequest
 from ..tasks import split as split_task
@@ -31,6 +31,7 @@ from .options import (
     KeyOption,
     KmerOption,
     LinkOption,
+    MethodOption,
     ModeOption,
     NoHeaderOption,
     QuietOption,
@@ -128,17 +129,10 @@ def split(
     tokens: TokensOption = "chars",
     kmer: KmerOption = 1,
     resample: ResampleOption = None,
-    iterations: IterationsOption = DEFAULT_ITERATIONS,
+    iterations: IterationsOption = None,
     tol: TolOption = DEFAULT_TOL,
     seed: SeedOption = DEFAULT_SEED,
-    method: Annotated[
-        str,
-        typer.Option(
-            help=f"Split method: {', '.join(METHODS)}. benchmake-1.1.2: the reference "
-            "package's split, reproduced exactly on the CPU; benchmake-hull: archetypal "
-            "analysis, archetypes on the whole convex hull."
-        ),
-    ] = DEFAULT_METHOD,
+    method: MethodOption = DEFAULT_METHOD,
     reference_indices: Annotated[
         bool,
         typer.Option(

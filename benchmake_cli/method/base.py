@@ -11,7 +11,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..encode import Encoded
-from .split import MatrixSplit, ProgressCallback, SplitParameters
+from . import factorize
+from .split import DEFAULT_ITERATIONS, MatrixSplit, ProgressCallback, SplitParameters
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,23 @@ class Method(ABC):
     has_reference_indices: ClassVar[bool] = False
     #: whether large inputs may be split in shards (:meth:`split_matrix` on each shard)
     shardable: ClassVar[bool] = False
+    #: the iterations run when ``--iterations`` is left out
+    default_iterations: ClassVar[int] = DEFAULT_ITERATIONS
+
+    def iterations(self, given: int | None) -> int:
+        """The iterations to run: ``given``, or this method's default when left out.
+
+        >>> from benchmake_cli.method.registry import get_method
+        >>> hull = get_method("benchmake-hull")
+        >>> hull.iterations(None), hull.iterations(200), get_method("benchmake-cli").iterations(None)
+        (20, 200, 200)
+        """
+        return self.default_iterations if given is None else given
+
+    def estimate_bytes(self, n: int, d: int, k: int, on_gpu: bool) -> int:
+        """Memory a split of ``n × d`` rows into ``k`` test rows needs on one device (by
+        default the factorization's: ``W`` plus its work buffers and ``X``)."""
+        return factorize.estimate_bytes(n, d, k, on_gpu=on_gpu)
 
     def split_matrix(
         self,

@@ -15,7 +15,6 @@ parameters recorded in the manifest.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from contextlib import AbstractContextManager, nullcontext
 from types import ModuleType
@@ -31,7 +30,6 @@ from .backend import resolve_device
 from .base import Method, MethodSplit
 from .order import DIGEST_BYTES, content_hash, row_digests
 from .split import (
-    DEFAULT_ITERATIONS,
     DEFAULT_SEED,
     DEFAULT_TOL,
     METHOD,
@@ -139,9 +137,13 @@ class BenchmakeHull(BenchmakeCli):
     name = hull.METHOD
     version = hull.METHOD_VERSION
     seeded = False
+    default_iterations = hull.DEFAULT_ITERATIONS
 
     def _matrix_split(self) -> Any:
         return hull.split_matrix_hull
+
+    def record_parameters(self, params: SplitParameters, n: int) -> dict[str, Any]:
+        return hull.hull_parameters(params, n)
 
     def check(self, encoded: Encoded, params: SplitParameters) -> int:
         if params.seed != DEFAULT_SEED:
@@ -151,18 +153,8 @@ class BenchmakeHull(BenchmakeCli):
             )
         return super().check(encoded, params)
 
-    def split_matrix(self, X: np.ndarray, params: SplitParameters, **options: Any) -> MatrixSplit:
-        return super().split_matrix(X, self.resolved(params), **options)
-
-    def record_parameters(self, params: SplitParameters, n: int) -> dict[str, Any]:
-        return hull.hull_parameters(self.resolved(params), n)
-
-    @staticmethod
-    def resolved(params: SplitParameters) -> SplitParameters:
-        """``--iterations`` left at the default method's 200 means the hull's own default."""
-        if params.iterations != DEFAULT_ITERATIONS:
-            return params
-        return dataclasses.replace(params, iterations=hull.DEFAULT_ITERATIONS)
+    def estimate_bytes(self, n: int, d: int, k: int, on_gpu: bool) -> int:
+        return hull.estimate_bytes(n, d, k)
 
 
 class Benchmake112(Method):
@@ -172,24 +164,32 @@ class Benchmake112(Method):
     version = 1
     cpu_only = True
     has_reference_indices = True
+    default_iterations = compat.REFERENCE_ITERATIONS
+
+    def estimate_bytes(self, n: int, d: int, k: int, on_gpu: bool) -> int:
+        """float32: ``W`` and, at the peak, three more n × k arrays (its update's numerator,
+        denominator and ratio; at the start the float64 draw and its float32 copy), the
+        k × k Gram matrix, ``H``-sized products and four n × d copies of the rows."""
+        return int(4 * (4 * n * k + k * k + 3 * k * d + 4 * n * d))
 
     def check(self, encoded: Encoded, params: SplitParameters) -> int:
         reference_data_type(encoded.modality)
         fixed = (
             (
-                "--iterations",
+                "iterations",
                 params.iterations,
                 (compat.REFERENCE_ITERATIONS,),
                 "runs 200 iterations",
             ),
-            ("--tol", params.tol, (DEFAULT_TOL,), "has no tolerance (it runs 200 iterations)"),
-            ("--seed", params.seed, (DEFAULT_SEED, compat.REFERENCE_SEED), "uses seed 42"),
+            ("tol", params.tol, (DEFAULT_TOL,), "has no tolerance (it runs 200 iterations)"),
+            ("seed", params.seed, (DEFAULT_SEED, compat.REFERENCE_SEED), "uses seed 42"),
         )
-        for option, value, allowed, what in fixed:
+        for parameter, value, allowed, what in fixed:
             if value not in allowed:
                 raise ParameterError(
-                    f"{option} {value}: --method {self.name} always {what}, like the reference; "
-                    f"leave {option} out"
+                    f"{PARAMETER} {value}: --method {self.name} always {what}, like the "
+                    f"reference; leave {PARAMETER} out",
+                    parameter=parameter,
                 )
         check_fraction(encoded.n, params.frac, encoded.source)
         k = compat.reference_test_count(encoded.n, params.frac)
@@ -277,7 +277,9 @@ def get_method(name: str) -> Method:
     try:
         return METHODS[name]
     except KeyError:
-        raise ParameterError(f"--method {name!r} is not one of {', '.join(METHODS)}") from None
+        raise ParameterError(
+            f"{PARAMETER} {name!r} is not one of {', '.join(METHODS)}", parameter="method"
+        ) from None
 
 
 def method_of_record(record: dict[str, Any]) -> Method:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from ..bundle.write import input_digest
 from ..formats import has_more_rows_than, streamable
 from ..formats import registry as format_registry
-from ..method.factorize import estimate_bytes
+from ..method.registry import DEFAULT_METHOD, get_method
 from ..method.split import count_test_rows
 from .shards import shard_count
 
@@ -84,10 +84,12 @@ class Work:
     d: int
     k: int  #: test rows (NMF components) of those rows
     shards: int  #: how many such factorizations run (1: the whole input)
+    method: str = DEFAULT_METHOD  #: the method's name: its memory estimate
 
     def peak_bytes(self, device: str) -> int:
-        """Memory one factorization needs on ``device``: ``W``, work buffers and ``X``."""
-        return estimate_bytes(self.n, self.d, self.k, on_gpu=device == "gpu")
+        """Memory one factorization of the method needs on ``device`` (for the default
+        method: ``W``, work buffers and ``X``)."""
+        return get_method(self.method).estimate_bytes(self.n, self.d, self.k, device == "gpu")
 
     @property
     def w_bytes(self) -> int:
@@ -120,13 +122,13 @@ class Plan:
         >>> plan = Plan(Path("x.csv"), "benchmake-cli", True, 20_000, 5_000, True, None,
         ...             InputSource(Path("x.csv")))
         >>> plan.work(100_000, 9, 0.2)
-        Work(n=5000, d=9, k=1000, shards=20)
+        Work(n=5000, d=9, k=1000, shards=20, method='benchmake-cli')
         """
         if not self.sharded:
-            return Work(n, d, count_test_rows(n, frac), 1)
+            return Work(n, d, count_test_rows(n, frac), 1, self.method)
         shards = shard_count(n, self.shard_rows)
         rows = math.ceil(n / shards)
-        return Work(rows, d, count_test_rows(rows, frac), shards)
+        return Work(rows, d, count_test_rows(rows, frac), shards, self.method)
 
 
 def make_plan(request: SplitRequest, source: InputSource | None = None) -> Plan:

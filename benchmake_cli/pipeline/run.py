@@ -125,7 +125,7 @@ def _execute(
     """The split, in the plan's mode: the one place the modes differ (and the plan run)."""
     execution = request.execution
     if plan.sharded:
-        device, _xp, reason = resolve_method_device(request.chosen, execution.device)
+        resolve_method_device(request.chosen, execution.device)  # refuses an unusable GPU now
         try:
             outcome = split_in_shards(
                 plan,
@@ -133,7 +133,7 @@ def _execute(
                 request.encode,
                 request.params,
                 files=request.output.files,
-                device=device,
+                device=execution.device,
                 threads=execution.threads,
                 jobs=execution.jobs,
                 scheduler=execution.scheduler,
@@ -144,7 +144,6 @@ def _execute(
         except TooFewRowsError as few:  # a text file of many lines but few rows: split whole
             plan = replace(plan, sharded=False, rows=few.rows)
         else:
-            outcome.notes = ([reason] if execution.device == "auto" else []) + outcome.notes
             return outcome, plan
     return split_whole(
         plan,

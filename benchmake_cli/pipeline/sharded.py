@@ -35,7 +35,7 @@ from ..errors import DataError
 from ..formats import ReadOptions, detect_format, iter_chunks
 from ..method.margins import Margins
 from ..method.order import content_hash, row_digests
-from ..method.registry import DEFAULT_METHOD, get_method
+from ..method.registry import DEFAULT_METHOD, get_method, resolve_method_device
 from ..method.scale import MinMaxBounds
 from ..method.split import ProgressCallback, SplitParameters, check_fraction, hash_of_test_rows
 from .engines import Engine, open_engine
@@ -98,6 +98,8 @@ class ShardedSplit:
     #: each kind's smallest decision margin over the shards
     margins: Margins = field(default_factory=lambda: Margins.smallest([]))
     read_seconds: float = 0.0  #: the encode pass: reading, encoding and hashing
+    device: str = "cpu"  #: where the shards ran
+    device_reason: str = "requested"  #: why (``--device auto``: the largest shard's memory)
 
     @property
     def n(self) -> int:
@@ -136,7 +138,8 @@ def split_sharded(
     method: str = DEFAULT_METHOD,
 ) -> ShardedSplit:
     """Split ``path`` in shards of about ``shard_rows`` rows, using ``work_dir`` for spill files
-    (about twice the encoded data, ``n × d × 8`` bytes, at the peak)."""
+    (about twice the encoded data, ``n × d × 8`` bytes, at the peak); ``device`` ``auto``
+    weighs the method's memory estimate of the largest shard."""
     report = progress or (lambda stage, done, total: None)
     started = time.perf_counter()
     encoded = _encode_pass(path, read_options, encode_options, work_dir, report)
@@ -150,6 +153,9 @@ def split_sharded(
     shard_of = assign_shards(encoded.digests, shards)
     sizes = np.bincount(shard_of, minlength=shards)
     test_counts = allocate_test_rows(sizes, total_test)
+    chosen = get_method(method)
+    needed = chosen.estimate_bytes(int(sizes.max()), d, int(test_counts.max()), on_gpu=True)
+    device, _xp, device_reason = resolve_method_device(chosen, device, needed)
     by_shard = np.argsort(shard_of, kind="stable")  # each shard's positions, ascending
     starts = np.concatenate(([0], np.cumsum(sizes)))
     bucket_rows(spill, shard_of, d, work_dir, CHUNK_ROWS)
@@ -199,9 +205,11 @@ def split_sharded(
         test_content_sha256=hash_of_test_rows(encoded.digests[is_test]),
         carried_sha256=carried_hash(encoded.digests, encoded.carried),
         sharding=record,
-        parameters={**get_method(method).record_parameters(params, n), "sharding": record},
+        parameters={**chosen.record_parameters(params, n), "sharding": record},
         margins=Margins.smallest(margins),
         read_seconds=read_seconds,
+        device=device,
+        device_reason=device_reason,
     )
 
 
@@ -259,13 +267,13 @@ def split_in_shards(
         parameters=sharded.parameters,
         test_content_sha256=sharded.test_content_sha256,
         info={
-            "device": device,
+            "device": sharded.device,
             **engine.describe(),
             "decision_margins": sharded.margins.to_dict(),
         },
         write_data=write_data,
         read_seconds=sharded.read_seconds,
-        notes=sharded.margins.warnings(),
+        notes=([sharded.device_reason] if device == "auto" else []) + sharded.margins.warnings(),
     )
 
 

@@ -17,7 +17,6 @@ from ..formats import ReadOptions, read_table
 from ..formats import registry as format_registry
 from ..formats.table import Table
 from ..method.backend import is_out_of_memory
-from ..method.factorize import estimate_bytes
 from ..method.order import row_digests
 from ..method.registry import DEFAULT_METHOD, MethodSplit, get_method, resolve_method_device
 from ..method.split import ProgressCallback, SplitParameters
@@ -85,7 +84,7 @@ def compute_split(
     encoded = prepared.encoded
     chosen = get_method(method)
     k = chosen.check(encoded, params)
-    needed = estimate_bytes(encoded.n, encoded.d, k, on_gpu=True)
+    needed = chosen.estimate_bytes(encoded.n, encoded.d, k, on_gpu=True)
     device_name, xp, reason = resolve_method_device(chosen, device, needed)
     if notes is not None and device == "auto":
         notes.append(reason)

@@ -32,12 +32,13 @@ from ..encode.characters import character_counts
 from ..errors import DataError, ParameterError
 from ..formats import ReadOptions
 from ..formats.table import Table
-from ..method.split import DEFAULT_ITERATIONS, DEFAULT_SEED, DEFAULT_TOL, SplitParameters
+from ..method.registry import DEFAULT_METHOD, get_method
+from ..method.split import DEFAULT_SEED, DEFAULT_TOL, SplitParameters
 from ..pipeline.whole import Prepared, compute_split
 
 DATA_TYPES = ("tabular", "image", "sequential", "signal", "graph")
 #: this API's names of the core's parameters, for its error messages
-API_NAMES = {name: name for name in ("iterations", "tol", "seed", "device", "threads")}
+API_NAMES = {name: name for name in ("method", "iterations", "tol", "seed", "device", "threads")}
 API_NAMES["frac"] = "test_size"
 MEMORY = Path("X")  #: how messages name in-memory data ("X: row 3, column 'a': ...")
 
@@ -49,7 +50,8 @@ def partition(
     data_type: str = "tabular",
     return_indices: bool = False,
     *,
-    iterations: int = DEFAULT_ITERATIONS,
+    method: str = DEFAULT_METHOD,
+    iterations: int | None = None,
     tol: float = DEFAULT_TOL,
     seed: int = DEFAULT_SEED,
     device: str = "auto",
@@ -68,6 +70,10 @@ def partition(
     objects with their index, lists), or with ``return_indices`` the lists
     ``(train_indices, test_indices)`` of 0-based positions in ``X``, ascending.
 
+    ``method`` is one of ``benchmake split --method``'s (``benchmake-cli``, the default,
+    ``benchmake-1.1.2`` or ``benchmake-hull``) and ``iterations`` by default the method's
+    own (200, 200, 20).
+
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"a": range(20), "b": [i * i % 7 for i in range(20)]},
     ...                      index=[f"r{i}" for i in range(20)])
@@ -78,7 +84,15 @@ def partition(
     ...                         test_size=0.2, data_type="sequential", return_indices=True)
     >>> test
     [1, 3]
+    >>> _, hull_test = partition(frame, None, test_size=0.25, method="benchmake-hull",
+    ...                          return_indices=True)
+    >>> len(hull_test)
+    5
     """
+    try:
+        chosen = get_method(method)
+    except ParameterError as error:
+        raise error.naming(API_NAMES) from None
     n = _count(X)
     if y is not None and _count(y) != n:
         raise ParameterError(f"y has {_count(y)} items but X has {n} rows; give one label per row")
@@ -89,10 +103,12 @@ def partition(
         read_options=ReadOptions(),
         encode_options=EncodeOptions(),
     )
-    params = SplitParameters(frac=test_size, iterations=iterations, tol=tol, seed=seed)
+    params = SplitParameters(
+        frac=test_size, iterations=chosen.iterations(iterations), tol=tol, seed=seed
+    )
     try:
         train, test, _split, _device = compute_split(
-            prepared, params, device=device, threads=threads
+            prepared, params, method=chosen.name, device=device, threads=threads
         )
     except ParameterError as error:
         raise error.naming(API_NAMES) from None

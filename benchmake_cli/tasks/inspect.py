@@ -30,8 +30,8 @@ from ..formats.folder import input_bytes
 from ..formats.registry import get as get_format
 from ..formats.table import Table
 from ..method.order import content_hash, order_rows, row_digests
+from ..method.registry import DEFAULT_METHOD, get_method
 from ..method.split import (
-    DEFAULT_ITERATIONS,
     ProgressCallback,
     SplitParameters,
     check_fraction_range,
@@ -140,17 +140,20 @@ def inspect_data(
     encode_options: EncodeOptions | None = None,
     *,
     frac: float = DEFAULT_FRAC,
-    iterations: int = DEFAULT_ITERATIONS,
+    method: str = DEFAULT_METHOD,
+    iterations: int | None = None,
     threads: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> DataReport:
-    """Read and encode a data file as ``split`` would, and report on it.
+    """Read and encode a data file as ``split`` would, and report on it (the plan: of a
+    split with ``method``, ``iterations`` by default the method's).
 
     Problems that would make ``split`` refuse the file (missing values, no usable feature)
     are reported, not raised; when missing values are the only problem, the plan assumes
     ``--drop-missing``. Unreadable files and unknown column names raise as in ``split``.
     """
     check_fraction_range(frac)
+    iterations = get_method(method).iterations(iterations)
     read_options = read_options or ReadOptions()
     encode_options = encode_options or EncodeOptions()
     table = read_table(path, read_options)
@@ -159,6 +162,7 @@ def inspect_data(
         params=SplitParameters(frac=frac, iterations=iterations),
         read=read_options,
         encode=encode_options,
+        method=method,
     )
     mode = make_plan(request)
     report = DataReport(
@@ -180,6 +184,7 @@ def inspect_data(
             width,
             frac=frac,
             iterations=iterations,
+            method=method,
             threads=threads,
             source=table.path.name,
             mode=mode,
@@ -193,6 +198,7 @@ def inspect_data(
             encoded.d,
             frac=frac,
             iterations=iterations,
+            method=method,
             threads=threads,
             source=table.path.name,
             mode=mode,

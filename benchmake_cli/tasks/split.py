@@ -42,8 +42,9 @@ def split_file(
     ``image_size`` (``"64x64"``), ``mode`` (``L``/``RGB``)); encoding (``target``,
     ``features``, ``id_columns``, ``strict``, ``drop_missing``, ``sequence_col``,
     ``tokens``, ``kmer``, ``resample``); the method (``method``: ``benchmake-cli``, the
-    default, or ``benchmake-1.1.2``, the reference's split reproduced exactly;
-    ``iterations``, ``tol``, ``seed``); execution (``device``, ``threads``, ``shard_rows``,
+    default, ``benchmake-1.1.2``, the reference's split reproduced exactly, or
+    ``benchmake-hull``; ``iterations``, by default the method's own, ``tol``, ``seed``);
+    execution (``device``, ``threads``, ``shard_rows``,
     ``jobs``, ``scheduler``) and output (``out``, ``force``, ``files``: ``list``, ``copy``
     or ``link`` the files of an image or signal folder into ``train/`` and ``test/``;
     ``reference_indices``: also write the positions in the reference's hash order).

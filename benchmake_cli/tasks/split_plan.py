@@ -11,7 +11,8 @@ from typing import Any
 from ..analysis import cost_model
 from ..method import backend
 from ..method.factorize import default_threads
-from ..method.split import DEFAULT_ITERATIONS, check_fraction
+from ..method.registry import DEFAULT_METHOD, get_method, resolve_method_device
+from ..method.split import check_fraction
 from ..pipeline.plan import Plan, Work
 
 DEFAULT_FRAC = 0.2
@@ -39,6 +40,7 @@ class SplitPlan:
     shards: int = 1
     shard_n: int | None = None  #: rows of one shard (the memory figures are one shard's)
     shard_k: int | None = None  #: test rows of that shard
+    method: str = DEFAULT_METHOD  #: the method whose memory and iterations these are
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -57,24 +59,28 @@ def plan_split(
     d: int,
     *,
     frac: float = DEFAULT_FRAC,
-    iterations: int = DEFAULT_ITERATIONS,
+    iterations: int | None = None,
     threads: int | None = None,
     source: str = "",
     mode: Plan | None = None,
+    method: str = DEFAULT_METHOD,
 ) -> SplitPlan:
-    """What a split of ``n × d`` rows at ``frac`` needs, and where ``--device auto`` runs it
-    (``source``: the input's name, for messages). With ``mode`` (the plan ``split`` makes)
-    a sharded split's memory is that of one shard, its time that of all shards.
+    """What a split of ``n × d`` rows at ``frac`` with ``method`` needs (``iterations``: by
+    default the method's), and where ``--device auto`` runs it (``source``: the input's
+    name, for messages). With ``mode`` (the plan ``split`` makes, of the same method) a
+    sharded split's memory is that of one shard, its time that of all shards.
 
     >>> plan = plan_split(1000, 10, frac=0.2)
     >>> plan.k, plan.w_bytes, plan.peak_bytes["cpu"] > plan.w_bytes, plan.mode
     (200, 1600000, True, 'whole')
     """
+    chosen = get_method(method)
+    iterations = chosen.iterations(iterations)
     k = check_fraction(n, frac, source)
     threads = threads or default_threads()
-    work = mode.work(n, d, frac) if mode is not None else Work(n, d, k, 1)
+    work = mode.work(n, d, frac) if mode is not None else Work(n, d, k, 1, chosen.name)
     peak = {device: work.peak_bytes(device) for device in ("cpu", "gpu")}
-    device, _xp, reason = backend.resolve_device("auto", peak["gpu"])
+    device, _xp, reason = resolve_method_device(chosen, "auto", peak["gpu"])
     gpu_free, gpu_total = _gpu_memory()
     devices = ("cpu", "gpu") if gpu_free is not None else ("cpu",)
     estimates = {
@@ -104,6 +110,7 @@ def plan_split(
         shards=work.shards,
         shard_n=work.n if sharded else None,
         shard_k=work.k if sharded else None,
+        method=chosen.name,
     )
 
 
