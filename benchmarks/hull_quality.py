@@ -368,7 +368,8 @@ def paired(subject: Any, frac: float, rounds: int) -> str:
             if traced:
                 tracemalloc.start()
             start = time.perf_counter()
-            compute_split(prepared, SplitParameters(frac), method=method)
+            params = SplitParameters(frac, iterations=get_method(method).default_iterations)
+            compute_split(prepared, params, method=method)
             seconds[method].append(time.perf_counter() - start)
             if traced:
                 peak[method] = tracemalloc.get_traced_memory()[1]

@@ -60,8 +60,8 @@ QUANTUM = 1e-9  #: FurthestSum distances are rounded to this grid and summed exa
 CHECK_EVERY = 10  #: iterations between convergence checks
 S_WARMUP = 10  #: S steps from the uniform start before the first C step
 STEP_GROW, STEP_SHRINK, MAX_HALVINGS = 1.2, 0.5, 30
-#: iterations when ``--iterations`` is left at the default method's 200: FurthestSum already
-#: places the archetypes on the hull and 20 PCHA iterations keep the time near the default's
+#: the method's ``--iterations`` default: FurthestSum already places the archetypes on the
+#: hull, and 20 PCHA iterations keep the time below the default method's
 DEFAULT_ITERATIONS = 20
 INIT = "FurthestSum from the first row in hash order (dropped), Euclidean, quantized sums"
 CANDIDATES = "the k FurthestSum rows: C (k x k) mixes them only, starting at the identity"
