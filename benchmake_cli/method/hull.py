@@ -7,8 +7,9 @@ row is a convex combination of archetypes, ``U ≈ S A``, minimising ``‖U − 
 row-stochastic ``S`` (u × k) and ``C`` (k × k):
 
 1. **FurthestSum** (Mørup & Hansen 2012): from the first row in hash order, repeatedly take
-   the free row with the largest sum of Euclidean distances to the rows taken, then drop the
-   first row. Distances are rounded to :data:`QUANTUM` and summed as integers, so the picks
+   the free row with the largest sum of Euclidean distances to the rows taken until ``k``
+   are taken; then the first row, an arbitrary start, leaves the sums and competes with the
+   free rows for the last place (as Mørup & Hansen replace it). Distances are rounded to :data:`QUANTUM` and summed as integers, so the picks
    are exact, and ties go to the row earlier in hash order. These ``k`` rows are the
    candidates ``V`` (Mørup & Hansen restrict ``C`` to such a subset of the data), and ``C``
    starts as the identity: each archetype at its own pick. Letting ``C`` mix every row
@@ -63,7 +64,10 @@ STEP_GROW, STEP_SHRINK, MAX_HALVINGS = 1.2, 0.5, 30
 #: the method's ``--iterations`` default: FurthestSum already places the archetypes on the
 #: hull, and 20 PCHA iterations keep the time below the default method's
 DEFAULT_ITERATIONS = 20
-INIT = "FurthestSum from the first row in hash order (dropped), Euclidean, quantized sums"
+INIT = (
+    "FurthestSum from the first row in hash order, which then competes again with the "
+    "free rows for the last place; Euclidean, quantized sums"
+)
 CANDIDATES = "the k FurthestSum rows: C (k x k) mixes them only, starting at the identity"
 SOLVER = (
     f"PCHA projected gradient: uniform S, {S_WARMUP} S steps, then one C and one S step per "
@@ -79,24 +83,37 @@ def furthest_sum(U: np.ndarray, count: int, xp: ModuleType = np) -> np.ndarray:
     >>> U = np.array([[0.5, 0.5], [0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.4, 0.6]])
     >>> furthest_sum(U, 3).tolist()
     [1, 2, 3]
+    >>> furthest_sum(np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.2, 0.1]]), 3).tolist()
+    [1, 2, 0]
     """
     u = U.shape[0]
     count = min(count, u)
-    keep_seed = count >= u  # no row left to replace the seed with
     norms = (U * U).sum(axis=1)
-    sums = xp.zeros(u, dtype=xp.int64)
     free = xp.ones(u, dtype=bool)
-    picks = np.empty(count + (0 if keep_seed else 1), dtype=np.int64)
-    current = 0
-    for t in range(len(picks)):
-        picks[t] = current
-        free[current] = False
-        if t == len(picks) - 1:
-            break
-        d2 = norms + norms[current] - 2.0 * (U @ U[current])
-        sums += xp.rint(xp.sqrt(xp.maximum(d2, 0.0)) * (1.0 / QUANTUM)).astype(xp.int64)
-        current = int(xp.where(free, sums, -1).argmax())
-    return picks if keep_seed else picks[1:]
+
+    def distances(row: int) -> np.ndarray:
+        d2 = norms + norms[row] - 2.0 * (U @ U[row])
+        return xp.rint(xp.sqrt(xp.maximum(d2, 0.0)) * (1.0 / QUANTUM)).astype(xp.int64)
+
+    def take(row: int) -> None:
+        picks.append(row)
+        free[row] = False
+        sums[...] += distances(row)
+
+    def furthest() -> int:
+        return int(xp.where(free, sums, -1).argmax())
+
+    picks: list[int] = []
+    sums = xp.zeros(u, dtype=xp.int64)
+    take(0)  # the seed: the first row in hash order
+    while len(picks) < count:
+        take(furthest())
+    if count < u:  # the seed was an arbitrary start: it competes again with the free rows
+        sums -= distances(0)
+        free[0] = True
+        picks = picks[1:]
+        take(furthest())
+    return np.asarray(picks, dtype=np.int64)
 
 
 class _Blocks:
