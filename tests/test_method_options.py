@@ -69,8 +69,10 @@ def test_inspect_text_names_a_method_other_than_the_default(runner: CliRunner) -
     result = invoke(runner, "inspect", SAMPLE / "alloys.csv", *ALLOYS, "--method", HULL)
     assert result.exit_code == 0, result.stderr
     assert "split --frac 0.2 --method benchmake-hull: 60 test rows (k), 240 train" in result.stdout
+    assert "\n  S (n x k float64): 140.6 KiB\n" in result.stdout  # the hull's weights, not W
     plain = invoke(runner, "inspect", SAMPLE / "alloys.csv", *ALLOYS)
     assert "split --frac 0.2: 60 test rows (k), 240 train" in plain.stdout
+    assert "\n  W (n x k float64): 140.6 KiB\n" in plain.stdout
 
 
 def test_inspect_refuses_an_unknown_method(runner: CliRunner) -> None:

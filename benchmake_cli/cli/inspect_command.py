@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..method.registry import DEFAULT_METHOD
+from ..method.registry import DEFAULT_METHOD, get_method
 from ..tasks.inspect import (
     DEFAULT_FRAC,
     DataReport,
@@ -47,9 +47,9 @@ HELP = """Show what a data file or a manifest holds, and what a split of the dat
 For a data file (read with the same options as split): the format and modality, shape,
 columns with their types and roles, missing values, constant columns, duplicate rows and
 the content hash a split's manifest would record; then what 'split --frac F' would do: the
-number of test rows k, the memory of the factor W (n x k float64) and the peak on the CPU
-and the GPU, the device '--device auto' would pick, and an estimated time from the cost
-model in docs/inspect.md. Problems that would make split refuse the file are reported, not
+number of test rows k, the memory of the method's n x k float64 array (the NMF's W, the
+hull's S) and the peak on the CPU and the GPU, the device '--device auto' would pick, and
+an estimated time from the cost model in docs/inspect.md. Problems that would make split refuse the file are reported, not
 raised. For a manifest (a .json file, or a folder holding manifest.json): a summary of the
 data, the parameters and the files of the split it describes.
 """
@@ -261,15 +261,16 @@ def _plan_lines(report: DataReport, verbose: bool) -> list[str]:
         f"split --frac {plan.frac}{method}{assumed}: {plan.k} test rows (k), "
         f"{plan.n - plan.k} train"
     ]
+    factor = get_method(plan.method).factor
     if plan.mode == "sharded":
         lines += [
             f"  in {plan.shards} shards of about {plan.shard_n} rows ({plan.shard_k} test rows "
             "each), one after another; memory is that of one shard",
-            f"  W of one shard ({plan.shard_n} x {plan.shard_k} float64): "
+            f"  {factor} of one shard ({plan.shard_n} x {plan.shard_k} float64): "
             f"{human_bytes(plan.w_bytes)}",
         ]
     else:
-        lines.append(f"  W (n x k float64): {human_bytes(plan.w_bytes)}")
+        lines.append(f"  {factor} (n x k float64): {human_bytes(plan.w_bytes)}")
     lines += [
         _memory_line(plan),
         f"  --device auto: {plan.device} ({plan.device_reason})",

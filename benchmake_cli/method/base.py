@@ -45,6 +45,8 @@ class Method(ABC):
     shardable: ClassVar[bool] = False
     #: the iterations run when ``--iterations`` is left out
     default_iterations: ClassVar[int] = DEFAULT_ITERATIONS
+    #: its largest array, rows × test rows float64, for ``inspect`` (the NMF's ``W``)
+    factor: ClassVar[str] = "W"
 
     def iterations(self, given: int | None) -> int:
         """The iterations to run: ``given``, or this method's default when left out.

@@ -138,6 +138,7 @@ class BenchmakeHull(BenchmakeCli):
     version = hull.METHOD_VERSION
     seeded = False
     default_iterations = hull.DEFAULT_ITERATIONS
+    factor = "S"  #: each row's weights on the archetypes
 
     def _matrix_split(self) -> Any:
         return hull.split_matrix_hull
