@@ -17,6 +17,7 @@ from benchmake_cli import split_file, verify_manifest
 from benchmake_cli.analysis.selection import SelectionDiagnostics
 from benchmake_cli.errors import ExitCode, ParameterError
 from benchmake_cli.method import hull
+from benchmake_cli.method.order import order_rows, row_digests
 from benchmake_cli.method.registry import get_method
 from benchmake_cli.method.scale import minmax_scale
 from benchmake_cli.method.split import SplitParameters
@@ -98,6 +99,15 @@ def test_iterations_and_tol_are_parameters_of_the_result() -> None:
 def test_furthest_sum_ties_go_to_hash_order_and_picks_are_corners() -> None:
     square = np.array([[0.5, 0.5], [0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
     assert hull.furthest_sum(square, 4).tolist() == [1, 2, 3, 4]
+
+
+def test_the_first_row_in_hash_order_can_be_an_archetype() -> None:
+    # FurthestSum starts from the hash-first row; here that row is the corner (1, 1), and it
+    # must compete again for a place rather than be dropped as an arbitrary start
+    inner = np.random.default_rng(19).uniform(0.2, 0.8, (16, 2))
+    X = np.vstack([[[0, 0], [1, 0], [0, 1], [1, 1]], inner])
+    assert order_rows(row_digests(X)).positions[0] == 3
+    assert sorted(split_matrix(X).test.tolist()) == [0, 1, 2, 3]
 
 
 def test_selects_the_whole_hull_not_the_corner_at_the_origin() -> None:

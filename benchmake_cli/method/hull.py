@@ -9,8 +9,9 @@ row-stochastic ``S`` (u × k) and ``C`` (k × k):
 1. **FurthestSum** (Mørup & Hansen 2012): from the first row in hash order, repeatedly take
    the free row with the largest sum of Euclidean distances to the rows taken until ``k``
    are taken; then the first row, an arbitrary start, leaves the sums and competes with the
-   free rows for the last place (as Mørup & Hansen replace it). Distances are rounded to :data:`QUANTUM` and summed as integers, so the picks
-   are exact, and ties go to the row earlier in hash order. These ``k`` rows are the
+   free rows for the last place (as Mørup & Hansen replace it). Distances are rounded to
+   :data:`QUANTUM` and summed as integers, so the picks are exact, and ties go to the row
+   earlier in hash order. These ``k`` rows are the
    candidates ``V`` (Mørup & Hansen restrict ``C`` to such a subset of the data), and ``C``
    starts as the identity: each archetype at its own pick. Letting ``C`` mix every row
    instead pulled archetypes off the hull into the data's interior on inputs with fewer rows
@@ -83,8 +84,9 @@ def furthest_sum(U: np.ndarray, count: int, xp: ModuleType = np) -> np.ndarray:
     >>> U = np.array([[0.5, 0.5], [0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.4, 0.6]])
     >>> furthest_sum(U, 3).tolist()
     [1, 2, 3]
-    >>> furthest_sum(np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.2, 0.1]]), 3).tolist()
-    [1, 2, 0]
+    >>> corner = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.2, 0.1]])
+    >>> furthest_sum(corner, 3).tolist(), furthest_sum(corner, 1).tolist()
+    ([1, 2, 0], [1])
     """
     u = U.shape[0]
     count = min(count, u)
@@ -106,13 +108,14 @@ def furthest_sum(U: np.ndarray, count: int, xp: ModuleType = np) -> np.ndarray:
     picks: list[int] = []
     sums = xp.zeros(u, dtype=xp.int64)
     take(0)  # the seed: the first row in hash order
-    while len(picks) < count:
+    while len(picks) < min(max(count, 2), u):  # one archetype: the row furthest from the seed
         take(furthest())
     if count < u:  # the seed was an arbitrary start: it competes again with the free rows
         sums -= distances(0)
         free[0] = True
         picks = picks[1:]
-        take(furthest())
+        if len(picks) < count:
+            take(furthest())
     return np.asarray(picks, dtype=np.int64)
 
 
