@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .sampling import check_matrix
+
 __all__ = [
     "CLASSIFICATION",
     "MAX_CLASSES",
@@ -80,18 +82,6 @@ def infer_task(y: np.ndarray) -> str:
     return REGRESSION
 
 
-def _as_features(name: str, X: np.ndarray) -> np.ndarray:
-    """Return ``X`` as a finite 2-D float64 array with at least one row."""
-    arr = np.asarray(X, dtype=np.float64)
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (rows x features), got shape {arr.shape}")
-    if arr.shape[0] == 0:
-        raise ValueError(f"{name} must contain at least one row, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
-    return arr
-
-
 def _nearest(X_train: np.ndarray, X_test: np.ndarray, k: int) -> np.ndarray:
     """Indices (n_test, k) of the k nearest training rows of each test row.
 
@@ -136,8 +126,8 @@ def _validate(
     X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, k: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Validate and convert the training data, test features and ``k``."""
-    X_train = _as_features("X_train", X_train)
-    X_test = _as_features("X_test", X_test)
+    X_train = check_matrix("X_train", X_train, vector_is_column=False)
+    X_test = check_matrix("X_test", X_test, vector_is_column=False)
     y_train = _as_target("y_train", y_train)
     if X_train.shape[1] != X_test.shape[1]:
         raise ValueError(
@@ -281,7 +271,7 @@ class SharedKnn:
         length: int | None = None,
     ) -> None:
         self.task = _check_task(task)
-        self.X = _as_features("X", X)
+        self.X = check_matrix("X", X, vector_is_column=False)
         self.y = _as_target("y", y)
         if self.y.shape[0] != self.X.shape[0]:
             raise ValueError(f"y has {self.y.shape[0]} values but X has {self.X.shape[0]} rows")

@@ -1,4 +1,5 @@
-"""Seeded random splits (no SciPy, so that ``split`` can draw them for the card cheaply)."""
+"""Seeded random splits (no SciPy, so that ``split`` can draw them for the card cheaply),
+and the input checks the analysis modules share."""
 
 from __future__ import annotations
 
@@ -12,6 +13,23 @@ def check_int(name: str, value: int, minimum: int) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return int(value)
+
+
+def check_matrix(name: str, data: np.ndarray, *, vector_is_column: bool = True) -> np.ndarray:
+    """``data`` as a finite 2-D float64 array with at least one row and one feature (a 1-D
+    array is one feature when ``vector_is_column``), or ``ValueError`` naming ``name``."""
+    arr = np.asarray(data, dtype=np.float64)
+    if arr.ndim == 1 and vector_is_column:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array (rows x features), got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must contain at least one row, got shape {arr.shape}")
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} must contain at least one feature, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
+    return arr
 
 
 def random_split_indices(n: int, n_test: int, count: int, seed: int = 0) -> list[np.ndarray]:

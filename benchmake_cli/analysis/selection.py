@@ -24,7 +24,7 @@ import numpy as np
 
 from ..method.order import order_rows, row_digests
 
-__all__ = ["SELECTION_NAMES", "TAIL", "Selection", "SelectionDiagnostics"]
+__all__ = ["SELECTION_LABELS", "SELECTION_NAMES", "TAIL", "Selection", "SelectionDiagnostics"]
 
 TAIL = 0.05  #: share of rows in each feature's low and high tail
 SELECTION_NAMES: tuple[str, ...] = (
@@ -33,6 +33,13 @@ SELECTION_NAMES: tuple[str, ...] = (
     "tail_coverage_low",
     "tail_coverage_high",
 )
+#: how reports and plots name each diagnostic
+SELECTION_LABELS: dict[str, str] = {
+    "nearest_origin_overlap": "nearest-origin overlap",
+    "farthest_origin_overlap": "farthest-origin overlap",
+    "tail_coverage_low": "low-tail coverage",
+    "tail_coverage_high": "high-tail coverage",
+}
 _FEATURE_BLOCK = 512  #: features sorted at once (bounds the n × block index arrays)
 
 

@@ -18,12 +18,13 @@ from scipy import stats
 
 from .mmd import BLOCK_ELEMENTS, block_rows, mmd_of_subsamples, subsample
 from .sampling import check_int as _check_int
-from .sampling import random_split_indices
+from .sampling import check_matrix, random_split_indices
 
 __all__ = [
     "HIGHER_IS_HARDER",
     "KL_SMOOTHING",
     "KS_METHOD",
+    "STATISTIC_LABELS",
     "STATISTIC_NAMES",
     "SetComparison",
     "SplitComparer",
@@ -43,6 +44,16 @@ STATISTIC_NAMES: tuple[str, ...] = (
     "wasserstein",
     "mmd",
 )
+#: how reports and plots name each statistic
+STATISTIC_LABELS: dict[str, str] = {
+    "t_test_p": "t-test p-value",
+    "ks_p": "KS p-value",
+    "mutual_information": "mutual information",
+    "kl_divergence": "KL divergence",
+    "js_divergence": "JS divergence",
+    "wasserstein": "Wasserstein distance",
+    "mmd": "MMD (RBF kernel)",
+}
 
 HIGHER_IS_HARDER: dict[str, bool] = {
     "t_test_p": False,
@@ -80,22 +91,6 @@ class SetComparison:
                 if name in self.per_feature
             },
         }
-
-
-def _as_matrix(name: str, data: np.ndarray) -> np.ndarray:
-    """Return ``data`` as a finite 2-D float64 array with at least one row and column."""
-    arr = np.asarray(data, dtype=np.float64)
-    if arr.ndim == 1:
-        arr = arr.reshape(-1, 1)
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (rows x features), got shape {arr.shape}")
-    if arr.shape[0] == 0:
-        raise ValueError(f"{name} must contain at least one row, got shape {arr.shape}")
-    if arr.shape[1] == 0:
-        raise ValueError(f"{name} must contain at least one feature, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
-    return arr
 
 
 def _t_test_p(train: np.ndarray, test: np.ndarray) -> np.ndarray:
@@ -183,13 +178,7 @@ def mmd_rbf(train: np.ndarray, test: np.ndarray, *, max_rows: int = 1000, seed: 
     Each set is reduced to at most ``max_rows`` rows drawn by ``numpy.random.default_rng(seed)``
     (training set first). The bandwidth is the median pairwise distance of the pooled rows.
     """
-    train = _as_matrix("train", train)
-    test = _as_matrix("test", test)
-    if train.shape[1] != test.shape[1]:
-        raise ValueError(
-            f"train and test must have the same number of features, "
-            f"got {train.shape[1]} and {test.shape[1]}"
-        )
+    train, test = _train_and_test(train, test)
     max_rows = _check_int("max_rows", max_rows, 1)
     seed = _check_int("seed", seed, 0)
     rng = np.random.default_rng(seed)
@@ -207,17 +196,23 @@ def compare_sets(
     seed: int = 0,
 ) -> SetComparison:
     """Compute the seven statistics comparing ``train`` (n_train, d) with ``test`` (n_test, d)."""
-    train = _as_matrix("train", train)
-    test = _as_matrix("test", test)
+    train, test = _train_and_test(train, test)
+    pooled = SplitComparer(
+        np.vstack([train, test]), bins=bins, mmd_max_rows=mmd_max_rows, seed=seed
+    )
+    return pooled.compare(np.arange(train.shape[0], train.shape[0] + test.shape[0]))
+
+
+def _train_and_test(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both sets as float matrices with the same number of features, or ``ValueError``."""
+    train = check_matrix("train", train)
+    test = check_matrix("test", test)
     if train.shape[1] != test.shape[1]:
         raise ValueError(
             f"train and test must have the same number of features, "
             f"got {train.shape[1]} and {test.shape[1]}"
         )
-    pooled = SplitComparer(
-        np.vstack([train, test]), bins=bins, mmd_max_rows=mmd_max_rows, seed=seed
-    )
-    return pooled.compare(np.arange(train.shape[0], train.shape[0] + test.shape[0]))
+    return train, test
 
 
 def _check_indices(name: str, indices: np.ndarray, n: int) -> np.ndarray:
@@ -248,7 +243,7 @@ class SplitComparer:
     def __init__(
         self, X: np.ndarray, *, bins: int = 50, mmd_max_rows: int = 1000, seed: int = 0
     ) -> None:
-        self.X = _as_matrix("X", X)
+        self.X = check_matrix("X", X)
         self.bins = _check_int("bins", bins, 1)
         self.mmd_max_rows = _check_int("mmd_max_rows", mmd_max_rows, 1)
         self.seed = _check_int("seed", seed, 0)

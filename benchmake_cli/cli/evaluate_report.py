@@ -8,21 +8,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..tasks.evaluate import Evaluation
 
-STATISTIC_LABELS = {
-    "t_test_p": "t-test p-value",
-    "ks_p": "KS p-value",
-    "mutual_information": "mutual information",
-    "kl_divergence": "KL divergence",
-    "js_divergence": "JS divergence",
-    "wasserstein": "Wasserstein distance",
-    "mmd": "MMD (RBF kernel)",
-}
-METRIC_LABELS = {
-    "accuracy": "accuracy",
-    "balanced_accuracy": "balanced accuracy",
-    "mse": "MSE",
-    "r2": "R²",
-}
 HARDEST_STYLE = "bold green"
 
 
@@ -34,8 +19,8 @@ def print_report(evaluation: Evaluation) -> None:
     """The paper-style tables on stdout: statistics, then the model's scores."""
     from rich.console import Console
 
-    from ..analysis.statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
-    from ..tasks.evaluate import METRIC_HIGHER_IS_HARDER, MODEL_METRICS
+    from ..analysis.statistics import HIGHER_IS_HARDER, STATISTIC_LABELS, STATISTIC_NAMES
+    from ..tasks.evaluation import METRIC_HIGHER_IS_HARDER, METRIC_LABELS, MODEL_METRICS
 
     console = Console(highlight=False, soft_wrap=True)
     if not console.is_terminal:

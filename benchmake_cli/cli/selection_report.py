@@ -7,20 +7,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..tasks.evaluate import Evaluation
 
-SELECTION_LABELS = {
-    "nearest_origin_overlap": "nearest-origin overlap",
-    "farthest_origin_overlap": "farthest-origin overlap",
-    "tail_coverage_low": "low-tail coverage",
-    "tail_coverage_high": "high-tail coverage",
-}
-
 
 def selection_table(evaluation: Evaluation) -> Any:
     """A rich table: each diagnostic for this split, the random splits (mean ± std) and each
     compared split; a random test set scores about k / n on every row."""
     from rich.table import Table
 
-    from ..analysis.selection import SELECTION_NAMES, TAIL
+    from ..analysis.selection import SELECTION_LABELS, SELECTION_NAMES, TAIL
     from ..tasks.evaluate import mean_and_std
 
     expected = evaluation.split.n_test / evaluation.n

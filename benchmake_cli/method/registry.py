@@ -65,28 +65,9 @@ class BenchmakeCli(Method):
     def check(self, encoded: Encoded, params: SplitParameters) -> int:
         return check_fraction(encoded.n, params.frac, encoded.source)
 
-    def split_matrix(
-        self,
-        X: np.ndarray,
-        params: SplitParameters,
-        *,
-        xp: ModuleType = np,
-        threads: int | None = None,
-        bounds: tuple[np.ndarray, np.ndarray] | None = None,
-        test_rows: int | None = None,
-        ties: np.ndarray | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> MatrixSplit:
-        return self._matrix_split()(
-            X,
-            params,
-            xp=xp,
-            threads=threads,
-            progress=progress,
-            bounds=bounds,
-            test_rows=test_rows,
-            ties=ties,
-        )
+    def split_matrix(self, X: np.ndarray, params: SplitParameters, **options: Any) -> MatrixSplit:
+        """:meth:`Method.split_matrix`'s keyword options go to the matrix function as they are."""
+        return self._matrix_split()(X, params, **options)
 
     def _matrix_split(self) -> Any:
         """The function that splits a matrix (looked up at each call)."""

@@ -27,6 +27,13 @@ METRIC_HIGHER_IS_HARDER: dict[str, bool] = {
     "mse": True,
     "r2": False,
 }
+#: how reports and plots name each model metric
+METRIC_LABELS: dict[str, str] = {
+    "accuracy": "accuracy",
+    "balanced_accuracy": "balanced accuracy",
+    "mse": "MSE",
+    "r2": "R²",
+}
 
 
 @dataclass(frozen=True)

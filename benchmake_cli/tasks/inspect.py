@@ -177,32 +177,24 @@ def inspect_data(
     too_wide = None if encode_options.strict else _too_wide_to_encode(report)
     if too_wide is not None:
         report.problems.append(too_wide)
-        width = _encoded_width(report.columns)
-        report.assumed.append(f"d = {width} counted from the columns, not encoded")
-        report.plan = plan_split(
-            report.n_rows,
-            width,
-            frac=frac,
-            iterations=iterations,
-            method=method,
-            threads=threads,
-            source=table.path.name,
-            mode=mode,
-        )
-        return report
-    encoded = _encode_or_report(table, encode_options, report)
-    if encoded is not None:
+        n, d = report.n_rows, _encoded_width(report.columns)
+        report.assumed.append(f"d = {d} counted from the columns, not encoded")
+    else:
+        encoded = _encode_or_report(table, encode_options, report)
+        if encoded is None:
+            return report
         _describe_encoding(report, encoded, progress)
-        report.plan = plan_split(
-            encoded.n,
-            encoded.d,
-            frac=frac,
-            iterations=iterations,
-            method=method,
-            threads=threads,
-            source=table.path.name,
-            mode=mode,
-        )
+        n, d = encoded.n, encoded.d
+    report.plan = plan_split(
+        n,
+        d,
+        frac=frac,
+        iterations=iterations,
+        method=method,
+        threads=threads,
+        source=table.path.name,
+        mode=mode,
+    )
     return report
 
 

@@ -16,11 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.selection import SELECTION_NAMES
-from ..analysis.statistics import HIGHER_IS_HARDER, STATISTIC_NAMES
+from ..analysis.selection import SELECTION_LABELS, SELECTION_NAMES
+from ..analysis.statistics import HIGHER_IS_HARDER, STATISTIC_LABELS, STATISTIC_NAMES
 from ..bundle.write import TEMP_PREFIX
 from ..errors import MissingExtraError, OutputError
 from .evaluate import METRIC_HIGHER_IS_HARDER, MODEL_METRICS, Evaluation
+from .evaluation import METRIC_LABELS
 
 INSTALL_HINT = "pip install 'benchmake-cli[plot]'"
 HISTOGRAM_FEATURES = 6  #: features shown in histograms.png
@@ -28,23 +29,12 @@ SCATTER_MAX_POINTS = 5000  #: most rows drawn in pca.png (a seeded sample of all
 TRAIN_COLOUR, TEST_COLOUR, SPLIT_COLOUR = "#7f7f7f", "#d62728", "#d62728"
 COMPARE_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 
-LABELS = {
-    "t_test_p": "t-test p-value",
-    "ks_p": "KS p-value",
-    "mutual_information": "mutual information",
-    "kl_divergence": "KL divergence",
-    "js_divergence": "JS divergence",
-    "wasserstein": "Wasserstein distance",
-    "mmd": "MMD (RBF)",
-    "accuracy": "accuracy",
-    "balanced_accuracy": "balanced accuracy",
-    "mse": "MSE",
-    "r2": "R²",
-    "nearest_origin_overlap": "nearest-origin\noverlap",
-    "farthest_origin_overlap": "farthest-origin\noverlap",
-    "tail_coverage_low": "low-tail\ncoverage",
-    "tail_coverage_high": "high-tail\ncoverage",
-}
+#: axis titles: the reports' labels, the diagnostics' on two lines
+LABELS = (
+    STATISTIC_LABELS
+    | METRIC_LABELS
+    | {name: label.replace(" ", "\n", 1) for name, label in SELECTION_LABELS.items()}
+)
 
 
 def require_matplotlib() -> None:
