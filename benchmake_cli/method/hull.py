@@ -97,21 +97,23 @@ def furthest_sum(U: np.ndarray, count: int, xp: ModuleType = np) -> np.ndarray:
         d2 = norms + norms[row] - 2.0 * (U @ U[row])
         return xp.rint(xp.sqrt(xp.maximum(d2, 0.0)) * (1.0 / QUANTUM)).astype(xp.int64)
 
-    def take(row: int) -> None:
+    def take(row: int) -> np.ndarray:
         picks.append(row)
         free[row] = False
-        sums[...] += distances(row)
+        taken = distances(row)
+        sums[...] += taken
+        return taken
 
     def furthest() -> int:
         return int(xp.where(free, sums, -1).argmax())
 
     picks: list[int] = []
     sums = xp.zeros(u, dtype=xp.int64)
-    take(0)  # the seed: the first row in hash order
+    from_seed = take(0)  # the seed: the first row in hash order
     while len(picks) < min(max(count, 2), u):  # one archetype: the row furthest from the seed
         take(furthest())
     if count < u:  # the seed was an arbitrary start: it competes again with the free rows
-        sums -= distances(0)
+        sums -= from_seed
         free[0] = True
         picks = picks[1:]
         if len(picks) < count:

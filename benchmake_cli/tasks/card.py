@@ -23,7 +23,15 @@ import numpy as np
 from ..analysis.baseline import CLASSIFICATION, SharedKnn, infer_task, predict_from, vote_fractions
 from ..analysis.metrics import DEFAULT_METRIC, METRICS, Metric, compute
 from ..bundle import manifest as manifest_io
-from ..bundle.card import CARD_FILE, Baseline, CardScores, Criterion, render_card, replace_text
+from ..bundle.card import (
+    CARD_FILE,
+    Baseline,
+    CardScores,
+    Criterion,
+    read_card_header,
+    render_card,
+    replace_text,
+)
 from ..bundle.croissant import CROISSANT_FILE, croissant_metadata
 from ..bundle.indices import positions_of, read_row_numbers
 from ..bundle.write import input_digest, sha256_file
@@ -251,3 +259,41 @@ def load_bundle(
         manifest_io.recorded_encode_options(manifest),
     )
     return manifest_path, manifest, prepared, read_row_numbers(test_file)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A published split opened for ``score`` and ``evaluate --rank``: :func:`load_bundle`'s
+    pieces, the criterion and the card's header when the card was written for this
+    manifest."""
+
+    manifest_path: Path
+    manifest: dict[str, Any]
+    manifest_sha256: str
+    prepared: Prepared
+    test_rows: np.ndarray  #: input row numbers, as in ``test_indices.txt``
+    test: np.ndarray  #: their positions among the encoded rows
+    criterion: CriterionData
+    card: dict[str, Any]  #: the card's header, or ``{}`` when it belongs to another manifest
+
+
+def open_benchmark(
+    manifest: str | Path, data: str | Path | None, metric: str | None, *, without_target: str
+) -> Benchmark:
+    """:func:`load_bundle` with the criterion: ``metric``, else the card's. A split without a
+    target is refused, saying what cannot be done (``without_target``)."""
+    manifest_path, recorded, prepared, test_rows = load_bundle(manifest, data)
+    manifest_sha = sha256_file(manifest_path)
+    header = read_card_header(manifest_path.parent) or {}
+    card = header if header.get("manifest_sha256") == manifest_sha else {}
+    criterion = criterion_data(prepared, metric or card.get("metric"))
+    if criterion is None:
+        raise ParameterError(
+            f"{manifest_path}: no criterion: the split records no target, so {without_target}; "
+            "split again with --target COLUMN"
+        )
+    encoded_rows = prepared.encoded.rows
+    test = positions_of(test_rows, encoded_rows, prepared.table.n_rows, "test_indices.txt")
+    return Benchmark(
+        manifest_path, recorded, manifest_sha, prepared, test_rows, test, criterion, card
+    )

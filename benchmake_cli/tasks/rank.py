@@ -20,12 +20,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..analysis.sampling import random_split_indices
-from ..bundle.card import read_card_header
-from ..bundle.indices import positions_of
-from ..bundle.write import sha256_file
 from ..errors import MissingExtraError, ParameterError
 from ..method.scale import minmax_scale
-from .card import SEED, CriterionData, criterion_data, load_bundle, metric_value
+from .card import SEED, CriterionData, metric_value, open_benchmark
 
 PANEL = ("knn", "linear", "random_forest", "gradient_boosting")
 LABELS = {
@@ -188,20 +185,11 @@ def rank_models(
 ) -> Ranking:
     """Train the panel on this split and on ``random_splits`` seeded random splits."""
     _sklearn()
-    manifest_path, _, prepared, test_rows = load_bundle(manifest, data)
-    header = read_card_header(manifest_path.parent) or {}
-    if metric is None and header.get("manifest_sha256") == sha256_file(manifest_path):
-        metric = header.get("metric")
-    criterion = criterion_data(prepared, metric)
-    if criterion is None:
-        raise ParameterError(
-            f"{manifest_path}: no criterion: the split records no target, so no model can "
-            "be ranked; split again with --target COLUMN"
-        )
-    encoded = prepared.encoded
+    benchmark = open_benchmark(manifest, data, metric, without_target="no model can be ranked")
+    criterion, encoded = benchmark.criterion, benchmark.prepared.encoded
     X = minmax_scale(np.asarray(encoded.X, dtype=np.float64))
     n = encoded.n
-    test = np.sort(positions_of(test_rows, encoded.rows, prepared.table.n_rows, "test_indices.txt"))
+    test = np.sort(benchmark.test)
     splits = [test] + (
         random_split_indices(n, test.size, random_splits, SEED) if random_splits else []
     )

@@ -26,18 +26,16 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.metrics import METRICS
-from ..bundle.card import Criterion, read_card_header
-from ..bundle.indices import positions_of
+from ..bundle.card import Criterion
 from ..bundle.write import sha256_file
 from ..encode.carried import canonical_strings
 from ..errors import InputNotFoundError, ParameterError, PredictionsError
 from .card import (
     CriterionData,
     baseline_scores,
-    criterion_data,
     label_text,
-    load_bundle,
     metric_value,
+    open_benchmark,
 )
 
 ROW_KEY = "row"
@@ -121,28 +119,16 @@ def score_predictions(
     """Score each predictions file on the benchmark ``manifest`` describes; rank them."""
     if not predictions:
         raise ParameterError("name at least one predictions file")
-    manifest_path, recorded, prepared, test_rows = load_bundle(manifest, data)
-    manifest_sha = sha256_file(manifest_path)
-    header = read_card_header(manifest_path.parent) or {}
-    bound = header.get("manifest_sha256") == manifest_sha
-    chosen = metric or (header.get("metric") if bound else None)
-    criterion = criterion_data(prepared, chosen)
-    if criterion is None:
-        raise ParameterError(
-            f"{manifest_path}: no criterion: the split records no target, so there is nothing "
-            "to score; split again with --target COLUMN"
-        )
-    encoded = prepared.encoded
-    test = positions_of(test_rows, encoded.rows, prepared.table.n_rows, "test_indices.txt")
-    keys = _keys(prepared, recorded, test_rows)
+    benchmark = open_benchmark(manifest, data, metric, without_target="there is nothing to score")
+    prepared, criterion, test = benchmark.prepared, benchmark.criterion, benchmark.test
+    recorded, card = benchmark.manifest, benchmark.card
+    keys = _keys(prepared, recorded, benchmark.test_rows)
     entries = []
     for path in predictions:
         values = read_predictions(Path(path), keys, criterion)
         value = metric_value(criterion, np.sort(test), values)
         entries.append(Entry(str(path), sha256_file(Path(path)), value))
-    baseline = (
-        header.get("baseline") if bound and header.get("metric") == criterion.metric.name else None
-    )
+    baseline = card.get("baseline") if card.get("metric") == criterion.metric.name else None
     if baseline is None:
         try:
             baseline = baseline_scores(prepared, criterion, test, random_splits=0).value
@@ -150,8 +136,8 @@ def score_predictions(
             baseline = None
     rank_entries(entries, criterion.metric.higher_is_better)
     return ScoreReport(
-        manifest=manifest_path,
-        manifest_sha256=manifest_sha,
+        manifest=benchmark.manifest_path,
+        manifest_sha256=benchmark.manifest_sha256,
         data_sha256=str(recorded["input"]["sha256"]),
         test_indices_sha256=str(recorded["split"].get("test_indices_sha256")),
         n_test=int(test.size),
