@@ -28,6 +28,37 @@ FILE_NAME = "manifest.json"
 REQUIRED_SECTIONS = ("tool", "method", "input", "encoding", "split", "files")
 
 
+def encoding_section(
+    *,
+    modality: str,
+    input_rows: int,
+    n: int,
+    d: int,
+    columns_used: Any,
+    one_hot: Any,
+    dropped_rows: Any,
+    content_sha256: str,
+    carried_columns: Any,
+    carried_sha256: str,
+    parameters: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The manifest's ``encoding`` fields beyond ``options``, for a whole or a sharded split
+    (``parameters``: the encoder's, when it has any)."""
+    return {
+        "modality": modality,
+        "input_rows": input_rows,
+        "n": n,
+        "d": d,
+        "columns_used": columns_used,
+        "one_hot": one_hot,
+        "dropped_rows": dropped_rows,
+        "content_sha256": content_sha256,
+        "carried_columns": carried_columns,
+        "carried_sha256": carried_sha256,
+        **({"parameters": parameters} if parameters else {}),
+    }
+
+
 @dataclass
 class Manifest:
     """A manifest: its sections as JSON values, built from a split or loaded from a file.

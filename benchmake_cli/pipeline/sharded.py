@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ..bundle.manifest import encoding_section
 from ..bundle.write import data_file_names, write_subsets_streamed
 from ..encode import EncodeOptions, carried_columns, carried_hash, encode_table
 from ..encode.tabular import (
@@ -108,18 +109,18 @@ class ShardedSplit:
     def encoding(self) -> dict[str, Any]:
         """The manifest's ``encoding`` fields beyond ``options``."""
         encoded = self.encoded
-        return {
-            "modality": encoded.modality,
-            "input_rows": encoded.input_rows,
-            "n": self.n,
-            "d": encoded.d,
-            "columns_used": encoded.columns_used,
-            "one_hot": encoded.one_hot,
-            "dropped_rows": encoded.dropped_rows,
-            "content_sha256": self.content_sha256,
-            "carried_columns": encoded.carried_columns,
-            "carried_sha256": self.carried_sha256,
-        }
+        return encoding_section(
+            modality=encoded.modality,
+            input_rows=encoded.input_rows,
+            n=self.n,
+            d=encoded.d,
+            columns_used=encoded.columns_used,
+            one_hot=encoded.one_hot,
+            dropped_rows=encoded.dropped_rows,
+            content_sha256=self.content_sha256,
+            carried_columns=encoded.carried_columns,
+            carried_sha256=self.carried_sha256,
+        )
 
 
 def split_sharded(

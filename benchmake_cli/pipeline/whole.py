@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..bundle.manifest import encoding_section
 from ..bundle.write import write_side
 from ..encode import Encoded, EncodeOptions, carried_columns, carried_hash, encode_table
 from ..errors import ParameterError
@@ -156,19 +157,19 @@ def split_whole(
             "read_options": table.read_options,
             **({"details": table.info} if table.info else {}),
         },
-        encoding={
-            "modality": encoded.modality,
-            "input_rows": table.n_rows,
-            "n": encoded.n,
-            "d": encoded.d,
-            "columns_used": encoded.columns_used,
-            "one_hot": encoded.one_hot,
-            "dropped_rows": encoded.dropped_rows,
-            "content_sha256": split.content_sha256,
-            "carried_columns": carried_columns(table, encoded),
-            "carried_sha256": carried_hash(row_digests(encoded.X), encoded.carried),
-            **({"parameters": encoded.parameters} if encoded.parameters else {}),
-        },
+        encoding=encoding_section(
+            modality=encoded.modality,
+            input_rows=table.n_rows,
+            n=encoded.n,
+            d=encoded.d,
+            columns_used=encoded.columns_used,
+            one_hot=encoded.one_hot,
+            dropped_rows=encoded.dropped_rows,
+            content_sha256=split.content_sha256,
+            carried_columns=carried_columns(table, encoded),
+            carried_sha256=carried_hash(row_digests(encoded.X), encoded.carried),
+            parameters=encoded.parameters,
+        ),
         parameters=split.parameters,
         test_content_sha256=split.test_content_sha256,
         info={"device": device_name, **split.info},
