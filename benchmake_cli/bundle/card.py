@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CARD_FILE = "BENCHMARK.md"
+from . import names
+from .manifest import Manifest
+
 HEADER_PREFIX = "<!-- benchmake-card "
 HEADER_SUFFIX = " -->"
 
@@ -77,22 +79,23 @@ def number(value: float) -> str:
     return f"{value:.4f}"
 
 
-def render_card(manifest: dict[str, Any], manifest_sha256: str, scores: CardScores) -> str:
+def render_card(manifest: Manifest, manifest_sha256: str, scores: CardScores) -> str:
     """The text of ``BENCHMARK.md`` for ``manifest`` (whose file has ``manifest_sha256``)."""
+    raw = manifest.data
     header: dict[str, Any] = {"manifest_sha256": manifest_sha256}
     if scores.criterion is not None:
         header["metric"] = scores.criterion.metric
     if scores.baseline is not None:
         header["baseline"] = scores.baseline.value
-    data, encoding = manifest["input"], manifest["encoding"]
-    method, split = manifest["method"], manifest["split"]
+    data, encoding = raw["input"], raw["encoding"]
+    method, split = raw["method"], raw["split"]
     params = method.get("parameters", {})
     lines = [
         HEADER_PREFIX + json.dumps(header, sort_keys=True) + HEADER_SUFFIX,
         f"# Benchmark: {data['name']}",
         "",
         "A train/test benchmark made with benchmake-cli "
-        f"{manifest['tool']['version']}: (i) the data set and its split, (ii) an objective "
+        f"{raw['tool']['version']}: (i) the data set and its split, (ii) an objective "
         "criterion, (iii) an example implementation with its scores. This card is bound to "
         f"`manifest.json` with SHA-256 `{manifest_sha256}`.",
         "",
@@ -115,7 +118,7 @@ def render_card(manifest: dict[str, Any], manifest_sha256: str, scores: CardScor
         f"- {split['n_train']} training rows (`train_indices.txt`), {split['n_test']} test rows "
         f"(`test_indices.txt`, SHA-256 `{split.get('test_indices_sha256', '')}`); "
         "0-based row numbers of the input",
-        "- Split files: " + _listing(sorted(manifest.get("files", {}))),
+        "- Split files: " + _listing(sorted(raw.get("files", {}))),
         "",
         "## Objective criterion",
         "",
@@ -216,7 +219,7 @@ def _baseline_lines(scores: CardScores) -> list[str]:
 def read_card_header(folder: Path) -> dict[str, Any] | None:
     """The JSON header of ``folder/BENCHMARK.md``, or ``None`` without a readable one."""
     try:
-        with open(folder / CARD_FILE, encoding="utf-8") as handle:
+        with open(folder / names.CARD, encoding="utf-8") as handle:
             first = handle.readline().rstrip("\n")
     except OSError:
         return None

@@ -18,9 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import manifest as manifest_io
+from . import names
+from .manifest import Manifest
 
-CROISSANT_FILE = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
 CONTEXT: dict[str, Any] = {
     "@language": "en",
@@ -160,12 +160,14 @@ def _record_set(side: str, folder: Path, manifest: dict[str, Any]) -> dict[str, 
                 "description": "Original 0-based row number of the input.",
                 "dataType": "sc:Integer",
                 "source": {
-                    "fileObject": {"@id": f"{side}_indices.txt"},
+                    "fileObject": {"@id": names.indices_file(side)},
                     "extract": {"fileProperty": "lines"},
                 },
             }
         ]
-        description = f"The {side} rows, by original 0-based row number ({side}_indices.txt)."
+        description = (
+            f"The {side} rows, by original 0-based row number ({names.indices_file(side)})."
+        )
     return {
         "@type": "cr:RecordSet",
         "@id": side,
@@ -176,9 +178,10 @@ def _record_set(side: str, folder: Path, manifest: dict[str, Any]) -> dict[str, 
 
 
 def croissant_metadata(
-    manifest: dict[str, Any], manifest_sha256: str, folder: Path, metric: str | None = None
+    record: Manifest, manifest_sha256: str, folder: Path, metric: str | None = None
 ) -> dict[str, Any]:
-    """The Croissant 1.0 JSON-LD of the bundle in ``folder`` described by ``manifest``."""
+    """The Croissant 1.0 JSON-LD of the bundle in ``folder`` described by ``record``."""
+    manifest = record.data
     data, split, method = manifest["input"], manifest["split"], manifest["method"]
     target = manifest.get("encoding", {}).get("options", {}).get("target")
     criterion = (
@@ -186,9 +189,9 @@ def croissant_metadata(
     )
     distribution = [
         _file_object(
-            manifest_io.FILE_NAME,
+            names.MANIFEST,
             manifest_sha256,
-            (folder / manifest_io.FILE_NAME).stat().st_size,
+            (folder / names.MANIFEST).stat().st_size,
             "benchmake manifest: the data's hashes, the method's parameters, every file's hash.",
         )
     ]

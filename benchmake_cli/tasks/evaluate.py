@@ -32,11 +32,12 @@ from ..analysis.statistics import (
     SplitComparer,
     random_split_indices,
 )
-from ..bundle import manifest as manifest_io
 from ..bundle.indices import positions_of, read_row_numbers
+from ..bundle.locate import locate_data
+from ..bundle.manifest import open_manifest
 from ..bundle.write import input_digest, sha256_file
 from ..encode import EncodeOptions, target_values
-from ..errors import ManifestError, ParameterError
+from ..errors import ParameterError
 from ..formats import ReadOptions
 from ..method.scale import minmax_scale
 from ..pipeline.whole import Prepared, prepare
@@ -268,29 +269,22 @@ def evaluate_manifest(
     progress: ProgressCallback | None = None,
 ) -> Evaluation:
     """Evaluate the split a manifest describes: its data (``data`` or the recorded input),
-    read and encoded as recorded, with the test rows of its ``test_indices.txt``. The model's
+    read and encoded as recorded, with the test rows of its recorded test index file. The model's
     target is ``target`` or else the recorded target column."""
-    manifest_path, manifest = manifest_io.open_manifest(path)
-    data_path = manifest_io.locate_data(manifest_path, manifest, data).require()
-    recorded_input = manifest_io.field(manifest, "input")
-    encode_options = manifest_io.recorded_encode_options(manifest)
+    manifest = open_manifest(path)
+    data_path = locate_data(manifest, data).require()
+    encode_options = manifest.encode_options()
     timer = time.perf_counter()
-    prepared = prepare(data_path, manifest_io.recorded_read_options(manifest), encode_options)
+    prepared = prepare(data_path, manifest.read_options(), encode_options)
     read_seconds = time.perf_counter() - timer
     notes = []
-    if data_path.exists() and input_digest(data_path)[1] != recorded_input.get("sha256"):
+    if data_path.exists() and input_digest(data_path)[1] != manifest.input.sha256:
         notes.append(
             f"{data_path.name}: bytes differ from the manifest's input; "
             "run benchmake verify to check that it holds the same rows"
         )
-    recorded_split = manifest_io.field(manifest, "split")
-    test_name = str(recorded_split.get("test_indices", "test_indices.txt"))
-    if Path(test_name).name != test_name:
-        raise ManifestError(
-            f"{manifest_path}: split.test_indices {test_name!r} is not a plain file name"
-        )
-    test_file = manifest_path.parent / test_name
-    recorded_sha = recorded_split.get("test_indices_sha256")
+    test_file = manifest.indices_path("test")
+    recorded_sha = manifest.split.test_indices_sha256
     if test_file.is_file() and recorded_sha and sha256_file(test_file) != recorded_sha:
         notes.append(f"{test_file.name}: changed since the split (its SHA-256 differs)")
     evaluation = evaluate_prepared(
@@ -301,7 +295,7 @@ def evaluate_manifest(
         settings=settings,
         progress=progress,
     )
-    evaluation.manifest = manifest_path
+    evaluation.manifest = manifest.file
     evaluation.notes = notes + evaluation.notes
     evaluation.seconds = {"read": read_seconds, **evaluation.seconds}
     return evaluation

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..analysis.metrics import METRICS
 from ..bundle.card import Criterion
+from ..bundle.manifest import Manifest
 from ..bundle.write import sha256_file
 from ..encode.carried import canonical_strings
 from ..errors import InputNotFoundError, ParameterError, PredictionsError
@@ -138,8 +139,8 @@ def score_predictions(
     return ScoreReport(
         manifest=benchmark.manifest_path,
         manifest_sha256=benchmark.manifest_sha256,
-        data_sha256=str(recorded["input"]["sha256"]),
-        test_indices_sha256=str(recorded["split"].get("test_indices_sha256")),
+        data_sha256=str(recorded.input.sha256),
+        test_indices_sha256=str(recorded.split.test_indices_sha256),
         n_test=int(test.size),
         criterion=criterion.criterion,
         baseline=None if baseline is None else float(baseline),
@@ -160,8 +161,8 @@ def rank_entries(entries: list[Entry], higher_is_better: bool) -> None:
         entry.rank = entries[position - 2].rank if same else position
 
 
-def _keys(prepared: Any, manifest: dict[str, Any], listed: np.ndarray) -> _Keys:
-    ids = manifest["encoding"]["options"].get("id_columns") or []
+def _keys(prepared: Any, manifest: Manifest, listed: np.ndarray) -> _Keys:
+    ids = manifest.encoding.id_columns
     keys = _Keys(
         np.sort(listed),
         listed,

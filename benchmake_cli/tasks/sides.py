@@ -9,65 +9,37 @@ its hashes with the manifest's without the input itself).
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..bundle import manifest as manifest_io
-from ..bundle.manifest import recorded_read_options
+from ..bundle.manifest import Manifest
 from ..errors import BenchmakeError, DataError, ManifestError
-from ..formats import ReadOptions, read_table, registry
+from ..formats import ReadOptions, read_table
 from ..formats.table import GraphSet, Table
 
-SIDES = ("train", "test")
 
-
-def side_name(manifest: dict[str, Any], side: str) -> str:
-    """The file (or, for OGB graphs, the folder) holding one side's data.
-
-    >>> side_name({"input": {"format": "hdf5"}}, "test")
-    'test.h5'
-    """
-    fmt = str(manifest_io.field(manifest, "input", "format"))
-    if registry.lookup(fmt) is None:
-        raise ManifestError(f"manifest field input.format {fmt!r} is not a known format")
-    return registry.side_name(fmt, side)
-
-
-def input_format(manifest: dict[str, Any]) -> registry.Format:
-    """The registry entry of the format the manifest's input was read as."""
-    side_name(manifest, "train")  # a known format, or a ManifestError
-    return registry.get(str(manifest_io.field(manifest, "input", "format")))
-
-
-def lists_files(manifest: dict[str, Any]) -> bool:
-    """Whether the split files only list the input's files (image and signal folders)."""
-    return input_format(manifest).copies_files
-
-
-def side_read_options(manifest: dict[str, Any]) -> ReadOptions:
+def side_read_options(manifest: Manifest) -> ReadOptions:
     """How to read a side file: as the input was read, but NPZ/HDF5 arrays under the names
     the split wrote them with (the joined keys' common name)."""
-    options = recorded_read_options(manifest)
-    details = manifest_io.field(manifest, "input").get("details") or {}
-    if "key" in input_format(manifest).options:
-        target = details.get("output_target_key")
+    options = manifest.read_options()
+    if "key" in manifest.input_format().options:
+        target = manifest.input.output_target_key
         options = dataclasses.replace(
             options,
-            key=(str(details.get("output_key")),),
+            key=(str(manifest.input.output_key),),
             target_key=(str(target),) if target else None,
         )
     return options
 
 
-def read_side(folder: Path, manifest: dict[str, Any], side: str) -> Table | pd.DataFrame:
-    """One side's data as read by the input's reader; for image and signal folders, the
-    listing of the side's files (a ``path``, ``label`` DataFrame)."""
-    path = folder / side_name(manifest, side)
-    if lists_files(manifest):
+def read_side(manifest: Manifest, side: str) -> Table | pd.DataFrame:
+    """One side's data (in the manifest's folder) as read by the input's reader; for image
+    and signal folders, the listing of the side's files (a ``path``, ``label`` DataFrame)."""
+    path = manifest.folder / manifest.side_file(side)
+    if manifest.input_format().copies_files:
         try:
             return pd.read_csv(path, dtype=str, keep_default_na=False)
         except (OSError, ValueError) as exc:
