@@ -104,11 +104,41 @@ def evaluate_matrix(
     report = progress or (lambda stage, done, total: None)
     timer = time.perf_counter()
     X = np.asarray(X, dtype=np.float64)
-    n = X.shape[0]
     features = minmax_scale(X)
-    comparer = SplitComparer(
-        features, bins=settings.bins, mmd_max_rows=settings.mmd_max_rows, seed=settings.seed
+    diagnostics = SelectionDiagnostics(features, X)
+    named, n_random = _named_splits(diagnostics, test, compare, settings)
+    evaluations = _compare_splits(features, diagnostics, named, settings, report)
+    seconds = {"statistics": time.perf_counter() - timer}
+    task, inferred = None, False
+    if y is not None:
+        started = time.perf_counter()
+        task, inferred = _score_model(features, y, evaluations, settings, target, report)
+        seconds["model"] = time.perf_counter() - started
+    seconds["total"] = time.perf_counter() - timer
+    return Evaluation(
+        features=features,
+        feature_names=feature_names or [str(j) for j in range(X.shape[1])],
+        input_rows=np.arange(X.shape[0]),
+        settings=settings,
+        split=evaluations[0],
+        randoms=evaluations[1 : 1 + n_random],
+        compares=evaluations[1 + n_random :],
+        target=target,
+        task=task,
+        task_inferred=inferred,
+        seconds=seconds,
     )
+
+
+def _named_splits(
+    diagnostics: SelectionDiagnostics,
+    test: np.ndarray,
+    compare: Sequence[tuple[str, np.ndarray]],
+    settings: EvaluateSettings,
+) -> tuple[list[tuple[str, np.ndarray]], int]:
+    """The test sets to compare, in report order: the split, the random splits, the
+    nearest-origin selection (when asked) and ``compare``; and the number of random ones."""
+    n = diagnostics.n
     test = np.sort(np.asarray(test, dtype=np.int64))
     random_tests = (
         random_split_indices(n, test.size, settings.random_splits, settings.seed)
@@ -117,10 +147,23 @@ def evaluate_matrix(
     )
     named = [("split", test)]
     named += [(f"random {i + 1}", rows) for i, rows in enumerate(random_tests)]
-    diagnostics = SelectionDiagnostics(features, X)
     if settings.nearest_origin:
         named.append((NEAREST_ORIGIN, diagnostics.nearest_origin(test.size)))
     named += [(name, np.sort(np.asarray(rows, dtype=np.int64))) for name, rows in compare]
+    return named, len(random_tests)
+
+
+def _compare_splits(
+    features: np.ndarray,
+    diagnostics: SelectionDiagnostics,
+    named: list[tuple[str, np.ndarray]],
+    settings: EvaluateSettings,
+    report: ProgressCallback,
+) -> list[SplitEvaluation]:
+    """The seven statistics and the selection diagnostics of each named test set."""
+    comparer = SplitComparer(
+        features, bins=settings.bins, mmd_max_rows=settings.mmd_max_rows, seed=settings.seed
+    )
     evaluations = []
     for done, (name, rows) in enumerate(named):
         report("statistics", done, len(named))
@@ -128,38 +171,33 @@ def evaluate_matrix(
         evaluation.selection = diagnostics.measure(rows)
         evaluations.append(evaluation)
     report("statistics", len(named), len(named))
-    seconds = {"statistics": time.perf_counter() - timer}
+    return evaluations
 
-    task, inferred = None, False
-    if y is not None:
-        task, inferred = _task_for(y, settings.task, target)
-        if settings.k > n - max(e.n_test for e in evaluations):
-            raise ParameterError(
-                f"--k {settings.k}: exceeds the training rows of the largest test set "
-                f"({n - max(e.n_test for e in evaluations)})"
-            )
-        started = time.perf_counter()
-        report("model", 0, len(evaluations) + 1)
-        model = SharedKnn(features, y, task=task, k=settings.k, pool=model_pool(n, settings))
-        for done, evaluation in enumerate(evaluations, start=1):
-            report("model", done, len(evaluations) + 1)
-            evaluation.model, evaluation.model_rows = model.score(evaluation.test)
-        report("model", len(evaluations) + 1, len(evaluations) + 1)
-        seconds["model"] = time.perf_counter() - started
-    seconds["total"] = time.perf_counter() - timer
-    return Evaluation(
-        features=features,
-        feature_names=feature_names or [str(j) for j in range(X.shape[1])],
-        input_rows=np.arange(n),
-        settings=settings,
-        split=evaluations[0],
-        randoms=evaluations[1 : 1 + len(random_tests)],
-        compares=evaluations[1 + len(random_tests) :],
-        target=target,
-        task=task,
-        task_inferred=inferred,
-        seconds=seconds,
-    )
+
+def _score_model(
+    features: np.ndarray,
+    y: np.ndarray,
+    evaluations: list[SplitEvaluation],
+    settings: EvaluateSettings,
+    target: str | None,
+    report: ProgressCallback,
+) -> tuple[str, bool]:
+    """Score the kNN baseline on each split's test rows (one shared neighbour search); the
+    task and whether it was inferred."""
+    n = features.shape[0]
+    task, inferred = _task_for(y, settings.task, target)
+    largest = max(e.n_test for e in evaluations)
+    if settings.k > n - largest:
+        raise ParameterError(
+            f"--k {settings.k}: exceeds the training rows of the largest test set ({n - largest})"
+        )
+    report("model", 0, len(evaluations) + 1)
+    model = SharedKnn(features, y, task=task, k=settings.k, pool=model_pool(n, settings))
+    for done, evaluation in enumerate(evaluations, start=1):
+        report("model", done, len(evaluations) + 1)
+        evaluation.model, evaluation.model_rows = model.score(evaluation.test)
+    report("model", len(evaluations) + 1, len(evaluations) + 1)
+    return task, inferred
 
 
 def _task_for(y: np.ndarray, task: str | None, target: str | None) -> tuple[str, bool]:
