@@ -151,9 +151,9 @@ def raw_manifest_reads(module: str, source: str) -> list[str]:
             continue
         text = ast.unparse(receiver)
         by_name = "manifest" in text.lower()
-        if (key in MANIFEST_SECTIONS and (module, text) not in NOT_MANIFESTS) or by_name:
-            if key != "field" or by_name:
-                found.append(f"{module}:{node.lineno}: {ast.unparse(node)}")
+        section = key in MANIFEST_SECTIONS and (module, text) not in NOT_MANIFESTS
+        if by_name or (section and key != "field"):
+            found.append(f"{module}:{node.lineno}: {ast.unparse(node)}")
     return found
 
 
@@ -178,9 +178,7 @@ def test_no_module_outside_bundle_reads_a_manifest_as_a_dict() -> None:
         for module, path in _outside_bundle()
         for line in raw_manifest_reads(module, path.read_text(encoding="utf-8"))
     ]
-    assert not found, "read the manifest through Manifest's section accessors:\n" + "\n".join(
-        found
-    )
+    assert not found, "read the manifest through Manifest's section accessors:\n" + "\n".join(found)
 
 
 def test_bundle_file_names_are_defined_once() -> None:
