@@ -22,6 +22,7 @@ from ..encode.options import EncodeOptions
 from ..errors import ManifestError
 from ..formats import ReadOptions
 from ..formats import registry as format_registry
+from ..formats.spec import Format
 from . import names
 from .sections import (
     EncodingSection,
@@ -209,7 +210,7 @@ class Manifest:
             raise ManifestError(f"{self.file}: split.{key} {name!r} is not a plain file name")
         return self.folder / name
 
-    def input_format(self) -> format_registry.Format:
+    def input_format(self) -> Format:
         """The format the input was read as; :class:`ManifestError` for an unknown one."""
         fmt = str(self.field("input", "format"))
         entry = format_registry.lookup(fmt)
