@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..bundle import manifest as manifest_io
+from ..bundle.indices import read_row_numbers
 from ..bundle.manifest import recorded_read_options
 from ..errors import BenchmakeError, DataError, ManifestError
 from ..formats import ReadOptions, read_table, registry
@@ -78,6 +79,24 @@ def read_side(folder: Path, manifest: dict[str, Any], side: str) -> Table | pd.D
         raise
     except BenchmakeError as exc:
         raise DataError(f"{path.name}: cannot be read as the input was ({exc})") from None
+
+
+def rebuild_input(folder: Path, manifest: dict[str, Any], work: Path) -> Path | None:
+    """The input's rows rebuilt from the bundle's own split files, written into ``work`` in
+    the input's format (input row order; rows dropped while encoding are in neither side).
+    ``None`` where the split files only list the input's files (image and signal folders):
+    a listing is not the data. Raises :class:`DataError` when a side cannot be read."""
+    if lists_files(manifest):
+        return None
+    train_rows, test_rows = (
+        read_row_numbers(folder / str(manifest_io.field(manifest, "split").get(f"{side}_indices", f"{side}_indices.txt")))
+        for side in ("train", "test")
+    )
+    train, test = (read_side(folder, manifest, side) for side in ("train", "test"))
+    assert isinstance(train, Table) and isinstance(test, Table)
+    joined = join_sides(train, test, train_rows, test_rows)
+    written = registry.write_side(joined, np.arange(joined.n_rows), work, "input")
+    return work / Path(written[0]).parts[0]
 
 
 def join_sides(train: Table, test: Table, train_rows: np.ndarray, test_rows: np.ndarray) -> Table:
