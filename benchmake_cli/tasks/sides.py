@@ -89,7 +89,12 @@ def rebuild_input(folder: Path, manifest: dict[str, Any], work: Path) -> Path | 
     if lists_files(manifest):
         return None
     train_rows, test_rows = (
-        read_row_numbers(folder / str(manifest_io.field(manifest, "split").get(f"{side}_indices", f"{side}_indices.txt")))
+        read_row_numbers(
+            folder
+            / str(
+                manifest_io.field(manifest, "split").get(f"{side}_indices", f"{side}_indices.txt")
+            )
+        )
         for side in ("train", "test")
     )
     train, test = (read_side(folder, manifest, side) for side in ("train", "test"))
