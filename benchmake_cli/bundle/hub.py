@@ -80,9 +80,9 @@ def _builder_options(manifest: dict[str, Any], files: dict[str, list[str]]) -> l
     if Path(first).suffix.lower() not in (".csv", ".tsv"):
         return []
     sep = read.get("sep") or TABLE_FORMATS.get(str(manifest["input"].get("format"))) or ","
-    lines = [] if sep == "," else [f"  sep: {_scalar(sep)}"]
+    lines = [] if sep == "," else [f"sep: {_scalar(sep)}"]
     if read.get("header", True) is False:
-        lines.append("  header: null")
+        lines.append("header: null")
     return lines
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -50,6 +50,14 @@ def score(
     ],
     data: ManifestDataOption = None,
     metric: MetricOption = None,
+    answers: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--answers",
+            metavar="PRIVATE",
+            help="The private bundle's manifest.json that a public copy (publish --hide-test-targets) is scored against.",
+        ),
+    ] = None,
     json_output: JsonOption = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -62,6 +70,7 @@ def score(
             predictions,
             data=data,
             metric=metric.value if metric is not None else None,
+            answers=answers,
         ),
         verbose,
     )

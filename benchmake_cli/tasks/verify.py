@@ -24,6 +24,7 @@ import numpy as np
 from ..bundle import manifest as manifest_io
 from ..bundle.indices import read_row_numbers
 from ..bundle.manifest import Manifest
+from ..bundle.write import sha256_file
 from ..errors import BenchmakeError, ManifestError, MissingExtraError, OutputError, SchedulerError
 from ..method.margins import describe as margin_phrase
 from ..method.registry import Method, blas_description, method_of_record
@@ -32,7 +33,14 @@ from ..pipeline.plan import InputSource, make_plan
 from ..pipeline.run import SplitResult, run
 from ..request import Output, SplitRequest
 from .bundle_check import VerifyReport, check_bundle, check_files, few
-from .sides import rebuild_input, side_name, side_read_options
+from .publish import drop_columns
+from .sides import (
+    hidden_targets,
+    rebuild_input,
+    side_name,
+    side_read_options,
+    split_encode_options,
+)
 
 __all__ = ["VerifyReport", "verify_manifest"]
 
@@ -95,6 +103,8 @@ def verify_manifest(
                 Manifest(manifest, manifest_path), data_path, output=output, **execution
             )
             fresh = run(request, plan=make_plan(request, source), progress=progress)
+            if bytes_match:
+                _hide_as_published(fresh.manifest, Path(work) / "split", manifest)
         except (SchedulerError, MissingExtraError, ManifestError):
             raise
         except OutputError as exc:
@@ -133,7 +143,11 @@ def _recompute_from_bundle(
             request = SplitRequest.from_manifest(
                 Manifest(manifest, manifest_path), rebuilt, device="cpu"
             )
-            request = dataclasses.replace(request, read=side_read_options(manifest))
+            request = dataclasses.replace(
+                request,
+                read=side_read_options(manifest),
+                encode=split_encode_options(manifest),
+            )
             fresh = run(request, plan=make_plan(request, InputSource(rebuilt)), progress=progress)
         except BenchmakeError as exc:
             report.add("content", False, f"cannot split the bundle's rows as recorded: {exc}")
@@ -147,6 +161,20 @@ def _recompute_from_bundle(
         f"split recomputed from the bundle's {fresh.n_train + fresh.n_test} rows ({names}); "
         f"the original file's bytes were not checked: {report.data_note.split(': ', 1)[-1]}"
     )
+
+
+def _hide_as_published(fresh: dict[str, Any], folder: Path, manifest: dict[str, Any]) -> None:
+    """A public copy's test file lacks the columns it hid: so must the fresh one it is
+    compared with."""
+    hidden = hidden_targets(manifest)
+    if not hidden:
+        return
+    name = side_name(manifest, "test")
+    drop_columns(folder / name, hidden, manifest)
+    fresh["files"][name] = {
+        "bytes": (folder / name).stat().st_size,
+        "sha256": sha256_file(folder / name),
+    }
 
 
 def _check_bytes(report: VerifyReport, source: InputSource, recorded: dict[str, Any]) -> bool:
@@ -279,6 +307,8 @@ def _check_record(
     skipped = set() if bytes_match else {"dropped_rows"}
     if rebuilt:
         skipped.add("input_rows")
+    if hidden_targets(manifest):  # the split never reads targets; a public copy hides them
+        skipped |= {"carried_sha256", "carried_columns", "options"}
     differing: list[str] = []
     for section, keys in compared.items():
         recorded, fresh = manifest.get(section) or {}, expected.get(section) or {}
