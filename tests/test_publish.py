@@ -278,3 +278,14 @@ def test_hiding_needs_a_target(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.BAD_PARAMETER
     assert "records no target" in result.stderr
     assert not (tmp_path / "public").exists()
+
+
+def test_load_split_of_a_public_copy_has_no_test_targets(runner: CliRunner, tmp_path: Path) -> None:
+    from benchmake_cli import load_split
+
+    private = _split(runner, SAMPLE / "alloys.csv", tmp_path / "private", *ALLOYS)
+    public = tmp_path / "public"
+    assert invoke(runner, "publish", private, "--out", public, "--hide-test-targets").exit_code == 0
+    loaded = load_split(public)
+    assert (len(loaded.train), len(loaded.test), len(loaded.y_train)) == (240, 60, 240)
+    assert loaded.y_test is None and "hardness_hv" not in loaded.test.columns
