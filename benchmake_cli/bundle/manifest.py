@@ -30,6 +30,7 @@ from .sections import (
     InfoSection,
     InputSection,
     MethodSection,
+    PublicationSection,
     SplitSection,
     ToolSection,
 )
@@ -169,6 +170,10 @@ class Manifest:
         return InfoSection(self.data.get("info"))
 
     @property
+    def publication(self) -> PublicationSection:
+        return PublicationSection(self.data.get("publication"))
+
+    @property
     def files(self) -> dict[str, FileEntry]:
         """Every written file the manifest lists, by its path relative to the bundle."""
         files = self.data.get("files")
@@ -246,6 +251,21 @@ class Manifest:
         for side in names.SIDES:
             key = names.indices_key(side, reference=True)
             self.data["split"][key] = names.indices_file(side, reference=True)
+
+    def record_file(self, name: str, sha256: str, size: int) -> None:
+        """Record (or replace) one written file's SHA-256 and size."""
+        self.data["files"][name] = {"bytes": size, "sha256": sha256}
+
+    def public_copy(self, private_manifest_sha256: str, hidden: tuple[str, ...]) -> Manifest:
+        """The manifest of a public copy (``publish``): this one with a ``publication``
+        section, and its input's path the bare file name (shipped beside it, if at all)."""
+        public = Manifest(json.loads(json.dumps(self.data)))
+        public.data["publication"] = {
+            "private_manifest_sha256": private_manifest_sha256,
+            "hidden_test_columns": list(hidden),
+        }
+        public.data["input"]["path"] = Path(str(self.data["input"]["name"])).name
+        return public
 
     def record_files_mode(self, files: str) -> None:
         """Record how an image or signal folder's files were written (not ``list``)."""

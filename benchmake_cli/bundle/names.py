@@ -20,7 +20,9 @@ TEST_INDICES = "test_indices.txt"
 #: positions in the reference's hash order, written by ``--reference-indices``
 REFERENCE_TRAIN_INDICES = "reference_train_indices.txt"
 REFERENCE_TEST_INDICES = "reference_test_indices.txt"
-CARD = "BENCHMARK.md"
+CARD = "README.md"
+#: the card's name in bundles written before 0.2 (still read)
+LEGACY_CARD = "BENCHMARK.md"
 CROISSANT = "croissant.json"
 
 SIDES = ("train", "test")

@@ -246,6 +246,20 @@ class InfoSection(Section):
         return self._get("decision_margins")
 
 
+class PublicationSection(Section):
+    """A public copy's record of its private bundle (``publish``); empty in a private one."""
+
+    @property
+    def private_manifest_sha256(self) -> Any:
+        return self._get("private_manifest_sha256")
+
+    @property
+    def hidden_test_columns(self) -> tuple[str, ...]:
+        """The columns left out of the test file (``--hide-test-targets``)."""
+        hidden = self._get("hidden_test_columns")
+        return tuple(str(c) for c in hidden) if isinstance(hidden, list) else ()
+
+
 @dataclass(frozen=True)
 class FileEntry:
     """One written file: its SHA-256 and size as recorded (None where not recorded)."""

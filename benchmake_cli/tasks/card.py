@@ -32,6 +32,7 @@ from ..bundle.card import (
     replace_text,
 )
 from ..bundle.croissant import croissant_metadata
+from ..bundle.hub import Publication
 from ..bundle.indices import positions_of, read_row_numbers
 from ..bundle.locate import locate_data
 from ..bundle.manifest import Manifest, dumps, open_manifest
@@ -207,14 +208,20 @@ def card_scores(
     return CardScores(data.criterion, baseline)
 
 
-def write_card(folder: Path, manifest: Manifest, scores: CardScores) -> list[Path]:
-    """Write ``BENCHMARK.md`` and ``croissant.json`` beside ``folder/manifest.json``."""
+def write_card(
+    folder: Path,
+    manifest: Manifest,
+    scores: CardScores,
+    publication: Publication | None = None,
+) -> list[Path]:
+    """Write the card, ``README.md``, and ``croissant.json`` beside ``folder/manifest.json``
+    (an older bundle's ``BENCHMARK.md`` is replaced by ``README.md``)."""
     manifest_sha = sha256_file(folder / names.MANIFEST)
-    metric = scores.criterion.metric if scores.criterion is not None else None
     card = folder / names.CARD
     croissant = folder / names.CROISSANT
-    replace_text(card, render_card(manifest, manifest_sha, scores))
-    metadata = croissant_metadata(manifest, manifest_sha, folder, metric)
+    replace_text(card, render_card(manifest.data, manifest_sha, scores, publication))
+    (folder / names.LEGACY_CARD).unlink(missing_ok=True)
+    metadata = croissant_metadata(manifest.data, manifest_sha, folder, scores, publication)
     replace_text(croissant, dumps(metadata))
     return [card, croissant]
 
@@ -228,14 +235,22 @@ def write_card_at_split(
 
 
 def card_for_manifest(
-    path: str | Path, *, data: str | Path | None = None, metric: str | None = None
+    path: str | Path,
+    *,
+    data: str | Path | None = None,
+    metric: str | None = None,
+    license: str | None = None,
+    citation: str | None = None,
 ) -> tuple[list[Path], CardScores]:
     """``benchmake card``: (re)write the card of an existing bundle, with the baseline
-    computed whatever the input's size."""
+    computed whatever the input's size. The licence and citation stay what the card stated
+    unless given."""
     manifest, prepared, test_rows = load_bundle(path, data)
     test_file = manifest.split.indices_file("test")
     scores = card_scores(prepared, test_rows, metric, max_cells=None, test_file=test_file)
-    return write_card(manifest.folder, manifest, scores), scores
+    stated = Publication.from_header(read_card_header(manifest.folder) or {})
+    publication = Publication(license or stated.license, citation or stated.citation)
+    return write_card(manifest.folder, manifest, scores, publication), scores
 
 
 def load_bundle(

@@ -113,7 +113,8 @@ def _load_side(manifest: Manifest, side: str, data: Any) -> tuple[Any, Any]:
     entry = manifest.input_format()
     if entry.container == "table":
         frame = _read_frame(path, entry.values_as_text, manifest.read_options())
-        return frame, frame[target] if target is not None else None
+        # a public copy's test file lacks its hidden target: y_test is None there
+        return frame, frame[target] if target is not None and target in frame else None
     if entry.copies_files:
         return _listed_paths(manifest, side, data)
     table = read_side(manifest, side)

@@ -13,6 +13,7 @@ the report says so.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 from pathlib import Path
@@ -23,6 +24,7 @@ import numpy as np
 from ..bundle.indices import read_row_numbers
 from ..bundle.locate import locate_data
 from ..bundle.manifest import SCHEMA, Manifest, open_manifest
+from ..bundle.write import sha256_file
 from ..errors import BenchmakeError, ManifestError, MissingExtraError, OutputError, SchedulerError
 from ..method.margins import describe as margin_phrase
 from ..method.registry import Method, blas_description, method_of_record
@@ -31,6 +33,13 @@ from ..pipeline.plan import InputSource, make_plan
 from ..pipeline.run import SplitResult, run
 from ..request import Output, SplitRequest
 from .bundle_check import VerifyReport, check_bundle, check_files, few
+from .publish import drop_columns
+from .sides import (
+    hidden_targets,
+    rebuild_input,
+    side_read_options,
+    split_encode_options,
+)
 
 __all__ = ["VerifyReport", "verify_manifest"]
 
@@ -78,6 +87,8 @@ def verify_manifest(
             "to check the data and recompute the split"
         )
         check_bundle(report, manifest)
+        if not bundle_only and report.checks_passed:
+            _recompute_from_bundle(report, manifest, (method, params), progress)
         return report
     data_path = location.require()
     source = InputSource(data_path)  # its bytes are read and hashed once
@@ -88,6 +99,8 @@ def verify_manifest(
             output = Output(out=Path(work) / "split" if bytes_match else None)
             request = SplitRequest.from_manifest(manifest, data_path, output=output, **execution)
             fresh = run(request, plan=make_plan(request, source), progress=progress)
+            if bytes_match:
+                _hide_as_published(fresh.manifest, Path(work) / "split", manifest)
         except (SchedulerError, MissingExtraError, ManifestError):
             raise
         except OutputError as exc:
@@ -105,6 +118,52 @@ def verify_manifest(
     _check_record(report, manifest, expected, bytes_match)
     check_files(report, manifest, expected if bytes_match else None)
     return report
+
+
+def _recompute_from_bundle(
+    report: VerifyReport,
+    manifest: Manifest,
+    method_and_params: tuple[Method, SplitParameters],
+    progress: ProgressCallback | None,
+) -> None:
+    """Without the data: split again the rows the bundle's own split files hold (tables,
+    sequences, arrays written as arrays), so that the test set is shown to be the method's
+    choice; the original file's bytes stay unchecked."""
+    with tempfile.TemporaryDirectory(prefix=".benchmake-verify-") as work:
+        try:
+            rebuilt = rebuild_input(manifest, Path(work))
+            if rebuilt is None:
+                return
+            request = SplitRequest.from_manifest(manifest, rebuilt, device="cpu")
+            request = dataclasses.replace(
+                request,
+                read=side_read_options(manifest),
+                encode=split_encode_options(manifest),
+            )
+            fresh = run(request, plan=make_plan(request, InputSource(rebuilt)), progress=progress)
+        except BenchmakeError as exc:
+            report.add("content", False, f"cannot split the bundle's rows as recorded: {exc}")
+            return
+    expected = Manifest.reread(fresh.manifest)
+    _check_content(report, manifest, expected, bytes_match=False)
+    _check_split(report, manifest, *method_and_params, fresh, bytes_match=False)
+    _check_record(report, manifest, expected, bytes_match=False, rebuilt=True)
+    names = " and ".join(manifest.side_file(side) for side in ("train", "test"))
+    report.data_note = (
+        f"split recomputed from the bundle's {fresh.n_train + fresh.n_test} rows ({names}); "
+        f"the original file's bytes were not checked: {report.data_note.split(': ', 1)[-1]}"
+    )
+
+
+def _hide_as_published(fresh: dict[str, Any], folder: Path, manifest: Manifest) -> None:
+    """A public copy's test file lacks the columns it hid: so must the fresh one it is
+    compared with."""
+    hidden = hidden_targets(manifest)
+    if not hidden:
+        return
+    name = manifest.side_file("test")
+    drop_columns(folder / name, hidden, manifest)
+    Manifest(fresh).record_file(name, sha256_file(folder / name), (folder / name).stat().st_size)
 
 
 def _check_bytes(report: VerifyReport, source: InputSource, manifest: Manifest) -> bool:
@@ -216,11 +275,16 @@ FIELD_MEANINGS = {
 
 
 def _check_record(
-    report: VerifyReport, manifest: Manifest, expected: Manifest, bytes_match: bool
+    report: VerifyReport,
+    manifest: Manifest,
+    expected: Manifest,
+    bytes_match: bool,
+    rebuilt: bool = False,
 ) -> None:
     """Every field ``verify`` vouches for must be what the fresh split records. Row numbers
     and the input's container are compared only when the data's bytes are the recorded ones
-    (reordered rows and another format legitimately change them)."""
+    (reordered rows and another format legitimately change them). Rows ``rebuilt`` from the
+    bundle lack those dropped while encoding, so the input's row count is not compared."""
     split_fields = ["n_train", "n_test"]  # test_content_sha256: the split check
     if bytes_match:
         split_fields += ["test_indices", "train_indices", "files"]
@@ -232,11 +296,16 @@ def _check_record(
     ]
     if bytes_match:
         compared.append(("input", ["format", "read_options", "details"]))
+    skipped = set() if bytes_match else {"dropped_rows"}
+    if rebuilt:
+        skipped.add("input_rows")
+    if hidden_targets(manifest):  # the split never reads targets; a public copy hides them
+        skipped |= {"carried_sha256", "carried_columns", "options"}
     differing: list[str] = []
     for section, keys in compared:
         recorded, fresh = manifest.record(section), expected.record(section)
         for key in sorted(keys or (set(recorded) | set(fresh)) - {"content_sha256"}):
-            if section == "encoding" and key == "dropped_rows" and not bytes_match:
+            if section == "encoding" and key in skipped:
                 continue
             differing += _differences(
                 recorded.get(key, _ABSENT), fresh.get(key, _ABSENT), f"{section}.{key}"
