@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import typer
 
 from ..errors import BenchmakeError, ExitCode
+from ..pipeline.memory import WAY_OUT
 
 T = TypeVar("T")
 
@@ -71,7 +72,7 @@ def run_core(action: Callable[[], T], verbose: bool = False) -> T:
     except Terminated:
         raise fail("terminated", ExitCode.TERMINATED) from None
     except MemoryError:
-        raise fail("out of memory; try a smaller input or fraction", ExitCode.FAILURE) from None
+        raise fail(f"out of memory; {WAY_OUT}", ExitCode.BAD_PARAMETER) from None
     except Exception as exc:
         if verbose:
             raise

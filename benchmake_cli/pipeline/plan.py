@@ -2,8 +2,10 @@
 
 :func:`make_plan` is the one place that decides; ``split`` runs the plan, ``verify`` runs
 the plan of the recorded options, and ``inspect`` reports it. An input is split in shards
-when its method can be (:attr:`~benchmake_cli.method.registry.Method.shardable`), it can be
-read in chunks (CSV, TSV, Parquet, NPY tables) and it holds more rows than the threshold.
+when its method can be (:attr:`~benchmake_cli.method.registry.Method.shardable`) and it
+holds more rows than the threshold, whatever its container: an input that can be read in
+chunks (CSV, TSV, Parquet, NPY tables) is streamed; any other is read whole (``X`` only,
+``n × d``) and split in shards in memory by the same rules (:meth:`Plan.after_reading`).
 Parquet and NPY files say how many rows they hold in their headers; a text file's rows are
 counted as lines while its bytes are hashed, so it is parsed only once, whole or in chunks.
 A line count is an upper bound (blank lines and line ends inside quotes are not rows): a
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -113,6 +115,21 @@ class Plan:
     @property
     def mode(self) -> str:
         return "sharded" if self.sharded else "whole"
+
+    def after_reading(self, rows: int) -> Plan:
+        """The plan of an input read whole (one that cannot be read in chunks), once its
+        ``rows`` are known: split in shards, in memory, when its method can be and it holds
+        more rows than the threshold, exactly as a streamed input would be.
+
+        >>> plan = Plan(Path("x.h5"), "benchmake-cli", False, 20_000, 5_000, False, None,
+        ...             InputSource(Path("x.h5")))
+        >>> plan.after_reading(20_000).mode, plan.after_reading(20_001).mode
+        ('whole', 'sharded')
+        """
+        if self.streamed:
+            return self
+        sharded = get_method(self.method).shardable and rows > self.threshold
+        return replace(self, sharded=sharded, rows=rows)
 
     def work(self, n: int, d: int, frac: float) -> Work:
         """The largest factorization a split of ``n × d`` encoded rows at ``frac`` runs: in

@@ -23,8 +23,9 @@ from ..method.registry import resolve_method_device
 from ..method.split import ProgressCallback, fraction_notes
 from ..request import SplitRequest
 from .plan import Plan, make_plan
+from .read_sharded import split_read_in_shards
 from .sharded import TooFewRowsError, split_in_shards
-from .whole import Outcome, split_whole
+from .whole import Outcome, prepare, split_whole
 
 __all__ = ["BesideWriter", "SplitResult", "run"]
 
@@ -122,7 +123,8 @@ def run(
 def _execute(
     request: SplitRequest, plan: Plan, progress: ProgressCallback | None
 ) -> tuple[Outcome, Plan]:
-    """The split, in the plan's mode: the one place the modes differ (and the plan run)."""
+    """The split, in the plan's mode: the one place the modes differ (and the plan run). An
+    input that cannot be read in chunks is read first; its rows decide its mode."""
     execution = request.execution
     if plan.sharded:
         resolve_method_device(request.chosen, execution.device)  # refuses an unusable GPU now
@@ -145,13 +147,33 @@ def _execute(
             plan = replace(plan, sharded=False, rows=few.rows)
         else:
             return outcome, plan
+    prepared = None
+    if not plan.streamed:
+        started = time.perf_counter()
+        prepared = prepare(plan.path, request.read, request.encode)
+        plan = plan.after_reading(prepared.table.n_rows)
+        if plan.sharded:
+            resolve_method_device(request.chosen, execution.device)
+            return split_read_in_shards(
+                plan,
+                prepared,
+                request.params,
+                files=request.output.files,
+                device=execution.device,
+                threads=execution.threads,
+                jobs=execution.jobs,
+                scheduler=execution.scheduler,
+                near=request.output.out,
+                progress=progress,
+                read_seconds=time.perf_counter() - started,
+            ), plan
     return split_whole(
         plan,
         request.read,
         request.encode,
         request.params,
         files=request.output.files,
-        shard_rows_given=execution.shard_rows is not None,
+        prepared=prepared,
         device=execution.device,
         threads=execution.threads,
         progress=progress,

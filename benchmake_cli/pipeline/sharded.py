@@ -25,30 +25,19 @@ import numpy as np
 
 from ..bundle.manifest import encoding_section
 from ..bundle.write import data_file_names, write_subsets_streamed
-from ..encode import (
-    CategoryAccumulator,
-    Encoded,
-    EncodeOptions,
-    carried_columns,
-    carried_hash,
-    encode_chunk,
-    expand_codes,
-)
-from ..errors import DataError
-from ..formats import ReadOptions, Table, detect_format, iter_chunks
+from ..encode import EncodeOptions, carried_hash
+from ..formats import ReadOptions, detect_format, iter_chunks
 from ..method.margins import Margins
-from ..method.order import content_hash, row_digests
+from ..method.order import content_hash
 from ..method.registry import DEFAULT_METHOD, get_method, resolve_method_device
-from ..method.scale import MinMaxBounds
 from ..method.split import ProgressCallback, SplitParameters, check_fraction, hash_of_test_rows
 from .engines import Engine, open_engine
+from .memory import check_shards_fit
 from .plan import Plan
 from .shards import ShardTask, allocate_test_rows, assign_shards, shard_count, sharding_record
 from .spill import bucket_rows, shard_path, work_folder
+from .stream import CHUNK_ROWS, SPILL, EncodedStream, encode_pass
 from .whole import Outcome, check_files_mode
-
-CHUNK_ROWS = 1 << 15  #: rows per chunk read, encoded and bucketed (a bounded buffer)
-SPILL = "encoded.f64"  #: the encoded rows, in input order, in the work folder
 
 
 class TooFewRowsError(Exception):
@@ -61,26 +50,6 @@ class TooFewRowsError(Exception):
 
 
 TRAIN, TEST = 1, 2  #: values of :attr:`ShardedSplit.sides` (0: a dropped row)
-
-
-@dataclass
-class EncodedStream:
-    """What the encode pass keeps: one digest and one input row number per encoded row."""
-
-    digests: np.ndarray
-    carried: np.ndarray  #: per row, the digest of what it carries (:mod:`.encode.carried`)
-    ties: np.ndarray | None  #: per row, the digest that orders identical rows
-    rows: np.ndarray
-    bounds: MinMaxBounds
-    d: int
-    input_rows: int
-    format: str
-    read_options: dict[str, Any]
-    modality: str
-    columns_used: list[str]
-    one_hot: dict[str, list[str]]
-    carried_columns: list[str]
-    dropped_rows: list[int]
 
 
 @dataclass
@@ -145,13 +114,47 @@ def split_sharded(
     weighs the method's memory estimate of the largest shard."""
     report = progress or (lambda stage, done, total: None)
     started = time.perf_counter()
-    encoded = _encode_pass(path, read_options, encode_options, work_dir, report)
-    read_seconds = time.perf_counter() - started
+    encoded = encode_pass(path, read_options, encode_options, work_dir, report)
     if encoded.input_rows <= threshold:
         raise TooFewRowsError(encoded.input_rows)
+    return split_stream(
+        encoded,
+        path.name,
+        params,
+        shard_rows=shard_rows,
+        threshold=threshold,
+        engine=engine,
+        work_dir=work_dir,
+        device=device,
+        threads=threads,
+        progress=report,
+        method=method,
+        read_seconds=time.perf_counter() - started,
+    )
+
+
+def split_stream(
+    encoded: EncodedStream,
+    name: str,
+    params: SplitParameters,
+    *,
+    shard_rows: int,
+    threshold: int,
+    engine: Engine,
+    work_dir: Path,
+    device: str,
+    threads: int | None,
+    progress: ProgressCallback,
+    method: str,
+    read_seconds: float,
+) -> ShardedSplit:
+    """Split the encoded rows (in ``work_dir``'s spill file, input order) in shards: the
+    one place shards are assigned, allocated test rows, run and merged, whether the input
+    was streamed or read whole (``name``: the input's, for messages)."""
+    report = progress
     spill = work_dir / SPILL
     n, d = len(encoded.rows), encoded.d
-    total_test = check_fraction(n, params.frac, path.name)
+    total_test = check_fraction(n, params.frac, name)
     shards = shard_count(n, shard_rows)
     shard_of = assign_shards(encoded.digests, shards)
     sizes = np.bincount(shard_of, minlength=shards)
@@ -159,6 +162,9 @@ def split_sharded(
     chosen = get_method(method)
     needed = chosen.estimate_bytes(int(sizes.max()), d, int(test_counts.max()), on_gpu=True)
     device, _xp, device_reason = resolve_method_device(chosen, device, needed)
+    if device == "cpu" and engine.name != "dask":
+        shard = (int(sizes.max()), d, int(test_counts.max()))
+        check_shards_fit(chosen, shard, engine.jobs if engine.name == "joblib" else 1, name)
     by_shard = np.argsort(shard_of, kind="stable")  # each shard's positions, ascending
     starts = np.concatenate(([0], np.cumsum(sizes)))
     bucket_rows(spill, shard_of, d, work_dir, CHUNK_ROWS)
@@ -278,123 +284,3 @@ def split_in_shards(
         read_seconds=sharded.read_seconds,
         notes=([sharded.device_reason] if device == "auto" else []) + sharded.margins.warnings(),
     )
-
-
-def _encode_pass(
-    path: Path,
-    read_options: ReadOptions,
-    encode_options: EncodeOptions,
-    work_dir: Path,
-    report: ProgressCallback,
-) -> EncodedStream:
-    """Read and encode the input once, collecting its text features' categories. A column
-    first holding text after the first chunk lost the text of the chunks before: the input
-    is read once more, every categorical column known from the start (none can be new)."""
-    spilled = _spill_chunks(path, read_options, encode_options, work_dir, report, frozenset())
-    if spilled.categories.late:
-        known = spilled.categories.columns
-        spilled = _spill_chunks(path, read_options, encode_options, work_dir, report, known)
-    return _finish_stream(path, spilled, work_dir)
-
-
-@dataclass
-class _Spilled:
-    """What one read of the input leaves beside the spill file (per chunk, in order)."""
-
-    categories: CategoryAccumulator
-    digests: list[np.ndarray] = field(default_factory=list)
-    carried: list[np.ndarray] = field(default_factory=list)
-    ties: list[np.ndarray] = field(default_factory=list)
-    rows: list[np.ndarray] = field(default_factory=list)
-    dropped: list[int] = field(default_factory=list)
-    bounds: MinMaxBounds = field(default_factory=MinMaxBounds)
-    first: tuple[Table, Encoded] | None = None
-    input_rows: int = 0
-
-
-def _spill_chunks(
-    path: Path,
-    read_options: ReadOptions,
-    encode_options: EncodeOptions,
-    work_dir: Path,
-    report: ProgressCallback,
-    categorical: frozenset[str],
-) -> _Spilled:
-    """Encode the input into the spill file (``categorical``: one-hot whatever it holds)."""
-    spilled = _Spilled(CategoryAccumulator(categorical))
-    with open(work_dir / SPILL, "wb") as sink:
-        for chunk in iter_chunks(path, read_options, CHUNK_ROWS):
-            encoded = encode_chunk(chunk, encode_options, spilled.categories, spilled.input_rows)
-            spilled.first = spilled.first or (chunk, encoded)
-            spilled.carried.append(encoded.carried)  # type: ignore[arg-type]
-            if encoded.ties is not None:
-                spilled.ties.append(encoded.ties)
-            spilled.input_rows += chunk.n_rows
-            if not spilled.categories.columns:  # else the one-hot rows are known at the end
-                spilled.digests.append(row_digests(encoded.X))
-                spilled.bounds.update(encoded.X)
-            spilled.rows.append(encoded.rows)
-            spilled.dropped.extend(encoded.dropped_rows)
-            sink.write(np.ascontiguousarray(encoded.X, dtype="<f8").tobytes())
-            report("read", spilled.input_rows, spilled.input_rows + 1)
-    report("read", spilled.input_rows, spilled.input_rows)
-    return spilled
-
-
-def _finish_stream(path: Path, spilled: _Spilled, work_dir: Path) -> EncodedStream:
-    """The encode pass's result, one-hot columns made from the collected categories."""
-    all_rows = np.concatenate(spilled.rows) if spilled.rows else np.empty(0, dtype=np.int64)
-    if spilled.first is None or len(all_rows) == 0:
-        raise DataError(f"{path}: every row has a missing value")
-    chunk, encoded = spilled.first
-    categories, bounds = spilled.categories, spilled.bounds
-    d, digests = encoded.d, spilled.digests
-    one_hot: dict[str, list[str]] = {}
-    if categories.columns:
-        categories.check_not_identifiers(path, encoded.feature_names, len(all_rows))
-        bounds = MinMaxBounds()
-        names, one_hot, maps = categories.layout(encoded.feature_names)
-        digests = [_expand_pass(work_dir, d, maps, bounds)]
-        d = len(names)
-    low, span = bounds.low_span()
-    if not span.any() and len(all_rows) > 1:
-        raise DataError(
-            f"{path}: every feature is constant ({len(low)} columns): there is nothing to split on"
-        )
-    return EncodedStream(
-        digests=np.concatenate(digests),
-        carried=np.concatenate(spilled.carried),
-        ties=np.concatenate(spilled.ties) if spilled.ties else None,
-        rows=all_rows,
-        bounds=bounds,
-        d=d,
-        input_rows=spilled.input_rows,
-        format=chunk.format,
-        read_options=chunk.read_options,
-        modality=encoded.modality,
-        columns_used=encoded.columns_used,
-        one_hot=one_hot,
-        carried_columns=carried_columns(chunk, encoded),
-        dropped_rows=spilled.dropped,
-    )
-
-
-def _expand_pass(
-    work_dir: Path, width: int, maps: list[np.ndarray | None], bounds: MinMaxBounds
-) -> np.ndarray:
-    """Turn the spilled category codes into one-hot columns (:func:`expand_codes`): the
-    spill file holds the encoded rows afterwards; returns their digests."""
-    codes, spill = work_dir / "codes.f64", work_dir / SPILL
-    spill.rename(codes)
-    digests: list[np.ndarray] = []
-    with open(codes, "rb") as source, open(spill, "wb") as sink:
-        while True:
-            X = np.fromfile(source, dtype="<f8", count=CHUNK_ROWS * width).reshape(-1, width)
-            if not len(X):
-                break
-            X = expand_codes(X, maps)
-            digests.append(row_digests(X))
-            bounds.update(X)
-            sink.write(np.ascontiguousarray(X, dtype="<f8").tobytes())
-    codes.unlink()
-    return np.concatenate(digests)

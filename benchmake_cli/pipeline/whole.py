@@ -21,6 +21,7 @@ from ..method.backend import is_out_of_memory
 from ..method.order import row_digests
 from ..method.registry import DEFAULT_METHOD, MethodSplit, get_method, resolve_method_device
 from ..method.split import ProgressCallback, SplitParameters
+from .memory import check_fits
 from .plan import Plan
 
 
@@ -32,6 +33,11 @@ class Prepared:
     encoded: Encoded
     read_options: ReadOptions
     encode_options: EncodeOptions
+
+    @property
+    def name(self) -> str:
+        """The input's file or folder name, for messages."""
+        return self.table.path.name
 
 
 @dataclass
@@ -87,6 +93,9 @@ def compute_split(
     k = chosen.check(encoded, params)
     needed = chosen.estimate_bytes(encoded.n, encoded.d, k, on_gpu=True)
     device_name, xp, reason = resolve_method_device(chosen, device, needed)
+    if device_name == "cpu":
+        what = f"a whole split of {encoded.n} x {encoded.d} (k {k})"
+        check_fits(chosen.estimate_bytes(encoded.n, encoded.d, k, False), what, prepared.name)
     if notes is not None and device == "auto":
         notes.append(reason)
     try:
@@ -116,29 +125,17 @@ def split_whole(
     params: SplitParameters,
     *,
     files: str = "list",
-    shard_rows_given: bool = False,
+    prepared: Prepared | None = None,
     device: str = "auto",
     threads: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> Outcome:
-    """Read, encode and split the input of ``plan`` at once."""
+    """Read, encode and split the input of ``plan`` at once (``prepared``: already read)."""
     started = time.perf_counter()
-    prepared = prepare(plan.path, read_options, encode_options)
+    prepared = prepared or prepare(plan.path, read_options, encode_options)
     table, encoded = prepared.table, prepared.encoded
     check_files_mode(files, table.format, table.path.name)
     notes: list[str] = []
-    if not plan.streamed and get_method(plan.method).shardable and table.n_rows > plan.threshold:
-        if shard_rows_given:
-            raise ParameterError(
-                f"--shard-rows {plan.shard_rows}: sharded splits read CSV, TSV, Parquet and NPY "
-                f"tables in chunks; {table.path.name} is read as "
-                f"{encoded.modality} ({table.format}): pass --shard-rows 0 "
-                "to split it whole"
-            )
-        notes.append(
-            f"not sharded: {table.path.name} is read as {encoded.modality} "
-            f"({table.format}) and split whole with the exact method"
-        )
     seconds = time.perf_counter() - started
     train, test, split, device_name = compute_split(
         prepared,
