@@ -37,8 +37,9 @@ from ..method.split import (
     SplitParameters,
     check_fraction_range,
 )
+from ..pipeline.memory import refusal
 from ..pipeline.plan import make_plan
-from ..request import SplitRequest
+from ..request import Execution, SplitRequest
 from .split_plan import (
     DEFAULT_FRAC,
     SplitPlan,
@@ -144,10 +145,12 @@ def inspect_data(
     method: str = DEFAULT_METHOD,
     iterations: int | None = None,
     threads: int | None = None,
+    shard_rows: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> DataReport:
     """Read and encode a data file as ``split`` would, and report on it (the plan: of a
-    split with ``method``, ``iterations`` by default the method's).
+    split with ``method``, ``iterations`` by default the method's, whole or in shards as
+    ``split --shard-rows shard_rows`` would run it).
 
     Problems that would make ``split`` refuse the file (missing values, no usable feature)
     are reported, not raised; when missing values are the only problem, the plan assumes
@@ -164,8 +167,9 @@ def inspect_data(
         read=read_options,
         encode=encode_options,
         method=method,
+        execution=Execution(shard_rows=shard_rows),
     )
-    mode = make_plan(request)
+    mode = make_plan(request).after_reading(table.n_rows)
     report = DataReport(
         path=table.path,
         format=table.format,
@@ -196,6 +200,14 @@ def inspect_data(
         source=table.path.name,
         mode=mode,
     )
+    if report.plan.device == "cpu":
+        what = f"a {report.plan.mode} split" + (
+            f" (one shard of {report.plan.shard_n} x {d})" if report.plan.mode == "sharded" else ""
+        )
+        too_big = refusal(
+            report.plan.peak_bytes["cpu"], what, table.path.name, _available_host_memory()
+        )
+        report.problems += [too_big] if too_big else []
     return report
 
 
@@ -300,11 +312,13 @@ def _column_summaries(table: Table, options: EncodeOptions) -> list[ColumnSummar
 
 
 def _role(column: str, options: EncodeOptions) -> str:
+    if column == options.sequence_col:
+        return "sequence"
     if column == options.target:
         return "target"
     if column in options.id_columns:
         return "id"
-    if options.features is None or column in options.features:
+    if options.sequence_col is None and (options.features is None or column in options.features):
         return "feature"
     return "unused"
 

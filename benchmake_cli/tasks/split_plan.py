@@ -4,7 +4,6 @@ model of :mod:`benchmake_cli.analysis.cost_model` predicts."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -13,6 +12,7 @@ from ..method import backend
 from ..method.factorize import default_threads
 from ..method.registry import DEFAULT_METHOD, get_method, resolve_method_device
 from ..method.split import check_fraction
+from ..pipeline.memory import available_memory
 from ..pipeline.plan import Plan, Work
 
 DEFAULT_FRAC = 0.2
@@ -127,18 +127,8 @@ def _all_shards(estimate: cost_model.TimeEstimate, shards: int) -> cost_model.Ti
 
 
 def _available_host_memory() -> int | None:
-    """Bytes of memory available to new allocations (Linux ``MemAvailable``)."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
+    """Bytes of memory available to new allocations (:func:`~.pipeline.memory.available_memory`)."""
+    return available_memory()
 
 
 def _gpu_memory() -> tuple[int | None, int | None]:
