@@ -58,7 +58,9 @@ def test_shard_rows_splits_every_input_in_shards(name: str, tmp_path: Path) -> N
 
 def test_same_numbers_give_the_same_test_rows_streamed_or_read_whole(tmp_path: Path) -> None:
     streamed = _split(tmp_path / "npy", SAMPLE / "shapes.npy", "--shard-rows", "10")
-    in_memory = _split(tmp_path / "h5", SAMPLE / "shapes.h5", "--key", "images", "--shard-rows", "10")
+    in_memory = _split(
+        tmp_path / "h5", SAMPLE / "shapes.h5", "--key", "images", "--shard-rows", "10"
+    )
     assert streamed.exit_code == in_memory.exit_code == 0, streamed.stderr + in_memory.stderr
     test_rows = _rows(tmp_path / "npy" / "test_indices.txt")
     assert len(test_rows) == 10
