@@ -14,7 +14,7 @@ import pytest
 
 from benchmake_cli.bundle.write import write_subset
 from benchmake_cli.encode import EncodeOptions
-from benchmake_cli.errors import ExitCode, ParameterError
+from benchmake_cli.errors import ExitCode
 from benchmake_cli.formats import ReadOptions, read_table
 from benchmake_cli.method.registry import get_method
 from benchmake_cli.method.split import SplitParameters
@@ -285,17 +285,28 @@ def test_reference_method_is_never_sharded(data_csv: Path, runner, option: list[
     )
 
 
-def test_inputs_read_whole_are_not_sharded(tmp_path: Path, frame: pd.DataFrame) -> None:
-    npz = tmp_path / "data.npz"
-    np.savez(npz, x=frame.drop(columns="y").to_numpy())
-    with pytest.raises(ParameterError, match=r"--shard-rows 300: .* data.npz is read as tabular"):
-        split_file(npz, frac=0.2, shard_rows=SHARD_ROWS)
+def test_inputs_read_whole_are_sharded_in_memory_by_the_same_rules(
+    tmp_path: Path, frame: pd.DataFrame
+) -> None:
+    X = frame.drop(columns="y").to_numpy()
+    npz, npy = tmp_path / "data.npz", tmp_path / "data.npy"
+    np.savez(npz, x=X)
+    np.save(npy, X)
+    in_memory = split_file(npz, frac=0.2, shard_rows=SHARD_ROWS)
+    streamed = split_file(npy, frac=0.2, shard_rows=SHARD_ROWS)
+    assert in_memory.plan is not None and streamed.plan is not None
+    assert (in_memory.plan.streamed, in_memory.plan.sharded) == (False, True)
+    assert (streamed.plan.streamed, streamed.plan.sharded) == (True, True)
+    assert in_memory.test.tolist() == streamed.test.tolist()
+    sharding = in_memory.manifest["method"]["parameters"]["sharding"]
+    assert sharding == streamed.manifest["method"]["parameters"]["sharding"]
+    assert sharding["shards"] == math.ceil(N / SHARD_ROWS)
     sequences = tmp_path / "seq.csv"
     pd.DataFrame({"s": [f"AC{'G' * (i % 17)}T{i}" for i in range(N)]}).to_csv(sequences)
-    with pytest.raises(ParameterError, match="read as sequence"):
-        split_file(sequences, frac=0.2, sequence_col="s", shard_rows=SHARD_ROWS)
-    # by default (no --shard-rows) such an input is split whole, and the notes say so
-    whole = split_file(npz, frac=0.2, shard_rows=None)
+    by_sequence = split_file(sequences, frac=0.2, sequence_col="s", shard_rows=SHARD_ROWS)
+    assert by_sequence.manifest["method"]["parameters"]["sharding"]["shards"] == sharding["shards"]
+    assert by_sequence.n_test == math.ceil(N * 0.2)
+    whole = split_file(npz, frac=0.2, shard_rows=0)
     assert "sharding" not in whole.manifest["method"]["parameters"]
     assert whole.manifest["method"]["parameters"]["k"] == math.ceil(N * 0.2)
 
