@@ -1,7 +1,8 @@
 """Device choice is a speed choice: the same split on CPU and GPU, and clean fallbacks.
 
-The GPU comparisons run only where CuPy sees a CUDA device; the fallback logic is tested
-everywhere with a stand-in GPU.
+The GPU comparisons run only where CuPy sees a CUDA device (``-m gpu``; benchmarks/gpu_check.sh
+runs them on a lent one); the fallback logic is tested everywhere with a stand-in GPU, and
+tests/test_gpu_standin.py runs the whole GPU path through the strict CuPy stand-in.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def _cases() -> list[tuple[str, np.ndarray]]:
 
 
 @needs_gpu
+@pytest.mark.gpu
 @pytest.mark.parametrize("method", ["benchmake-cli", "benchmake-hull"])
 @pytest.mark.parametrize("frac", [0.1, 0.2, 0.3])
 @pytest.mark.parametrize(("name", "X"), _cases(), ids=[c[0] for c in _cases()])

@@ -92,33 +92,40 @@ def furthest_sum(U: np.ndarray, count: int, xp: ModuleType = np) -> np.ndarray:
     count = min(count, u)
     norms = (U * U).sum(axis=1)
     free = xp.ones(u, dtype=bool)
+    size = min(max(count, 2), u)  # one archetype: the row furthest from the seed
+    # picks stay on the device: a pick is an index array, never a Python int, so that
+    # FurthestSum makes no host round trip per archetype
+    picks = xp.zeros(size + 1, dtype=xp.int64)
+    sums = xp.zeros(u, dtype=xp.int64)
+    taken = 0
 
-    def distances(row: int) -> np.ndarray:
+    def distances(row: Any) -> np.ndarray:
         d2 = norms + norms[row] - 2.0 * (U @ U[row])
         return xp.rint(xp.sqrt(xp.maximum(d2, 0.0)) * (1.0 / QUANTUM)).astype(xp.int64)
 
-    def take(row: int) -> np.ndarray:
-        picks.append(row)
+    def take(row: Any) -> np.ndarray:
+        nonlocal taken
+        picks[taken] = row
+        taken += 1
         free[row] = False
-        taken = distances(row)
-        sums[...] += taken
-        return taken
+        distance = distances(row)
+        sums[...] += distance
+        return distance
 
-    def furthest() -> int:
-        return int(xp.where(free, sums, -1).argmax())
+    def furthest() -> Any:
+        return xp.where(free, sums, -1).argmax()
 
-    picks: list[int] = []
-    sums = xp.zeros(u, dtype=xp.int64)
     from_seed = take(0)  # the seed: the first row in hash order
-    while len(picks) < min(max(count, 2), u):  # one archetype: the row furthest from the seed
+    while taken < size:
         take(furthest())
+    first = 0
     if count < u:  # the seed was an arbitrary start: it competes again with the free rows
         sums -= from_seed
         free[0] = True
-        picks = picks[1:]
-        if len(picks) < count:
+        first = 1
+        if taken - first < count:
             take(furthest())
-    return np.asarray(picks, dtype=np.int64)
+    return to_numpy(picks[first:taken])
 
 
 class _Blocks:

@@ -22,7 +22,7 @@ from types import ModuleType
 
 import numpy as np
 
-from .backend import namespace_of, single_threaded_blas, to_numpy
+from .backend import GPU_BLOCK_ROWS, namespace_of, single_threaded_blas, to_numpy
 
 QUANTUM = 1e-9  #: distances (squared, scaled space) are compared on this grid
 CANDIDATES = 32  #: nearest candidates kept per archetype beyond what its block can take
@@ -98,7 +98,7 @@ def column_variance(W: np.ndarray, xp: ModuleType = np, rows: int = 4096) -> np.
     """Population variance of each column, by row blocks: ``xp.var`` would allocate two
     temporaries as large as ``W`` itself.
 
-    Each block of ``rows`` rows is summed row after row (as a sum over axis 0 does), from
+    On the host, each block of ``rows`` rows is summed row after row (as a sum over axis 0 does), from
     squares made a few rows at a time, so that no temporary exceeds about 2 MiB.
 
     >>> column_variance(np.array([[1.0, 2.0], [3.0, 2.0]]), rows=1).tolist()
@@ -106,6 +106,12 @@ def column_variance(W: np.ndarray, xp: ModuleType = np, rows: int = 4096) -> np.
     """
     mean = W.mean(axis=0)
     total = xp.zeros(W.shape[1], dtype=xp.float64)
+    if xp is not np:  # a device: one reduction per block, not a kernel launch per row
+        for start in range(0, W.shape[0], GPU_BLOCK_ROWS):
+            squares = W[start : start + GPU_BLOCK_ROWS] - mean
+            squares *= squares
+            total += squares.sum(axis=0)
+        return total / W.shape[0]
     step = max(1, min(rows, (1 << 18) // max(W.shape[1], 1)))
     for start in range(0, W.shape[0], rows):
         stop = min(W.shape[0], start + rows)
