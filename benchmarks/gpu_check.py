@@ -239,6 +239,7 @@ def reference_gpu_time(name: str, X: np.ndarray, work: Path, device: str) -> dic
     if device != "gpu":
         return {
             "seconds": None,
+            "gpu_path": None,
             "reason": NO_GPU + " (the reference's GPU path needs CuPy on a device)",
         }
     path = work / f"{name}.npy"
@@ -293,9 +294,9 @@ def timings(
                                  "reference_h100_s": REFERENCE_H100_S[name], "aim_s": AIMS_S[name]}  # fmt: skip
         if device == "gpu":
             seconds, split = timed_gpu_split(X, xp)
-            entry.update(ours_gpu_s=seconds, iterations=split.iterations_run)
+            entry.update(ours_gpu_s=seconds, iterations=split.iterations_run, reason=None)
         else:
-            entry.update(ours_gpu_s=None, reason=NO_GPU)
+            entry.update(ours_gpu_s=None, iterations=None, reason=NO_GPU)
         entry["reference"] = reference_gpu_time(name, X, work, device)
         result[key] = entry
     for name in ("hiv", "pneumoniamnist"):
@@ -304,13 +305,13 @@ def timings(
         if device == "gpu":
             seconds, split = timed_gpu_split(X, xp)
             entry.update(ours_gpu_s=seconds, iterations=split.iterations_run,
-                         margins=split.margins.to_dict())  # fmt: skip
+                         margins=split.margins.to_dict(), reason=None)  # fmt: skip
             # for item 3: the same split, made on the CPU at home, must give these rows
             (out / f"gpu_check_{name}_test_rows.txt").write_text(
                 "".join(f"{i}\n" for i in split.test)
             )
         else:
-            entry.update(ours_gpu_s=None, reason=NO_GPU)
+            entry.update(ours_gpu_s=None, iterations=None, margins=None, reason=NO_GPU)
         result[f"{name}_encoded"] = entry
     result["hiv_smiles_encoding_s"] = sources["hiv"]["encode_s"]
     return result
@@ -318,8 +319,11 @@ def timings(
 
 def million_sharded(xp: Any, device: str, work: Path, quick: bool) -> dict[str, Any]:
     n = 1_000_000
+    entry: dict[str, Any] = {"n": n, "d": 32, "shard_rows": 50000, "frac": 0.2, "k": None}
+    entry.update(device=device)
+    entry.update(seconds=None, reason=None)
     if device != "gpu" and quick:
-        return {"n": n, "d": 32, "seconds": None, "reason": NO_GPU + "; --quick skips it"}
+        return {**entry, "reason": NO_GPU + "; --quick skips it"}
     X = np.random.default_rng(1).random((n, 32))
     path = work / "million.npy"
     np.save(path, X)
@@ -327,21 +331,15 @@ def million_sharded(xp: Any, device: str, work: Path, quick: bool) -> dict[str, 
     rows, seconds = cli_split(
         path, work / "million", device, "--frac", "0.2", "--shard-rows", "50000"
     )
-    return {
-        "n": n,
-        "d": 32,
-        "shard_rows": 50000,
-        "frac": 0.2,
-        "k": len(rows),
-        "device": device,
-        "seconds": round(seconds, 2),
-    }
+    return {**entry, "k": len(rows), "seconds": round(seconds, 2)}
 
 
 def bandwidth(xp: Any, device: str, quick: bool) -> dict[str, Any]:
     """A device copy, and the NMF iterations' W traffic (modelled), against the card's peak."""
+    keys = ("card", "peak_GBps", "copy_GBps", "copy_fraction", "nmf", "nmf_GBps", "nmf_fraction")
+    entry: dict[str, Any] = {**dict.fromkeys(keys), "reason": None}
     if device != "gpu":
-        return {"peak_GBps": None, "copy_fraction": None, "nmf_fraction": None, "reason": NO_GPU}
+        return {**entry, "reason": NO_GPU}
     properties = xp.cuda.runtime.getDeviceProperties(0)
     peak = 2 * properties["memoryClockRate"] * 1e3 * properties["memoryBusWidth"] / 8 / 1e9
     a = xp.ones(1 << 27, dtype=xp.float64)  # 1 GiB
@@ -366,6 +364,7 @@ def bandwidth(xp: Any, device: str, quick: bool) -> dict[str, Any]:
     # 1 write, 2 writes of the products) and W_bᵀ [X, W_b H]: about 9 passes over n·k·8 bytes
     moved = 9 * n * k * 8 * iterations
     return {
+        **entry,
         "card": properties["name"].decode() if isinstance(properties["name"], bytes) else str(properties["name"]),
         "peak_GBps": round(peak, 1),
         "copy_GBps": round(copy, 1), "copy_fraction": round(copy / peak, 3),
