@@ -1,7 +1,7 @@
 """The GPU check of issue 27, as one run that writes one JSON file (benchmarks/gpu_check.sh).
 
 On a lent GPU (``--device gpu``) it runs tests/test_device.py there; compares the test rows
-of the CPU and the GPU (CuPy) on a shared data set at 0.1, 0.2 and 0.3, past one row block
+of the CPU and the GPU (CuPy) on six small shared data sets at 0.1, 0.2 and 0.3, past one row block
 (n > GPU_BLOCK_ROWS), on exact ties and duplicate rows, sharded, for each GPU method; times
 41,127 x 20 and 5,856 x 784 (uniform data) beside the reference benchmake 1.1.2's GPU path
 in the same run, the encoded HIV and PneumoniaMNIST splits, HIV's SMILES encoding and one
@@ -72,51 +72,41 @@ def synchronize(xp: Any) -> None:
 # data: the shared sets when present, else synthetic stand-ins of the same shapes
 
 
+#: small shared sets whose CPU and GPU test rows are compared at 0.1, 0.2 and 0.3
+SMALL_SETS = ("german_credit", "bace", "lipophilicity", "qm7", "nir_peach")
+
+
 def load_data(root: Path, quick: bool) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """``{name: X}`` and, per name, where it came from (and the encoding time of HIV)."""
-    from benchmake_cli.encode import EncodeOptions
-    from benchmake_cli.formats import ReadOptions
+    """``{name: X}`` and, per name, where it came from (and its encoding time). HIV,
+    PneumoniaMNIST and german_credit have synthetic stand-ins of their shapes; the other
+    small sets are compared only when present."""
+    from real_data import DATA_SETS  # type: ignore[import-not-found]  # benchmarks/ is on sys.path
+
     from benchmake_cli.pipeline.whole import prepare
 
     rng = np.random.default_rng(20261207)
-    specs: dict[str, tuple[str, Any, Any, Callable[[], np.ndarray]]] = {
-        "german_credit": (
-            "german_credit/german.data-numeric",
-            ReadOptions(header=False),
-            EncodeOptions(target="24"),
-            lambda: rng.integers(0, 12, (1000, 24)).astype(float),
-        ),
-        "hiv": (
-            "hiv/HIV.csv",
-            ReadOptions(),
-            EncodeOptions(sequence_col="smiles", target="HIV_active"),
-            lambda: rng.poisson(3.0, (41127, 56)).astype(float),  # character counts: ties
-        ),
-        "pneumoniamnist": (
-            "pneumoniamnist/pneumoniamnist.npz",
-            ReadOptions(
-                key=("train_images", "val_images", "test_images"),
-                target_key=("train_labels", "val_labels", "test_labels"),
-            ),
-            EncodeOptions(),
-            lambda: rng.integers(0, 256, (5030, 784)).astype(float),
-        ),
+    synthetic: dict[str, Callable[[], np.ndarray]] = {
+        "german_credit": lambda: rng.integers(0, 12, (1000, 24)).astype(float),
+        "hiv": lambda: rng.poisson(3.0, (41127, 56)).astype(float),  # character counts: ties
+        "pneumoniamnist": lambda: rng.integers(0, 256, (5030, 784)).astype(float),
     }
+    names = ["hiv", "pneumoniamnist", *(SMALL_SETS[:1] if quick else SMALL_SETS)]
     data, sources = {}, {}
-    for name, (relative, read, encode, synthetic) in specs.items():
+    for name in names:
+        relative, read, encode = DATA_SETS[name]
         path = root / relative
         if path.exists():
             started = time.perf_counter()
             X = prepare(path, read, encode).encoded.X
-            sources[name] = {
-                "source": os.path.relpath(path, ROOT),
-                "encode_s": round(time.perf_counter() - started, 3),
-            }
+            seconds: float | None = round(time.perf_counter() - started, 3)
+            source = os.path.relpath(path, ROOT)
+        elif name in synthetic:
+            X, seconds, source = synthetic[name](), None, "synthetic stand-in (data set absent)"
         else:
-            X = synthetic()
-            sources[name] = {"source": "synthetic stand-in (data set absent)", "encode_s": None}
+            sources[name] = {"source": None, "encode_s": None, "shape": None}
+            continue
         data[name] = np.ascontiguousarray(X, dtype=np.float64)
-        sources[name]["shape"] = list(data[name].shape)
+        sources[name] = {"source": source, "encode_s": seconds, "shape": list(X.shape)}
     return data, sources
 
 
@@ -208,7 +198,9 @@ def identical_rows(
     rows = []
     for method in METHODS:
         for frac in (0.1, 0.2, 0.3):
-            rows.append(compare("german_credit", data["german_credit"], method, frac, xp))
+            for name in SMALL_SETS:
+                if name in data:
+                    rows.append(compare(name, data[name], method, frac, xp))
             rows.append(
                 compare(
                     "exact ties and duplicates",
@@ -334,6 +326,16 @@ def million_sharded(xp: Any, device: str, work: Path, quick: bool) -> dict[str, 
     return {**entry, "k": len(rows), "seconds": round(seconds, 2)}
 
 
+def peak_bandwidth(xp: Any, properties: dict[str, Any]) -> float:
+    """The card's peak memory bandwidth in GB/s: 2 (double data rate) x memory clock x bus
+    width. CUDA 13 dropped the clock from the properties; the attribute still has it."""
+    clock, width = properties.get("memoryClockRate"), properties.get("memoryBusWidth")
+    if not clock or not width:  # cudaDevAttrMemoryClockRate (kHz), cudaDevAttrGlobalMemoryBusWidth
+        clock = xp.cuda.runtime.deviceGetAttribute(36, 0)
+        width = xp.cuda.runtime.deviceGetAttribute(37, 0)
+    return float(2 * clock * 1e3 * width / 8 / 1e9)
+
+
 def bandwidth(xp: Any, device: str, quick: bool) -> dict[str, Any]:
     """A device copy, and the NMF iterations' W traffic (modelled), against the card's peak."""
     keys = ("card", "peak_GBps", "copy_GBps", "copy_fraction", "nmf", "nmf_GBps", "nmf_fraction")
@@ -341,7 +343,7 @@ def bandwidth(xp: Any, device: str, quick: bool) -> dict[str, Any]:
     if device != "gpu":
         return {**entry, "reason": NO_GPU}
     properties = xp.cuda.runtime.getDeviceProperties(0)
-    peak = 2 * properties["memoryClockRate"] * 1e3 * properties["memoryBusWidth"] / 8 / 1e9
+    peak = peak_bandwidth(xp, properties)
     a = xp.ones(1 << 27, dtype=xp.float64)  # 1 GiB
     b = xp.empty_like(a)
     xp.copyto(b, a)
@@ -397,13 +399,13 @@ def main() -> int:
         data, report["data"] = load_data(root, options.quick)
         steps: list[tuple[str, Callable[[], Any]]] = [
             ("device_tests", pytest_device_tests),
-            ("identical_rows", lambda: identical_rows(data, xp, work, options.quick)),
             ("timings", lambda: timings(data, report["data"], xp, options.device, work, out)),
+            ("bandwidth", lambda: bandwidth(xp, options.device, options.quick)),
+            ("identical_rows", lambda: identical_rows(data, xp, work, options.quick)),
             (
                 "million_by_32_sharded",
                 lambda: million_sharded(xp, options.device, work, options.quick),
             ),
-            ("bandwidth", lambda: bandwidth(xp, options.device, options.quick)),
         ]
         for key, step in steps:
             try:

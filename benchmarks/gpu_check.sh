@@ -29,7 +29,8 @@
 # CuPy is the one to use. The shared data sets are not on the device either: copy the ones
 # the check reads, and carry .gpu_data:
 #
-#   mkdir -p .gpu_data && cp -r ../shared/datasets/{german_credit,hiv,pneumoniamnist} .gpu_data/
+#   mkdir -p .gpu_data
+#   cp -r ../shared/datasets/{german_credit,bace,lipophilicity,qm7,nir_peach,hiv,pneumoniamnist} .gpu_data/
 #
 # Without them the check generates synthetic stand-ins of the same shapes and says so in
 # the JSON ("data").
