@@ -10,7 +10,8 @@ Its arrays live "on the device" as CuPy's do (checked against CuPy's documentati
 - ``float(x)``, ``int(x)``, ``bool(x)`` (size-1 arrays), ``.item()`` and ``.tolist()``
   work, as in CuPy, by copying to the host: each is counted as a transfer. There is no
   ``__index__`` (``range(x)`` fails, as in CuPy). ``asnumpy`` and ``.get()`` are the
-  explicit way out, ``asarray`` the way in.
+  explicit way out, ``asarray`` the way in. Iterating a device array (a launch per row in
+  CuPy) is refused too.
 
 Only the CuPy API this project uses exists here: anything else raises ``AttributeError``,
 so a new use must be added consciously (and checked against CuPy's documentation).
@@ -190,9 +191,8 @@ class ndarray:  # noqa: N801 - CuPy's name
         return len(self._a)
 
     def __iter__(self) -> Iterator[ndarray]:
-        if self._a.ndim == 0:
-            raise TypeError("iteration over a 0-d array")
-        return (ndarray(self._a[i]) for i in range(len(self._a)))
+        # CuPy iterates (a kernel launch per row); the project must not: refused, stricter
+        raise _refuse("iterating a device array launches one operation per row")
 
     def __getitem__(self, key: Any) -> Any:
         return _wrap(self._a[_index(key)])

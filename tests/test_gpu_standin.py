@@ -66,6 +66,8 @@ def test_implicit_host_conversions_are_refused(strict_gpu: ModuleType) -> None:
         x[:2] = np.zeros(2)
     with pytest.raises(TypeError):
         range(strict_gpu.asarray(np.int64(3)).sum())  # no __index__, as in CuPy
+    with pytest.raises(TypeError, match="one operation per row"):
+        list(strict_gpu.zeros((3, 2)))
 
 
 def test_only_the_api_the_project_uses_exists(strict_gpu: ModuleType) -> None:
