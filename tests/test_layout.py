@@ -115,3 +115,116 @@ def test_benchmark_scripts_import_names_that_exist(script: Path) -> None:
             module = importlib.import_module(node.module)
             missing = [a.name for a in node.names if not hasattr(module, a.name)]
             assert not missing, f"{script.name}: {node.module} has no {', '.join(missing)}"
+
+
+# --- function lengths and dead code (issue 23, item 7) ------------------------------------------
+
+MAX_FUNCTION_LINES = 80
+#: functions over the limit that another part of issue 23 shortens; an entry that is no longer
+#: long fails the test below, so the list only shrinks
+LONG_FUNCTIONS = {
+    "benchmake_cli.cli.evaluate_command.evaluate": "issue 23: option groups shared by commands",
+    "benchmake_cli.encode.tabular.encode": "issue 23: the tabular encoder's column plan",
+    "benchmake_cli.cli.split_command.split": "issue 23: CLI options as request fields",
+}
+#: top-level names no other code in benchmake_cli refers to, and why they stay
+UNREFERENCED = {
+    "benchmake_cli.cli.docs.recorded_typer_version": "reads back GENERATED_BY, beside the "
+    "writer; test_docs skips with it when man/ was made by another Typer",
+    "benchmake_cli.formats.ogb.PER_EDGE": "issue 23: the formats part removes it",
+    "benchmake_cli.tasks.sides.SIDES": "issue 23: the typed manifest part removes it",
+}
+
+
+def _function_lengths(module: str, path: Path) -> dict[str, int]:
+    """Lines of every function and method in ``path`` (``def`` to its last line), by
+    qualified name."""
+    lengths: dict[str, int] = {}
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = f"{prefix}.{child.name}"
+                if not isinstance(child, ast.ClassDef):
+                    lengths[name] = (child.end_lineno or child.lineno) - child.lineno + 1
+                visit(child, name)
+            else:
+                visit(child, prefix)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), module)
+    return lengths
+
+
+def _top_level_names(tree: ast.Module) -> list[str]:
+    """The functions, classes and constants a module defines at its top level (not the
+    functions a decorator call registers, such as Typer commands)."""
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if not any(isinstance(d, ast.Call) for d in node.decorator_list):
+                names.append(node.name)
+        elif isinstance(node, ast.Assign):
+            names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.append(node.target.id)
+    return [name for name in names if not name.startswith("__")]
+
+
+def _references(tree: ast.Module) -> set[str]:
+    """Every name a module uses: read names, attributes, imported names and identifier
+    strings (``__all__`` entries, names looked up with ``getattr``)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        elif isinstance(node, ast.ImportFrom):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.update([node.value] if node.value.isidentifier() else [])
+    return found
+
+
+def _unreferenced(modules: list[tuple[str, Path]]) -> list[str]:
+    """Top-level names of ``modules`` that no module among them uses."""
+    trees = {module: ast.parse(path.read_text(encoding="utf-8")) for module, path in modules}
+    used = set().union(*(_references(tree) for tree in trees.values()))
+    return [
+        f"{module}.{name}"
+        for module, tree in trees.items()
+        for name in _top_level_names(tree)
+        if name not in used
+    ]
+
+
+def test_no_function_is_long() -> None:
+    lengths = {
+        name: n for module, path in MODULES for name, n in _function_lengths(module, path).items()
+    }
+    long = {name: n for name, n in lengths.items() if n > MAX_FUNCTION_LINES}
+    unexplained = {name: n for name, n in long.items() if name not in LONG_FUNCTIONS}
+    assert not unexplained, f"functions over {MAX_FUNCTION_LINES} lines: {unexplained}"
+    stale = sorted(set(LONG_FUNCTIONS) - set(long))
+    assert not stale, f"no longer over {MAX_FUNCTION_LINES} lines: drop {stale} from LONG_FUNCTIONS"
+
+
+def test_no_dead_code() -> None:
+    dead = _unreferenced(MODULES)
+    unexplained = [name for name in dead if name not in UNREFERENCED]
+    assert not unexplained, f"defined in benchmake_cli but used nowhere in it: {unexplained}"
+    stale = sorted(set(UNREFERENCED) - set(dead))
+    assert not stale, f"referenced now or gone: drop {stale} from UNREFERENCED"
+
+
+def test_the_length_and_dead_code_checks_see_offenders(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    body = "".join(f"    x{i} = {i}\n" for i in range(MAX_FUNCTION_LINES))
+    probe.write_text(
+        f"LIMIT = 3\nUNUSED = 4\n\n\ndef long():\n{body}    return LIMIT\n\n\n"
+        "class Box:\n    def short(self):\n        return long()\n",
+        encoding="utf-8",
+    )
+    lengths = _function_lengths("probe", probe)
+    assert lengths == {"probe.long": MAX_FUNCTION_LINES + 2, "probe.Box.short": 2}
+    assert _unreferenced([("probe", probe)]) == ["probe.UNUSED", "probe.Box"]

@@ -16,7 +16,6 @@ from typing import Any
 
 from ..method.split import ProgressCallback
 from ..pipeline.run import SplitResult, run
-from ..pipeline.whole import Outcome
 from ..request import SplitRequest
 from .card import write_card_at_split
 
@@ -59,5 +58,5 @@ def split_file(
     return split(SplitRequest.from_options(path, frac=frac, **options), progress=progress)
 
 
-def _write_card(folder: Path, manifest: dict[str, Any], outcome: Outcome) -> None:
-    write_card_at_split(folder, manifest, outcome.prepared, outcome.test)
+def _write_card(folder: Path, manifest: dict[str, Any], result: SplitResult) -> None:
+    write_card_at_split(folder, manifest, result.prepared, result.test)

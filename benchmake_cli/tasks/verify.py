@@ -174,11 +174,7 @@ def _check_split(
         report.add("split", True, f"recomputed test set ({fresh.n_test} rows) matches by content")
         return
     listed = [("test_indices", fresh.test), ("train_indices", fresh.train)]
-    if "reference_test_indices" in recorded_split:
-        listed += [
-            ("reference_test_indices", fresh.reference_test_positions),
-            ("reference_train_indices", fresh.reference_train_positions),
-        ]
+    listed += [item for item in fresh.extra_indices().items() if item[0] in recorded_split]
     for key, rows in listed:
         indices_file = folder / str(recorded_split.get(key, f"{key}.txt"))
         recorded_rows = _read_indices(indices_file)
