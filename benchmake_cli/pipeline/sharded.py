@@ -117,8 +117,10 @@ def split_sharded(
     if stream.input_rows <= plan.threshold:
         raise TooFewRowsError(stream.input_rows)
     n, d, method = len(stream.rows), stream.d, plan.method
-    shard_of = assign_shards(stream.digests, shard_count(n, plan.shard_rows))
-    layout = ShardLayout.of(shard_of, check_fraction(n, request.params.frac, plan.path.name))
+    shards = shard_count(n, plan.shard_rows)
+    shard_of = assign_shards(stream.digests, shards)
+    total_test = check_fraction(n, request.params.frac, plan.path.name)
+    layout = ShardLayout.of(shard_of, shards, total_test)
     needed = method.estimate_bytes(
         int(layout.sizes.max()), d, int(layout.test_counts.max()), on_gpu=True
     )
@@ -159,10 +161,10 @@ class ShardLayout:
     starts: np.ndarray  #: where each shard's positions start in ``by_shard``
 
     @classmethod
-    def of(cls, shard_of: np.ndarray, total_test: int) -> ShardLayout:
-        """The layout of rows assigned to shards (``shard_of``) with ``total_test`` test rows
-        in all."""
-        sizes = np.bincount(shard_of, minlength=int(shard_of.max()) + 1)
+    def of(cls, shard_of: np.ndarray, shards: int, total_test: int) -> ShardLayout:
+        """The layout of rows assigned to ``shards`` shards (``shard_of``, some maybe empty)
+        with ``total_test`` test rows in all."""
+        sizes = np.bincount(shard_of, minlength=shards)
         return cls(
             sizes=sizes,
             test_counts=allocate_test_rows(sizes, total_test),
