@@ -7,7 +7,7 @@ import pytest
 
 from benchmake_cli.errors import ParameterError
 from benchmake_cli.method.factorize import factorize, initial_factors, splitmix_uniform
-from benchmake_cli.method.match import archetype_order, match_rows
+from benchmake_cli.method.match import column_variance, match_rows, order_by_variance
 from benchmake_cli.method.order import content_hash, order_rows, row_digests
 from benchmake_cli.method.scale import minmax_scale
 from benchmake_cli.method.split import check_fraction, count_test_rows
@@ -79,7 +79,7 @@ def test_factorize_same_result_for_any_thread_count_and_block_size_split() -> No
 
 def test_archetype_order_by_variance_ties_by_index() -> None:
     W = np.array([[0.0, 1.0, 0.0, 1.0], [0.0, 3.0, 0.0, 3.0], [0.0, 1.0, 1.0, 1.0]])
-    assert archetype_order(W).tolist() == [1, 3, 2, 0]
+    assert order_by_variance(column_variance(W)).indices.tolist() == [1, 3, 2, 0]
 
 
 def test_match_rows_respects_capacity_and_ties() -> None:

@@ -170,31 +170,54 @@ def _top_level_names(tree: ast.Module) -> list[str]:
     return [name for name in names if not name.startswith("__")]
 
 
-def _references(tree: ast.Module) -> set[str]:
-    """Every name a module uses: read names, attributes, imported names and identifier
-    strings (``__all__`` entries, names looked up with ``getattr``)."""
+def _references(module: str, path: Path, tree: ast.Module) -> set[str]:
+    """What a module uses: ``NAME`` (its own names read, and exported in ``__all__``),
+    ``.NAME`` (an attribute, also read with ``getattr``) and ``other.module:NAME`` (a name it
+    imports from another module)."""
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             found.add(node.id)
         elif isinstance(node, ast.Attribute):
-            found.add(node.attr)
+            found.add(f".{node.attr}")
         elif isinstance(node, ast.ImportFrom):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            found.update([node.value] if node.value.isidentifier() else [])
+            base = package[: len(package) - node.level + 1] if node.level else []
+            source = ".".join(base + ([node.module] if node.module else []))
+            found.update(f"{source}:{alias.name}" for alias in node.names)
+        elif _looked_up(node):
+            found.add(f".{node.args[1].value}")  # type: ignore[attr-defined]
+    for node in tree.body:  # __all__ = [...]: the names it exports
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            found.update(e.value for e in ast.walk(node.value) if isinstance(e, ast.Constant))
     return found
 
 
+def _looked_up(node: ast.AST) -> bool:
+    """Whether ``node`` is ``getattr(x, "NAME")`` or ``hasattr(x, "NAME")``."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("getattr", "hasattr")
+        and len(node.args) > 1
+        and isinstance(node.args[1], ast.Constant)
+        and isinstance(node.args[1].value, str)
+    )
+
+
 def _unreferenced(modules: list[tuple[str, Path]]) -> list[str]:
-    """Top-level names of ``modules`` that no module among them uses."""
+    """Top-level names of ``modules`` that neither their own module nor another (importing
+    them, or reading them as an attribute) uses."""
     trees = {module: ast.parse(path.read_text(encoding="utf-8")) for module, path in modules}
-    used = set().union(*(_references(tree) for tree in trees.values()))
+    uses = {module: _references(module, path, trees[module]) for module, path in modules}
+    elsewhere = set().union(*uses.values())
     return [
         f"{module}.{name}"
         for module, tree in trees.items()
         for name in _top_level_names(tree)
-        if name not in used
+        if name not in uses[module] and not {f".{name}", f"{module}:{name}"} & elsewhere
     ]
 
 

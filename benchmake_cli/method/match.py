@@ -68,11 +68,6 @@ def grid_flip_distance(a: float | np.ndarray, b: np.ndarray, a_wins_ties: np.nda
     return np.where(odd, lo + (steps - 1) / 2, hi + steps / 2 - 1).clip(min=0.0)
 
 
-def archetype_order(W: np.ndarray, xp: ModuleType = np) -> np.ndarray:
-    """Archetype indices by decreasing variance of their column of ``W``; ties by index."""
-    return order_by_variance(to_numpy(column_variance(W, xp))).indices
-
-
 def order_by_variance(variance: np.ndarray) -> Order:
     """Indices by decreasing variance on a grid of ``VARIANCE_DIGITS`` significant digits of
     the largest, ties by index, with the smallest relative margin of adjacent pairs.
