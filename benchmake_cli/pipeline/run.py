@@ -1,8 +1,10 @@
 """One path through the pipeline: request → plan → run (whole or in shards) → bundle.
 
 :func:`run` checks the output folder, runs the :class:`~benchmake_cli.pipeline.plan.Plan`
-in the whole mode (:mod:`.whole`) or in shards (:mod:`.sharded`), builds the manifest and
-writes the bundle; the two modes differ only in how the split is computed. The ``split``
+in the whole mode (:mod:`.whole`) or in shards (:mod:`.sharded`), each taking ``(request,
+plan, progress)`` and returning one :class:`~benchmake_cli.pipeline.whole.SplitResult` with
+its manifest, and writes the bundle (with the method's own index files, when asked); the two
+modes differ only in how the split is computed. The ``split``
 task (:mod:`benchmake_cli.tasks.split`) adds the benchmark card beside the manifest.
 """
 
