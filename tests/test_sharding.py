@@ -15,7 +15,7 @@ import pytest
 
 from benchmake_cli.errors import ExitCode, ParameterError
 from benchmake_cli.formats import read_table
-from benchmake_cli.formats.registry import write_file
+from benchmake_cli.formats.registry import file_format
 from benchmake_cli.pipeline import engines, sharded
 from benchmake_cli.pipeline.engines import Engine
 from benchmake_cli.pipeline.plan import make_plan
@@ -108,7 +108,7 @@ def test_sharded_split_writes_exact_counts_and_records_sharding(
     # the streamed subsets hold the same bytes as the in-memory writer's
     table = read_table(data_csv)
     for name, rows in (("test.csv", test), ("train.csv", train)):
-        write_file(table, rows, tmp_path / name)
+        file_format(table.format).write(table, rows, tmp_path / name)
         assert (out / name).read_bytes() == (tmp_path / name).read_bytes()
     assert invoke(runner, "verify", out, "--data", data_csv, "-q").exit_code == 0
     manifest["method"]["parameters"]["sharding"]["shard_rows"] = 250

@@ -57,8 +57,7 @@ def write_subsets_streamed(
 ) -> None:
     """Write, chunk by chunk, the rows whose ``sides`` value is each key of ``paths`` (input
     order, every original column) in the input's format: the same content as
-    :func:`~benchmake_cli.formats.registry.write_file` of those rows, holding one chunk at a
-    time."""
+    the format's ``write`` of those rows, holding one chunk at a time."""
     registry.write_streamed(chunks, sides, paths)
 
 
