@@ -16,7 +16,8 @@ import numpy as np
 from ..formats import registry
 from ..formats.folder import walk_files
 from ..formats.table import Table
-from .manifest import FILE_NAME, Manifest
+from . import names
+from .manifest import Manifest
 from .staging import TEMP_PREFIX, check_output_folder, staged_folder
 
 __all__ = ["TEMP_PREFIX", "check_output_folder", "staged_folder"]
@@ -97,23 +98,23 @@ def write_bundle(
     report = progress or (lambda stage, done, total: None)
     with staged_folder(out, force) as staging:
         report("write", 0, 4)
-        write_indices(staging / "train_indices.txt", train)
-        write_indices(staging / "test_indices.txt", test)
-        written = ["train_indices.txt", "test_indices.txt"]
-        for key, rows in (extras or {}).items():
+        write_indices(staging / names.TRAIN_INDICES, train)
+        write_indices(staging / names.TEST_INDICES, test)
+        written = [names.TRAIN_INDICES, names.TEST_INDICES]
+        for key, rows in (extras or {}).items():  # the method's own (Method.extra_indices)
             write_indices(staging / f"{key}.txt", rows)
             written.append(f"{key}.txt")
             manifest.data["split"][key] = f"{key}.txt"
         report("write", 2, 4)
         written += write_data(staging)
         if files != "list":
-            manifest.data["split"]["files"] = files
+            manifest.record_files_mode(files)
         hashes = {
             name: {"sha256": sha256_file(staging / name), "bytes": (staging / name).stat().st_size}
             for name in written
         }
         manifest.finish(hashes, input_path, out)
-        (staging / FILE_NAME).write_text(manifest.dumps(), encoding="utf-8")
+        (staging / names.MANIFEST).write_text(manifest.dumps(), encoding="utf-8")
         if beside is not None:
             beside(staging)
         report("write", 4, 4)

@@ -49,11 +49,12 @@ def run(
         check_output_folder(output.out, output.force)
     result = _execute(request, plan, progress)
     split_end = time.perf_counter()
-    result.notes += fraction_notes(result.manifest["encoding"]["n"], request.params.frac)
+    manifest = Manifest(result.manifest)
+    result.notes += fraction_notes(int(manifest.encoding.n), request.params.frac)
     if output.out is not None:
         result.out = write_bundle(
             output.out,
-            Manifest(result.manifest),
+            manifest,
             train=result.train,
             test=result.test,
             write_data=result.write_data,

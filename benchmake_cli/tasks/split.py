@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..bundle.manifest import Manifest
 from ..method.split import ProgressCallback
 from ..pipeline.run import SplitResult, run
 from ..request import SplitRequest
@@ -59,4 +60,4 @@ def split_file(
 
 
 def _write_card(folder: Path, manifest: dict[str, Any], result: SplitResult) -> None:
-    write_card_at_split(folder, manifest, result.prepared, result.test)
+    write_card_at_split(folder, Manifest(manifest), result.prepared, result.test)
