@@ -80,13 +80,10 @@ def test_out_of_memory_on_the_gpu_falls_back_to_the_cpu_with_the_same_result(
     )
     monkeypatch.setattr(methods, "split_matrix", flaky_split)
     prepared = api.prepare(SAMPLE / "alloys.csv", encode_options=ALLOYS)
-    notes: list[str] = []
-    _, test, _, device = api.compute_split(
-        prepared, SplitParameters(0.2), device="gpu", notes=notes
-    )
+    split = api.compute_split(prepared, SplitParameters(0.2), device="gpu")
     expected = real_split(prepared.encoded.X, SplitParameters(0.2)).test
-    assert device == "cpu" and np.array_equal(test, prepared.encoded.rows[expected])
-    assert notes == ["the GPU ran out of memory; finished on the CPU (same result)"]
+    assert split.info["device"] == "cpu" and np.array_equal(split.test, expected)
+    assert split.notes[0] == "the GPU ran out of memory; finished on the CPU (same result)"
 
 
 def _cases() -> list[tuple[str, np.ndarray]]:

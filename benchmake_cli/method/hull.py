@@ -23,7 +23,8 @@ row-stochastic ``S`` (u × k) and ``C`` (k × k):
    error is halved and retried, one that lowers it grows the next step by 1.2. It stops
    after ``iterations`` iterations, or earlier at a multiple of ``CHECK_EVERY`` once the
    error fell by less than ``tol`` times the first error over the last ``CHECK_EVERY``.
-3. **Match** like the default method (:func:`~benchmake_cli.method.match.nearest_free_rows`):
+3. **Match** like the default method (:func:`~benchmake_cli.method.split.match_archetypes`,
+   :func:`~benchmake_cli.method.match.match_rows`):
    archetypes in FurthestSum order, each takes its nearest free row, ties to hash order,
    identical rows grouped.
 
@@ -47,7 +48,7 @@ from .backend import GPU_BLOCK_ROWS, single_threaded_blas, to_numpy
 from .factorize import LANES, default_threads
 from .order import ROW_HASH, TIES
 from .split import (
-    MatrixSplit,
+    MethodSplit,
     ProgressCallback,
     SplitParameters,
     count_test_rows,
@@ -291,29 +292,36 @@ def archetypes(
     U = xp.ascontiguousarray(xp.asarray(U, dtype=xp.float64))
     with single_threaded_blas(xp is np):
         picks = furthest_sum(U, k, xp)
-        done = 0
-        if iterations > 0 and len(picks) > 1:
+        if iterations <= 0 or len(picks) <= 1:
+            found, done = U[xp.asarray(picks)], 0
+        else:
             state = _Pcha(U, picks, xp, threads)
             try:
-                for _ in range(S_WARMUP):
-                    state.s_step()
-                initial = previous = state.error
-                for done in range(1, iterations + 1):
-                    state.c_step()
-                    state.s_step()
-                    if progress is not None:
-                        progress(done, iterations)
-                    if tol > 0 and done % CHECK_EVERY == 0:
-                        if previous - state.error < tol * initial:
-                            break
-                        previous = state.error
+                done = _iterate(state, iterations, tol, progress)
                 found = state.A
             finally:
                 state.close()
-        else:
-            found = U[xp.asarray(picks)]
     repeats = math.ceil(k / len(picks))
     return xp.concatenate([found] * repeats)[:k], done
+
+
+def _iterate(state: _Pcha, iterations: int, tol: float, progress: Progress | None) -> int:
+    """Take the warm-up ``S`` steps, then up to ``iterations`` ``C`` and ``S`` steps (module
+    doc); return the iterations run."""
+    for _ in range(S_WARMUP):
+        state.s_step()
+    initial = previous = state.error
+    for done in range(1, iterations + 1):
+        state.c_step()
+        state.s_step()
+        if progress is not None:
+            progress(done, iterations)
+        if tol <= 0 or done % CHECK_EVERY != 0:
+            continue
+        if previous - state.error < tol * initial:
+            return done
+        previous = state.error
+    return iterations
 
 
 def estimate_bytes(n: int, d: int, k: int) -> int:
@@ -332,7 +340,7 @@ def split_matrix_hull(
     bounds: tuple[np.ndarray, np.ndarray] | None = None,
     test_rows: int | None = None,
     ties: np.ndarray | None = None,
-) -> MatrixSplit:
+) -> MethodSplit:
     """:func:`~benchmake_cli.method.split.split_matrix` with archetypal analysis: the same
     hash order, scaling, ``bounds``/``test_rows`` for shards and matching.
 

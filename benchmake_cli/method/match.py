@@ -68,11 +68,6 @@ def grid_flip_distance(a: float | np.ndarray, b: np.ndarray, a_wins_ties: np.nda
     return np.where(odd, lo + (steps - 1) / 2, hi + steps / 2 - 1).clip(min=0.0)
 
 
-def archetype_order(W: np.ndarray, xp: ModuleType = np) -> np.ndarray:
-    """Archetype indices by decreasing variance of their column of ``W``; ties by index."""
-    return order_by_variance(to_numpy(column_variance(W, xp))).indices
-
-
 def order_by_variance(variance: np.ndarray) -> Order:
     """Indices by decreasing variance on a grid of ``VARIANCE_DIGITS`` significant digits of
     the largest, ties by index, with the smallest relative margin of adjacent pairs.
@@ -157,25 +152,6 @@ def _in_steps(d2: np.ndarray) -> np.ndarray:
     return d2
 
 
-def nearest_free_rows(
-    unique_rows: np.ndarray,
-    capacity: np.ndarray,
-    archetypes: np.ndarray,
-    xp: ModuleType = np,
-    candidates: int = CANDIDATES,
-) -> np.ndarray:
-    """For each archetype in the given order, the nearest unique row with capacity left.
-
-    ``unique_rows`` (u × d) are the distinct scaled rows in hash order, ``capacity`` how many
-    copies of each exist. Returns, per archetype, the index of the unique row it took.
-
-    >>> rows = np.array([[0.0, 0.0], [1.0, 1.0], [0.5, 0.5]])
-    >>> nearest_free_rows(rows, np.array([1, 1, 1]), np.array([[0.9, 0.9], [1.0, 1.0]])).tolist()
-    [1, 2]
-    """
-    return match_rows(unique_rows, capacity, archetypes, xp, candidates).chosen
-
-
 def match_rows(
     unique_rows: np.ndarray,
     capacity: np.ndarray,
@@ -184,10 +160,19 @@ def match_rows(
     candidates: int = CANDIDATES,
     block: int | None = None,
 ) -> Matching:
-    """:func:`nearest_free_rows`, with the smallest relative margin of its choices: for each
-    archetype, how far the squared distances to the row it took and to any other free row
-    would have to move (relative to ``‖archetype‖² + ‖row‖²``, the size of the terms they
-    are computed from) for another row to win."""
+    """For each archetype in the given order, the nearest unique row with capacity left
+    (ties to the earlier row), and the smallest relative margin of these choices.
+
+    ``unique_rows`` (u × d) are the distinct scaled rows in hash order, ``capacity`` how many
+    copies of each exist; ``chosen`` holds, per archetype, the index of the unique row it
+    took. The margin is, over the archetypes, how far the squared distances to the row it
+    took and to any other free row would have to move (relative to ``‖archetype‖² +
+    ‖row‖²``, the size of the terms they are computed from) for another row to win.
+
+    >>> rows = np.array([[0.0, 0.0], [1.0, 1.0], [0.5, 0.5]])
+    >>> match_rows(rows, np.array([1, 1, 1]), np.array([[0.9, 0.9], [1.0, 1.0]])).chosen.tolist()
+    [1, 2]
+    """
     with single_threaded_blas(xp is np):
         return _match_rows(unique_rows, capacity, archetypes, xp, candidates, block)
 
