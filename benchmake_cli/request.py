@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,7 @@ class SplitRequest:
     output: Output = field(default_factory=Output)
 
     def __post_init__(self) -> None:
-        chosen = get_method(self.method)
+        chosen = self.chosen
         check_fraction_range(self.params.frac)
         if self.output.files not in FILE_MODES:
             raise ParameterError(
@@ -120,8 +121,9 @@ class SplitRequest:
             )
         _check_sharding(chosen, self.execution)
 
-    @property
+    @cached_property
     def chosen(self) -> Method:
+        """The method, resolved once: what the pipeline passes on."""
         return get_method(self.method)
 
     @classmethod

@@ -30,7 +30,6 @@ from . import names
 from .card import CardScores, number
 from .hub import Publication
 
-CROISSANT_FILE = names.CROISSANT
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 SPLITS = {"train": "cr:TrainingSplit", "test": "cr:TestSplit"}
 CONTEXT: dict[str, Any] = {

@@ -6,80 +6,36 @@ as the whole mode writes it (folders: lists of files, sequences: their own forma
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..bundle.write import write_side
-from ..method.split import ProgressCallback, SplitParameters
+from ..method.split import ProgressCallback
 from .engines import open_engine
 from .plan import Plan
 from .sharded import split_stream
 from .spill import work_folder
 from .stream import spill_prepared
-from .whole import Outcome, Prepared, check_files_mode
+from .whole import Prepared, SplitResult, check_files_mode
+
+if TYPE_CHECKING:
+    from ..request import SplitRequest
 
 
 def split_read_in_shards(
+    request: SplitRequest,
     plan: Plan,
     prepared: Prepared,
-    params: SplitParameters,
-    *,
-    files: str = "list",
-    device: str = "cpu",
-    threads: int | None = None,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    near: Path | None = None,
     progress: ProgressCallback | None = None,
-    read_seconds: float = 0.0,
-) -> Outcome:
+) -> SplitResult:
     """Split the input of ``plan``, already read and encoded, in shards of about
-    ``plan.shard_rows`` rows (spill files beside ``near``, the output folder, when given)."""
-    table, encoded = prepared.table, prepared.encoded
-    check_files_mode(files, table.format, table.path.name)
-    started = time.perf_counter()
-    with open_engine(jobs, scheduler) as engine, work_folder(near) as work:
-        stream = spill_prepared(table, encoded, Path(work))
-        sharded = split_stream(
-            stream,
-            table.path.name,
-            params,
-            shard_rows=plan.shard_rows,
-            threshold=plan.threshold,
-            engine=engine,
-            work_dir=Path(work),
-            device=device,
-            threads=threads,
-            progress=progress or (lambda stage, done, total: None),
-            method=plan.method,
-            read_seconds=read_seconds + time.perf_counter() - started,
-        )
-        described = engine.describe()
-    train, test = sharded.train, sharded.test
-    encoding = sharded.encoding()
-    if encoded.parameters:
-        encoding["parameters"] = encoded.parameters
-    return Outcome(
-        train=train,
-        test=test,
-        input_format={
-            "format": table.format,
-            "read_options": table.read_options,
-            **({"details": table.info} if table.info else {}),
-        },
-        encoding=encoding,
-        parameters=sharded.parameters,
-        test_content_sha256=sharded.test_content_sha256,
-        info={
-            "device": sharded.device,
-            **described,
-            "decision_margins": sharded.margins.to_dict(),
-        },
-        write_data=lambda folder: [
-            *write_side(table, train, folder, "train", files),
-            *write_side(table, test, folder, "test", files),
-        ],
-        read_seconds=read_seconds,
-        notes=([sharded.device_reason] if device == "auto" else []) + sharded.margins.warnings(),
-        prepared=prepared,
-    )
+    ``plan.shard_rows`` rows (spill files beside the output folder, when there is one)."""
+    table = prepared.table
+    check_files_mode(request.output.files, table.format, table.path.name)
+    execution = request.execution
+    with (
+        open_engine(execution.jobs, execution.scheduler) as engine,
+        work_folder(request.output.out) as work,
+    ):
+        stream = spill_prepared(table, prepared.encoded, Path(work))
+        report = progress or (lambda stage, done, total: None)
+        return split_stream(request, plan, stream, engine, Path(work), report, prepared)

@@ -107,11 +107,10 @@ def partition(
         frac=test_size, iterations=chosen.iterations(iterations), tol=tol, seed=seed
     )
     try:
-        train, test, _split, _device = compute_split(
-            prepared, params, method=chosen.name, device=device, threads=threads
-        )
+        split = compute_split(prepared, params, chosen, device=device, threads=threads)
     except ParameterError as error:
         raise error.naming(API_NAMES) from None
+    train, test = prepared.encoded.rows[split.train], prepared.encoded.rows[split.test]
     if return_indices:
         return train.tolist(), test.tolist()
     return _take(X, train), _take(X, test), _take(y, train), _take(y, test)

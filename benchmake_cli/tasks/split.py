@@ -17,7 +17,6 @@ from typing import Any
 from ..bundle.manifest import Manifest
 from ..method.split import ProgressCallback
 from ..pipeline.run import SplitResult, run
-from ..pipeline.whole import Outcome
 from ..request import SplitRequest
 from .card import write_card_at_split
 
@@ -60,5 +59,5 @@ def split_file(
     return split(SplitRequest.from_options(path, frac=frac, **options), progress=progress)
 
 
-def _write_card(folder: Path, manifest: dict[str, Any], outcome: Outcome) -> None:
-    write_card_at_split(folder, Manifest(manifest), outcome.prepared, outcome.test)
+def _write_card(folder: Path, manifest: dict[str, Any], result: SplitResult) -> None:
+    write_card_at_split(folder, Manifest(manifest), result.prepared, result.test)

@@ -24,6 +24,7 @@ import numpy as np
 from ..bundle.indices import read_row_numbers
 from ..bundle.locate import locate_data
 from ..bundle.manifest import SCHEMA, Manifest, open_manifest
+from ..bundle.names import indices_key
 from ..bundle.write import sha256_file
 from ..errors import BenchmakeError, ManifestError, MissingExtraError, OutputError, SchedulerError
 from ..method.margins import describe as margin_phrase
@@ -229,10 +230,11 @@ def _check_split(
         report.add("split", True, f"recomputed test set ({fresh.n_test} rows) matches by content")
         return
     listed = [("test", False, fresh.test), ("train", False, fresh.train)]
-    if recorded_split.has_reference_indices:
+    if recorded_split.has_reference_indices:  # the method's own files (extra_indices)
+        extra = fresh.extra_indices()
         listed += [
-            ("test", True, fresh.reference_test_positions),
-            ("train", True, fresh.reference_train_positions),
+            (side, True, extra.get(indices_key(side, reference=True), np.empty(0, np.int64)))
+            for side in ("test", "train")
         ]
     for side, reference, rows in listed:
         indices_file = manifest.folder / recorded_split.indices_file(side, reference=reference)
