@@ -18,6 +18,7 @@ from benchmake_cli.pipeline import memory, whole
 from benchmake_cli.tasks.inspect import inspect_data
 
 from .conftest import SAMPLE, invoke
+from .test_inspect import SAMPLE_INPUTS
 
 #: inputs that cannot be read in chunks, with the options they need, and their rows
 IN_MEMORY = {
@@ -156,21 +157,13 @@ def test_running_out_of_memory_is_exit_5_not_a_bug(
     assert result.stderr == f"benchmake: error: out of memory; {memory.WAY_OUT}\n"
 
 
-INSPECTED = [
-    (SAMPLE / "alloys.csv", ["--target", "hardness_hv", "--id-col", "alloy_id"]),
-    (SAMPLE / "shapes.npy", []),
-    *[(data, options) for data, options, _rows in IN_MEMORY.values()],
-    (SAMPLE / "micrographs", ["--image-size", "8x8", "--mode", "L"]),
-    (SAMPLE / "proteins.fasta", ["--kmer", "2"]),
-    (SAMPLE / "molecules.smi", ["--tokens", "smiles"]),
-]
-
-
 @pytest.mark.parametrize("shard_rows", [None, "10"])
-@pytest.mark.parametrize(("data", "options"), INSPECTED, ids=lambda x: getattr(x, "name", ""))
+@pytest.mark.parametrize(("name", "options"), SAMPLE_INPUTS, ids=[n for n, _ in SAMPLE_INPUTS])
 def test_inspect_plans_what_split_runs(
-    data: Path, options: list[str], shard_rows: str | None, tmp_path: Path
+    name: str, options: tuple[str, ...], shard_rows: str | None, tmp_path: Path
 ) -> None:
+    """Every sample input, with its encoding options: whole or sharded, shards and width."""
+    data = SAMPLE / name
     sharding = ["--shard-rows", shard_rows] if shard_rows else []
     inspected = invoke(CliRunner(), "inspect", data, *options, *sharding, "--json")
     assert inspected.exit_code == 0, inspected.stderr

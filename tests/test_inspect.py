@@ -16,6 +16,7 @@ from benchmake_cli.errors import ExitCode
 from benchmake_cli.method import backend
 from benchmake_cli.method.backend import resolve_device
 from benchmake_cli.method.factorize import estimate_bytes
+from benchmake_cli.pipeline.memory import WAY_OUT
 from benchmake_cli.tasks import inspect as inspect_data
 from benchmake_cli.tasks.inspect import plan_split
 
@@ -255,7 +256,9 @@ def test_inspect_does_not_encode_what_would_not_fit(monkeypatch: pytest.MonkeyPa
         f"{SAMPLE / 'alloys.csv'}: encoding needs about 0.0 GiB for 300 rows x 311 features, "
         "more than the 0.0 GiB available: one-hot encoding of text column(s) 'alloy_id', "
         "'phase' makes most of them; leave them out with --id-col or --features, or refuse "
-        "them with --strict"
+        "them with --strict",
+        "alloys.csv: a whole split needs about 0.0 GiB of memory, more than the 0.0 GiB "
+        f"available; {WAY_OUT}",
     ]
     assert report.assumed == ["d = 311 counted from the columns, not encoded"]
     assert report.plan is not None and (report.plan.d, report.plan.k) == (311, 60)
