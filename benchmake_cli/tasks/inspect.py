@@ -37,7 +37,6 @@ from ..method.split import (
     SplitParameters,
     check_fraction_range,
 )
-from ..pipeline.memory import refusal
 from ..pipeline.plan import make_plan
 from ..request import Execution, SplitRequest
 from .split_plan import (
@@ -200,14 +199,8 @@ def inspect_data(
         source=table.path.name,
         mode=mode,
     )
-    if report.plan.device == "cpu":
-        what = f"a {report.plan.mode} split" + (
-            f" (one shard of {report.plan.shard_n} x {d})" if report.plan.mode == "sharded" else ""
-        )
-        too_big = refusal(
-            report.plan.peak_bytes["cpu"], what, table.path.name, _available_host_memory()
-        )
-        report.problems += [too_big] if too_big else []
+    too_big = report.plan.memory_problem(table.path.name, _available_host_memory())
+    report.problems += [too_big] if too_big else []
     return report
 
 

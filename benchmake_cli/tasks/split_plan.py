@@ -12,7 +12,7 @@ from ..method import backend
 from ..method.factorize import default_threads
 from ..method.registry import DEFAULT_METHOD, get_method, resolve_method_device
 from ..method.split import check_fraction
-from ..pipeline.memory import available_memory
+from ..pipeline.memory import available_memory, refusal
 from ..pipeline.plan import Plan, Work
 
 DEFAULT_FRAC = 0.2
@@ -41,6 +41,13 @@ class SplitPlan:
     shard_n: int | None = None  #: rows of one shard (the memory figures are one shard's)
     shard_k: int | None = None  #: test rows of that shard
     method: str = DEFAULT_METHOD  #: the method whose memory and iterations these are
+
+    def memory_problem(self, name: str, available: int | None) -> str | None:
+        """Why ``split`` would refuse this plan for lack of memory on the CPU, or ``None``."""
+        if self.device != "cpu":
+            return None
+        shard = f" (one shard of {self.shard_n} x {self.d})" if self.mode == "sharded" else ""
+        return refusal(self.peak_bytes["cpu"], f"a {self.mode} split{shard}", name, available)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
