@@ -22,12 +22,13 @@ from ..bundle import manifest as manifest_io
 from ..bundle.indices import read_row_numbers
 from ..bundle.write import sha256_file
 from ..encode import carried_hash, encode_table
-from ..errors import BenchmakeError, ExitCode
+from ..errors import BenchmakeError, ExitCode, ManifestError
 from ..formats.table import Table
 from ..method.order import content_hash, row_digests
 from ..method.reference import reference_test_count
-from ..method.registry import DEFAULT_METHOD
+from ..method.registry import DEFAULT_METHOD, method_of_record
 from ..method.split import count_test_rows, hash_of_test_rows
+from ..request import check_recorded_parameters
 from .sides import join_sides, read_side, side_name
 
 
@@ -92,6 +93,24 @@ class VerifyReport:
             "checks": [c.to_dict() for c in self.checks],
             "decision_margins": self.margins,
         }
+
+
+def check_recorded_values(manifest_path: Path, manifest: dict[str, Any]) -> None:
+    """Refuse a manifest whose method or method parameters ``split`` would refuse (the
+    constraints of :data:`~benchmake_cli.request.PARAMETER_CONSTRAINTS`), or whose ``k`` is
+    not what ``frac`` gives: a :class:`~benchmake_cli.errors.ManifestError` (exit 8)."""
+    try:
+        method = method_of_record(manifest_io.field(manifest, "method"))
+        split = manifest.get("split")
+        sizes = (
+            [split.get(f"n_{side}") for side in ("train", "test")]
+            if isinstance(split, dict)
+            else []
+        )
+        n = sum(sizes) if sizes and all(type(size) is int for size in sizes) else None
+        check_recorded_parameters(method, manifest_io.field(manifest, "method", "parameters"), n)
+    except ManifestError as exc:
+        raise ManifestError(f"{manifest_path}: {exc}") from None
 
 
 def check_bundle(report: VerifyReport, folder: Path, manifest: dict[str, Any]) -> None:

@@ -39,6 +39,7 @@ from ..encode import target_values
 from ..errors import DataError, ManifestError, ParameterError
 from ..method.scale import minmax_scale
 from ..pipeline.whole import Prepared, prepare
+from .bundle_check import check_recorded_values
 
 CARD_MAX_CELLS = 2_000_000
 """Largest encoded input (n × d values) whose baseline ``split`` computes for the card."""
@@ -240,6 +241,7 @@ def load_bundle(
     """A bundle's manifest, its data read and encoded as recorded (refused when its bytes
     are not the recorded ones) and its test rows (refused when ``test_indices.txt`` changed)."""
     manifest_path, manifest = manifest_io.open_manifest(path)
+    check_recorded_values(manifest_path, manifest)
     data_path = manifest_io.locate_data(manifest_path, manifest, data).require()
     recorded = manifest_io.field(manifest, "input", "sha256")
     if data_path.is_file() and input_digest(data_path)[1] != recorded:

@@ -24,7 +24,13 @@ from ..bundle.indices import read_row_numbers
 from ..errors import VerifyFailedError
 from ..formats.delimited import WHITESPACE
 from ..formats.table import Table
-from .bundle_check import VerifyReport, check_files, check_indices, check_schema
+from .bundle_check import (
+    VerifyReport,
+    check_files,
+    check_indices,
+    check_recorded_values,
+    check_schema,
+)
 from .sides import input_format, lists_files, read_side, side_name, split_graphs
 
 
@@ -78,6 +84,7 @@ def load_split(
     or signal folder (``data`` names it when it has moved; ``benchmake verify`` checks it).
     """
     manifest_path, manifest = manifest_io.open_manifest(path)
+    check_recorded_values(manifest_path, manifest)
     folder = manifest_path.parent
     if verify:
         report = VerifyReport(manifest_path)

@@ -30,7 +30,7 @@ from ..method.split import ProgressCallback, SplitParameters
 from ..pipeline.plan import InputSource, make_plan
 from ..pipeline.run import SplitResult, run
 from ..request import Output, SplitRequest
-from .bundle_check import VerifyReport, check_bundle, check_files, few
+from .bundle_check import VerifyReport, check_bundle, check_files, check_recorded_values, few
 
 __all__ = ["VerifyReport", "verify_manifest"]
 
@@ -56,6 +56,7 @@ def verify_manifest(
     (:mod:`.bundle_check`): the report's ``exit_code`` is then ``DATA_NOT_CHECKED`` when
     every check passed."""
     manifest_path, manifest = manifest_io.open_manifest(path)
+    check_recorded_values(manifest_path, manifest)
     report = VerifyReport(manifest_path)
     folder = manifest_path.parent
     try:
