@@ -167,6 +167,8 @@ def load(path: str | Path) -> dict[str, Any]:
         manifest = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ManifestError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise ManifestError(f"{path}: holds a number too long to be a recorded value") from None
     if not isinstance(manifest, dict):
         raise ManifestError(f"{path}: not a benchmake manifest (top level is not an object)")
     schema = manifest.get("schema")

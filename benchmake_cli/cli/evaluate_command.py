@@ -164,7 +164,9 @@ def evaluate(
     rank: RankOption = False,
     metric: MetricOption = None,
     json_output: JsonOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", metavar="", help="No progress on stderr.")
+    ] = False,
     verbose: VerboseOption = False,
     **options: Any,
 ) -> None:

@@ -54,11 +54,13 @@ EXAMPLES = [
 COLUMNS_SHOWN = 20  #: columns listed without --verbose
 
 QuietInspectOption = Annotated[
-    bool, typer.Option("--quiet", "-q", help="One summary line, no progress.")
+    bool, typer.Option("--quiet", "-q", metavar="", help="One summary line, no progress.")
 ]
 VerboseInspectOption = Annotated[
     bool,
-    typer.Option("--verbose", "-v", help="List every column and the terms of the time estimate."),
+    typer.Option(
+        "--verbose", "-v", metavar="", help="List every column and the terms of the time estimate."
+    ),
 ]
 
 

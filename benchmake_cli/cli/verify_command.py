@@ -57,13 +57,15 @@ def verify(
         bool,
         typer.Option(
             "--bundle-only",
+            metavar="",
             help="Check only the bundle (manifest, files, indices, split data files), "
             "not the data; exit 11 when it is intact.",
         ),
     ] = False,
     json_output: JsonOption = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No output; the exit code says it all.")
+        bool,
+        typer.Option("--quiet", "-q", metavar="", help="No output; the exit code says it all."),
     ] = False,
     verbose: VerboseOption = False,
     **execution: Any,
