@@ -30,7 +30,7 @@ benchmake_cli.errors.ParameterError: iterations 0: must be an integer in [1, 100
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -300,7 +300,7 @@ GROUPS: tuple[type, ...] = (ReadOptions, EncodeOptions, SplitParameters, Executi
 OWN_KEYWORDS = ("method",)  #: keywords of :class:`SplitRequest` itself
 
 #: how a keyword's value, as a caller may give it, becomes the field's value
-_NORMAL = {
+_NORMAL: dict[str, Callable[[Any], Any]] = {
     "key": lambda v: _keys(v, "key"),
     "target_key": lambda v: _keys(v, "target_key"),
     "image_size": parse_image_size,

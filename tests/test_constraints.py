@@ -241,3 +241,16 @@ def test_a_long_recorded_seed_is_shown_short(tmp_path: Path, runner: CliRunner) 
         f"benchmake: error: {bundle / 'manifest.json'}: manifest field method.parameters.seed "
         "<an integer of about 4001 digits>: must be an integer in [0, 4294967295]\n"
     )
+
+
+def test_the_man_pages_install_with_the_package() -> None:
+    import glob
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "pyproject.toml").read_text()
+    section = text.split("[tool.setuptools.data-files]\n", 1)[1].split("\n[", 1)[0]
+    patterns = re.findall(r'^"share/man/man1" = \[(.*)\]$', section, flags=re.M)
+    globs = [p.strip().strip('"') for p in patterns[0].split(",")]
+    installed = {Path(p).name for pattern in globs for p in glob.glob(str(root / pattern))}
+    assert installed == {p.name for p in (root / "man").glob("*.1")}
+    assert {"benchmake.1", "benchmake-split.1", "benchmake-verify.1"} <= installed

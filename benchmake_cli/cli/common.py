@@ -19,7 +19,7 @@ from ..errors import BenchmakeError, ExitCode, ParameterError
 try:  # the click that typer runs on: its own copy in typer >= 0.25, the click package before
     from typer._click.globals import get_current_context
 except ImportError:  # pragma: no cover - older typer
-    from click import get_current_context
+    from click import get_current_context  # type: ignore[no-redef]
 
 T = TypeVar("T")
 

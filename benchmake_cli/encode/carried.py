@@ -103,7 +103,7 @@ def _carried_parts(table: Table, encoded: Encoded) -> list[_Part]:
         return canonical_strings(frame[0].iloc[rows, j])
 
     parts = [
-        _Part(name, lambda rows, j=j: column(rows, j))
+        _Part(name, lambda rows, j=j: column(rows, j))  # type: ignore[misc]
         for j, name in enumerate(_column_names(table))
         if name not in used
     ]

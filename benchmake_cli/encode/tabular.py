@@ -101,7 +101,7 @@ def encode(
                 f"{table.path}: row {row + offset}, column {feature_columns[j]!r}: "
                 "missing value; fill it in or pass --drop-missing"
             )
-        keep = ~missing.any(axis=1)
+        keep = ~missing.any(axis=1)  # type: ignore[assignment]
         if not keep.any() and not streamed:
             raise DataError(f"{table.path}: every row has a missing value")
     rows = np.flatnonzero(keep)

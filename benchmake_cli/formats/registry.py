@@ -131,7 +131,7 @@ def _refuse_unused_options(path: Path, entry: Format, options: ReadOptions) -> N
             if value is not None:
                 raise ParameterError(f"{option}: applies to .npz and HDF5 files, not {path.name}")
     if "image" not in entry.options:
-        for option, value in (("--image-size", options.image_size), ("--mode", options.mode)):
+        for option, value in (("--image-size", options.image_size), ("--mode", options.mode)):  # type: ignore[assignment]
             if value is not None:
                 raise ParameterError(f"{option}: applies to a folder of images, not {path.name}")
 

@@ -322,7 +322,7 @@ def _read_encoded(
                 first = (chunk, encoded)
             elif encoded.feature_names != first[1].feature_names:  # pragma: no cover
                 raise DataError(f"{path}: columns change at row {offset}")
-            carried.append(encoded.carried)
+            carried.append(encoded.carried)  # type: ignore[arg-type]
             if encoded.ties is not None:
                 ties.append(encoded.ties)
             offset += chunk.n_rows
@@ -338,7 +338,7 @@ def _read_encoded(
     if first is None or len(all_rows) == 0:
         raise DataError(f"{path}: every row has a missing value")
     chunk, encoded = first
-    d, one_hot = encoded.d, {}
+    d, one_hot = encoded.d, {}  # type: ignore[var-annotated]
     if categories:
         for column, seen in categories.items():
             check_not_identifier(path, column, len(seen), np.array(list(seen)[:1]), len(all_rows))

@@ -167,7 +167,7 @@ def split_whole(
             dropped_rows=encoded.dropped_rows,
             content_sha256=split.content_sha256,
             carried_columns=carried_columns(table, encoded),
-            carried_sha256=carried_hash(row_digests(encoded.X), encoded.carried),
+            carried_sha256=carried_hash(row_digests(encoded.X), encoded.carried),  # type: ignore[arg-type]
             parameters=encoded.parameters,
         ),
         parameters=split.parameters,

@@ -107,7 +107,8 @@ def check_recorded_values(manifest_path: Path, manifest: dict[str, Any]) -> None
             if isinstance(split, dict)
             else []
         )
-        n = sum(sizes) if sizes and all(type(size) is int for size in sizes) else None
+        counts = [size for size in sizes if type(size) is int]
+        n = sum(counts) if len(counts) == 2 else None
         check_recorded_parameters(method, manifest_io.field(manifest, "method", "parameters"), n)
     except ManifestError as exc:
         raise ManifestError(f"{manifest_path}: {exc}") from None
@@ -209,15 +210,17 @@ def check_indices(
     """The index files list n_train and n_test rows (n_test = k), ascending, disjoint, and
     together every input row that was not dropped while encoding."""
     split, encoding = manifest["split"], manifest["encoding"]
-    rows = {}
+    rows: dict[str, np.ndarray] = {}
     for side in ("train", "test"):
         name = str(split.get(f"{side}_indices", f"{side}_indices.txt"))
+        if not inside(name):
+            _fail(report, "indices", f"{name!r} is not a path inside the split folder")
+            return None
         try:
-            rows[side] = read_row_numbers(folder / name) if inside(name) else None
+            rows[side] = read_row_numbers(folder / name)
         except BenchmakeError as exc:
-            return _fail(report, "indices", str(exc))
-        if rows[side] is None:
-            return _fail(report, "indices", f"{name!r} is not a path inside the split folder")
+            _fail(report, "indices", str(exc))
+            return None
     train, test = rows["train"], rows["test"]
     k = manifest["method"]["parameters"].get("k", split["n_test"])
     expected_rows = np.setdiff1d(
@@ -251,7 +254,8 @@ def check_indices(
     if len(extra):
         problems.append(f"{few(extra)} not input rows of the split (beyond or dropped)")
     if problems:
-        return _fail(report, "indices", "; ".join(problems))
+        _fail(report, "indices", "; ".join(problems))
+        return None
     report.add(
         "indices",
         True,
@@ -319,8 +323,8 @@ def check_data_files(
     if differing:
         report.add("split files", False, shown + ", but " + "; ".join(differing))
         return
-    names = [HASH_MEANINGS[key][0] for key in found]
-    matched = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    labels = [HASH_MEANINGS[key][0] for key in found]
+    matched = ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]
     report.add(
         "split files",
         True,
@@ -342,7 +346,7 @@ def _hashes(
     # the reference method hashes a sequence's text, not its encoded row
     if manifest["method"].get("name") == DEFAULT_METHOD or encoding["modality"] != "sequence":
         found["encoding.content_sha256"] = content_hash(digests, encoded.d)
-    found["encoding.carried_sha256"] = carried_hash(digests, encoded.carried)
+    found["encoding.carried_sha256"] = carried_hash(digests, encoded.carried)  # type: ignore[arg-type]
     if "encoding.content_sha256" in found:
         joined_rows = np.sort(np.concatenate([train_rows, test_rows]))
         at = np.searchsorted(encoded.rows, np.searchsorted(joined_rows, test_rows))

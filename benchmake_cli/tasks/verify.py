@@ -177,8 +177,8 @@ def _check_split(
     listed = [("test_indices", fresh.test), ("train_indices", fresh.train)]
     if "reference_test_indices" in recorded_split:
         listed += [
-            ("reference_test_indices", fresh.reference_test_positions),
-            ("reference_train_indices", fresh.reference_train_positions),
+            ("reference_test_indices", fresh.reference_test_positions),  # type: ignore[list-item]
+            ("reference_train_indices", fresh.reference_train_positions),  # type: ignore[list-item]
         ]
     for key, rows in listed:
         indices_file = folder / str(recorded_split.get(key, f"{key}.txt"))
@@ -231,8 +231,8 @@ def _check_record(
     }
     if bytes_match:
         compared["input"] = ["format", "read_options", "details"]
-        compared["split"] += ["test_indices", "train_indices", "files"]
-        compared["split"] += ["reference_test_indices", "reference_train_indices"]
+        compared["split"] += ["test_indices", "train_indices", "files"]  # type: ignore[operator]
+        compared["split"] += ["reference_test_indices", "reference_train_indices"]  # type: ignore[operator]
     differing: list[str] = []
     for section, keys in compared.items():
         recorded, fresh = manifest.get(section) or {}, expected.get(section) or {}
