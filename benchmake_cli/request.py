@@ -30,10 +30,12 @@ benchmake_cli.errors.ParameterError: iterations 0: must be an integer in [1, 100
 from __future__ import annotations
 
 import difflib
+import functools
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from .bundle.manifest import Manifest
 from .bundle.write import FILE_MODES
@@ -94,6 +96,33 @@ PARAMETER_CONSTRAINTS: dict[str, list[Constraint]] = {
 
 class UnknownKeywordError(TypeError):
     """A keyword that no option group has, as Python refuses it, with the nearest one."""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def suggest_keywords(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` refusing a misspelt keyword as Python does, adding the nearest of its
+    own keywords: ``split_file(id_col=...)``: "did you mean `id_columns`?"."""
+    known = [
+        name
+        for name, parameter in inspect.signature(function).parameters.items()
+        if parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+    ]
+
+    @functools.wraps(function)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        for name in kwargs:
+            if name not in known:
+                near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                hint = f"; did you mean `{near[0]}`?" if near else ""
+                raise UnknownKeywordError(
+                    f"{function.__name__}() got an unexpected keyword argument {name!r}{hint}"
+                )
+        return function(*args, **kwargs)
+
+    return checked
 
 
 def check_request_values(groups: tuple[object, ...]) -> None:

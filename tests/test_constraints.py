@@ -254,3 +254,40 @@ def test_the_man_pages_install_with_the_package() -> None:
     installed = {Path(p).name for pattern in globs for p in glob.glob(str(root / pattern))}
     assert installed == {p.name for p in (root / "man").glob("*.1")}
     assert {"benchmake.1", "benchmake-split.1", "benchmake-verify.1"} <= installed
+
+
+def test_split_file_lists_every_request_keyword_and_nothing_else() -> None:
+    import inspect
+
+    from benchmake_cli.request import request_keywords
+
+    listed = set(inspect.signature(split_file).parameters) - {"path", "progress"}
+    assert listed == set(request_keywords())
+    assert "Parameters\n    ----------" in (split_file.__doc__ or "")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            "partition",
+            "partition() got an unexpected keyword argument 'testsize'; did you mean `test_size`?",
+        ),
+        (
+            "load_split",
+            "load_split() got an unexpected keyword argument 'verfy'; did you mean `verify`?",
+        ),
+        (
+            "evaluate_file",
+            "evaluate_file() got an unexpected keyword argument 'setting'; did you mean `settings`?",
+        ),
+    ],
+)
+def test_every_public_function_suggests_its_keywords(call: str, message: str) -> None:
+    import benchmake_cli
+
+    function = getattr(benchmake_cli, call)
+    wrong = message.split("'")[1]
+    with pytest.raises(UnknownKeywordError, match=f"^{re.escape(message)}$"):
+        function("x", "y", **{wrong: 1}) if call == "evaluate_file" else function("x", **{wrong: 1})
+    assert "Parameters\n    ----------" in (function.__doc__ or "")

@@ -14,15 +14,17 @@ from ..errors import ExitCode
 from .card_command import MetricOption
 from .common import emit_json, fail, progress_reporter, run_core
 from .evaluate_report import print_report
-from .options import (
+from .groups import (
     READING,
     READING_KEYWORDS,
-    JsonOption,
-    ManifestDataOption,
-    VerboseOption,
     flags_given,
     reading_options,
     with_options,
+)
+from .options import (
+    JsonOption,
+    ManifestDataOption,
+    VerboseOption,
 )
 from .rank_report import RankOption, print_ranking, ranking_for
 

@@ -17,15 +17,17 @@ from ..tasks.inspect import (
     is_manifest,
 )
 from .common import emit_json, progress_reporter, run_core
-from .options import (
+from .groups import (
     READING,
+    reading_options,
+    with_options,
+)
+from .options import (
     FracOption,
     IterationsOption,
     JsonOption,
     MethodOption,
     ThreadsOption,
-    reading_options,
-    with_options,
 )
 
 HELP = """Show what a data file or a manifest holds, and what a split of the data would take.

@@ -13,11 +13,15 @@ from ..pipeline.run import SplitResult
 from ..request import SplitRequest
 from ..tasks import split as split_task
 from .common import emit_json, fail, progress_reporter, run_core
-from .options import (
+from .groups import (
     EXECUTION,
     METHOD,
     OUTPUT,
     READING,
+    request_options,
+    with_options,
+)
+from .options import (
     CopyOption,
     DataArgument,
     FracOption,
@@ -26,8 +30,6 @@ from .options import (
     OutOption,
     QuietOption,
     VerboseOption,
-    request_options,
-    with_options,
 )
 
 HELP = """Split DATA into a training set and a challenging test set, and write the split.

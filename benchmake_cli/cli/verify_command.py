@@ -10,7 +10,16 @@ import typer
 from ..errors import ExitCode
 from ..tasks.verify import VerifyReport, verify_manifest
 from .common import emit_json, progress_reporter, run_core
-from .options import EXECUTION, JsonOption, ManifestDataOption, VerboseOption, only, with_options
+from .groups import (
+    EXECUTION,
+    only,
+    with_options,
+)
+from .options import (
+    JsonOption,
+    ManifestDataOption,
+    VerboseOption,
+)
 
 HELP = """Verify that DATA and the split files are exactly those a MANIFEST describes.
 

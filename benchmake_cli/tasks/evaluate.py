@@ -40,6 +40,7 @@ from ..errors import ManifestError, ParameterError
 from ..formats import ReadOptions
 from ..method.scale import minmax_scale
 from ..pipeline.whole import Prepared, prepare
+from ..request import suggest_keywords
 from .evaluation import (  # noqa: F401 - re-exported: the evaluation API
     METRIC_HIGHER_IS_HARDER,
     MODEL_METRICS,
@@ -230,6 +231,7 @@ def evaluate_prepared(
     return evaluation
 
 
+@suggest_keywords
 def evaluate_file(
     data: str | Path,
     test_indices: str | Path,
@@ -241,7 +243,29 @@ def evaluate_file(
     progress: ProgressCallback | None = None,
 ) -> Evaluation:
     """Evaluate the split of ``data`` whose test rows are listed in ``test_indices``, reading
-    and encoding ``data`` as ``split`` would; the target (if any) is the model's target."""
+    and encoding ``data`` as ``split`` would; the target (if any) is the model's target.
+
+    Parameters
+    ----------
+    data : str or Path
+        The data file or folder.
+    test_indices : str or Path
+        Its test rows: 0-based row numbers, one per line.
+    read_options, encode_options : ReadOptions, EncodeOptions, optional
+        How to read and encode ``data`` (see :func:`benchmake_cli.request.reading`, which
+        makes both from ``split_file``'s reading keywords).
+    compare : sequence of str
+        Other splits to show beside it, ``NAME=INDICES_FILE`` each.
+    settings : EvaluateSettings, optional
+        Random splits, seeds and the baseline model's settings.
+    progress : callable, optional
+        ``progress(stage, done, total)``, called as the evaluation advances.
+
+    Returns
+    -------
+    Evaluation
+        The statistics, the baseline model's scores and the selection diagnostics.
+    """
     encode_options = encode_options or EncodeOptions()
     timer = time.perf_counter()
     prepared = prepare(data, read_options, encode_options)

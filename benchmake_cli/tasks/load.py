@@ -24,6 +24,7 @@ from ..bundle.indices import read_row_numbers
 from ..errors import VerifyFailedError
 from ..formats.delimited import WHITESPACE
 from ..formats.table import Table
+from ..request import suggest_keywords
 from .bundle_check import (
     VerifyReport,
     check_files,
@@ -72,6 +73,7 @@ class LoadedSplit:
     manifest_path: Path
 
 
+@suggest_keywords
 def load_split(
     path: str | Path, *, verify: bool = True, data: str | Path | None = None
 ) -> LoadedSplit:
@@ -82,6 +84,20 @@ def load_split(
     raises :class:`~benchmake_cli.errors.VerifyFailedError` naming it. ``verify=False``
     skips that. The data itself is not read, except to resolve the file paths of an image
     or signal folder (``data`` names it when it has moved; ``benchmake verify`` checks it).
+
+    Parameters
+    ----------
+    path : str or Path
+        ``manifest.json``, or the folder holding it.
+    verify : bool
+        Check the bundle's files against the manifest first (the default).
+    data : str or Path, optional
+        Where the data is, when it is not where the manifest records it.
+
+    Returns
+    -------
+    LoadedSplit
+        The training and test rows (and their labels, when the split has a target).
     """
     manifest_path, manifest = manifest_io.open_manifest(path)
     check_recorded_values(manifest_path, manifest)
