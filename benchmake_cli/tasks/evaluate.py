@@ -36,7 +36,7 @@ from ..bundle import manifest as manifest_io
 from ..bundle.indices import positions_of, read_row_numbers
 from ..bundle.write import input_digest, sha256_file
 from ..encode import EncodeOptions, target_values
-from ..errors import ManifestError, ParameterError
+from ..errors import PARAMETER, ManifestError, ParameterError
 from ..formats import ReadOptions
 from ..method.scale import minmax_scale
 from ..pipeline.whole import Prepared, prepare
@@ -64,7 +64,8 @@ def parse_compare(spec: str) -> tuple[str, Path]:
     name, sep, file = spec.partition("=")
     if not sep or not name.strip() or not file.strip():
         raise ParameterError(
-            f"--compare {spec!r}: expected NAME=INDICES_FILE, e.g. published=test_idx.txt"
+            f"{PARAMETER} {spec!r}: expected NAME=INDICES_FILE, e.g. published=test_idx.txt",
+            parameter="compare",
         )
     return name.strip(), Path(file.strip())
 
@@ -82,7 +83,9 @@ def _check_settings(settings: EvaluateSettings) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise ParameterError(f"{option} {value!r}: must be an integer >= {minimum}")
     if settings.task is not None and settings.task not in TASKS:
-        raise ParameterError(f"--task {settings.task!r}: must be one of {', '.join(TASKS)}")
+        raise ParameterError(
+            f"{PARAMETER} {settings.task!r}: must be one of {', '.join(TASKS)}", parameter="task"
+        )
 
 
 def evaluate_matrix(
@@ -205,15 +208,18 @@ def evaluate_prepared(
     for spec in compare:
         name, path = parse_compare(spec)
         if name in ("split", NEAREST_ORIGIN) or any(name == other for other, _ in compares):
-            raise ParameterError(f"--compare {spec!r}: the name {name!r} is already used")
+            raise ParameterError(
+                f"{PARAMETER} {spec!r}: the name {name!r} is already used", parameter="compare"
+            )
         compares.append((name, positions(path)))
     test = positions(test_file)
     y = None
     if target is not None:
         if target in encoded.columns_used:
             raise ParameterError(
-                f"--target {target!r}: is one of the features the split was computed on; "
-                "the model would see its own target"
+                f"{PARAMETER} {target!r}: is one of the features the split was computed on; "
+                "the model would see its own target",
+                parameter="target",
             )
         y = target_values(prepared.table, target, encoded.rows)
     evaluation = evaluate_matrix(
