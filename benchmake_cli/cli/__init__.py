@@ -16,6 +16,7 @@ from . import (
     card_command,
     evaluate_command,
     inspect_command,
+    publish_command,
     score_command,
     split_command,
     verify_command,
@@ -90,6 +91,7 @@ for _name, _module, _command in (
     ("evaluate", evaluate_command, evaluate_command.evaluate),
     ("card", card_command, card_command.card),
     ("score", score_command, score_command.score),
+    ("publish", publish_command, publish_command.publish),
 ):
     app.command(_name, help=paragraphs(_module.HELP))(_command)
 
