@@ -47,7 +47,7 @@ from .formats import ReadOptions
 from .formats.image_folder import parse_image_size
 from .formats.modality import MODALITIES
 from .method.registry import DEFAULT_METHOD, METHODS, Method, get_method, method_of_record
-from .method.split import SplitParameters, check_fraction_range, count_test_rows
+from .method.split import SplitParameters, check_fraction_range
 
 SHARD_THRESHOLD = 20_000  #: inputs with more rows than this are sharded by default
 DEFAULT_SHARD_ROWS = 5_000  #: most rows per shard on average: S = ceil(n / shard_rows)
@@ -139,8 +139,9 @@ def check_recorded_parameters(
     method: Method, parameters: Mapping[str, Any], n: int | None = None
 ) -> None:
     """Refuse a manifest whose recorded method ``parameters`` (``method.parameters``) are
-    outside what ``split`` accepts, or whose ``k`` is not what ``frac`` gives for ``n``
-    rows: :class:`~benchmake_cli.errors.ManifestError` naming the field and its value.
+    outside what ``split`` accepts: :class:`~benchmake_cli.errors.ManifestError` naming the
+    field and its value. (A ``k`` that ``frac`` does not give for the recorded rows is a
+    verify failure the index check names, exit 7, as an edited fraction always was.)
 
     >>> check_recorded_parameters(get_method("benchmake-cli"), {"frac": 0.2, "tol": -1})
     Traceback (most recent call last):
@@ -155,13 +156,6 @@ def check_recorded_parameters(
         except ParameterError as error:
             field_name = f"manifest field method.parameters.{name}"
             raise ManifestError(error.naming({name: field_name}).message) from None
-    k, frac = parameters.get("k"), parameters.get("frac")
-    consistent = type(k) is int and isinstance(frac, float) and k == count_test_rows(n or 0, frac)
-    if n is not None and "k" in parameters and isinstance(frac, float) and not consistent:
-        raise ManifestError(
-            f"manifest field method.parameters.k {k!r}: frac {frac} of {n} rows gives "
-            f"{count_test_rows(n, frac)} test rows"
-        )
 
 
 def resolve_shard_rows(shard_rows: int | None) -> tuple[int, int]:
@@ -237,8 +231,8 @@ class SplitRequest:
         check_request_values((self.read, self.encode, self.params, self.execution, self.output))
         if self.output.reference_indices and not chosen.has_reference_indices:
             raise ParameterError(
-                f"{PARAMETER}: method {chosen.name} has no reference order; "
-                "use it with method benchmake-1.1.2",
+                f"{PARAMETER}: --method {chosen.name} has no reference order; "
+                "use it with --method benchmake-1.1.2",
                 parameter="reference_indices",
             )
         _check_sharding(chosen, self.execution)
@@ -386,7 +380,7 @@ def _check_sharding(method: Method, execution: Execution) -> None:
     execution.sharding  # noqa: B018 - refuses a shard size too small
     if method.shardable:
         return
-    shardable = " or ".join(f"method {m.name}" for m in METHODS.values() if m.shardable)
+    shardable = " or ".join(f"--method {m.name}" for m in METHODS.values() if m.shardable)
     for name, given in (
         ("shard_rows", execution.shard_rows not in (None, 0)),
         ("jobs", execution.jobs != 1),
@@ -395,6 +389,6 @@ def _check_sharding(method: Method, execution: Execution) -> None:
         if given:
             raise ParameterError(
                 f"{PARAMETER}: sharded splits are part of {shardable} only; "
-                f"method {method.name} splits the whole input, like the reference",
+                f"--method {method.name} splits the whole input, like the reference",
                 parameter=name,
             )

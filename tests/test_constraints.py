@@ -138,10 +138,6 @@ def _edited_bundle(tmp_path: Path, **parameters: Any) -> Path:
             "[1, 100000]",
         ),
         ({"frac": "1.5"}, "manifest field method.parameters.frac 1.5: must be a number in (0, 1)"),
-        (
-            {"k": "61"},
-            "manifest field method.parameters.k 61: frac 0.2 of 300 rows gives 60 test rows",
-        ),
         ({"tol": "-1"}, "manifest field method.parameters.tol -1: must be a number >= 0"),
     ],
 )

@@ -52,8 +52,8 @@ def test_sharding_options_need_a_method_that_shards() -> None:
     with pytest.raises(ParameterError) as caught:
         SplitRequest.from_options(ALLOYS, frac=0.2, method="benchmake-1.1.2", jobs=2)
     assert str(caught.value) == (
-        "jobs: sharded splits are part of method benchmake-cli or method benchmake-hull "
-        "only; method benchmake-1.1.2 splits the whole input, like the reference"
+        "jobs: sharded splits are part of --method benchmake-cli or --method benchmake-hull "
+        "only; --method benchmake-1.1.2 splits the whole input, like the reference"
     )
 
 

@@ -335,7 +335,7 @@ def check_data_files(
     report.add(
         "split files",
         True,
-        f"{shown}: their {matched} hash{'es' if len(names) > 1 else ''} match{'' if len(names) > 1 else 'es'}",
+        f"{shown}: their {matched} hash{'es' if len(labels) > 1 else ''} match{'' if len(labels) > 1 else 'es'}",
     )
 
 
