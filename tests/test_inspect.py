@@ -194,7 +194,7 @@ def test_reading_options_are_shared_with_split() -> None:
     seen: dict[str, tuple] = {}
     for name, command in commands().items():
         for param in command.params:
-            if param.param_type_name != "option" or param.name in ("quiet", "verbose", "out")  # out: what each writes:
+            if param.param_type_name != "option" or param.name in ("quiet", "verbose"):
                 continue
             spelling = (tuple(param.opts), param.help, param.metavar, param.multiple)
             assert seen.setdefault(param.name, spelling) == spelling, (name, param.name)
