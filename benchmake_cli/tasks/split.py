@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..bundle.manifest import Manifest
 from ..method.registry import DEFAULT_METHOD
 from ..method.split import DEFAULT_SEED, DEFAULT_TOL, ProgressCallback
 from ..pipeline.run import SplitResult, run
@@ -158,4 +159,4 @@ def split_file(
 
 
 def _write_card(folder: Path, manifest: dict[str, Any], outcome: Outcome) -> None:
-    write_card_at_split(folder, manifest, outcome.prepared, outcome.test)
+    write_card_at_split(folder, Manifest(manifest), outcome.prepared, outcome.test)
