@@ -191,11 +191,14 @@ def check_indices(report: VerifyReport, manifest: Manifest) -> tuple[np.ndarray,
     """The index files list n_train and n_test rows (n_test = k), ascending, disjoint, and
     together every input row that was not dropped while encoding."""
     split, encoding = manifest.split, manifest.encoding
-    rows = {}
+    rows: dict[str, np.ndarray] = {}
     for side in ("train", "test"):
         name = split.indices_file(side)
+        if not inside(name):
+            _fail(report, "indices", f"{name!r} is not a path inside the split folder")
+            return None
         try:
-            rows[side] = read_row_numbers(manifest.folder / name) if inside(name) else None
+            rows[side] = read_row_numbers(manifest.folder / name)
         except BenchmakeError as exc:
             _fail(report, "indices", str(exc))
             return None

@@ -232,8 +232,8 @@ def _check_split(
     listed = [("test", False, fresh.test), ("train", False, fresh.train)]
     if recorded_split.has_reference_indices:
         listed += [
-            ("test", True, fresh.reference_test_positions),
-            ("train", True, fresh.reference_train_positions),
+            ("test", True, fresh.reference_test_positions),  # type: ignore[list-item]
+            ("train", True, fresh.reference_train_positions),  # type: ignore[list-item]
         ]
     for side, reference, rows in listed:
         indices_file = manifest.folder / recorded_split.indices_file(side, reference=reference)
