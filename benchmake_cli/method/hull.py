@@ -148,7 +148,12 @@ class _Blocks:
 
     def each(self, work: Callable[[slice], None]) -> None:
         """``work(block)`` for every block (blocks write disjoint rows)."""
-        self._run(lambda lane: [work(block) for block in lane])
+
+        def lane_work(lane: list[slice]) -> None:
+            for block in lane:
+                work(block)
+
+        self._run(lane_work)
 
     def total(self, part: Callable[[slice], np.ndarray]) -> np.ndarray:
         """The sum of ``part(block)`` over the blocks, in a fixed order."""
@@ -262,7 +267,7 @@ class _Pcha:
             xp.multiply(gradient, -self.mu_c / scale, out=trial)
             trial += C
             _project_rows(trial, C, xp)
-            rows.each(lambda block, trial=trial: xp.matmul(trial[block], V, out=A[block]))
+            rows.each(lambda block, trial=trial: xp.matmul(trial[block], V, out=A[block]))  # type: ignore[misc]
             error = self._error(self.S, A)
             if error <= self.error:
                 self.C, self.A, self.spare = trial, A, C

@@ -212,6 +212,7 @@ def _match_rows(
             found = _choose(lists[offset], steps[offset], limits[offset], capacity)
             if found is None:
                 found = _choose(*_all_rows(unique_rows, row_norms, archetypes[j], xp), capacity)
+            assert found is not None  # every row is a candidate: one is always free
             pick, a, others, ties = found
             if len(others):
                 decisions.append((a, others, ties, centre_norms[j] + host_norms[pick]))

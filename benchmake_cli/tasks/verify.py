@@ -33,7 +33,7 @@ from ..method.split import ProgressCallback, SplitParameters
 from ..pipeline.plan import InputSource, make_plan
 from ..pipeline.run import SplitResult, run
 from ..request import Output, SplitRequest
-from .bundle_check import VerifyReport, check_bundle, check_files, few
+from .bundle_check import VerifyReport, check_bundle, check_files, check_recorded_values, few
 from .publish import drop_columns
 from .sides import (
     hidden_targets,
@@ -66,6 +66,7 @@ def verify_manifest(
     (:mod:`.bundle_check`): the report's ``exit_code`` is then ``DATA_NOT_CHECKED`` when
     every check passed."""
     manifest = open_manifest(path)
+    check_recorded_values(manifest)
     report = VerifyReport(manifest.file)
     try:
         method = method_of_record(manifest.method.record())
