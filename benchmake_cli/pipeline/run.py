@@ -89,12 +89,14 @@ def _execute(request: SplitRequest, plan: Plan, progress: ProgressCallback | Non
         return split_whole(request, plan, progress)
     started = time.perf_counter()
     prepared = prepare(plan.path, request.read, request.encode)
+    read_seconds = time.perf_counter() - started
     plan = plan.after_reading(prepared.table.n_rows)
     if not plan.sharded:
-        return split_whole(request, plan, progress, prepared)
-    resolve_method_device(plan.method, request.execution.device)  # refuses a GPU now
-    result = split_read_in_shards(request, plan, prepared, progress)
-    result.seconds = {"read": time.perf_counter() - started}
+        result = split_whole(request, plan, progress, prepared)
+    else:
+        resolve_method_device(plan.method, request.execution.device)  # refuses a GPU now
+        result = split_read_in_shards(request, plan, prepared, progress)
+    result.seconds = {"read": read_seconds + result.seconds.get("read", 0.0)}
     return result
 
 

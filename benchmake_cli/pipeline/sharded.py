@@ -84,10 +84,11 @@ def split_sharded(
     report = progress or (lambda stage, done, total: None)
     started = time.perf_counter()
     stream = encode_pass(plan.path, request.read, request.encode, work_dir, report)
+    read_seconds = time.perf_counter() - started
     if stream.input_rows <= plan.threshold:
         raise TooFewRowsError(stream.input_rows)
     result = split_stream(request, plan, stream, engine, work_dir, report)
-    result.seconds = {"read": time.perf_counter() - started}
+    result.seconds = {"read": read_seconds}
     return result
 
 
