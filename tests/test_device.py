@@ -103,6 +103,7 @@ def _cases() -> list[tuple[str, np.ndarray]]:
     return cases
 
 
+@pytest.mark.gpu
 @needs_gpu
 @pytest.mark.parametrize("method", ["benchmake-cli", "benchmake-hull"])
 @pytest.mark.parametrize("frac", [0.1, 0.2, 0.3])
