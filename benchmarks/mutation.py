@@ -82,7 +82,11 @@ NAMED: dict[str, tuple[str, str, str, list[str]]] = {
         "method/match.py",
         "order = np.lexsort((np.arange(len(steps)), np.rint(steps)))",
         "order = np.lexsort((-np.arange(len(steps)), np.rint(steps)))",
-        ["tests/test_golden_splits.py", "tests/test_match_ties.py", "tests/test_split_invariants.py"],
+        [
+            "tests/test_golden_splits.py",
+            "tests/test_match_ties.py",
+            "tests/test_split_invariants.py",
+        ],
     ),
     "card-random-scores-the-split": (
         "tasks/card.py",
@@ -106,7 +110,11 @@ NAMED: dict[str, tuple[str, str, str, list[str]]] = {
         "method/split.py",
         "exact = Decimal(repr(float(frac))) * n",
         "exact = float(frac) * n",
-        ["tests/test_golden_splits.py", "tests/test_properties.py", "tests/test_split_invariants.py"],
+        [
+            "tests/test_golden_splits.py",
+            "tests/test_properties.py",
+            "tests/test_split_invariants.py",
+        ],
     ),
     "sigint-143": (
         "cli/common.py",
@@ -272,7 +280,9 @@ def named_mutants(names: list[str] | None = None) -> list[Mutant]:
             continue
         text = (PACKAGE / rel).read_text(encoding="utf-8")
         if text.count(old) != 1:
-            raise SystemExit(f"named mutant {name}: {old!r} occurs {text.count(old)} times in {rel}")
+            raise SystemExit(
+                f"named mutant {name}: {old!r} occurs {text.count(old)} times in {rel}"
+            )
         found.append(Mutant(name, rel, text=text.replace(old, new)))
     return found
 
@@ -288,8 +298,18 @@ def target_files() -> list[Path]:
 def scratch_copy(tests_from: str | None) -> Path:
     """A copy of the repository to mutate (its tests from the commit ``tests_from``)."""
     work = Path(tempfile.mkdtemp(prefix="benchmake-mutation-"))
-    ignore = shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", ".hypothesis", "results")
-    for name in ("benchmake_cli", "tests", "sample_data", "docs", "benchmarks", "man", "completions"):
+    ignore = shutil.ignore_patterns(
+        ".git", "__pycache__", ".pytest_cache", ".hypothesis", "results"
+    )
+    for name in (
+        "benchmake_cli",
+        "tests",
+        "sample_data",
+        "docs",
+        "benchmarks",
+        "man",
+        "completions",
+    ):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, work / name, ignore=ignore)
     for name in ("pyproject.toml", "README.md"):

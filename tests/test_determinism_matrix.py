@@ -48,11 +48,11 @@ def test_every_sample_gives_the_same_split_in_every_variant(tmp_path: Path, meth
     assert all(run["identical"] for run in compared)
     assert "| **total** | | 16/16 |" in done.stdout
     # the reference split of every input is the pinned golden, not only self-consistent
-    references = {run["subject"]: run["test_sha256"] for run in runs if run["status"] == "reference"}
+    references = {
+        run["subject"]: run["test_sha256"] for run in runs if run["status"] == "reference"
+    }
     goldens = {
-        subject: hashlib.sha256(
-            (GOLDEN / f"{subject}__{method}.test.txt").read_bytes()
-        ).hexdigest()
+        subject: hashlib.sha256((GOLDEN / f"{subject}__{method}.test.txt").read_bytes()).hexdigest()
         for subject in references
     }
     assert references == goldens

@@ -60,9 +60,7 @@ def test_test_counts_add_up_to_k_and_follow_largest_remainders() -> None:
 def test_shard_of_a_row_depends_on_its_digest_only() -> None:
     # random digests: their four 4-byte words differ, so reading the wrong word (or the
     # wrong byte order) gives other shards
-    digests = np.array(
-        [np.random.default_rng(i).bytes(16) for i in range(200)], dtype="S16"
-    )
+    digests = np.array([np.random.default_rng(i).bytes(16) for i in range(200)], dtype="S16")
     shuffled = np.random.default_rng(1).permutation(len(digests))
     assert (assign_shards(digests[shuffled], 7) == assign_shards(digests, 7)[shuffled]).all()
     # the documented rule, computed here: floor(h × S / 2^32), h the first 4 bytes big-endian

@@ -55,7 +55,9 @@ def _tests(path: Path) -> list[tuple[ast.FunctionDef, set[str]]]:
 @pytest.mark.parametrize("path", TESTS, ids=lambda p: p.name)
 def test_tests_that_need_shared_data_carry_the_marker(path: Path) -> None:
     unmarked = [
-        f.name for f, marks in _tests(path) if _uses(f, {"shared_dataset"}) and "shared" not in marks
+        f.name
+        for f, marks in _tests(path)
+        if _uses(f, {"shared_dataset"}) and "shared" not in marks
     ]
     assert not unmarked, f"{path.name}: needs ../shared without @pytest.mark.shared: {unmarked}"
 

@@ -74,9 +74,17 @@ def cases() -> dict[str, tuple[str, float, dict[str, Any]]]:
         for method in METHODS:
             found[f"{name}__{method}"] = (f"sample_data/{name}", 0.2, {**options, "method": method})
     alloys = SAMPLES["alloys.csv"]
-    found[f"alloys.csv__{REFERENCE}"] = ("sample_data/alloys.csv", 0.2, {**alloys, "method": REFERENCE})
+    found[f"alloys.csv__{REFERENCE}"] = (
+        "sample_data/alloys.csv",
+        0.2,
+        {**alloys, "method": REFERENCE},
+    )
     found[f"shapes_png__{REFERENCE}"] = ("sample_data/shapes_png", 0.25, {"method": REFERENCE})
-    found[f"proteins.fasta__{REFERENCE}"] = ("sample_data/proteins.fasta", 0.2, {"method": REFERENCE})
+    found[f"proteins.fasta__{REFERENCE}"] = (
+        "sample_data/proteins.fasta",
+        0.2,
+        {"method": REFERENCE},
+    )
     # 300 × 0.07 is 21.000000000000004 in floats: the decimal rule gives 21 test rows
     found["alloys.csv__benchmake-cli__frac0.07"] = ("sample_data/alloys.csv", 0.07, dict(alloys))
     wide = str(WIDE.relative_to(ROOT))
