@@ -12,6 +12,7 @@ run in CI: a full run takes hours on a laptop.
     python benchmarks/mutation.py --list                  # every AST mutant's id
     python benchmarks/mutation.py --only ID [--only ID]   # chosen mutants, by id or name
     python benchmarks/mutation.py --tests-from eab6db6 ...  # the tests of an older commit
+    python benchmarks/mutation.py --spot                  # 20 tests, each against its break
 
 Results are one JSON line per mutant in ``--json`` (default
 ``benchmarks/results/mutation.jsonl``) and a summary (killed / survived / timeout) on stdout.
@@ -29,6 +30,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -123,6 +125,129 @@ NAMED: dict[str, tuple[str, str, str, list[str]]] = {
         ["tests/test_signals_exit.py", "tests/test_crash_safety.py"],
     ),
 }
+
+#: the spot check: 20 tests, each run against a break of the behaviour its name states
+#: (file relative to the repository root, text, replacement); each must fail
+_G = "tests/test_golden_splits.py::test_the_split_equals_its_pinned_golden"
+SPOT: dict[str, tuple[str, str, str]] = {
+    f"{_G}[wide900__benchmake-cli__shards300__frac0.2]": (
+        "benchmake_cli/pipeline/shards.py", "bounds=(task.low, task.span),", "bounds=None,"
+    ),
+    f"{_G}[wide900__benchmake-hull]": (
+        "benchmake_cli/method/hull.py",
+        "xp.rint(xp.sqrt(xp.maximum(d2, 0.0)) * (1.0 / QUANTUM))",
+        "xp.rint(xp.maximum(d2, 0.0) * (1.0 / QUANTUM))",
+    ),
+    "tests/test_match_ties.py::test_ties_go_to_the_earlier_row_in_the_all_rows_fallback[1]": (
+        "benchmake_cli/method/match.py",
+        "order = np.lexsort((np.arange(len(steps)), np.rint(steps)))",
+        "order = np.lexsort((-np.arange(len(steps)), np.rint(steps)))",
+    ),
+    "tests/test_card_claims.py::test_the_cards_baselines_on_the_twenty_random_splits": (
+        "benchmake_cli/tasks/card.py",
+        "scored, neighbours = shared.neighbours(rows)",
+        "scored, neighbours = shared.neighbours(test)",
+    ),
+    "tests/test_rank.py::test_rank_order_is_pinned_and_recomputed_independently": (
+        "benchmake_cli/tasks/rank.py",
+        "keyed = np.where(np.isnan(values), -np.inf, values if higher_is_better else -values)",
+        "keyed = np.where(np.isnan(values), -np.inf, -values if higher_is_better else values)",
+    ),
+    "tests/test_sharding.py::test_shard_of_a_row_depends_on_its_digest_only": (
+        "benchmake_cli/pipeline/shards.py", 'dtype=">u4")[::4]', 'dtype=">u4")[1::4]'
+    ),
+    "tests/test_properties.py::test_exact_sizes_follow_the_decimal_rule_where_floats_would_not": (
+        "benchmake_cli/method/split.py",
+        "exact = Decimal(repr(float(frac))) * n",
+        "exact = float(frac) * n",
+    ),
+    "tests/test_signals_exit.py::test_run_core_maps_the_signal_to_its_exit_code[SIGINT]": (
+        "benchmake_cli/cli/common.py",
+        'raise fail("interrupted", ExitCode.INTERRUPTED) from None',
+        'raise fail("interrupted", ExitCode.TERMINATED) from None',
+    ),
+    "tests/test_selection.py::test_ties_in_hash_order_not_input_order": (
+        "benchmake_cli/analysis/selection.py",
+        'by_norm = hash_order[np.argsort(norms[hash_order], kind="stable")]',
+        'by_norm = np.argsort(norms, kind="stable")',
+    ),
+    "tests/test_cli_errors.py::test_one_hot_is_the_default_for_text_columns": (
+        "benchmake_cli/encode/tabular.py",
+        "matrix_parts.append(np.eye(len(categories_found))[codes])",
+        "matrix_parts.append(np.asarray(codes, dtype=float)[:, None])",
+    ),
+    "tests/test_split_invariants.py::test_seed_and_iterations_are_parameters_of_the_result": (
+        "benchmake_cli/method/factorize.py",
+        "for done in range(1, iterations + 1):",
+        "for done in range(1, 200 + 1):",
+    ),
+    "tests/test_layout.py::test_core_has_no_user_interface[benchmake_cli.tasks.verify]": (
+        "benchmake_cli/tasks/verify.py",
+        "from __future__ import annotations\n",
+        "from __future__ import annotations\n\nimport rich  # noqa: F401\n",
+    ),
+    "tests/test_layout.py::test_imports_run_one_way[benchmake_cli.method.scale]": (
+        "benchmake_cli/method/scale.py",
+        "from __future__ import annotations\n",
+        "from __future__ import annotations\n\n\ndef _upward() -> None:\n"
+        "    from ..pipeline import plan  # noqa: F401\n",
+    ),
+    "tests/test_card_claims.py::test_the_split_beats_random_on_the_statistics": (
+        "benchmake_cli/analysis/statistics.py",
+        "stats.ttest_ind(train, test, axis=0, equal_var=False)",
+        "stats.ttest_ind(train, test, axis=0, equal_var=True)",
+    ),
+    "tests/test_card_claims.py::test_the_cards_baseline_on_the_split": (
+        "benchmake_cli/tasks/card.py", "\nK = 5\n", "\nK = 3\n"
+    ),
+    "tests/test_golden.py::test_golden_split_of_the_sample_alloys[alloys.csv]": (
+        "benchmake_cli/method/match.py",
+        "order = np.lexsort((np.arange(len(scaled)), -np.rint(scaled)))",
+        "order = np.lexsort((np.arange(len(scaled)), np.rint(scaled)))",
+    ),
+    "tests/test_archive.py::test_a_frozen_bundle_verifies_and_loads[alloys_csv_hull]": (
+        "benchmake_cli/method/hull.py", "from_seed = take(0)", "from_seed = take(1)"
+    ),
+    "tests/test_suite_honesty.py::test_tests_that_need_shared_data_carry_the_marker[test_real_data.py]": (
+        "tests/test_real_data.py", "pytestmark = pytest.mark.shared", "pytestmark = []"
+    ),
+    "tests/test_signals_exit.py::test_a_signal_during_a_split_exits_with_its_code_and_writes_nothing[writing-SIGTERM]": (
+        "benchmake_cli/bundle/staging.py",
+        "    except BaseException:\n        _discard(out, staging)\n        raise\n",
+        "    except Exception:\n        _discard(out, staging)\n        raise\n",
+    ),
+    "tests/test_sharding.py::test_test_counts_add_up_to_k_and_follow_largest_remainders": (
+        "benchmake_cli/pipeline/shards.py",
+        "order = np.lexsort((np.arange(len(sizes)), -remainders))",
+        "order = np.lexsort((-np.arange(len(sizes)), -remainders))",
+    ),
+}  # fmt: skip
+
+
+def spot_check(work: Path, timeout: float) -> list[dict[str, object]]:
+    """Run each spot-check test against its break; ``failed`` is what must happen."""
+    records = []
+    for test, (rel, old, new) in SPOT.items():
+        target = work / rel
+        original = target.read_text(encoding="utf-8")
+        if original.count(old) != 1:
+            raise SystemExit(f"spot check {test}: {old!r} occurs {original.count(old)} times")
+        target.write_text(original.replace(old, new), encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts="]
+        try:
+            done = subprocess.run([*command, test], cwd=work, env=env, capture_output=True,
+                                  text=True, timeout=timeout, preexec_fn=_default_sigint)  # fmt: skip
+            ran = " passed" in done.stdout or " failed" in done.stdout
+            status = "failed" if done.returncode == 1 and ran else f"exit {done.returncode}"
+            if done.returncode == 0:
+                status = "passed"
+        finally:
+            target.write_text(original, encoding="utf-8")
+        records.append({"test": test, "break": f"{rel}: {new.strip()[:70]}", "status": status})
+        print(f"{status:8} {test}", flush=True)
+    return records
+
 
 COMPARE_SWAP = {
     ast.Lt: ast.LtE,
@@ -328,6 +453,12 @@ def tests_for(mutant: Mutant, work: Path, named: bool) -> list[str]:
     return [t for t in dict.fromkeys(chosen) if (work / t).exists()]
 
 
+def _default_sigint() -> None:
+    """Ctrl-C's default action for the tests: started in the background, this script
+    inherits SIGINT ignored, and the signal tests would fail on every mutant."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_mutant(mutant: Mutant, work: Path, named: bool, timeout: float) -> dict[str, object]:
     """Write the mutant, run its tests, put the file back; killed, survived or timeout."""
     target = work / "benchmake_cli" / mutant.file
@@ -340,7 +471,7 @@ def run_mutant(mutant: Mutant, work: Path, named: bool, timeout: float) -> dict[
     start = time.monotonic()
     try:
         done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True,
-                              timeout=timeout)  # fmt: skip
+                              timeout=timeout, preexec_fn=_default_sigint)  # fmt: skip
         status = "survived" if done.returncode == 0 else "killed"
         failed = [ln for ln in done.stdout.splitlines() if ln.startswith(("FAILED", "ERROR"))]
         if done.returncode not in (0, 1):
@@ -356,6 +487,7 @@ def run_mutant(mutant: Mutant, work: Path, named: bool, timeout: float) -> dict[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--named", action="store_true", help="the named mutants of issue 28")
+    parser.add_argument("--spot", action="store_true", help="the spot check of 20 tests")
     parser.add_argument("--sample", type=int, default=0, help="this many seeded AST mutants")
     parser.add_argument("--seed", type=int, default=28)
     parser.add_argument("--only", action="append", help="a mutant id or name (repeatable)")
@@ -365,6 +497,15 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks/results/mutation.jsonl")
     args = parser.parse_args()
 
+    if args.spot:
+        work = scratch_copy(None)
+        try:
+            records = spot_check(work, args.timeout)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        failed = sum(r["status"] == "failed" for r in records)
+        print(f"{failed} of {len(records)} spot-checked tests failed on their break")
+        return 0 if failed == len(records) else 1
     everything = ast_mutants(target_files())
     if args.list:
         print("\n".join(m.id for m in everything))

@@ -49,7 +49,14 @@ def _start(data: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    """The child gets Ctrl-C's default action: a shell's background job (a CI step, a
+    mutation run) starts with SIGINT ignored, and Python would then never see it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _kill(process: subprocess.Popen[str]) -> None:

@@ -26,6 +26,15 @@ SIGNALS = pytest.mark.parametrize(
 )
 
 
+@pytest.fixture(autouse=True)
+def _sigint_raises_keyboard_interrupt():  # type: ignore[no-untyped-def]
+    """Python's own Ctrl-C handler, whatever this process inherited: a shell's background
+    job starts with SIGINT ignored, and the signal would then do nothing at all."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def _raise(send: signal.Signals) -> None:
     """Deliver ``send`` to this process and let its handler run."""
     signal.raise_signal(send)
