@@ -51,6 +51,7 @@ CORE_TESTS = [
     "tests/test_core_steps.py",
     "tests/test_hull.py",
     "tests/test_match_ties.py",
+    "tests/test_stop_margin.py",
 ]
 BUNDLE_TESTS = [
     "tests/test_archive.py",
