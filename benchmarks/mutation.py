@@ -104,6 +104,12 @@ NAMED: dict[str, tuple[str, str, str, list[str]]] = {
         "keyed = np.where(np.isnan(values), -np.inf, -values if higher_is_better else values)",
         ["tests/test_rank.py"],
     ),
+    "rank-reversed-in-the-panel": (
+        "tasks/rank.py",
+        "ranks = np.column_stack([ranks_of(scores[:, j], higher) for j in range(len(splits))])",
+        "ranks = np.column_stack([ranks_of(scores[:, j], not higher) for j in range(len(splits))])",
+        ["tests/test_rank.py"],
+    ),
     "shard-second-digest-word": (
         "pipeline/shards.py",
         'dtype=">u4")[::4]',

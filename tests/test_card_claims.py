@@ -81,7 +81,7 @@ def test_the_cards_baseline_on_the_split(bundle: Path, table) -> None:  # type: 
     header = read_card_header(bundle)
     assert header is not None and header["metric"] == "rmse"
     assert header["baseline"] == pytest.approx(expected, rel=1e-9)
-    card = (bundle / "BENCHMARK.md").read_text()
+    card = (bundle / "README.md").read_text()
     assert f"- RMSE on this split: **{expected:.4f}**" in card
 
 
@@ -97,7 +97,7 @@ def test_the_cards_baselines_on_the_twenty_random_splits(bundle: Path, table) ->
     baseline = card_scores(prepared, test).baseline
     assert baseline is not None
     assert baseline.random_values == pytest.approx(expected, rel=1e-9)
-    card = (bundle / "BENCHMARK.md").read_text()
+    card = (bundle / "README.md").read_text()
     line = next(ln for ln in card.splitlines() if "on 20 random splits of the same size" in ln)
     mean, std = (float(v) for v in re.findall(r": (\d+\.\d{4}) ± (\d+\.\d{4})", line)[0])
     assert mean == pytest.approx(np.mean(expected), abs=5e-5)
