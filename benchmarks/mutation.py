@@ -52,6 +52,7 @@ CORE_TESTS = [
     "tests/test_hull.py",
     "tests/test_match_ties.py",
     "tests/test_stop_margin.py",
+    "tests/test_core_internals.py",
 ]
 BUNDLE_TESTS = [
     "tests/test_archive.py",
@@ -476,6 +477,8 @@ def run_mutant(mutant: Mutant, work: Path, named: bool, timeout: float) -> dict[
     env = {**os.environ, "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
     command += ["-m", "not slow and not gpu", "--no-header", "-o", "addopts=", *tests]
+    if not named:  # the mutated module's doctests run in CI too
+        command += ["--doctest-modules", f"benchmake_cli/{mutant.file}"]
     start = time.monotonic()
     try:
         done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True,
