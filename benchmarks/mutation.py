@@ -284,12 +284,13 @@ class Mutant:
     index: int = -1  #: the site's place in :func:`_sites` (AST mutants)
     operator: str = ""
     text: str = ""  #: the mutated source of a named mutant
+    package: Path = PACKAGE  #: the package the site was found in (the scratch copy's)
 
     @property
     def source(self) -> str:
         if self.index < 0:
             return self.text
-        tree = ast.parse((PACKAGE / self.file).read_text(encoding="utf-8"))
+        tree = ast.parse((self.package / self.file).read_text(encoding="utf-8"))
         target, _ = _sites(tree)[self.index]
         target._mutate = self.operator  # type: ignore[attr-defined]
         mutated = _Replace(self.operator).visit(tree)
@@ -395,24 +396,25 @@ class _Replace(ast.NodeTransformer):
         return self.visit(child)
 
 
-def ast_mutants(files: list[Path]) -> list[Mutant]:
-    """Every AST mutant of ``files`` (each mutates one site; its source made on demand)."""
+def ast_mutants(files: list[Path], package: Path = PACKAGE) -> list[Mutant]:
+    """Every AST mutant of ``files`` (each mutates one site; its source made on demand from
+    ``package``, which must not change while the run lasts)."""
     mutants = []
     for path in files:
-        rel = str(path.relative_to(PACKAGE))
+        rel = str(path.relative_to(package))
         for index, (node, operator) in enumerate(_sites(ast.parse(path.read_text("utf-8")))):
             site = f"{rel}:{node.lineno}:{node.col_offset}:{operator}"
-            mutants.append(Mutant(site, rel, index, operator))
+            mutants.append(Mutant(site, rel, index, operator, package=package))
     return mutants
 
 
-def named_mutants(names: list[str] | None = None) -> list[Mutant]:
+def named_mutants(names: list[str] | None = None, package: Path = PACKAGE) -> list[Mutant]:
     """The named mutants of issue 28's table, checked to apply exactly once."""
     found = []
     for name, (rel, old, new, _tests) in NAMED.items():
         if names is not None and name not in names:
             continue
-        text = (PACKAGE / rel).read_text(encoding="utf-8")
+        text = (package / rel).read_text(encoding="utf-8")
         if text.count(old) != 1:
             raise SystemExit(
                 f"named mutant {name}: {old!r} occurs {text.count(old)} times in {rel}"
@@ -421,10 +423,10 @@ def named_mutants(names: list[str] | None = None) -> list[Mutant]:
     return found
 
 
-def target_files() -> list[Path]:
+def target_files(package: Path = PACKAGE) -> list[Path]:
     files: list[Path] = []
     for target in TARGETS:
-        path = PACKAGE / target
+        path = package / target
         files += sorted(path.glob("*.py")) if path.is_dir() else [path]
     return [f for f in files if f.name != "__init__.py"]
 
@@ -517,21 +519,24 @@ def main() -> int:
         failed = sum(r["status"] == "failed" for r in records)
         print(f"{failed} of {len(records)} spot-checked tests failed on their break")
         return 0 if failed == len(records) else 1
-    everything = ast_mutants(target_files())
     if args.list:
+        everything = ast_mutants(target_files())
         print("\n".join(m.id for m in everything))
         print(f"{len(everything)} AST mutants", file=sys.stderr)
         return 0
+    work = scratch_copy(args.tests_from)
+    package = work / "benchmake_cli"  # the copy: the working tree may change meanwhile
+    everything = ast_mutants(target_files(package), package)
     chosen: list[tuple[Mutant, bool]] = []
     if args.named:
-        chosen += [(m, True) for m in named_mutants()]
+        chosen += [(m, True) for m in named_mutants(package=package)]
     if args.only:
-        chosen += [(m, True) for m in named_mutants([o for o in args.only if o in NAMED])]
+        names = [o for o in args.only if o in NAMED]
+        chosen += [(m, True) for m in named_mutants(names, package)]
         chosen += [(m, False) for m in everything if m.id in args.only]
     if args.sample:
         picked = random.Random(args.seed).sample(everything, min(args.sample, len(everything)))
         chosen += [(m, False) for m in sorted(picked, key=lambda m: m.id)]
-    work = scratch_copy(args.tests_from)
     print(f"{len(everything)} AST mutants in all; running {len(chosen)} in {work}", flush=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     counts: Counter[str] = Counter()
