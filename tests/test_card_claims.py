@@ -147,3 +147,16 @@ def test_the_split_beats_random_on_the_statistics(bundle: Path, table) -> None: 
     assert reported["random"]["values"]["t_test_p"][0] == pytest.approx(
         _statistics(X, first)["t_test_p"].mean(), rel=1e-6
     )
+
+
+def test_croissant_names_the_columns_of_a_written_table(bundle: Path) -> None:
+    # a CSV with a header: each side's record set lists the table's columns as fields,
+    # not one field of row numbers
+    metadata = json.loads((bundle / "croissant.json").read_text())
+    fields = {
+        record["@id"]: [field["name"] for field in record.get("field", [])]
+        for record in metadata["recordSet"]
+    }
+    columns = ["sample_id", *FEATURES, "y"]
+    assert fields["train"][: len(columns)] == columns
+    assert fields["test"][: len(columns)] == columns
