@@ -116,9 +116,9 @@ SPOT: dict[str, tuple[str, str, str]] = {
         'by_norm = np.argsort(norms, kind="stable")',
     ),
     "tests/test_cli_errors.py::test_one_hot_is_the_default_for_text_columns": (
-        "benchmake_cli/encode/tabular.py",
-        "matrix_parts.append(np.eye(len(categories_found))[codes])",
-        "matrix_parts.append(np.asarray(codes, dtype=float)[:, None])",
+        "benchmake_cli/encode/categories.py",
+        "parts.append(np.eye(len(mapping))[mapping[X[:, j].astype(np.int64)]])",
+        "parts.append(mapping[X[:, j].astype(np.int64)][:, None].astype(float))",
     ),
     "tests/test_split_invariants.py::test_seed_and_iterations_are_parameters_of_the_result": (
         "benchmake_cli/method/factorize.py",

@@ -16,7 +16,8 @@ import numpy as np
 from ..formats import registry
 from ..formats.folder import walk_files
 from ..formats.table import Table
-from .manifest import FILE_NAME, Manifest
+from . import names
+from .manifest import Manifest
 from .staging import TEMP_PREFIX, check_output_folder, staged_folder
 
 __all__ = ["TEMP_PREFIX", "check_output_folder", "staged_folder"]
@@ -52,17 +53,12 @@ def data_file_names(table: Table | str) -> tuple[str, str]:
     return registry.data_file_names(table if isinstance(table, str) else table.format)
 
 
-def write_subset(table: Table, rows: np.ndarray, path: Path) -> None:
-    """Write the given input rows (every original column) in the input's table format."""
-    registry.write_file(table, rows, path)
-
-
 def write_subsets_streamed(
     chunks: Iterable[Table], sides: np.ndarray, paths: dict[int, Path]
 ) -> None:
     """Write, chunk by chunk, the rows whose ``sides`` value is each key of ``paths`` (input
     order, every original column) in the input's format: the same content as
-    :func:`write_subset`, holding one chunk at a time."""
+    the format's ``write`` of those rows, holding one chunk at a time."""
     registry.write_streamed(chunks, sides, paths)
 
 
@@ -80,11 +76,6 @@ def input_digest(path: Path) -> tuple[int, str]:
     return size, listing.hexdigest()
 
 
-#: positions in the reference's hash order, written by ``--reference-indices``
-REFERENCE_TEST_INDICES = "reference_test_indices.txt"
-REFERENCE_TRAIN_INDICES = "reference_train_indices.txt"
-
-
 def write_bundle(
     out: Path,
     manifest: Manifest,
@@ -95,37 +86,35 @@ def write_bundle(
     input_path: Path,
     force: bool = False,
     files: str = "list",
-    reference: tuple[np.ndarray, np.ndarray] | None = None,
+    extras: dict[str, np.ndarray] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     beside: Callable[[Path], None] | None = None,
 ) -> Path:
-    """Write a split into ``out``, atomically: the index files, the reference's positions
-    (``reference``: test and training positions in its hash order), the data
+    """Write a split into ``out``, atomically: the index files, the method's own index files
+    (``extras``: rows by manifest ``split`` key, written as ``KEY.txt``), the data
     (``write_data`` writes it into a folder and returns the names) and the manifest, with
     every written file's SHA-256; then ``beside(folder)`` writes what goes beside the
     manifest, bound to it rather than listed in it (the benchmark card)."""
     report = progress or (lambda stage, done, total: None)
     with staged_folder(out, force) as staging:
         report("write", 0, 4)
-        write_indices(staging / "train_indices.txt", train)
-        write_indices(staging / "test_indices.txt", test)
-        written = ["train_indices.txt", "test_indices.txt"]
-        if reference is not None:
-            write_indices(staging / REFERENCE_TEST_INDICES, reference[0])
-            write_indices(staging / REFERENCE_TRAIN_INDICES, reference[1])
-            written += [REFERENCE_TEST_INDICES, REFERENCE_TRAIN_INDICES]
-            manifest.data["split"]["reference_test_indices"] = REFERENCE_TEST_INDICES
-            manifest.data["split"]["reference_train_indices"] = REFERENCE_TRAIN_INDICES
+        write_indices(staging / names.TRAIN_INDICES, train)
+        write_indices(staging / names.TEST_INDICES, test)
+        written = [names.TRAIN_INDICES, names.TEST_INDICES]
+        for key, rows in (extras or {}).items():  # the method's own (Method.extra_indices)
+            write_indices(staging / f"{key}.txt", rows)
+            written.append(f"{key}.txt")
+            manifest.data["split"][key] = f"{key}.txt"
         report("write", 2, 4)
         written += write_data(staging)
         if files != "list":
-            manifest.data["split"]["files"] = files
+            manifest.record_files_mode(files)
         hashes = {
             name: {"sha256": sha256_file(staging / name), "bytes": (staging / name).stat().st_size}
             for name in written
         }
         manifest.finish(hashes, input_path, out)
-        (staging / FILE_NAME).write_text(manifest.dumps(), encoding="utf-8")
+        (staging / names.MANIFEST).write_text(manifest.dumps(), encoding="utf-8")
         if beside is not None:
             beside(staging)
         report("write", 4, 4)
