@@ -26,6 +26,7 @@ LAYER = {
     "method": 3,
     "bundle": 3,
     "request": 3,
+    "constraints": 2,  # parameter constraints, declared once: request, tasks and cli use them
     "errors": 1,
     "_version": 1,
 }

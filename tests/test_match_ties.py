@@ -16,7 +16,7 @@ CENTRES = np.full((3, 2), 0.5)
 
 
 def test_ties_go_to_the_earlier_row_in_the_candidate_lists() -> None:
-    chosen = match.nearest_free_rows(ROWS, np.ones(5, dtype=np.int64), CENTRES)
+    chosen = match.match_rows(ROWS, np.ones(5, dtype=np.int64), CENTRES).chosen
     assert chosen.tolist() == [4, 0, 1]
 
 
