@@ -229,16 +229,15 @@ def _result(
         content_sha256=content_hash(stream.digests, d),
         carried_columns=stream.carried_columns,
         carried_sha256=carried_hash(stream.digests, stream.carried),
-        parameters=prepared.encoded.parameters if prepared is not None else None,
+        parameters=stream.parameters,
     )
-    details = prepared.table.info if prepared is not None else None
     manifest = build_manifest(
         request,
         plan,
         input_format={
             "format": stream.format,
             "read_options": stream.read_options,
-            **({"details": details} if details else {}),
+            **({"details": stream.details} if stream.details else {}),
         },
         encoding=encoding,
         parameters={**plan.method.record_parameters(request.params, n), "sharding": sharding},

@@ -43,6 +43,8 @@ class EncodedStream:
     input_rows: int
     format: str
     read_options: dict[str, Any]
+    details: dict[str, Any]  #: the format's facts of the whole input (keys, parts, shape)
+    parameters: dict[str, Any] | None  #: the encoder's (a sequence vocabulary)
     modality: str
     columns_used: list[str]
     one_hot: dict[str, list[str]]
@@ -141,6 +143,8 @@ def _finish_stream(path: Path, spilled: _Spilled, work_dir: Path) -> EncodedStre
         input_rows=spilled.input_rows,
         format=chunk.format,
         read_options=chunk.read_options,
+        details={},
+        parameters=None,
         modality=encoded.modality,
         columns_used=encoded.columns_used,
         one_hot=one_hot,
@@ -196,6 +200,8 @@ def spill_prepared(table: Table, encoded: Encoded, work_dir: Path) -> EncodedStr
         input_rows=table.n_rows,
         format=table.format,
         read_options=table.read_options,
+        details=table.info or {},
+        parameters=encoded.parameters or None,
         modality=encoded.modality,
         columns_used=encoded.columns_used,
         one_hot=encoded.one_hot,
