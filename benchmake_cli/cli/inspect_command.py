@@ -90,7 +90,7 @@ def inspect(
     features: FeaturesOption = None,
     id_col: IdColumnsOption = None,
     sep: SeparatorOption = None,
-    no_header: NoHeaderOption = False,
+    no_header: NoHeaderOption = None,
     strict: StrictOption = False,
     drop_missing: DropMissingOption = False,
     data_type: TypeOption = "auto",

@@ -49,10 +49,20 @@ SeparatorOption = Annotated[
     ),
 ]
 NoHeaderOption = Annotated[
-    bool, typer.Option("--no-header", help="The CSV has no header; columns are 0, 1, ...")
+    Optional[bool],
+    typer.Option(
+        "--no-header/--header",
+        help="Whether line 1 of a CSV/TSV is data (--no-header: columns are 0, 1, ...) or "
+        "column names (--header); default: detected (see docs/formats.md).",
+        show_default=False,
+    ),
 ]
 StrictOption = Annotated[
-    bool, typer.Option("--strict", help="Refuse non-numeric feature columns (no one-hot).")
+    bool,
+    typer.Option(
+        "--strict",
+        help="Refuse non-numeric feature columns (no one-hot) and label-like features.",
+    ),
 ]
 DropMissingOption = Annotated[
     bool, typer.Option("--drop-missing", help="Drop rows with missing feature values.")
@@ -214,7 +224,10 @@ def split_columns(features: str | None) -> list[str] | None:
 #: the command parameters named otherwise in the core (SplitRequest's fields)
 CORE_NAMES = {"id_col": "id_columns", "data_type": "type", "no_header": "header"}
 #: the core's way of taking a command parameter's value
-CORE_VALUES = {"no_header": lambda value: not value, "features": split_columns}
+CORE_VALUES = {
+    "no_header": lambda value: None if value is None else not value,
+    "features": split_columns,
+}
 #: The command parameters that say how data is read and encoded (see reading_options).
 READING_PARAMETERS = (
     "target", "features", "id_col", "sep", "no_header", "strict", "drop_missing", "data_type",

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..bundle.manifest import Manifest
 from ..bundle.write import check_output_folder, write_bundle
+from ..encode.label_like import LABELS_TARGET, class_labels
 from ..errors import ParameterError
 from ..method.registry import resolve_method_device
 from ..method.split import ProgressCallback, fraction_notes
@@ -39,6 +40,7 @@ class SplitResult:
     out: Path | None
     seconds: dict[str, float] = field(default_factory=dict)  #: read, split, write, total
     notes: list[str] = field(default_factory=list)  #: device choices and fallbacks, for humans
+    warnings: list[str] = field(default_factory=list)  #: the manifest's ``warnings``
     #: the test and training positions in the reference's hash order, as it returns them
     #: (``--method benchmake-1.1.2`` only)
     reference_test_positions: np.ndarray | None = None
@@ -82,6 +84,7 @@ def run(
         manifest=manifest.data,
         out=None,
         notes=outcome.notes + fraction_notes(outcome.encoding["n"], request.params.frac),
+        warnings=outcome.warnings,
         reference_test_positions=outcome.reference_test_positions,
         reference_train_positions=outcome.reference_train_positions,
         plan=plan,
@@ -162,7 +165,7 @@ def build_manifest(request: SplitRequest, plan: Plan, outcome: Outcome) -> Manif
     """The manifest of a split (``input.path`` and ``files``: when the bundle is written)."""
     chosen = request.chosen
     size, digest = plan.source.digest()
-    return Manifest.build(
+    manifest = Manifest.build(
         method={"name": chosen.name, "version": chosen.version, "parameters": outcome.parameters},
         input={"name": plan.path.name, "bytes": size, "sha256": digest, **outcome.input_format},
         encoding={"options": request.encode.to_dict(), **outcome.encoding},
@@ -173,3 +176,22 @@ def build_manifest(request: SplitRequest, plan: Plan, outcome: Outcome) -> Manif
         },
         info=outcome.info,
     )
+    manifest.data.update(optional_fields(outcome))
+    return manifest
+
+
+def optional_fields(outcome: Outcome) -> dict[str, Any]:
+    """The manifest's optional top-level fields (older manifests lack them; ``verify`` never
+    checks them): ``warnings`` for the user, and ``target`` when the input's labels (class
+    sub-folders, ``--target-key``) are the split's target without ``--target``."""
+    extra: dict[str, Any] = {}
+    if outcome.warnings:
+        extra["warnings"] = list(outcome.warnings)
+    prepared = outcome.prepared
+    if prepared is not None and prepared.encode_options.target is None:
+        labels = class_labels(prepared.table, prepared.encoded.rows)
+        if labels is not None and prepared.table.frame is None:
+            source = "--target-key" if prepared.read_options.target_key else "class sub-folders"
+            classes = sorted({str(label) for label in labels.tolist()})
+            extra["target"] = {"name": LABELS_TARGET, "from": source, "classes": classes}
+    return extra

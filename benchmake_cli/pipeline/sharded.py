@@ -26,6 +26,7 @@ import numpy as np
 from ..bundle.manifest import encoding_section
 from ..bundle.write import data_file_names, write_subsets_streamed
 from ..encode import EncodeOptions, carried_columns, carried_hash, encode_table
+from ..encode.label_like import label_warnings
 from ..encode.tabular import (
     NewCategoricalColumnError,
     check_not_identifier,
@@ -79,6 +80,7 @@ class EncodedStream:
     one_hot: dict[str, list[str]]
     carried_columns: list[str]
     dropped_rows: list[int]
+    warnings: list[str] = field(default_factory=list)  #: the first chunk's (see Outcome)
 
 
 @dataclass
@@ -275,6 +277,7 @@ def split_in_shards(
         write_data=write_data,
         read_seconds=sharded.read_seconds,
         notes=([sharded.device_reason] if device == "auto" else []) + sharded.margins.warnings(),
+        warnings=sharded.encoded.warnings,
     )
 
 
@@ -314,12 +317,14 @@ def _read_encoded(
     categories: dict[str, dict[str, int]] = {name: {} for name in text_features}
     offset = 0
     first: Any = None
+    warnings: list[str] = []
     spill = work_dir / SPILL
     with open(spill, "wb") as sink:
         for chunk in iter_chunks(path, read_options, CHUNK_ROWS):
             encoded = encode_table(chunk, encode_options, row_offset=offset, categories=categories)
             if first is None:
                 first = (chunk, encoded)
+                warnings = chunk.notes + label_warnings(chunk, encoded, encode_options)
             elif encoded.feature_names != first[1].feature_names:  # pragma: no cover
                 raise DataError(f"{path}: columns change at row {offset}")
             carried.append(encoded.carried)
@@ -365,6 +370,7 @@ def _read_encoded(
         one_hot=one_hot,
         carried_columns=carried_columns(chunk, encoded),
         dropped_rows=dropped,
+        warnings=warnings,
     )
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from ..bundle.manifest import encoding_section
 from ..bundle.write import write_side
 from ..encode import Encoded, EncodeOptions, carried_columns, carried_hash, encode_table
+from ..encode.label_like import label_warnings
 from ..errors import ParameterError
 from ..formats import ReadOptions, read_table
 from ..formats import registry as format_registry
@@ -49,6 +50,9 @@ class Outcome:
     write_data: Callable[[Path], list[str]]
     read_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    #: what the user must hear and the manifest keeps: the first line read as data,
+    #: label-like features (:mod:`benchmake_cli.encode.label_like`)
+    warnings: list[str] = field(default_factory=list)
     reference_test_positions: np.ndarray | None = None
     reference_train_positions: np.ndarray | None = None
     prepared: Prepared | None = None  #: the whole mode's input, read and encoded
@@ -126,6 +130,7 @@ def split_whole(
     prepared = prepare(plan.path, read_options, encode_options)
     table, encoded = prepared.table, prepared.encoded
     check_files_mode(files, table.format, table.path.name)
+    warnings = table.notes + label_warnings(table, encoded, encode_options)
     notes: list[str] = []
     if not plan.streamed and get_method(plan.method).shardable and table.n_rows > plan.threshold:
         if shard_rows_given:
@@ -179,6 +184,7 @@ def split_whole(
         ],
         read_seconds=seconds,
         notes=notes,
+        warnings=warnings,
         reference_test_positions=split.reference_test_positions,
         reference_train_positions=split.reference_train_positions,
         prepared=prepared,

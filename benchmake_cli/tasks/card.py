@@ -36,6 +36,7 @@ from ..bundle.croissant import CROISSANT_FILE, croissant_metadata
 from ..bundle.indices import positions_of, read_row_numbers
 from ..bundle.write import input_digest, sha256_file
 from ..encode import target_values
+from ..encode.label_like import LABELS_TARGET, class_labels
 from ..errors import DataError, ManifestError, ParameterError
 from ..method.scale import minmax_scale
 from ..pipeline.whole import Prepared, prepare
@@ -94,12 +95,11 @@ def criterion_data(prepared: Prepared, metric: str | None = None) -> CriterionDa
     target = prepared.encode_options.target
     if target is not None:
         y = target_values(table, target, encoded.rows)
-    elif table.labels is not None and np.asarray(table.labels).ndim == 1:
-        target, y = "label", np.asarray(table.labels)[encoded.rows]
-        if np.unique(y).size == y.size:
-            return None  # a different label in every row names the row (.smi names), no class
     else:
-        return None
+        target, labels = LABELS_TARGET, class_labels(table, encoded.rows)
+        if labels is None:
+            return None
+        y = labels
     task = infer_task(y)
     chosen = choose_metric(task, metric, target)
     classes = np.unique(y) if task == CLASSIFICATION else None

@@ -36,6 +36,7 @@ from ..bundle import manifest as manifest_io
 from ..bundle.indices import positions_of, read_row_numbers
 from ..bundle.write import input_digest, sha256_file
 from ..encode import EncodeOptions, target_values
+from ..encode.label_like import LABELS_TARGET, class_labels
 from ..errors import ManifestError, ParameterError
 from ..formats import ReadOptions
 from ..method.scale import minmax_scale
@@ -208,7 +209,10 @@ def evaluate_prepared(
         compares.append((name, positions(path)))
     test = positions(test_file)
     y = None
-    if target is not None:
+    labels = class_labels(prepared.table, encoded.rows)
+    if labels is not None and prepared.table.frame is None and target in (None, LABELS_TARGET):
+        target, y = LABELS_TARGET, labels  # class sub-folders or --target-key: the target
+    elif target is not None:
         if target in encoded.columns_used:
             raise ParameterError(
                 f"--target {target!r}: is one of the features the split was computed on; "
