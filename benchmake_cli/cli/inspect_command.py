@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+import shlex
+
 import typer
 
 from ..method.registry import DEFAULT_METHOD, get_method
@@ -134,6 +136,8 @@ def inspect(
             ),
             verbose,
         )
+    for warning in report.warnings:
+        typer.echo(f"benchmake: warning: {warning}", err=True)
     if json_output:
         emit_json(report.to_dict())
     elif quiet:
@@ -227,6 +231,11 @@ def render_data(report: DataReport, verbose: bool = False) -> str:
     for problem in report.problems:
         lines.append(f"problem: {problem}")
     lines += [f"hint: {hint}" for hint in report.hints]
+    if report.suggested:
+        lines.append(
+            f"next: benchmake split {shlex.join([str(report.path), *report.suggested])} "
+            "--frac 0.2 --out SPLIT_FOLDER/"
+        )
     if report.plan is not None:
         lines += _plan_lines(report, verbose)
     return "\n".join(lines)

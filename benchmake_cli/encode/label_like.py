@@ -54,13 +54,27 @@ def _looks_like_classes(values: np.ndarray, others: list[np.ndarray]) -> bool:
     return len(others) >= 2 and len(continuous) * 2 > len(others)
 
 
-def label_like_columns(table: Table, encoded: Encoded) -> dict[str, str]:
-    """The feature columns of a table that look like labels, each with why."""
-    if table.frame is None or encoded.modality != "tabular":
+def name_priority(name: str) -> int:
+    """How surely a name says "label" (lower: surer): ``label``, ``class``, ``y``... before
+    ``HIV_active``-like endings, before ``activity``-like words.
+
+    >>> sorted(["activity", "HIV_active", "Class"], key=name_priority)
+    ['Class', 'HIV_active', 'activity']
+    """
+    lowered = name.strip().lower()
+    if lowered in ("label", "labels", "target", "targets", "class", "classes", "y"):
+        return 0
+    return 1 if lowered.endswith(LABEL_SUFFIXES) else 2 if lowered in LABEL_NAMES else 3
+
+
+def label_like_columns(table: Table, features: list[str]) -> dict[str, str]:
+    """The columns among a table's ``features`` that look like labels, each with why, the
+    surest first."""
+    if table.frame is None:
         return {}
     frame: pd.DataFrame = table.frame
-    used = [str(c) for c in encoded.columns_used if c in frame.columns]
-    found = {name: "its name" for name in used if named_like_label(name)}
+    used = [str(c) for c in frame.columns if str(c) in set(features)]
+    found = {name: "its name" for name in sorted(used, key=name_priority) if named_like_label(name)}
     numbers = {name: column_as_numbers(frame[name])[0] for name in used}
     numeric = {name: v for name, v in numbers.items() if v is not None}
     ends = {str(frame.columns[0]), str(frame.columns[-1])}
@@ -74,7 +88,10 @@ def label_like_columns(table: Table, encoded: Encoded) -> dict[str, str]:
 
 def label_warnings(table: Table, encoded: Encoded, options: EncodeOptions) -> list[str]:
     """One warning per label-like feature column; with ``--strict``, the first is an error."""
-    warnings = [WARNING.format(name=n, why=w) for n, w in label_like_columns(table, encoded).items()]
+    if encoded.modality != "tabular":
+        return []
+    found = label_like_columns(table, [str(c) for c in encoded.columns_used])
+    warnings = [WARNING.format(name=n, why=w) for n, w in found.items()]
     if warnings and options.strict:
         raise ParameterError(f"{table.path.name}: {warnings[0]} (refused under --strict)")
     return warnings

@@ -259,6 +259,7 @@ def evaluate_file(
         progress=progress,
     )
     evaluation.seconds = {"read": read_seconds, **evaluation.seconds}
+    evaluation.notes = prepared.table.notes + evaluation.notes
     return evaluation
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..bundle import manifest as manifest_io
 from ..encode import Encoded, EncodeOptions, column_as_numbers, encode_table, table_frame
+from ..encode.label_like import WARNING, label_like_columns
 from ..errors import DataError, ParameterError
 from ..formats import ReadOptions, read_table
 from ..formats.folder import input_bytes
@@ -38,12 +39,16 @@ from ..method.split import (
 )
 from ..pipeline.plan import make_plan
 from ..request import SplitRequest
+from .hints import column_hints, suggested_options
 from .split_plan import (
     DEFAULT_FRAC,
     SplitPlan,
     _available_host_memory,
     plan_split,
 )
+
+
+LABEL_LIKE_ROLE = "feature (label?)"  #: the role of a feature that looks like a label
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,10 @@ class DataReport:
     content_sha256: str | None = None
     problems: list[str] = field(default_factory=list)  #: why ``split`` would refuse it
     hints: list[str] = field(default_factory=list)  #: options that would likely help
+    #: every hint's options as one command line, which ``split`` accepts
+    suggested: list[str] = field(default_factory=list)
+    #: the reader's notes (line 1 read as data) and label-like features, for stderr
+    warnings: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)  #: options the plan assumes
     plan: SplitPlan | None = None
 
@@ -119,6 +128,8 @@ class DataReport:
             "content_sha256": self.content_sha256,
             "problems": self.problems,
             "hints": self.hints,
+            "suggested_options": self.suggested,
+            "warnings": self.warnings,
             "assumed": self.assumed,
             "plan": self.plan.to_dict() if self.plan is not None else None,
         }
@@ -173,7 +184,7 @@ def inspect_data(
         read_options=table.read_options,
         columns=_column_summaries(table, encode_options),
     )
-    report.hints = _identifier_hints(report.columns, report.n_rows)
+    _advise(report, table, encode_options)
     too_wide = None if encode_options.strict else _too_wide_to_encode(report)
     if too_wide is not None:
         report.problems.append(too_wide)
@@ -230,19 +241,30 @@ def _encode_or_report(table: Table, options: EncodeOptions, report: DataReport) 
     return encoded
 
 
-def _identifier_hints(columns: list[ColumnSummary], n_rows: int) -> list[str]:
-    """Text features with a different value in every row: identifiers, most likely."""
-    return [
-        f"column {c.name!r} is text with a different value in every row: an identifier, "
-        f"which split refuses as a feature; pass --id-col {c.name}"
-        for c in columns
-        if c.role == "feature" and c.kind == "text" and c.distinct == n_rows > 1
+def _advise(report: DataReport, table: Table, options: EncodeOptions) -> None:
+    """Hints (each with the options that act on it), the suggested options, the warnings,
+    and label-like features marked in the role column."""
+    features = [c for c in report.columns if c.role == "feature"]
+    text_unique = {
+        c.name: c.distinct == report.n_rows > 1 for c in features if c.kind == "text"
+    }
+    hints = column_hints(table, options, text_unique)
+    report.hints = [f"{hint.text}; pass {' '.join(hint.options)}" for hint in hints]
+    report.suggested = suggested_options(hints)
+    report.warnings = list(table.notes)
+    if table.frame is None or options.sequence_col is not None:
+        return
+    found = label_like_columns(table, [c.name for c in features])
+    report.warnings += [WARNING.format(name=name, why=why) for name, why in found.items()]
+    report.columns = [
+        replace(c, role=LABEL_LIKE_ROLE) if c.name in found and c.role == "feature" else c
+        for c in report.columns
     ]
 
 
 def _encoded_width(columns: list[ColumnSummary]) -> int:
     """Features after encoding: one per numeric feature, one per category of a text one."""
-    return sum(c.distinct if c.kind == "text" else 1 for c in columns if c.role == "feature")
+    return sum(c.distinct if c.kind == "text" else 1 for c in columns if c.role in ("feature", LABEL_LIKE_ROLE))
 
 
 def _too_wide_to_encode(report: DataReport) -> str | None:
@@ -252,7 +274,7 @@ def _too_wide_to_encode(report: DataReport) -> str | None:
     available = _available_host_memory()
     if available is None or needed <= available:
         return None
-    wide = [c.name for c in report.columns if c.role == "feature" and c.kind == "text"]
+    wide = [c.name for c in report.columns if c.role in ("feature", LABEL_LIKE_ROLE) and c.kind == "text"]
     return (
         f"{report.path}: encoding needs about {needed / 2**30:.1f} GiB for {report.n_rows} rows "
         f"x {width} features, more than the {available / 2**30:.1f} GiB available: one-hot "
