@@ -22,6 +22,7 @@ from ..encode.options import EncodeOptions
 from ..errors import InputNotFoundError, ManifestError
 from ..formats import ReadOptions
 from ..formats import registry as format_registry
+from ..paths import tidy_path
 
 SCHEMA = "benchmake-manifest/1"
 FILE_NAME = "manifest.json"
@@ -257,6 +258,7 @@ def locate_data(
     if isinstance(recorded, str) and recorded:
         looked_for = folder / recorded
         if _exists(looked_for):
+            looked_for = tidy_path(looked_for)  # messages name it without ../ detours
             _refuse_special(manifest_path, looked_for, manifest)
             return DataLocation(looked_for, looked_for, False)
     if isinstance(name, str) and name and Path(name).name == name:

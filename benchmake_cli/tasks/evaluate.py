@@ -26,13 +26,16 @@ from pathlib import Path
 
 import numpy as np
 
-from ..analysis.baseline import REGRESSION, SharedKnn, infer_task
+from ..analysis.apart import what_sets_apart
+from ..analysis.metrics import DEFAULT_METRIC
+from ..analysis.baseline import CLASSIFICATION, REGRESSION, SharedKnn, infer_task
 from ..analysis.selection import SelectionDiagnostics
 from ..analysis.statistics import (
     SplitComparer,
     random_split_indices,
 )
 from ..bundle import manifest as manifest_io
+from ..bundle.card import read_card_header
 from ..bundle.indices import positions_of, read_row_numbers
 from ..bundle.write import input_digest, sha256_file
 from ..encode import EncodeOptions, target_values
@@ -231,6 +234,16 @@ def evaluate_prepared(
     )
     evaluation.input_rows = encoded.rows
     evaluation.data = prepared.table.path
+    evaluation.criterion = DEFAULT_METRIC.get(evaluation.task or "")
+    evaluation.apart = what_sets_apart(
+        encoded.X,
+        evaluation.features,
+        evaluation.split.test,
+        encoded.feature_names,
+        encoded.modality,
+        y,
+        classification=evaluation.task == CLASSIFICATION,
+    )
     return evaluation
 
 
@@ -307,6 +320,9 @@ def evaluate_manifest(
         progress=progress,
     )
     evaluation.manifest = manifest_path
+    card = read_card_header(manifest_path.parent) or {}
+    if card.get("metric") and card.get("manifest_sha256") == sha256_file(manifest_path):
+        evaluation.criterion = str(card["metric"])
     evaluation.notes = notes + evaluation.notes
     evaluation.seconds = {"read": read_seconds, **evaluation.seconds}
     return evaluation

@@ -1,0 +1,21 @@
+"""Paths as messages show them: no ``a/../b`` detours, relative to the working directory
+when that is shorter than the absolute path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def tidy_path(path: Path) -> Path:
+    """The same file, named as shortly as possible (symbolic links resolved).
+
+    >>> tidy_path(Path("a/b/../../setup.cfg")) == Path("setup.cfg")
+    True
+    """
+    try:
+        absolute = path.resolve()
+        relative = Path(os.path.relpath(absolute, Path.cwd()))
+    except (OSError, ValueError):  # another drive, an unreadable folder: keep it as given
+        return path
+    return relative if len(str(relative)) < len(str(absolute)) else absolute
