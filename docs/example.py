@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     manifest = json.loads((args.bundle / "manifest.json").read_text(encoding="utf-8"))
     split = load_split(args.bundle / "manifest.json")
     if not isinstance(split.X_train, pd.DataFrame) or split.y_train is None:
-        raise SystemExit(f"{args.bundle}: not a table split with a target; this example reads those")
+        raise SystemExit(
+            f"{args.bundle}: not a table split with a target; this example reads those"
+        )
     n_train = len(split.X_train)
     X = features(pd.concat([split.X_train, split.X_test], ignore_index=True), manifest)
     low, span = X.min(axis=0), np.ptp(X, axis=0)

@@ -66,6 +66,7 @@ class CardScores:
     baseline: Baseline | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     pending_target: str | None = None  #: a target whose criterion ``benchmake card`` states
+    apart: tuple[str, ...] = ()  #: what sets the test set apart, in words (analysis.apart)
 
 
 def number(value: float) -> str:
@@ -117,6 +118,11 @@ def render_card(manifest: dict[str, Any], manifest_sha256: str, scores: CardScor
         "0-based row numbers of the input",
         "- Split files: " + _listing(sorted(manifest.get("files", {}))),
         "",
+        *(
+            ["## What sets the test set apart", "", *(f"- {line}" for line in scores.apart), ""]
+            if scores.apart
+            else []
+        ),
         "## Objective criterion",
         "",
         *_criterion_lines(scores),

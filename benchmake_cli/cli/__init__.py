@@ -42,7 +42,9 @@ class OneLineErrors(TyperGroup):
         **extra: Any,
     ) -> Any:
         given = list(sys.argv[1:] if args is None else args)
-        JSON_ERRORS["on"] = "--json" in given[: given.index("--")] if "--" in given else "--json" in given
+        JSON_ERRORS["on"] = (
+            "--json" in given[: given.index("--")] if "--" in given else "--json" in given
+        )
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:

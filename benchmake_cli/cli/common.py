@@ -27,6 +27,7 @@ STAGE_LABELS = {
     "shards": "splitting shards",
     "statistics": "comparing train and test",
     "model": "scoring the baseline model",
+    "load": "reading the data",
 }
 
 

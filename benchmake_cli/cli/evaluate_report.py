@@ -85,7 +85,9 @@ def print_report(evaluation: Evaluation) -> None:
         )
     if evaluation.randoms:
         worse = evaluation.model_beats_random()
-        console.print(_criterion_first(evaluation) + f"{sum(worse.values())} of {len(worse)} metrics.")
+        console.print(
+            _criterion_first(evaluation) + f"{sum(worse.values())} of {len(worse)} metrics."
+        )
 
 
 def _criterion_first(evaluation: Evaluation) -> str:

@@ -76,7 +76,7 @@ def verify(
     ] = False,
     verbose: VerboseOption = False,
 ) -> None:
-    with progress_reporter(not quiet and verbose) as progress:
+    with progress_reporter(not quiet) as progress:
         report: VerifyReport = run_core(
             lambda: verify_manifest(
                 manifest,

@@ -19,8 +19,23 @@ from .tabular import column_as_numbers
 
 #: feature names that say "this is what to predict"
 LABEL_NAMES = frozenset(
-    "label labels target targets class classes y outcome outcomes activity active "
-    "response diagnosis category species".split()
+    [
+        "label",
+        "labels",
+        "target",
+        "targets",
+        "class",
+        "classes",
+        "y",
+        "outcome",
+        "outcomes",
+        "activity",
+        "active",
+        "response",
+        "diagnosis",
+        "category",
+        "species",
+    ]
 )
 #: name endings that say it too (``HIV_active``, ``cell_class``, ``is_label``)
 LABEL_SUFFIXES = ("_active", "_activity", "_label", "_labels", "_class", "_target", "_outcome")

@@ -11,6 +11,7 @@ states the rule.
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import re
 
@@ -34,7 +35,7 @@ def _fields(line: str, separator: str) -> list[str]:
 
 
 def _monotone(values: list[float]) -> bool:
-    steps = [b - a for a, b in zip(values, values[1:])]
+    steps = [b - a for a, b in itertools.pairwise(values)]
     return len(values) >= 3 and (all(s > 0 for s in steps) or all(s < 0 for s in steps))
 
 
@@ -52,7 +53,9 @@ def first_line_is_data(text: str, separator: str) -> bool:
     if len(lines) < 2:
         return False
     first = _fields(lines[0], separator)
-    rows = [row for row in (_fields(line, separator) for line in lines[1:]) if len(row) == len(first)]
+    rows = [
+        row for row in (_fields(line, separator) for line in lines[1:]) if len(row) == len(first)
+    ]
     if not rows:
         return False
     numeric_columns = []

@@ -14,12 +14,13 @@ among a seeded pool of at most :data:`POOL_ROWS` rows (as ``evaluate`` does).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..analysis.apart import what_sets_apart
 from ..analysis.baseline import CLASSIFICATION, SharedKnn, infer_task, predict_from, vote_fractions
 from ..analysis.metrics import DEFAULT_METRIC, METRICS, Metric, compute
 from ..bundle import manifest as manifest_io
@@ -39,6 +40,7 @@ from ..encode import target_values
 from ..encode.label_like import LABELS_TARGET, class_labels
 from ..errors import DataError, ManifestError, ParameterError
 from ..method.scale import minmax_scale
+from ..method.split import ProgressCallback
 from ..pipeline.whole import Prepared, prepare
 
 CARD_MAX_CELLS = 2_000_000
@@ -136,7 +138,11 @@ def metric_value(data: CriterionData, rows: np.ndarray, predicted: np.ndarray) -
 
 
 def baseline_scores(
-    prepared: Prepared, data: CriterionData, test: np.ndarray, random_splits: int = RANDOM_SPLITS
+    prepared: Prepared,
+    data: CriterionData,
+    test: np.ndarray,
+    random_splits: int = RANDOM_SPLITS,
+    progress: ProgressCallback | None = None,
 ) -> Baseline:
     """The kNN baseline on the split with test positions ``test`` (encoded rows), and on
     the random splits of the same size."""
@@ -156,12 +162,15 @@ def baseline_scores(
         pool = np.sort(np.random.default_rng(SEED).choice(n, size=POOL_ROWS, replace=False))
     shared = SharedKnn(X, data.y, task=task, k=K, pool=pool)
     randoms = []
-    for rows in random_split_indices(n, test.size, random_splits, SEED):
+    report = progress or (lambda stage, done, total: None)
+    for done, rows in enumerate(random_split_indices(n, test.size, random_splits, SEED)):
+        report("model", done, random_splits)
         scored, neighbours = shared.neighbours(rows)
         try:
             randoms.append(metric_value(data, scored, _predictions(data, neighbours)))
         except ParameterError:
             continue  # e.g. ROC AUC of a random test set holding one class
+    report("model", random_splits, random_splits)
     return Baseline(MODEL, value, tuple(randoms), SEED, int(pool.size))
 
 
@@ -172,6 +181,7 @@ def card_scores(
     *,
     max_cells: int | None = CARD_MAX_CELLS,
     target: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> CardScores:
     """The criterion and baseline of a split whose test rows (input row numbers) are
     ``test_rows``; the baseline only when the input has at most ``max_cells`` values.
@@ -185,6 +195,38 @@ def card_scores(
             pending_target=target,
         )
     data = criterion_data(prepared, metric)
+    scores = _scores_of(prepared, data, test_rows, max_cells, progress)
+    return replace(scores, apart=_apart_lines(prepared, data, test_rows))
+
+
+def _apart_lines(
+    prepared: Prepared, data: CriterionData | None, test_rows: np.ndarray
+) -> tuple[str, ...]:
+    """What sets the test set apart, in words, for the card."""
+    encoded = prepared.encoded
+    test = positions_of(test_rows, encoded.rows, prepared.table.n_rows, "test_indices.txt")
+    X = np.asarray(encoded.X, dtype=np.float64)
+    classification = data is not None and data.criterion.task == CLASSIFICATION
+    apart = what_sets_apart(
+        X,
+        minmax_scale(X),
+        test,
+        encoded.feature_names,
+        encoded.modality,
+        data.y if data is not None else None,
+        classification=classification,
+    )
+    return tuple(apart.lines())
+
+
+def _scores_of(
+    prepared: Prepared,
+    data: CriterionData | None,
+    test_rows: np.ndarray,
+    max_cells: int | None,
+    progress: ProgressCallback | None,
+) -> CardScores:
+    """The criterion and the baseline, or why there is none."""
     if data is None:
         return CardScores()
     encoded = prepared.encoded
@@ -198,7 +240,7 @@ def card_scores(
         )
     test = positions_of(test_rows, encoded.rows, prepared.table.n_rows, "test_indices.txt")
     try:
-        baseline = baseline_scores(prepared, data, test)
+        baseline = baseline_scores(prepared, data, test, progress=progress)
     except ParameterError as exc:
         return CardScores(data.criterion, notes=(f"No baseline: {exc}.",))
     return CardScores(data.criterion, baseline)
@@ -225,12 +267,19 @@ def write_card_at_split(
 
 
 def card_for_manifest(
-    path: str | Path, *, data: str | Path | None = None, metric: str | None = None
+    path: str | Path,
+    *,
+    data: str | Path | None = None,
+    metric: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[list[Path], CardScores]:
     """``benchmake card``: (re)write the card of an existing bundle, with the baseline
     computed whatever the input's size."""
+    report = progress or (lambda stage, done, total: None)
+    report("load", 0, 1)
     manifest_path, manifest, prepared, test_rows = load_bundle(path, data)
-    scores = card_scores(prepared, test_rows, metric, max_cells=None)
+    report("load", 1, 1)
+    scores = card_scores(prepared, test_rows, metric, max_cells=None, progress=progress)
     return write_card(manifest_path.parent, manifest, scores), scores
 
 

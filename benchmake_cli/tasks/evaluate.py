@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from ..analysis.apart import what_sets_apart
-from ..analysis.metrics import DEFAULT_METRIC
 from ..analysis.baseline import CLASSIFICATION, REGRESSION, SharedKnn, infer_task
+from ..analysis.metrics import DEFAULT_METRIC
 from ..analysis.selection import SelectionDiagnostics
 from ..analysis.statistics import (
     SplitComparer,
@@ -293,7 +293,11 @@ def evaluate_manifest(
     recorded_input = manifest_io.field(manifest, "input")
     encode_options = manifest_io.recorded_encode_options(manifest)
     timer = time.perf_counter()
+    if progress is not None:
+        progress("load", 0, 1)
     prepared = prepare(data_path, manifest_io.recorded_read_options(manifest), encode_options)
+    if progress is not None:
+        progress("load", 1, 1)
     read_seconds = time.perf_counter() - timer
     notes = []
     if data_path.exists() and input_digest(data_path)[1] != recorded_input.get("sha256"):

@@ -80,11 +80,19 @@ def column_hints(table: Table, options: EncodeOptions, text_unique: dict[str, bo
             if kind is None:
                 continue
             if frame.shape[1] == 1 and table.path.suffix.lower() == ".txt":
-                hints.append(Hint(f"{table.path.name} holds one {kind} sequence per line", ("--type", "sequence")))
+                hints.append(
+                    Hint(
+                        f"{table.path.name} holds one {kind} sequence per line",
+                        ("--type", "sequence"),
+                    )
+                )
                 return hints
             tokens = ("--tokens", "smiles") if kind == "smiles" else ()
             hints.append(
-                Hint(f"column {name!r} holds {kind.upper() if kind != 'protein' else 'protein'} sequences", ("--sequence-col", name, *tokens))
+                Hint(
+                    f"column {name!r} holds {kind.upper() if kind != 'protein' else 'protein'} sequences",
+                    ("--sequence-col", name, *tokens),
+                )
             )
             sequence_col = name
             break
@@ -108,7 +116,9 @@ def _label_hints(
     assert table.frame is not None
     named = {str(c) for c in table.frame.columns}
     taken = {options.target, sequence_col, *options.id_columns}
-    features = [n for n in named if n not in taken and (options.features is None or n in options.features)]
+    features = [
+        n for n in named if n not in taken and (options.features is None or n in options.features)
+    ]
     features = [n for n in features if not text_unique.get(n, False)]
     found = label_like_columns(table, features)
     hints = []

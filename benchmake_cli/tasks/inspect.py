@@ -47,7 +47,6 @@ from .split_plan import (
     plan_split,
 )
 
-
 LABEL_LIKE_ROLE = "feature (label?)"  #: the role of a feature that looks like a label
 
 
@@ -245,9 +244,7 @@ def _advise(report: DataReport, table: Table, options: EncodeOptions) -> None:
     """Hints (each with the options that act on it), the suggested options, the warnings,
     and label-like features marked in the role column."""
     features = [c for c in report.columns if c.role == "feature"]
-    text_unique = {
-        c.name: c.distinct == report.n_rows > 1 for c in features if c.kind == "text"
-    }
+    text_unique = {c.name: c.distinct == report.n_rows > 1 for c in features if c.kind == "text"}
     hints = column_hints(table, options, text_unique)
     report.hints = [f"{hint.text}; pass {' '.join(hint.options)}" for hint in hints]
     report.suggested = suggested_options(hints)
@@ -264,7 +261,11 @@ def _advise(report: DataReport, table: Table, options: EncodeOptions) -> None:
 
 def _encoded_width(columns: list[ColumnSummary]) -> int:
     """Features after encoding: one per numeric feature, one per category of a text one."""
-    return sum(c.distinct if c.kind == "text" else 1 for c in columns if c.role in ("feature", LABEL_LIKE_ROLE))
+    return sum(
+        c.distinct if c.kind == "text" else 1
+        for c in columns
+        if c.role in ("feature", LABEL_LIKE_ROLE)
+    )
 
 
 def _too_wide_to_encode(report: DataReport) -> str | None:
@@ -274,7 +275,11 @@ def _too_wide_to_encode(report: DataReport) -> str | None:
     available = _available_host_memory()
     if available is None or needed <= available:
         return None
-    wide = [c.name for c in report.columns if c.role in ("feature", LABEL_LIKE_ROLE) and c.kind == "text"]
+    wide = [
+        c.name
+        for c in report.columns
+        if c.role in ("feature", LABEL_LIKE_ROLE) and c.kind == "text"
+    ]
     return (
         f"{report.path}: encoding needs about {needed / 2**30:.1f} GiB for {report.n_rows} rows "
         f"x {width} features, more than the {available / 2**30:.1f} GiB available: one-hot "
