@@ -77,7 +77,9 @@ def run_shell(command: str, folder: Path) -> str:
         text=True,
         check=False,
     )
-    return "".join(line for line in done.stdout.splitlines(keepends=True) if not PROGRESS.match(line))
+    return "".join(
+        line for line in done.stdout.splitlines(keepends=True) if not PROGRESS.match(line)
+    )
 
 
 def blocks(text: str) -> list[tuple[int, int, str, list[str]]]:
