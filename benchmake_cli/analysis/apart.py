@@ -57,9 +57,12 @@ class Apart:
             f"test {noun} {verb} {word}: median {measure} {_num(s['test_median'])} vs "
             f"{_num(s['train_median'])}{' ' + unit if unit else ''} (train)"
         ]
+        kind = {"image": "pixel", "signal": "point", "sequence": "token"}.get(
+            self.modality, "feature"
+        )
         for f in self.features:
             lines.append(
-                f"feature {f['name']!r}: effect size {f['effect_size']:+.2f}, median "
+                f"{kind} {f['name']!r}: effect size {f['effect_size']:+.2f}, median "
                 f"{_num(f['test_median'])} (test) vs {_num(f['train_median'])} (train)"
             )
         if self.classes_without_test_rows:

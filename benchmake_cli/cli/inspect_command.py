@@ -247,12 +247,15 @@ def _more(count: int) -> str:
 def _column_table(report: DataReport, verbose: bool) -> list[str]:
     shown = report.columns if verbose else report.columns[:COLUMNS_SHOWN]
     width = max([len("column")] + [len(c.name) for c in shown])
+    role = max([8] + [len(c.role) for c in shown])
     lines = [
-        f"  {'column':<{width}}  {'dtype':<8} {'kind':<8} {'role':<8} {'missing':>8} {'distinct':>9}"
+        f"  {'column':<{width}}  {'dtype':<8} {'kind':<8} {'role':<{role}} {'missing':>8} "
+        f"{'distinct':>9}"
     ]
     for c in shown:
         lines.append(
-            f"  {c.name:<{width}}  {c.dtype:<8} {c.kind:<8} {c.role:<8} {c.missing:>8} {c.distinct:>9}"
+            f"  {c.name:<{width}}  {c.dtype:<8} {c.kind:<8} {c.role:<{role}} {c.missing:>8} "
+            f"{c.distinct:>9}"
         )
     hidden = len(report.columns) - len(shown)
     if hidden:

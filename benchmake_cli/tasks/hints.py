@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..encode import EncodeOptions
-from ..encode.label_like import label_like_columns
+from ..encode.label_like import WARNING, label_like_columns
 from ..formats.table import Table
 
 SAMPLE = 500  #: values of a column looked at to tell its kind
@@ -137,3 +137,31 @@ def _label_hints(
 def suggested_options(hints: list[Hint]) -> list[str]:
     """Every hint's options, in order: one command line."""
     return [part for hint in hints for part in hint.options]
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What ``inspect`` tells: hints in words, their options as one command line, the
+    warnings for stderr, and the label-like feature columns."""
+
+    hints: list[str]
+    suggested: list[str]
+    warnings: list[str]
+    label_like: frozenset[str]
+
+
+def advise(
+    table: Table, options: EncodeOptions, text_unique: dict[str, bool], features: list[str]
+) -> Advice:
+    """The advice on a table whose feature columns are ``features`` (``text_unique``: see
+    :func:`column_hints`)."""
+    hints = column_hints(table, options, text_unique)
+    found = {}
+    if table.frame is not None and options.sequence_col is None:
+        found = label_like_columns(table, features)
+    return Advice(
+        hints=[f"{hint.text}; pass {' '.join(hint.options)}" for hint in hints],
+        suggested=suggested_options(hints),
+        warnings=list(table.notes) + [WARNING.format(name=n, why=w) for n, w in found.items()],
+        label_like=frozenset(found),
+    )

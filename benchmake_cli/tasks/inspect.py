@@ -24,7 +24,6 @@ import pandas as pd
 
 from ..bundle import manifest as manifest_io
 from ..encode import Encoded, EncodeOptions, column_as_numbers, encode_table, table_frame
-from ..encode.label_like import WARNING, label_like_columns
 from ..errors import DataError, ParameterError
 from ..formats import ReadOptions, read_table
 from ..formats.folder import input_bytes
@@ -39,7 +38,7 @@ from ..method.split import (
 )
 from ..pipeline.plan import make_plan
 from ..request import SplitRequest
-from .hints import column_hints, suggested_options
+from .hints import advise
 from .split_plan import (
     DEFAULT_FRAC,
     SplitPlan,
@@ -48,6 +47,7 @@ from .split_plan import (
 )
 
 LABEL_LIKE_ROLE = "feature (label?)"  #: the role of a feature that looks like a label
+FEATURE_ROLES = ("feature", LABEL_LIKE_ROLE)
 
 
 @dataclass(frozen=True)
@@ -245,27 +245,15 @@ def _advise(report: DataReport, table: Table, options: EncodeOptions) -> None:
     and label-like features marked in the role column."""
     features = [c for c in report.columns if c.role == "feature"]
     text_unique = {c.name: c.distinct == report.n_rows > 1 for c in features if c.kind == "text"}
-    hints = column_hints(table, options, text_unique)
-    report.hints = [f"{hint.text}; pass {' '.join(hint.options)}" for hint in hints]
-    report.suggested = suggested_options(hints)
-    report.warnings = list(table.notes)
-    if table.frame is None or options.sequence_col is not None:
-        return
-    found = label_like_columns(table, [c.name for c in features])
-    report.warnings += [WARNING.format(name=name, why=why) for name, why in found.items()]
-    report.columns = [
-        replace(c, role=LABEL_LIKE_ROLE) if c.name in found and c.role == "feature" else c
-        for c in report.columns
-    ]
+    found = advise(table, options, text_unique, [c.name for c in features])
+    report.hints, report.suggested, report.warnings = found.hints, found.suggested, found.warnings
+    role = {name: LABEL_LIKE_ROLE for name in found.label_like & {c.name for c in features}}
+    report.columns = [replace(c, role=role.get(c.name, c.role)) for c in report.columns]
 
 
 def _encoded_width(columns: list[ColumnSummary]) -> int:
     """Features after encoding: one per numeric feature, one per category of a text one."""
-    return sum(
-        c.distinct if c.kind == "text" else 1
-        for c in columns
-        if c.role in ("feature", LABEL_LIKE_ROLE)
-    )
+    return sum(c.distinct if c.kind == "text" else 1 for c in columns if c.role in FEATURE_ROLES)
 
 
 def _too_wide_to_encode(report: DataReport) -> str | None:
@@ -275,11 +263,7 @@ def _too_wide_to_encode(report: DataReport) -> str | None:
     available = _available_host_memory()
     if available is None or needed <= available:
         return None
-    wide = [
-        c.name
-        for c in report.columns
-        if c.role in ("feature", LABEL_LIKE_ROLE) and c.kind == "text"
-    ]
+    wide = [c.name for c in report.columns if c.role in FEATURE_ROLES and c.kind == "text"]
     return (
         f"{report.path}: encoding needs about {needed / 2**30:.1f} GiB for {report.n_rows} rows "
         f"x {width} features, more than the {available / 2**30:.1f} GiB available: one-hot "
@@ -397,7 +381,8 @@ def inspect_manifest(path: str | Path) -> dict[str, Any]:
             "n": encoding.get("n"),
             "d": encoding.get("d"),
             "columns_used": encoding.get("columns_used", []),
-            "target": (encoding.get("options") or {}).get("target"),
+            "target": (encoding.get("options") or {}).get("target")
+            or (manifest.get("target") or {}).get("name"),  # class sub-folders
             "one_hot": encoding.get("one_hot", {}),
             "dropped_rows": len(encoding.get("dropped_rows", [])),
             "content_sha256": encoding.get("content_sha256"),
