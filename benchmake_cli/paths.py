@@ -8,14 +8,17 @@ from pathlib import Path
 
 
 def tidy_path(path: Path) -> Path:
-    """The same file, named as shortly as possible (symbolic links resolved).
+    """The same file, named as shortly as possible: ``..`` folded where that still names the
+    same file (else symbolic links resolved), relative to the working directory when shorter.
 
     >>> tidy_path(Path("a/b/../../setup.cfg")) == Path("setup.cfg")
     True
     """
     try:
-        absolute = path.resolve()
+        absolute = Path(os.path.normpath(os.path.abspath(path)))
+        if not os.path.samefile(absolute, path):  # a symbolic link before a ".."
+            absolute = path.resolve()
         relative = Path(os.path.relpath(absolute, Path.cwd()))
-    except (OSError, ValueError):  # another drive, an unreadable folder: keep it as given
+    except (OSError, ValueError):  # gone, another drive, an unreadable folder: as given
         return path
     return relative if len(str(relative)) < len(str(absolute)) else absolute

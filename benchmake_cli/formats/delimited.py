@@ -68,7 +68,10 @@ def decode_text(path: Path, raw: bytes | None = None, final: bool = True) -> str
 
 
 #: the note a file whose first line was read as data gets (stderr and the manifest)
-FIRST_LINE_AS_DATA = "{name}: line 1 looks like data, not column names: read as a row (pass --header if it is a header)"
+FIRST_LINE_AS_DATA = (
+    "{name}: line 1 looks like data, not column names: read as a row "
+    "(pass --header if it is a header)"
+)
 
 
 def _parse_options(
