@@ -81,6 +81,9 @@ def test_the_design_cards_flow_verifies_without_data(
         "ok    files",
         "ok    indices",
         "ok    split files",
+        "ok    content",  # the split files hold the rows: the split is recomputed from them
+        "ok    split",
+        "ok    record",
     ]
     assert lines[3] == (
         "ok    indices: 60 test (k = 60) and 240 train rows, disjoint, covering the 300 rows"
@@ -90,8 +93,9 @@ def test_the_design_cards_flow_verifies_without_data(
         "content, carried and test hashes match"
     )
     assert lines[-1] == (
-        "data not checked: data.parquet not found; pass --data PATH to check the data and "
-        "recompute the split"
+        "split recomputed from the bundle's 300 rows (train.parquet and test.parquet); the "
+        "original file's bytes were not checked: data.parquet not found; pass --data PATH to "
+        "check the data and recompute the split"
     )
     payload = json.loads(invoke(runner, "verify", "splits", "--json").stdout)
     assert payload["exit_code"] == 11 and payload["ok"] is False

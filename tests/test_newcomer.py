@@ -221,7 +221,7 @@ def test_class_folders_are_the_target_everywhere(runner, pictures: Path, tmp_pat
         "from": "class sub-folders",
         "classes": ["cat", "dog", "fox"],
     }
-    assert "- Target: `label` (classification)" in (out / "BENCHMARK.md").read_text()
+    assert "- Target: `label` (classification)" in (out / "README.md").read_text()
     evaluation = json.loads(invoke(runner, "evaluate", out, "--json", "--random", "3").stdout)
     assert evaluation["model"]["target"] == "label"
     assert evaluation["model"]["criterion"] == "balanced_accuracy"
@@ -315,5 +315,5 @@ def test_evaluate_says_what_sets_the_test_set_apart(runner, pictures: Path, tmp_
     assert "2 class(es) with no test rows: dog, fox" in text
     assert "On the card's criterion, balanced accuracy, the model scores" in text
     assert ".." not in text.splitlines()[0]  # the data's path without detours
-    card = (out / "BENCHMARK.md").read_text()
+    card = (out / "README.md").read_text()
     assert "## What sets the test set apart" in card and "test images are darker" in card

@@ -23,9 +23,8 @@ import numpy as np
 from ..analysis.apart import what_sets_apart
 from ..analysis.baseline import CLASSIFICATION, SharedKnn, infer_task, predict_from, vote_fractions
 from ..analysis.metrics import DEFAULT_METRIC, METRICS, Metric, compute
-from ..bundle import manifest as manifest_io
+from ..bundle import names
 from ..bundle.card import (
-    CARD_FILE,
     Baseline,
     CardScores,
     Criterion,
@@ -33,8 +32,11 @@ from ..bundle.card import (
     render_card,
     replace_text,
 )
-from ..bundle.croissant import CROISSANT_FILE, croissant_metadata
+from ..bundle.croissant import croissant_metadata
+from ..bundle.hub import Publication
 from ..bundle.indices import positions_of, read_row_numbers
+from ..bundle.locate import locate_data
+from ..bundle.manifest import Manifest, dumps, open_manifest
 from ..bundle.write import input_digest, sha256_file
 from ..encode import target_values
 from ..encode.label_like import LABELS_TARGET, class_labels
@@ -181,11 +183,13 @@ def card_scores(
     *,
     max_cells: int | None = CARD_MAX_CELLS,
     target: str | None = None,
+    test_file: str = names.TEST_INDICES,
     progress: ProgressCallback | None = None,
 ) -> CardScores:
-    """The criterion and baseline of a split whose test rows (input row numbers) are
-    ``test_rows``; the baseline only when the input has at most ``max_cells`` values.
-    Without ``prepared`` (a sharded split, never read whole) only the recorded ``target``."""
+    """The criterion and baseline of a split whose test rows (input row numbers, listed in
+    ``test_file``) are ``test_rows``; the baseline only when the input has at most
+    ``max_cells`` values. Without ``prepared`` (a sharded split, never read whole) only the
+    recorded ``target``."""
     if prepared is None:
         return CardScores(
             notes=(
@@ -195,16 +199,16 @@ def card_scores(
             pending_target=target,
         )
     data = criterion_data(prepared, metric)
-    scores = _scores_of(prepared, data, test_rows, max_cells, progress)
-    return replace(scores, apart=_apart_lines(prepared, data, test_rows))
+    scores = _scores_of(prepared, data, test_rows, max_cells, test_file, progress)
+    return replace(scores, apart=_apart_lines(prepared, data, test_rows, test_file))
 
 
 def _apart_lines(
-    prepared: Prepared, data: CriterionData | None, test_rows: np.ndarray
+    prepared: Prepared, data: CriterionData | None, test_rows: np.ndarray, test_file: str
 ) -> tuple[str, ...]:
     """What sets the test set apart, in words, for the card."""
     encoded = prepared.encoded
-    test = positions_of(test_rows, encoded.rows, prepared.table.n_rows, "test_indices.txt")
+    test = positions_of(test_rows, encoded.rows, prepared.table.n_rows, test_file)
     X = np.asarray(encoded.X, dtype=np.float64)
     classification = data is not None and data.criterion.task == CLASSIFICATION
     apart = what_sets_apart(
@@ -224,6 +228,7 @@ def _scores_of(
     data: CriterionData | None,
     test_rows: np.ndarray,
     max_cells: int | None,
+    test_file: str,
     progress: ProgressCallback | None,
 ) -> CardScores:
     """The criterion and the baseline, or why there is none."""
@@ -238,7 +243,7 @@ def _scores_of(
                 f"values exceed {max_cells:,}.",
             ),
         )
-    test = positions_of(test_rows, encoded.rows, prepared.table.n_rows, "test_indices.txt")
+    test = positions_of(test_rows, encoded.rows, prepared.table.n_rows, test_file)
     try:
         baseline = baseline_scores(prepared, data, test, progress=progress)
     except ParameterError as exc:
@@ -246,23 +251,29 @@ def _scores_of(
     return CardScores(data.criterion, baseline)
 
 
-def write_card(folder: Path, manifest: dict[str, Any], scores: CardScores) -> list[Path]:
-    """Write ``BENCHMARK.md`` and ``croissant.json`` beside ``folder/manifest.json``."""
-    manifest_sha = sha256_file(folder / manifest_io.FILE_NAME)
-    metric = scores.criterion.metric if scores.criterion is not None else None
-    card = folder / CARD_FILE
-    croissant = folder / CROISSANT_FILE
-    replace_text(card, render_card(manifest, manifest_sha, scores))
-    metadata = croissant_metadata(manifest, manifest_sha, folder, metric)
-    replace_text(croissant, manifest_io.dumps(metadata))
+def write_card(
+    folder: Path,
+    manifest: Manifest,
+    scores: CardScores,
+    publication: Publication | None = None,
+) -> list[Path]:
+    """Write the card, ``README.md``, and ``croissant.json`` beside ``folder/manifest.json``
+    (an older bundle's ``BENCHMARK.md`` is replaced by ``README.md``)."""
+    manifest_sha = sha256_file(folder / names.MANIFEST)
+    card = folder / names.CARD
+    croissant = folder / names.CROISSANT
+    replace_text(card, render_card(manifest.data, manifest_sha, scores, publication))
+    (folder / names.LEGACY_CARD).unlink(missing_ok=True)
+    metadata = croissant_metadata(manifest.data, manifest_sha, folder, scores, publication)
+    replace_text(croissant, dumps(metadata))
     return [card, croissant]
 
 
 def write_card_at_split(
-    staging: Path, manifest: dict[str, Any], prepared: Prepared | None, test_rows: np.ndarray
+    staging: Path, manifest: Manifest, prepared: Prepared | None, test_rows: np.ndarray
 ) -> None:
     """``split``'s hook: the card of the split just staged (default metric)."""
-    target = manifest["encoding"]["options"].get("target")
+    target = manifest.encoding.target
     write_card(staging, manifest, card_scores(prepared, test_rows, target=target))
 
 
@@ -271,43 +282,47 @@ def card_for_manifest(
     *,
     data: str | Path | None = None,
     metric: str | None = None,
+    license: str | None = None,
+    citation: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> tuple[list[Path], CardScores]:
     """``benchmake card``: (re)write the card of an existing bundle, with the baseline
-    computed whatever the input's size."""
+    computed whatever the input's size. The licence and citation stay what the card stated
+    unless given."""
     report = progress or (lambda stage, done, total: None)
     report("load", 0, 1)
-    manifest_path, manifest, prepared, test_rows = load_bundle(path, data)
+    manifest, prepared, test_rows = load_bundle(path, data)
     report("load", 1, 1)
-    scores = card_scores(prepared, test_rows, metric, max_cells=None, progress=progress)
-    return write_card(manifest_path.parent, manifest, scores), scores
+    test_file = manifest.split.indices_file("test")
+    scores = card_scores(
+        prepared, test_rows, metric, max_cells=None, test_file=test_file, progress=progress
+    )
+    stated = Publication.from_header(read_card_header(manifest.folder) or {})
+    publication = Publication(license or stated.license, citation or stated.citation)
+    return write_card(manifest.folder, manifest, scores, publication), scores
 
 
 def load_bundle(
     path: str | Path, data: str | Path | None = None
-) -> tuple[Path, dict[str, Any], Prepared, np.ndarray]:
+) -> tuple[Manifest, Prepared, np.ndarray]:
     """A bundle's manifest, its data read and encoded as recorded (refused when its bytes
-    are not the recorded ones) and its test rows (refused when ``test_indices.txt`` changed)."""
-    manifest_path, manifest = manifest_io.open_manifest(path)
-    data_path = manifest_io.locate_data(manifest_path, manifest, data).require()
-    recorded = manifest_io.field(manifest, "input", "sha256")
-    if data_path.is_file() and input_digest(data_path)[1] != recorded:
+    are not the recorded ones) and its test rows (refused when its recorded test index
+    file changed)."""
+    manifest = open_manifest(path)
+    data_path = locate_data(manifest, data).require()
+    if data_path.is_file() and input_digest(data_path)[1] != manifest.input.sha256:
         raise DataError(
             f"{data_path}: its bytes are not the manifest's input (SHA-256 differs); "
             "run benchmake verify, or pass the published data with --data"
         )
-    test_file = manifest_path.parent / "test_indices.txt"
-    recorded_sha = manifest_io.field(manifest, "split").get("test_indices_sha256")
+    test_file = manifest.indices_path("test")
+    recorded_sha = manifest.split.test_indices_sha256
     if not test_file.is_file():
         raise ManifestError(f"{test_file}: missing; the bundle is incomplete")
     if sha256_file(test_file) != recorded_sha:
         raise ManifestError(f"{test_file}: changed since the split (its SHA-256 differs)")
-    prepared = prepare(
-        data_path,
-        manifest_io.recorded_read_options(manifest),
-        manifest_io.recorded_encode_options(manifest),
-    )
-    return manifest_path, manifest, prepared, read_row_numbers(test_file)
+    prepared = prepare(data_path, manifest.read_options(), manifest.encode_options())
+    return manifest, prepared, read_row_numbers(test_file)
 
 
 @dataclass(frozen=True)
@@ -317,7 +332,7 @@ class Benchmark:
     manifest."""
 
     manifest_path: Path
-    manifest: dict[str, Any]
+    manifest: Manifest
     manifest_sha256: str
     prepared: Prepared
     test_rows: np.ndarray  #: input row numbers, as in ``test_indices.txt``
@@ -331,7 +346,8 @@ def open_benchmark(
 ) -> Benchmark:
     """:func:`load_bundle` with the criterion: ``metric``, else the card's. A split without a
     target is refused, saying what cannot be done (``without_target``)."""
-    manifest_path, recorded, prepared, test_rows = load_bundle(manifest, data)
+    recorded, prepared, test_rows = load_bundle(manifest, data)
+    manifest_path = recorded.file
     manifest_sha = sha256_file(manifest_path)
     header = read_card_header(manifest_path.parent) or {}
     card = header if header.get("manifest_sha256") == manifest_sha else {}
@@ -342,7 +358,8 @@ def open_benchmark(
             "split again with --target COLUMN"
         )
     encoded_rows = prepared.encoded.rows
-    test = positions_of(test_rows, encoded_rows, prepared.table.n_rows, "test_indices.txt")
+    test_file = recorded.split.indices_file("test")
+    test = positions_of(test_rows, encoded_rows, prepared.table.n_rows, test_file)
     return Benchmark(
         manifest_path, recorded, manifest_sha, prepared, test_rows, test, criterion, card
     )

@@ -1,12 +1,12 @@
 """The split task: run a :class:`~benchmake_cli.request.SplitRequest` through the pipeline
-and write the benchmark card (``BENCHMARK.md``, ``croissant.json``) beside its manifest.
+and write the benchmark card (``README.md``, ``croissant.json``) beside its manifest.
 
 >>> import tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "splits"
 >>> result = split_file("sample_data/alloys.csv", frac=0.2, out=out, target="hardness_hv",
 ...                     id_columns=["alloy_id"])
 >>> result.n_test, result.n_train, sorted(p.name for p in out.iterdir())[:3]
-(60, 240, ['BENCHMARK.md', 'croissant.json', 'manifest.json'])
+(60, 240, ['README.md', 'croissant.json', 'manifest.json'])
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..bundle.manifest import Manifest
 from ..method.split import ProgressCallback
 from ..pipeline.run import SplitResult, run
 from ..pipeline.whole import Outcome
@@ -60,4 +61,4 @@ def split_file(
 
 
 def _write_card(folder: Path, manifest: dict[str, Any], outcome: Outcome) -> None:
-    write_card_at_split(folder, manifest, outcome.prepared, outcome.test)
+    write_card_at_split(folder, Manifest(manifest), outcome.prepared, outcome.test)
