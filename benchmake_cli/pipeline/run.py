@@ -25,7 +25,7 @@ from ..method.split import ProgressCallback, fraction_notes
 from ..request import SplitRequest
 from .plan import Plan, make_plan
 from .sharded import TooFewRowsError, split_in_shards
-from .whole import Outcome, split_whole
+from .whole import Outcome, split_whole, stream_warnings
 
 __all__ = ["BesideWriter", "SplitResult", "run"]
 
@@ -129,6 +129,7 @@ def _execute(
     execution = request.execution
     if plan.sharded:
         resolve_method_device(request.chosen, execution.device)  # refuses an unusable GPU now
+        warnings = stream_warnings(plan.path, request.read, request.encode)  # --strict: now
         try:
             outcome = split_in_shards(
                 plan,
@@ -147,6 +148,7 @@ def _execute(
         except TooFewRowsError as few:  # a text file of many lines but few rows: split whole
             plan = replace(plan, sharded=False, rows=few.rows)
         else:
+            outcome.warnings = warnings
             return outcome, plan
     return split_whole(
         plan,

@@ -34,7 +34,6 @@ from ..encode import (
     encode_chunk,
     expand_codes,
 )
-from ..encode.label_like import label_warnings
 from ..errors import DataError
 from ..formats import ReadOptions, Table, detect_format, iter_chunks
 from ..method.margins import Margins
@@ -82,7 +81,6 @@ class EncodedStream:
     one_hot: dict[str, list[str]]
     carried_columns: list[str]
     dropped_rows: list[int]
-    warnings: list[str] = field(default_factory=list)  #: the first chunk's (see Outcome)
 
 
 @dataclass
@@ -279,7 +277,6 @@ def split_in_shards(
         write_data=write_data,
         read_seconds=sharded.read_seconds,
         notes=([sharded.device_reason] if device == "auto" else []) + sharded.margins.warnings(),
-        warnings=sharded.encoded.warnings,
     )
 
 
@@ -297,11 +294,7 @@ def _encode_pass(
     if spilled.categories.late:
         known = spilled.categories.columns
         spilled = _spill_chunks(path, read_options, encode_options, work_dir, report, known)
-    stream = _finish_stream(path, spilled, work_dir)
-    if spilled.first is not None:
-        chunk, encoded = spilled.first
-        stream.warnings = chunk.notes + label_warnings(chunk, encoded, encode_options)
-    return stream
+    return _finish_stream(path, spilled, work_dir)
 
 
 @dataclass

@@ -77,11 +77,11 @@ class LoadedSplit:
     def _columns(self, side: Any, kind: str) -> Any:
         if not isinstance(side, pd.DataFrame):
             return side if kind == "features" else None
-        encoding = self.manifest.get("encoding") or {}
+        encoding = Manifest(self.manifest).encoding
         if kind == "ids":
-            names = list((encoding.get("options") or {}).get("id_columns") or [])
+            names = [str(c) for c in encoding.id_columns]
             return side[names] if names else None
-        used = [str(c) for c in encoding.get("columns_used") or []]
+        used = [str(c) for c in encoding.columns_used]
         return side[[c for c in side.columns if str(c) in used]]
 
     @property
