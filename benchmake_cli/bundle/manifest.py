@@ -189,6 +189,11 @@ class Manifest:
         return dict(value) if isinstance(value, dict) else {}
 
     @property
+    def target_name(self) -> Any:
+        """The split's target: ``--target``'s column, else its labels' (``label``), or None."""
+        return self.encoding.target or self.labels_target.get("name")
+
+    @property
     def files(self) -> dict[str, FileEntry]:
         """Every written file the manifest lists, by its path relative to the bundle."""
         files = self.data.get("files")

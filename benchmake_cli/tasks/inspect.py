@@ -385,7 +385,7 @@ def inspect_manifest(path: str | Path) -> dict[str, Any]:
             "n": encoding.n,
             "d": encoding.d,
             "columns_used": encoding.columns_used,
-            "target": encoding.target or manifest.labels_target.get("name"),
+            "target": manifest.target_name,
             "one_hot": encoding.one_hot,
             "dropped_rows": len(encoding.dropped_rows),
             "content_sha256": encoding.content_sha256,
