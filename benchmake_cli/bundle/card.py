@@ -132,11 +132,7 @@ def render_card(
         "0-based row numbers of the input",
         "- Split files: " + _listing(sorted(manifest.get("files", {}))),
         "",
-        *(
-            ["## What sets the test set apart", "", *(f"- {line}" for line in scores.apart), ""]
-            if scores.apart
-            else []
-        ),
+        *_apart_lines(scores),
         "## Objective criterion",
         "",
         *_criterion_lines(scores),
@@ -169,6 +165,13 @@ def render_card(
         *citation_lines(publication),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _apart_lines(scores: CardScores) -> list[str]:
+    """The card's section on what sets the test set apart (none without findings)."""
+    if not scores.apart:
+        return []
+    return ["## What sets the test set apart", "", *(f"- {line}" for line in scores.apart), ""]
 
 
 def _listing(names: list[str], limit: int = 12) -> str:

@@ -26,8 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..analysis.apart import what_sets_apart
-from ..analysis.baseline import CLASSIFICATION, REGRESSION, SharedKnn, infer_task
+from ..analysis.baseline import REGRESSION, SharedKnn, infer_task
 from ..analysis.metrics import DEFAULT_METRIC
 from ..analysis.selection import SelectionDiagnostics
 from ..analysis.statistics import (
@@ -281,15 +280,7 @@ def evaluate_prepared(
     evaluation.input_rows = encoded.rows
     evaluation.data = prepared.table.path
     evaluation.criterion = DEFAULT_METRIC.get(evaluation.task or "")
-    evaluation.apart = what_sets_apart(
-        encoded.X,
-        evaluation.features,
-        evaluation.split.test,
-        encoded.feature_names,
-        encoded.modality,
-        y,
-        classification=evaluation.task == CLASSIFICATION,
-    )
+    evaluation.set_apart(encoded.X, encoded.modality, y)
     return evaluation
 
 

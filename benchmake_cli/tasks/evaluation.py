@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.apart import Apart
+from ..analysis.apart import Apart, what_sets_apart
 from ..analysis.baseline import CLASSIFICATION, REGRESSION, ModelScore
 from ..analysis.selection import SELECTION_NAMES, Selection
 from ..analysis.statistics import HIGHER_IS_HARDER, STATISTIC_NAMES, SetComparison
@@ -100,6 +100,14 @@ class Evaluation:
     seconds: dict[str, float] = field(default_factory=dict)
     apart: Apart | None = None  #: what sets the test set apart (analysis.apart)
     criterion: str | None = None  #: the card's metric (analysis.metrics), named first
+
+    def set_apart(self, raw: np.ndarray, modality: str, y: np.ndarray | None) -> None:
+        """Say what sets the test set apart (:mod:`~benchmake_cli.analysis.apart`), from the
+        encoded matrix in its own units ``raw`` and the target ``y``."""
+        classification = self.task == CLASSIFICATION
+        self.apart = what_sets_apart(
+            raw, self.features, self.split.test, self.feature_names, modality, y, classification
+        )
 
     def criterion_worse(self) -> bool | None:
         """Whether the model scores worse on the split than the random mean on the card's
