@@ -28,6 +28,7 @@ LAYER = {
     "request": 3,
     "constraints": 2,  # parameter constraints, declared once: request, tasks and cli use them
     "errors": 1,
+    "paths": 1,  # paths as messages show them (bundle.locate uses it)
     "_version": 1,
 }
 UI_PACKAGES = {"typer", "rich", "click"}
