@@ -5,7 +5,9 @@ maps to a list of constraints, and a value is valid when it meets any one of the
 (``None`` in the list accepts ``None``). The library checks a request against them before
 any I/O (:func:`check_parameter`), the command line derives Typer's ``min=``/``max=`` and
 completions from them, and ``verify`` refuses a manifest whose recorded values are outside
-them.
+them. A request field declares its constraints, and its command-line option, in its own
+metadata: ``field(default=1, metadata=declare(Interval(int, 1, None), metavar="N",
+help="..."))`` (:class:`Declared`).
 
 >>> check_parameter("iterations", 0, [Interval(int, 1, 10)])
 Traceback (most recent call last):

@@ -19,8 +19,10 @@ benchmake_cli.request.UnknownKeywordError: split_file() got an unexpected keywor
 Traceback (most recent call last):
 benchmake_cli.request.UnknownKeywordError: split_file() got an unexpected keyword argument 'id_col'; did you mean `id_columns`?
 
-Each keyword's constraints are declared once, in :data:`PARAMETER_CONSTRAINTS` (see
-:mod:`benchmake_cli.constraints`), and checked when a request is made:
+Each option is declared once, on its field (``field(metadata=declare(...))``, see
+:mod:`benchmake_cli.constraints`): the values it accepts, gathered in
+:data:`PARAMETER_CONSTRAINTS` and checked when a request is made, and how the command line
+spells it, from which ``benchmake_cli.cli`` makes its options and option groups:
 
 >>> SplitRequest.from_options("data.csv", frac=0.2, iterations=0)
 Traceback (most recent call last):

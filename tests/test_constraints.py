@@ -259,7 +259,13 @@ def test_split_file_lists_every_request_keyword_and_nothing_else() -> None:
 
     listed = set(inspect.signature(split_file).parameters) - {"path", "progress"}
     assert listed == set(request_keywords())
-    assert "Parameters\n    ----------" in (split_file.__doc__ or "")
+    doc = split_file.__doc__ or ""
+    assert "Parameters\n    ----------" in doc
+    parameters = doc.split("Parameters\n    ----------", 1)[1].split("\n    Returns", 1)[0]
+    # numpydoc entries: "    name : type" or "    name, other : type"
+    entries = re.findall(r"^    (\w+(?:, \w+)*) : ", parameters, re.M)
+    documented = {name for entry in entries for name in entry.split(", ")}
+    assert set(request_keywords()) - documented == set()
 
 
 @pytest.mark.parametrize(

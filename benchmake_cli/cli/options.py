@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -25,24 +25,25 @@ from ..constraints import (  # noqa: F401 - the panels, named here for the comma
     MODALITY_PANEL,
     OUTPUT_PANEL,
     READING_PANEL,
+    Constraint,
     Declared,
     declared,
     interval_of,
     options_of,
 )
 from ..method.split import SplitParameters
-from ..request import PARAMETER_CONSTRAINTS, Execution, Output, SplitRequest
+from ..request import Execution, Output, SplitRequest
 
 
-def bounds(name: str) -> dict[str, Any]:
-    """Typer's ``min``/``max`` for the field ``name``, from its declared interval."""
-    interval = interval_of(PARAMETER_CONSTRAINTS.get(name, []))
+def bounds(constraints: Sequence[Constraint]) -> dict[str, Any]:
+    """Typer's ``min``/``max`` from the interval among a field's ``constraints``."""
+    interval = interval_of(constraints)
     return interval.typer_bounds if interval is not None else {}
 
 
-def completion(name: str) -> Callable[[], list[str]]:
-    """The values of the field ``name`` a shell completes, from its declared choices."""
-    choices = list(options_of(PARAMETER_CONSTRAINTS[name]))
+def completion(constraints: Sequence[Constraint]) -> Callable[[], list[str]]:
+    """The values a shell completes, from the choices among a field's ``constraints``."""
+    choices = list(options_of(constraints))
     return lambda: choices
 
 
@@ -65,8 +66,8 @@ def option(group: type, name: str) -> Any:
     if found.panel is not None:
         settings["rich_help_panel"] = found.panel
     if options_of(found.constraints):
-        settings["autocompletion"] = completion(name)
-    settings.update(bounds(name), **found.extra)
+        settings["autocompletion"] = completion(found.constraints)
+    settings.update(bounds(found.constraints), **found.extra)
     return Annotated[typed, typer.Option(*found.flags, **settings)]
 
 
