@@ -22,6 +22,7 @@ from ..encode.options import EncodeOptions
 from ..errors import InputNotFoundError, ManifestError
 from ..formats import ReadOptions
 from ..formats import registry as format_registry
+from . import limits
 
 SCHEMA = "benchmake-manifest/1"
 FILE_NAME = "manifest.json"
@@ -158,15 +159,12 @@ def load(path: str | Path) -> dict[str, Any]:
     if path.is_dir():
         path = path / FILE_NAME
     try:
-        text = path.read_text(encoding="utf-8")
+        text = limits.read_text(path)
     except FileNotFoundError:
-        raise ManifestError(f"{path}: no such manifest") from None
+        raise InputNotFoundError(f"{path}: no such manifest") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: cannot be read ({exc})") from None
-    try:
-        manifest = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    manifest = limits.parse(text, str(path))
     if not isinstance(manifest, dict):
         raise ManifestError(f"{path}: not a benchmake manifest (top level is not an object)")
     schema = manifest.get("schema")

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import typer
 
 from ..errors import BenchmakeError, ExitCode
+from ..safe_text import message as safe_message
 
 T = TypeVar("T")
 
@@ -31,8 +32,9 @@ STAGE_LABELS = {
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    """Print ``benchmake: error: message`` on stderr and return the exit to raise."""
-    sys.stderr.write(f"benchmake: error: {message}\n")
+    """Print ``benchmake: error: message`` on stderr (control characters escaped, at most
+    :data:`~benchmake_cli.safe_text.MESSAGE_LIMIT` characters) and return the exit to raise."""
+    sys.stderr.write(f"benchmake: error: {safe_message(message)}\n")
     return typer.Exit(code=int(code))
 
 

@@ -72,7 +72,7 @@ def run(
     plan = plan or make_plan(request)
     output = request.output
     if output.out is not None:
-        check_output_folder(output.out, output.force)
+        check_output_folder(output.out, output.force, (plan.path,))
     outcome, plan = _execute(request, plan, progress)
     split_end = time.perf_counter()
     manifest = build_manifest(request, plan, outcome)
