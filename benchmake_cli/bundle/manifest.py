@@ -19,9 +19,11 @@ import numpy as np
 
 from .._version import __version__
 from ..encode.options import EncodeOptions
-from ..errors import InputNotFoundError, ManifestError
+from ..errors import DataError, InputNotFoundError, ManifestError
 from ..formats import ReadOptions
 from ..formats import registry as format_registry
+from ..formats.safety import special_kind
+from ..safe_text import value
 from . import limits
 
 SCHEMA = "benchmake-manifest/1"
@@ -247,6 +249,9 @@ def locate_data(
     """
     if data is not None:
         path = Path(data)
+        kind = special_kind(path) if path.exists() else None
+        if kind not in (None, "a folder"):
+            raise DataError(f"--data {value(path, 200)}: is {kind}, not the data's file or folder")
         return DataLocation(path if path.exists() else None, path, True)
     recorded = field(manifest, "input", "path")
     name = field(manifest, "input", "name")
