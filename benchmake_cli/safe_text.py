@@ -13,7 +13,9 @@ MESSAGE_LIMIT = 300
 #: the longest user value quoted inside a message
 VALUE_LIMIT = 60
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def escape(text: str) -> str:
@@ -54,6 +56,16 @@ def value(text: object, limit: int = VALUE_LIMIT) -> str:
     'xxxx…xxxx'
     """
     return shorten(escape(str(text)), limit)
+
+
+def quoted(text: object, limit: int = VALUE_LIMIT) -> str:
+    """:func:`value` in single quotes, as messages quote cells and names.
+
+    >>> print(quoted("a\tb"))
+    'a\\tb'
+
+    """
+    return f"'{value(text, limit)}'"
 
 
 def message(text: str, limit: int = MESSAGE_LIMIT) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ManifestError
+from ..safe_text import quoted
 from ..safe_text import value as shown
 
 MAX_BYTES = 64 << 20  #: a manifest of a million dropped rows stays well below this
@@ -75,7 +76,7 @@ def _unique(pairs: list[tuple[str, Any]], where: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, item in pairs:
         if key in result:
-            raise ManifestError(f"{where}: key {shown(key)!r} appears twice in one object")
+            raise ManifestError(f"{where}: key {quoted(key)} appears twice in one object")
         result[key] = item
     return result
 

@@ -18,6 +18,7 @@ from pyarrow import types as pa_types
 
 from ..errors import DataError, ParameterError
 from ..formats.table import Table
+from ..safe_text import quoted
 from .arrays import flatten_samples
 from .options import Encoded, EncodeOptions
 
@@ -120,6 +121,7 @@ def encode(
                 matrix_parts.append(codes[:, None].astype(np.float64))
                 feature_names.append(column)
                 continue
+            refuse_stray_text(table.path, column, text, rows + offset)
             categories_found = sorted(set(text.tolist()))
             check_not_identifier(table.path, column, len(categories_found), text[:1], len(text))
             one_hot[column] = categories_found
@@ -147,6 +149,28 @@ def encode(
         one_hot=one_hot,
         dropped_rows=(np.flatnonzero(~keep) + offset).tolist(),
     )
+
+
+def refuse_stray_text(path: Path, column: str, text: np.ndarray, rows: np.ndarray) -> None:
+    """A column of numbers with a few cells that are not (``x``, a stray byte-order mark)
+    is a numeric column with bad cells, not a text feature: refuse it naming the first bad
+    cell's row (``rows``: the row number of each value)."""
+    numeric = np.fromiter((_is_number(t) for t in text), dtype=bool, count=len(text))
+    if numeric.all() or numeric.sum() < max(2, len(text) // 2):
+        return
+    i = int(np.flatnonzero(~numeric)[0])
+    raise DataError(
+        f"{path}: row {int(rows[i])}, column {quoted(column)}: {quoted(text[i])} is not a "
+        f"number, while {int(numeric.sum())} of its {len(text)} rows are; fix the cell"
+    )
+
+
+def _is_number(text: object) -> bool:
+    try:
+        float(str(text))
+    except ValueError:
+        return False
+    return True
 
 
 def check_not_identifier(

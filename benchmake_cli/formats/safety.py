@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 from ..errors import DataError
-from ..safe_text import value
+from ..safe_text import quoted, value
 
 
 def special_kind(path: str | os.PathLike[str]) -> str | None:
@@ -79,3 +79,21 @@ def refuse_external_hdf5(path: Path, handle: object) -> None:
             f"{value(path, 120)}: {value(problems[0], 120)}; benchmake reads only data held "
             "in the file itself"
         )
+
+
+def refuse_binary_columns(path: Path, schema: object) -> None:
+    """Refuse a Parquet schema with a binary column: bytes are neither numbers nor text."""
+    import pyarrow as pa
+
+    assert isinstance(schema, pa.Schema)
+    for column in schema:
+        kind = column.type
+        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            binary = True
+        else:
+            binary = pa.types.is_fixed_size_binary(kind)
+        if binary:
+            raise DataError(
+                f"{value(path, 120)}: column {quoted(column.name)} holds raw bytes ({kind}); "
+                "benchmake reads numbers and text: cast it to a string or leave it out"
+            )
