@@ -61,9 +61,8 @@ def value(text: object, limit: int = VALUE_LIMIT) -> str:
 def quoted(text: object, limit: int = VALUE_LIMIT) -> str:
     """:func:`value` in single quotes, as messages quote cells and names.
 
-    >>> print(quoted("a\tb"))
+    >>> print(quoted("a" + chr(9) + "b"))
     'a\\tb'
-
     """
     return f"'{value(text, limit)}'"
 
