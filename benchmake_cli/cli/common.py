@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import sys
@@ -85,8 +86,21 @@ def run_core(action: Callable[[], T], verbose: bool = False) -> T:
 
 
 def emit_json(payload: dict[str, Any]) -> None:
-    """Results for scripts: one JSON document on stdout."""
-    sys.stdout.write(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
+    """Results for scripts: one strict JSON document on stdout (a NaN or infinite number,
+    which JSON cannot hold, is written as ``null``)."""
+    text = json.dumps(_finite(payload), indent=2, sort_keys=True, default=str, allow_nan=False)
+    sys.stdout.write(text + "\n")
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by ``None``."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def plain_progress() -> bool:

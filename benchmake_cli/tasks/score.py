@@ -30,6 +30,7 @@ from ..bundle.card import Criterion
 from ..bundle.write import sha256_file
 from ..encode.carried import canonical_strings
 from ..errors import InputNotFoundError, ParameterError, PredictionsError
+from ..safe_text import value as shown_value
 from .card import (
     CriterionData,
     baseline_scores,
@@ -38,6 +39,8 @@ from .card import (
     open_benchmark,
 )
 
+#: the largest prediction magnitude scored: its square, summed over rows, stays finite
+MAX_PREDICTION = 1e150
 ROW_KEY = "row"
 VALUE_COLUMN = "prediction"
 
@@ -127,6 +130,8 @@ def score_predictions(
     for path in predictions:
         values = read_predictions(Path(path), keys, criterion)
         value = metric_value(criterion, np.sort(test), values)
+        if not np.isfinite(value):
+            raise PredictionsError(f"{path}: the predictions give a {value} score")
         entries.append(Entry(str(path), sha256_file(Path(path)), value))
     baseline = card.get("baseline") if card.get("metric") == criterion.metric.name else None
     if baseline is None:
@@ -303,13 +308,16 @@ def _values(
         if task == "regression":
             bad = ~np.isfinite(numbers)
             need = f"a finite number (the target {target!r} is a regression target)"
+            if not bad.any():
+                bad = np.abs(numbers) > MAX_PREDICTION
+                need = f"at most {MAX_PREDICTION:.0e} in magnitude (larger overflows the metric)"
         else:
             bad = ~((numbers >= 0.0) & (numbers <= 1.0))  # NaN fails both
             need = "a probability (a number from 0 to 1)"
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise PredictionsError(
-                f"{path}: {unit} {first + positions[i]}: {name} {raw[i]!r} is not {need}"
+                f"{path}: {unit} {first + positions[i]}: {name} {shown_value(raw[i])!r} is not {need}"
             )
         return numbers
     assert criterion.classes is not None
