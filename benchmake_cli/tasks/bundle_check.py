@@ -22,12 +22,13 @@ from ..bundle import manifest as manifest_io
 from ..bundle.indices import read_row_numbers
 from ..bundle.write import sha256_file
 from ..encode import carried_hash, encode_table
-from ..errors import BenchmakeError, ExitCode
+from ..errors import BenchmakeError, ExitCode, VerifyFailedError
 from ..formats.table import Table
 from ..method.order import content_hash, row_digests
 from ..method.reference import reference_test_count
 from ..method.registry import DEFAULT_METHOD
 from ..method.split import count_test_rows, hash_of_test_rows
+from .published import check_published
 from .sides import join_sides, read_side, side_name
 
 
@@ -99,9 +100,20 @@ def check_bundle(report: VerifyReport, folder: Path, manifest: dict[str, Any]) -
     if not check_schema(report, manifest):
         return
     check_files(report, folder, manifest, None)
+    check_published(report, folder, manifest)
     rows = check_indices(report, folder, manifest)
     if rows is not None:
         check_data_files(report, folder, manifest, *rows)
+
+
+def refuse_broken_bundle(manifest_path: Path, manifest: dict[str, Any]) -> None:
+    """Raise :class:`VerifyFailedError` naming what ``verify --bundle-only`` would fail on
+    (``load_split`` and ``score`` use a bundle only when it passes)."""
+    report = VerifyReport(manifest_path)
+    check_bundle(report, manifest_path.parent, manifest)
+    failed = [f"{c.name}: {c.message}" for c in report.checks if not c.ok]
+    if failed:
+        raise VerifyFailedError(f"{manifest_path}: " + "; ".join(failed))
 
 
 #: fields the bundle check reads, with their JSON types

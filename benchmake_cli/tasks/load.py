@@ -21,10 +21,9 @@ import pandas as pd
 
 from ..bundle import manifest as manifest_io
 from ..bundle.indices import read_row_numbers
-from ..errors import VerifyFailedError
 from ..formats.delimited import WHITESPACE
 from ..formats.table import Table
-from .bundle_check import VerifyReport, check_files, check_indices, check_schema
+from .bundle_check import refuse_broken_bundle
 from .sides import input_format, lists_files, read_side, side_name, split_graphs
 
 
@@ -71,22 +70,16 @@ def load_split(
 ) -> LoadedSplit:
     """Load the split a manifest (or the folder holding it) describes.
 
-    With ``verify`` (the default) the bundle is checked first: its schema, the SHA-256 of
-    every file it lists, and the index files (n, k, disjoint, covering); a difference
-    raises :class:`~benchmake_cli.errors.VerifyFailedError` naming it. ``verify=False``
+    With ``verify`` (the default) the bundle is checked first, as ``verify --bundle-only``
+    checks it: its schema, the SHA-256 of every file it lists, the card, the listings, the
+    index files (n, k, disjoint, covering) and the split data files; a difference raises :class:`~benchmake_cli.errors.VerifyFailedError` naming it. ``verify=False``
     skips that. The data itself is not read, except to resolve the file paths of an image
     or signal folder (``data`` names it when it has moved; ``benchmake verify`` checks it).
     """
     manifest_path, manifest = manifest_io.open_manifest(path)
     folder = manifest_path.parent
     if verify:
-        report = VerifyReport(manifest_path)
-        if check_schema(report, manifest):
-            check_files(report, folder, manifest, None)
-            check_indices(report, folder, manifest)
-        failed = [f"{c.name}: {c.message}" for c in report.checks if not c.ok]
-        if failed:
-            raise VerifyFailedError(f"{manifest_path}: " + "; ".join(failed))
+        refuse_broken_bundle(manifest_path, manifest)
     split = manifest_io.field(manifest, "split")
     rows = {
         side: read_row_numbers(folder / str(split.get(f"{side}_indices", f"{side}_indices.txt")))

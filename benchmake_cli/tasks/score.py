@@ -26,11 +26,13 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.metrics import METRICS
+from ..bundle import manifest as manifest_io
 from ..bundle.card import Criterion
 from ..bundle.write import sha256_file
 from ..encode.carried import canonical_strings
 from ..errors import InputNotFoundError, ParameterError, PredictionsError
 from ..safe_text import value as shown_value
+from .bundle_check import refuse_broken_bundle
 from .card import (
     CriterionData,
     baseline_scores,
@@ -122,6 +124,7 @@ def score_predictions(
     """Score each predictions file on the benchmark ``manifest`` describes; rank them."""
     if not predictions:
         raise ParameterError("name at least one predictions file")
+    refuse_broken_bundle(*manifest_io.open_manifest(manifest))
     benchmark = open_benchmark(manifest, data, metric, without_target="there is nothing to score")
     prepared, criterion, test = benchmark.prepared, benchmark.criterion, benchmark.test
     recorded, card = benchmark.manifest, benchmark.card

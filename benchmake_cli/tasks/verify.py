@@ -31,6 +31,7 @@ from ..pipeline.plan import InputSource, make_plan
 from ..pipeline.run import SplitResult, run
 from ..request import Output, SplitRequest
 from .bundle_check import VerifyReport, check_bundle, check_files, few
+from .published import check_card_scores, check_published
 
 __all__ = ["VerifyReport", "verify_manifest"]
 
@@ -98,8 +99,15 @@ def verify_manifest(
                 f"cannot write the fresh split into the temporary folder {work} (TMPDIR): {exc}"
             ) from None
         except BenchmakeError as exc:
-            report.add("content", False, f"cannot split the data as recorded: {exc}")
+            # data that is not the recorded bytes may be any file: quote none of its content
+            why = (
+                str(exc)
+                if bytes_match
+                else f"{type(exc).__name__}, its bytes are not the recorded ones"
+            )
+            report.add("content", False, f"cannot split the data as recorded ({why})")
             check_files(report, folder, manifest, None)
+            check_published(report, folder, manifest)
             return report
     expected = json.loads(manifest_io.dumps(fresh.manifest))  # as it reads back from JSON
     _check_content(report, manifest, expected, bytes_match)
@@ -107,6 +115,9 @@ def verify_manifest(
     report.margins = _margins(manifest, expected)
     _check_record(report, manifest, expected, bytes_match)
     check_files(report, folder, manifest, expected if bytes_match else None)
+    check_published(report, folder, manifest)
+    if bytes_match and report.checks_passed:
+        check_card_scores(report, folder, manifest, data_path)
     return report
 
 
