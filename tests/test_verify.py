@@ -40,6 +40,7 @@ def test_verify_passes_on_the_published_split(runner: CliRunner, published) -> N
         "ok    split",
         "ok    record",
         "ok    files",
+        "ok    card",
         "info  decision margins (recorded)",
     ]
     assert lines[-1] == "verified"

@@ -27,10 +27,13 @@ from .card import CARD_MAX_CELLS, card_scores
 from .sides import lists_files, read_side, side_name
 
 
-def check_published(report: Any, folder: Path, manifest: dict[str, Any]) -> None:
-    """The bundle's unlisted files and its listings, without the data."""
+def check_published(
+    report: Any, folder: Path, manifest: dict[str, Any], data_path: Path | None = None
+) -> None:
+    """The bundle's listings and unlisted files; with ``data_path`` (the data, its bytes
+    the recorded ones) the card's scores are recomputed too."""
     check_listings(report, folder, manifest)
-    check_card_binding(report, folder, manifest)
+    check_card_binding(report, folder, manifest, data_path)
 
 
 def check_listings(report: Any, folder: Path, manifest: dict[str, Any]) -> None:
@@ -79,7 +82,9 @@ def inside_data(path: str) -> bool:
     )
 
 
-def check_card_binding(report: Any, folder: Path, manifest: dict[str, Any]) -> None:
+def check_card_binding(
+    report: Any, folder: Path, manifest: dict[str, Any], data_path: Path | None = None
+) -> None:
     """``BENCHMARK.md`` is bound to this manifest and states its header's baseline;
     ``croissant.json`` is exactly the metadata of this manifest and split files."""
     card, croissant = folder / CARD_FILE, folder / CROISSANT_FILE
@@ -106,6 +111,8 @@ def check_card_binding(report: Any, folder: Path, manifest: dict[str, Any]) -> N
             problems.append(f"{CROISSANT_FILE} is not the metadata of this manifest and its files")
     if problems:
         report.add("card", False, "; ".join(problems))
+    elif data_path is not None and header is not None and card.exists():
+        check_card_scores(report, folder, manifest, data_path)
     else:
         report.add("card", True, f"{CARD_FILE} and {CROISSANT_FILE} are bound to this manifest")
 
@@ -128,8 +135,7 @@ def check_card_scores(report: Any, folder: Path, manifest: dict[str, Any], data_
     """With the data: ``BENCHMARK.md`` is exactly the card its recomputed scores give."""
     card = folder / CARD_FILE
     header = read_card_header(folder)
-    if not card.exists() or header is None:
-        return
+    assert header is not None
     options = manifest["encoding"].get("options") or {}
     test_rows = read_row_numbers(folder / str(manifest["split"].get("test_indices")))
     sharded = "sharding" in (manifest["method"].get("parameters") or {})
@@ -147,6 +153,6 @@ def check_card_scores(report: Any, folder: Path, manifest: dict[str, Any], data_
         scores = card_scores(prepared, test_rows, header.get("metric"), max_cells=limit)
     expected = render_card(manifest, str(header["manifest_sha256"]), scores)
     if _text(card) == expected:
-        report.add("card", True, f"{CARD_FILE}: its scores, recomputed, give its exact text")
+        report.add("card", True, f"{CARD_FILE} (its scores recomputed) and {CROISSANT_FILE} match")
     else:
         report.add("card", False, f"{CARD_FILE}: differs from the card its recomputed scores give")

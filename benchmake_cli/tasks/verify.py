@@ -31,7 +31,9 @@ from ..pipeline.plan import InputSource, make_plan
 from ..pipeline.run import SplitResult, run
 from ..request import Output, SplitRequest
 from .bundle_check import VerifyReport, check_bundle, check_files, few
-from .published import check_card_scores, check_published
+from .exact_text import check_exact_text
+from .published import check_published
+from .sides import lists_files, side_name
 
 __all__ = ["VerifyReport", "verify_manifest"]
 
@@ -87,7 +89,8 @@ def verify_manifest(
     execution = {"device": "cpu", "threads": threads, "jobs": jobs, "scheduler": scheduler}
     with tempfile.TemporaryDirectory(prefix=".benchmake-verify-") as work:
         try:
-            output = Output(out=Path(work) / "split" if bytes_match else None)
+            listed = lists_files(manifest)  # the listings name files: written whatever the bytes
+            output = Output(out=Path(work) / "split" if bytes_match or listed else None)
             request = SplitRequest.from_manifest(
                 Manifest(manifest, manifest_path), data_path, output=output, **execution
             )
@@ -114,10 +117,13 @@ def verify_manifest(
     _check_split(report, folder, manifest, method, params, fresh, bytes_match)
     report.margins = _margins(manifest, expected)
     _check_record(report, manifest, expected, bytes_match)
+    if not bytes_match and listed:
+        _check_listing_names(report, manifest, expected)
+    if not bytes_match:
+        check_exact_text(report, folder, manifest, data_path, str(expected["input"]["format"]))
     check_files(report, folder, manifest, expected if bytes_match else None)
-    check_published(report, folder, manifest)
-    if bytes_match and report.checks_passed:
-        check_card_scores(report, folder, manifest, data_path)
+    recompute = bytes_match and report.checks_passed
+    check_published(report, folder, manifest, data_path if recompute else None)
     return report
 
 
@@ -256,6 +262,31 @@ def _check_record(
         report.add("record", False, "; ".join(differing))
     else:
         report.add("record", True, "every recorded method, encoding and split field matches")
+
+
+def _check_listing_names(
+    report: VerifyReport, manifest: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    """For an image or signal folder whose bytes differ (a file added, renamed or edited):
+    the fresh split's listings must name the same files on the same side, so a renamed
+    sample or two samples whose contents were swapped are caught."""
+    recorded, fresh = manifest_io.field(manifest, "files"), expected["files"]
+    differing = [
+        name
+        for name in (side_name(manifest, "train"), side_name(manifest, "test"))
+        if (recorded.get(name) or {}).get("sha256") != (fresh.get(name) or {}).get("sha256")
+    ]
+    if differing:
+        report.add(
+            "listings",
+            False,
+            " and ".join(differing)
+            + (" name" if len(differing) > 1 else " names")
+            + " other files than the data folder's samples "
+            "give now (a sample renamed, moved, or its content swapped with another's)",
+        )
+    else:
+        report.add("listings", True, "the data folder's samples are the listed files, by name")
 
 
 def _read_indices(path: Path) -> np.ndarray | None:
