@@ -4,7 +4,7 @@
 the index files fit n and k and are disjoint and covering, and that the train and test data
 files hold exactly the rows the index files name: their counts, and, read back together,
 the manifest's content, carried (target, id, label) and test-set hashes. It ends with the
-line saying the data was not checked. ``verify`` runs it when the data is not found, or
+line saying the data was not checked. ```verify`` runs it when the data is not found, or
 with ``--bundle-only``; its exit code is then :attr:`ExitCode.DATA_NOT_CHECKED` when every
 check passed, and 7 when one failed (an edited split file is caught without the data).
 """
@@ -100,10 +100,10 @@ def check_bundle(report: VerifyReport, folder: Path, manifest: dict[str, Any]) -
     if not check_schema(report, manifest):
         return
     check_files(report, folder, manifest, None)
-    check_published(report, folder, manifest)
     rows = check_indices(report, folder, manifest)
     if rows is not None:
         check_data_files(report, folder, manifest, *rows)
+    check_published(report, folder, manifest)
 
 
 def refuse_broken_bundle(manifest_path: Path, manifest: dict[str, Any]) -> None:
@@ -113,7 +113,7 @@ def refuse_broken_bundle(manifest_path: Path, manifest: dict[str, Any]) -> None:
     check_bundle(report, manifest_path.parent, manifest)
     failed = [f"{c.name}: {c.message}" for c in report.checks if not c.ok]
     if failed:
-        raise VerifyFailedError(f"{manifest_path}: " + "; ".join(failed))
+        raise VerifyFailedError(f"{manifest_path}: {failed[0]}")
 
 
 #: fields the bundle check reads, with their JSON types

@@ -38,6 +38,7 @@ from ..method.split import (
 )
 from ..pipeline.plan import make_plan
 from ..request import SplitRequest
+from .inspect_header import header_only
 from .split_plan import (
     DEFAULT_FRAC,
     SplitPlan,
@@ -156,7 +157,6 @@ def inspect_data(
     iterations = get_method(method).iterations(iterations)
     read_options = read_options or ReadOptions()
     encode_options = encode_options or EncodeOptions()
-    table = read_table(path, read_options)
     request = SplitRequest(
         path=Path(path),
         params=SplitParameters(frac=frac, iterations=iterations),
@@ -165,6 +165,24 @@ def inspect_data(
         method=method,
     )
     mode = make_plan(request)
+    large = header_only(Path(path))
+    if large is not None:
+        report = DataReport(Path(path), "npy", large["bytes"], large["shape"], {}, [])
+        report.n, report.d = large["n"], large["d"]
+        report.modality = "not read (header only)"
+        report.assumed.append(large["note"])
+        report.plan = plan_split(
+            report.n,
+            report.d,
+            frac=frac,
+            iterations=iterations,
+            method=method,
+            threads=threads,
+            source=Path(path).name,
+            mode=mode,
+        )
+        return report
+    table = read_table(path, read_options)
     report = DataReport(
         path=table.path,
         format=table.format,

@@ -21,8 +21,10 @@ import pandas as pd
 
 from ..bundle import manifest as manifest_io
 from ..bundle.indices import read_row_numbers
+from ..errors import VerifyFailedError
 from ..formats.delimited import WHITESPACE
 from ..formats.table import Table
+from ..safe_text import quoted
 from .bundle_check import refuse_broken_bundle
 from .sides import input_format, lists_files, read_side, side_name, split_graphs
 
@@ -150,6 +152,13 @@ def _listed_paths(
         location = manifest_io.locate_data(manifest_path, manifest, data)
         root = location.path if location.path is not None else Path(location.shown)
     paths = [root / relative for relative in listing["path"]]
+    if root.is_dir():  # the data (or the bundle's copies) is here: every listed file must be
+        missing = next((p for p in paths if not p.is_file()), None)
+        if missing is not None:
+            raise VerifyFailedError(
+                f"{side_name(manifest, side)} lists {quoted(missing.relative_to(root).as_posix())}, "
+                f"which is not a file in {root}; run benchmake verify"
+            )
     labels = listing["label"].to_numpy(dtype=str)
     return paths, labels if any(labels) else None
 

@@ -127,6 +127,13 @@ def verify_manifest(
     return report
 
 
+#: why a split of data whose bytes are not the recorded ones failed: none of its content
+NOT_QUOTED = (
+    "{} reading data whose bytes are not the recorded ones (its content is not quoted: "
+    "it may be any file)"
+)
+
+
 def _check_bytes(report: VerifyReport, source: InputSource, recorded: dict[str, Any]) -> bool:
     data_path = source.path
     if not data_path.exists():
