@@ -103,12 +103,8 @@ def verify_manifest(
             ) from None
         except BenchmakeError as exc:
             # data that is not the recorded bytes may be any file: quote none of its content
-            why = (
-                str(exc)
-                if bytes_match
-                else f"{type(exc).__name__}, its bytes are not the recorded ones"
-            )
-            report.add("content", False, f"cannot split the data as recorded ({why})")
+            why = str(exc) if bytes_match else NOT_QUOTED.format(type(exc).__name__)
+            report.add("content", False, f"cannot split the data as recorded: {why}")
             check_files(report, folder, manifest, None)
             check_published(report, folder, manifest)
             return report
