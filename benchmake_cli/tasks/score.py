@@ -31,6 +31,7 @@ from ..bundle.card import Criterion
 from ..bundle.write import sha256_file
 from ..encode.carried import canonical_strings
 from ..errors import InputNotFoundError, ParameterError, PredictionsError
+from ..formats.safety import special_kind
 from ..safe_text import value as shown_value
 from .bundle_check import refuse_broken_bundle
 from .card import (
@@ -204,6 +205,9 @@ def read_predictions(path: Path, keys: _Keys, criterion: CriterionData) -> np.nd
     """The values of ``path`` for the test rows in ascending row order: labels or numbers,
     or scores ((n,) or (n, classes)) for ROC AUC."""
     if not path.is_file():
+        kind = special_kind(path) if path.exists() else None
+        if kind is not None:  # a FIFO or device could block or never end: never opened
+            raise PredictionsError(f"{path}: is {kind}, not a predictions file")
         raise InputNotFoundError(f"{path}: no such file")
     if path.suffix.lower() not in (".csv", ".tsv", ".parquet"):
         return _read_lines(path, keys, criterion)
