@@ -81,7 +81,7 @@ def _h5(kind: str, command: str):  # type: ignore[no-untyped-def]
 def _h5_verify(tmp: Path, base: Path) -> Run:
     from benchmake_cli import split_file
 
-    run = _h5("external absolute", "split")(tmp, base)
+    _h5("external absolute", "split")(tmp, base)
     inside = tmp / "inside.h5"
     import h5py
 

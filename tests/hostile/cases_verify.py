@@ -208,7 +208,7 @@ def _forged_listing_loads(path: str):  # type: ignore[no-untyped-def]
     def build(tmp: Path, base: Path) -> Run:
         from benchmake_cli import load_split
 
-        run = _forged_listing(path, True)(tmp, base)
+        _forged_listing(path, True)(tmp, base)
         return Run(
             api=lambda: load_split(tmp / "imgsplits"),
             code=7,
