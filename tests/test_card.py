@@ -1,4 +1,4 @@
-"""The benchmark card: BENCHMARK.md and croissant.json beside every split, bound to its
+"""The benchmark card: README.md and croissant.json beside every split, bound to its
 manifest, deterministic, loadable by mlcroissant; the metrics they name; docs/example.py."""
 
 from __future__ import annotations
@@ -94,13 +94,13 @@ def test_split_writes_a_card_bound_to_its_manifest(tmp_path: Path) -> None:
     first = _split(tmp_path / "a" / "out", "alloys.csv", *ALLOYS)
     again = _split(tmp_path / "b" / "out", "alloys.csv", *ALLOYS)
     manifest = json.loads((first / "manifest.json").read_text())
-    assert "BENCHMARK.md" not in manifest["files"] and "croissant.json" not in manifest["files"]
+    assert "README.md" not in manifest["files"] and "croissant.json" not in manifest["files"]
     header = read_card_header(first)
     assert header is not None and header["manifest_sha256"] == _sha(first / "manifest.json")
     assert header["metric"] == "rmse"
-    for name in ("BENCHMARK.md", "croissant.json", "manifest.json"):
+    for name in ("README.md", "croissant.json", "manifest.json"):
         assert (first / name).read_bytes() == (again / name).read_bytes(), name
-    card = (first / "BENCHMARK.md").read_text()
+    card = (first / "README.md").read_text()
     assert "- Metric: **RMSE** (`rmse`), lower is better" in card
     assert "- RMSE on this split: **" in card and "on 20 random splits of the same size" in card
     assert manifest["input"]["sha256"] in card and "benchmake verify manifest.json" in card
@@ -116,7 +116,7 @@ def test_split_writes_a_card_bound_to_its_manifest(tmp_path: Path) -> None:
 
 def test_card_without_target_has_no_criterion_and_score_refuses(tmp_path: Path) -> None:
     out = _split(tmp_path / "out", "alloys.csv", "--id-col", "alloy_id")
-    card = (out / "BENCHMARK.md").read_text()
+    card = (out / "README.md").read_text()
     assert "No criterion: the split records no target" in card
     assert "metric" not in (read_card_header(out) or {})
     (tmp_path / "p.txt").write_text("1\n" * 60)
@@ -138,7 +138,7 @@ def test_card_command_rewrites_with_another_metric(tmp_path: Path) -> None:
     payload = json.loads(result.stdout)
     assert payload["metric"] == "f1" and payload["target"] == "phase"
     assert read_card_header(out)["metric"] == "f1"  # type: ignore[index]
-    assert "- Classes: `bcc`, `bcc+fcc`, `fcc`" in (out / "BENCHMARK.md").read_text()
+    assert "- Classes: `bcc`, `bcc+fcc`, `fcc`" in (out / "README.md").read_text()
     wrong = invoke(CliRunner(), "card", out, "--metric", "rmse", "--data", SAMPLE / "alloys.csv")
     assert wrong.exit_code == 5
     assert wrong.stderr == (
@@ -166,7 +166,8 @@ def test_every_sample_split_carries_a_card_that_mlcroissant_loads(
     mlc = pytest.importorskip("mlcroissant")
     logging.getLogger("absl").setLevel(logging.ERROR)
     out = _split(tmp_path / "out", name, *options)
-    assert (out / "BENCHMARK.md").read_text().startswith("<!-- benchmake-card ")
+    card = (out / "README.md").read_text()
+    assert card.startswith("---\n") and "\n---\n<!-- benchmake-card " in card
     dataset = mlc.Dataset(jsonld=str(out / "croissant.json"))
     manifest = json.loads((out / "manifest.json").read_text())
     for side in ("train", "test"):
@@ -216,7 +217,7 @@ def test_german_credit_card_states_balanced_accuracy(tmp_path: Path) -> None:
         "--no-header", "--target", "24",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    card = (tmp_path / "out" / "BENCHMARK.md").read_text()
+    card = (tmp_path / "out" / "README.md").read_text()
     assert "- Target: `24` (classification)" in card and "- Classes: `1`, `2`" in card
 
 
@@ -225,11 +226,11 @@ def test_sharded_split_card_defers_to_the_card_command(tmp_path: Path) -> None:
     out = _split(
         tmp_path / "out", "alloys.csv", *ALLOYS, "--shard-rows", "100", "--features", numbers
     )
-    card = (out / "BENCHMARK.md").read_text()
+    card = (out / "README.md").read_text()
     assert "- Target: `hardness_hv`; the task and metric are stated by `benchmake card" in card
     assert "computed in shards from a large table, never read whole" in card
     assert "No criterion" not in card and "metric" not in (read_card_header(out) or {})
     result = invoke(CliRunner(), "card", out, "--data", SAMPLE / "alloys.csv")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[1].startswith("RMSE: baseline ")
-    assert "- RMSE on this split: **" in (out / "BENCHMARK.md").read_text()
+    assert "- RMSE on this split: **" in (out / "README.md").read_text()

@@ -26,7 +26,7 @@ def test_split_writes_the_contract(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in out.iterdir())
     assert names == [
-        "BENCHMARK.md",
+        "README.md",
         "croissant.json",
         "manifest.json",
         "test.csv",

@@ -63,7 +63,7 @@ def test_cli_split_and_verify_alloys(runner: CliRunner, tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        "BENCHMARK.md",
+        "README.md",
         "croissant.json",
         "manifest.json",
         "reference_test_indices.txt",

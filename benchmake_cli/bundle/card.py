@@ -1,10 +1,13 @@
-"""The benchmark card, ``BENCHMARK.md``: what the benchmark is, its criterion, the example
+"""The benchmark card, ``README.md``: what the benchmark is, its criterion, the example
 implementation's scores, and how to verify it and score a model on it.
 
-It is written beside ``manifest.json`` (not listed in the manifest's ``files``) and bound to
-it by the manifest's SHA-256, recorded in its first line, a comment a program can read back
-with :func:`read_card_header`. The text is a pure function of the manifest, its SHA-256 and
-the scores: no date, so the same split gives the same bytes.
+It is written beside ``manifest.json`` (not listed in the manifest's ``files``). Its YAML
+front matter makes the bundle a Hugging Face dataset repository (:mod:`.hub`); the line
+after it is a comment holding the manifest's SHA-256, which binds the card to the manifest,
+and the card's numbers, which a program reads back with :func:`read_card_header`. The text is
+a pure function of the manifest, its SHA-256, the scores and the publisher's licence and
+citation: no date, so the same split gives the same bytes. Bundles written before 0.2 carry
+the same card, without front matter, as ``BENCHMARK.md``; it is still read.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CARD_FILE = "BENCHMARK.md"
+from .hub import Publication, citation_lines, front_matter, strip_front_matter
+
+CARD_FILE = "README.md"
+LEGACY_CARD_FILE = "BENCHMARK.md"  #: the card's name in bundles written before 0.2
 HEADER_PREFIX = "<!-- benchmake-card "
 HEADER_SUFFIX = " -->"
 
@@ -77,9 +83,15 @@ def number(value: float) -> str:
     return f"{value:.4f}"
 
 
-def render_card(manifest: dict[str, Any], manifest_sha256: str, scores: CardScores) -> str:
-    """The text of ``BENCHMARK.md`` for ``manifest`` (whose file has ``manifest_sha256``)."""
-    header: dict[str, Any] = {"manifest_sha256": manifest_sha256}
+def render_card(
+    manifest: dict[str, Any],
+    manifest_sha256: str,
+    scores: CardScores,
+    publication: Publication | None = None,
+) -> str:
+    """The text of ``README.md`` for ``manifest`` (whose file has ``manifest_sha256``)."""
+    publication = publication or Publication()
+    header: dict[str, Any] = {"manifest_sha256": manifest_sha256, **publication.to_header()}
     if scores.criterion is not None:
         header["metric"] = scores.criterion.metric
     if scores.baseline is not None:
@@ -88,6 +100,7 @@ def render_card(manifest: dict[str, Any], manifest_sha256: str, scores: CardScor
     method, split = manifest["method"], manifest["split"]
     params = method.get("parameters", {})
     lines = [
+        front_matter(manifest, publication),
         HEADER_PREFIX + json.dumps(header, sort_keys=True) + HEADER_SUFFIX,
         f"# Benchmark: {data['name']}",
         "",
@@ -145,6 +158,8 @@ def render_card(manifest: dict[str, Any], manifest_sha256: str, scores: CardScor
         f"{_id_hint(encoding)} or `row`, the original 0-based row number) and a `prediction` "
         "column, or a text file with one value per line in `test_indices.txt` order. "
         "See `docs/score.md`.",
+        "",
+        *citation_lines(publication),
     ]
     return "\n".join(lines) + "\n"
 
@@ -213,13 +228,22 @@ def _baseline_lines(scores: CardScores) -> list[str]:
     return lines
 
 
+def card_path(folder: Path) -> Path:
+    """The card of the bundle in ``folder``: ``README.md``, or an older bundle's
+    ``BENCHMARK.md`` when only that one is there."""
+    card = folder / CARD_FILE
+    legacy = folder / LEGACY_CARD_FILE
+    return legacy if not card.exists() and legacy.exists() else card
+
+
 def read_card_header(folder: Path) -> dict[str, Any] | None:
-    """The JSON header of ``folder/BENCHMARK.md``, or ``None`` without a readable one."""
+    """The JSON header of the card in ``folder``, or ``None`` without a readable one."""
     try:
-        with open(folder / CARD_FILE, encoding="utf-8") as handle:
-            first = handle.readline().rstrip("\n")
-    except OSError:
+        with open(card_path(folder), encoding="utf-8") as handle:
+            text = handle.read(1 << 20)
+    except (OSError, UnicodeDecodeError):
         return None
+    first = strip_front_matter(text).split("\n", 1)[0]
     if not (first.startswith(HEADER_PREFIX) and first.endswith(HEADER_SUFFIX)):
         return None
     try:

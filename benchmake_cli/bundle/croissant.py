@@ -1,15 +1,22 @@
-"""``croissant.json``: MLCommons Croissant 1.0 metadata of a split bundle.
+"""``croissant.json``: MLCommons Croissant 1.1 metadata of a split bundle.
 
 One ``cr:FileObject`` per file of the bundle (``manifest.json`` and every file the manifest
-lists), each with its SHA-256, and two record sets, ``train`` and ``test``. For a CSV, TSV or
-Parquet split with a header, a record set has one field per column of ``train.*`` /
-``test.*``; for every other format it has one field, ``row``: the original 0-based row
-numbers, one per line of ``train_indices.txt`` / ``test_indices.txt``. A pure function of the
-manifest, its SHA-256 and the split files (only read for their column types).
+lists), each with its SHA-256, which mlcroissant checks on read. A record set ``splits`` of
+type ``cr:Split`` names the two splits (``cr:TrainingSplit``, ``cr:TestSplit``), and two
+record sets, ``train`` and ``test``, hold the rows, each with a ``split`` field that
+references it. For a CSV, TSV or Parquet split with a header, a record set has one field per
+column of ``train.*`` / ``test.*``; for every other format it has one field, ``row``: the
+original 0-based row numbers, one per line of ``train_indices.txt`` / ``test_indices.txt``.
+The test record set carries the criterion and the example implementation's scores as
+annotations. Provenance follows PROV-O: the data set ``prov:wasDerivedFrom`` the input file
+(name, bytes, SHA-256) and ``prov:wasGeneratedBy`` benchmake's split, with the method, its
+version and every parameter. A pure function of the manifest, its SHA-256, the card's
+scores and the split files (only read for their column types).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -19,10 +26,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import manifest as manifest_io
+from .card import CardScores, number
+from .hub import Publication
 
 CROISSANT_FILE = "croissant.json"
-CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
+CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
+SPLITS = {"train": "cr:TrainingSplit", "test": "cr:TestSplit"}
 CONTEXT: dict[str, Any] = {
+    "annotation": "cr:annotation",
+    "prov": "http://www.w3.org/ns/prov#",
     "@language": "en",
     "@vocab": "https://schema.org/",
     "citeAs": "cr:citeAs",
@@ -166,6 +178,22 @@ def _record_set(side: str, folder: Path, manifest: dict[str, Any]) -> dict[str, 
             }
         ]
         description = f"The {side} rows, by original 0-based row number ({side}_indices.txt)."
+    source = fields[0]["source"]["fileObject"]["@id"]
+    fields.append(
+        {
+            "@type": "cr:Field",
+            "@id": f"{side}/split",
+            "name": "split",
+            "description": f"The split this record belongs to: {side}.",
+            "dataType": "sc:Text",
+            "references": {"field": {"@id": "splits/name"}},
+            "source": {
+                "fileObject": {"@id": source},
+                "extract": {"fileProperty": "filename"},
+                "transform": {"regex": "^(train|test)"},
+            },
+        }
+    )
     return {
         "@type": "cr:RecordSet",
         "@id": side,
@@ -175,14 +203,110 @@ def _record_set(side: str, folder: Path, manifest: dict[str, Any]) -> dict[str, 
     }
 
 
+def _splits_record_set() -> dict[str, Any]:
+    """The ``cr:Split`` enumeration the train and test records reference."""
+    fields = [
+        {"@type": "cr:Field", "@id": f"splits/{name}", "name": name, "dataType": kind}
+        for name, kind in (("name", "sc:Text"), ("url", "sc:URL"))
+    ]
+    return {
+        "@type": "cr:RecordSet",
+        "@id": "splits",
+        "name": "splits",
+        "description": "The splits of this benchmark.",
+        "dataType": "cr:Split",
+        "key": {"@id": "splits/name"},
+        "field": fields,
+        "data": [{"splits/name": side, "splits/url": url} for side, url in SPLITS.items()],
+    }
+
+
+def _annotations(scores: CardScores | None) -> list[dict[str, Any]]:
+    """The criterion and the baseline's scores, as annotations of the test records."""
+    if scores is None or scores.criterion is None:
+        return []
+    criterion, baseline = scores.criterion, scores.baseline
+    direction = "higher" if criterion.higher_is_better else "lower"
+    facts = [
+        (
+            "criterion",
+            f"{criterion.metric} of the target {criterion.target!r} ({criterion.task}), "
+            f"{direction} is better: {criterion.definition}",
+        )
+    ]
+    if baseline is not None:
+        facts.append(("baseline", f"{baseline.model}: {number(baseline.value)} on this split"))
+        if baseline.random_values:
+            facts.append(
+                (
+                    "random_baseline",
+                    f"{number(baseline.random_mean)} ± {number(baseline.random_std)} "
+                    f"over {len(baseline.random_values)} random splits of the same size "
+                    f"(seed {baseline.random_seed})",
+                )
+            )
+    return [
+        {
+            "@type": "cr:Field",
+            "@id": f"test/{name}",
+            "name": name,
+            "description": text,
+            "dataType": "sc:Text",
+        }
+        for name, text in facts
+    ]
+
+
+def _publication(publication: Publication | None) -> dict[str, Any]:
+    """The licence and the data set's citation, when the publisher gave them."""
+    if publication is None:
+        return {}
+    stated = {"license": publication.license, "citeAs": publication.citation}
+    return {key: value for key, value in stated.items() if value}
+
+
+def _provenance(manifest: dict[str, Any]) -> dict[str, Any]:
+    """PROV-O: what the split was derived from and what generated it."""
+    data, method, tool = manifest["input"], manifest["method"], manifest["tool"]
+    parameters = [
+        {"@type": "sc:PropertyValue", "name": key, "value": json.dumps(value, sort_keys=True)}
+        for key, value in sorted((method.get("parameters") or {}).items())
+    ]
+    return {
+        "prov:wasDerivedFrom": {
+            "@id": f"urn:sha256:{data['sha256']}",
+            "@type": "prov:Entity",
+            "name": data["name"],
+            "contentSize": f"{data['bytes']} B",
+            "sha256": data["sha256"],
+        },
+        "prov:wasGeneratedBy": {
+            "@type": "prov:Activity",
+            "name": f"benchmake split, method {method['name']} version {method['version']}",
+            "prov:wasAssociatedWith": {
+                "@type": "prov:SoftwareAgent",
+                "name": tool.get("name", "benchmake-cli"),
+                "version": str(tool.get("version")),
+            },
+            "additionalProperty": parameters,
+        },
+    }
+
+
 def croissant_metadata(
-    manifest: dict[str, Any], manifest_sha256: str, folder: Path, metric: str | None = None
+    manifest: dict[str, Any],
+    manifest_sha256: str,
+    folder: Path,
+    scores: CardScores | None = None,
+    publication: Publication | None = None,
 ) -> dict[str, Any]:
-    """The Croissant 1.0 JSON-LD of the bundle in ``folder`` described by ``manifest``."""
+    """The Croissant 1.1 JSON-LD of the bundle in ``folder`` described by ``manifest``."""
     data, split, method = manifest["input"], manifest["split"], manifest["method"]
-    target = manifest.get("encoding", {}).get("options", {}).get("target")
-    criterion = (
-        f" Criterion: {metric} of the target {target!r}; see BENCHMARK.md." if metric else ""
+    criterion = scores.criterion if scores is not None else None
+    criterion_text = (
+        f" Criterion: {criterion.metric} of the target {criterion.target!r}; see README.md."
+        if criterion is not None
+        else ""
     )
     distribution = [
         _file_object(
@@ -197,6 +321,10 @@ def croissant_metadata(
         distribution.append(
             _file_object(name, entry["sha256"], entry.get("bytes"), f"Split file {name}.")
         )
+    record_sets = [_record_set(side, folder, manifest) for side in ("train", "test")]
+    notes = _annotations(scores)
+    if notes:
+        record_sets[1]["annotation"] = notes
     return {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -205,7 +333,7 @@ def croissant_metadata(
         "description": (
             f"Train/test split of {data['name']} (SHA-256 {data['sha256']}) by "
             f"{method['name']} version {method['version']}: {split['n_train']} training and "
-            f"{split['n_test']} test rows. manifest.json SHA-256 {manifest_sha256}.{criterion}"
+            f"{split['n_test']} test rows. manifest.json SHA-256 {manifest_sha256}.{criterion_text}"
         ),
         "url": f"urn:sha256:{manifest_sha256}",
         "version": "1.0.0",
@@ -213,6 +341,8 @@ def croissant_metadata(
             "Barnard, A. S. BenchMake: Turn any scientific data set into a reproducible "
             "benchmark. arXiv:2506.23419 (2025)."
         ),
+        **_publication(publication),
+        **_provenance(manifest),
         "distribution": distribution,
-        "recordSet": [_record_set(side, folder, manifest) for side in ("train", "test")],
+        "recordSet": [_splits_record_set(), *record_sets],
     }

@@ -67,7 +67,7 @@ def _refuse_around(out: Path, kept: Path) -> None:
 
 
 #: what a bundle holds beside the files its manifest lists
-BESIDE_MANIFEST = ("manifest.json", "BENCHMARK.md", "croissant.json")
+BESIDE_MANIFEST = ("manifest.json", "README.md", "BENCHMARK.md", "croissant.json")
 
 
 def not_bundle_files(folder: Path) -> str:

@@ -16,6 +16,7 @@ from . import (
     card_command,
     evaluate_command,
     inspect_command,
+    publish_command,
     score_command,
     split_command,
     verify_command,
@@ -79,6 +80,7 @@ app.command("inspect", help=inspect_command.HELP)(inspect_command.inspect)
 app.command("evaluate", help=evaluate_command.HELP)(evaluate_command.evaluate)
 app.command("card", help=card_command.HELP)(card_command.card)
 app.command("score", help=score_command.HELP)(score_command.score)
+app.command("publish", help=publish_command.HELP)(publish_command.publish)
 
 
 def _print_version(value: bool) -> None:

@@ -12,24 +12,18 @@ from ..analysis.metrics import METRICS
 from .common import emit_json, run_core
 from .options import JsonOption, ManifestDataOption, QuietOption, VerboseOption
 
-HELP = """Write BENCHMARK.md and croissant.json beside a split's MANIFEST.
+HELP = """Write the benchmark card README.md and croissant.json beside a split's MANIFEST.
 
-split writes both with every split; card writes them again for an existing bundle: with
-another criterion (--metric), or with the baseline's scores when split left them out (an
-input above 2,000,000 encoded values, or a sharded split). BENCHMARK.md states the data
-and its hashes, the split and its parameters, the objective criterion, the kNN baseline's
-score on this split and its mean and standard deviation over 20 random splits of the same
-size, and how to verify the benchmark and score a model; croissant.json is MLCommons
-Croissant 1.0 metadata: every file with its SHA-256, and record sets train and test. Both
-record the SHA-256 of manifest.json; neither is listed in it. Without a target there is
-no criterion, and the card says so.
+split writes both with every split; card writes them again for an existing bundle: with another criterion (--metric), a licence (--license) or a citation (--citation), or with the baseline's scores when split left them out (an input above 2,000,000 encoded values, or a sharded split).
+
+README.md is a Hugging Face dataset card: its YAML front matter names each split's files and row counts, so that datasets.load_dataset(folder) gives exactly the train and test splits. It states the data and its hashes, the split and its parameters, the objective criterion, the kNN baseline's score on this split and its mean and standard deviation over 20 random splits of the same size, and how to verify the benchmark and score a model. croissant.json is MLCommons Croissant 1.1 metadata: every file with its SHA-256, typed train and test splits, and provenance. Both record the SHA-256 of manifest.json; neither is listed in it. Without a target there is no criterion, and the card says so. An older bundle's BENCHMARK.md is replaced by README.md.
 
 Metrics: balanced_accuracy (classification default), accuracy, f1, roc_auc;
 rmse (regression default), mae, r2. See docs/card.md for their exact definitions.
 """
 
 FILES = """Reads MANIFEST, test_indices.txt beside it and the data (--data, or the manifest's
-recorded path when it stays inside the manifest's folder); writes BENCHMARK.md and
+recorded path when it stays inside the manifest's folder); writes README.md and
 croissant.json beside MANIFEST, each through a temporary file renamed into place."""
 
 EXAMPLES = [
@@ -51,10 +45,28 @@ MetricOption = Annotated[
 ]
 
 
+LicenseOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--license",
+        metavar="ID",
+        help="The data set's licence, as the Hub names it (cc-by-4.0, mit, ...): in the card's front matter.",
+    ),
+]
+CitationOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--citation", metavar="TEXT", help="How to cite the data set (BibTeX or plain text)."
+    ),
+]
+
+
 def card(
     manifest: Annotated[Path, typer.Argument(help="manifest.json, or the folder holding it.")],
     data: ManifestDataOption = None,
     metric: MetricOption = None,
+    license: LicenseOption = None,
+    citation: CitationOption = None,
     json_output: JsonOption = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -63,7 +75,11 @@ def card(
 
     written, scores = run_core(
         lambda: card_for_manifest(
-            manifest, data=data, metric=metric.value if metric is not None else None
+            manifest,
+            data=data,
+            metric=metric.value if metric is not None else None,
+            license=license,
+            citation=citation,
         ),
         verbose,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -13,7 +13,7 @@ from .options import JsonOption, ManifestDataOption, QuietOption, VerboseOption
 
 HELP = """Score each PREDICTIONS file on the benchmark MANIFEST describes, and rank them.
 
-The criterion is --metric, else the one BENCHMARK.md records, else the task's default
+The criterion is --metric, else the one README.md records, else the task's default
 (balanced accuracy, RMSE). Each file is scored on every test row, beside the kNN
 baseline's score on this split; several files are ranked, best first (equal scores share
 a rank).
@@ -30,7 +30,7 @@ breaks a rule is refused with one line naming the file and line (CSV, TSV, text:
 line) or row (Parquet: 0-based record): exit status 12.
 """
 
-FILES = """Reads MANIFEST, test_indices.txt and BENCHMARK.md beside it, the data (--data, or
+FILES = """Reads MANIFEST, test_indices.txt and README.md beside it, the data (--data, or
 the manifest's recorded path, followed as verify follows it) and each
 PREDICTIONS file; writes nothing."""
 
@@ -50,6 +50,14 @@ def score(
     ],
     data: ManifestDataOption = None,
     metric: MetricOption = None,
+    answers: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--answers",
+            metavar="PRIVATE",
+            help="The private bundle's manifest.json that a public copy (publish --hide-test-targets) is scored against.",
+        ),
+    ] = None,
     json_output: JsonOption = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -62,6 +70,7 @@ def score(
             predictions,
             data=data,
             metric=metric.value if metric is not None else None,
+            answers=answers,
         ),
         verbose,
     )

@@ -29,7 +29,14 @@ from ..method.reference import reference_test_count
 from ..method.registry import DEFAULT_METHOD
 from ..method.split import count_test_rows, hash_of_test_rows
 from .published import check_published
-from .sides import join_sides, read_side, side_name
+from .sides import (
+    drop_hidden,
+    hidden_targets,
+    join_sides,
+    read_side,
+    side_name,
+    split_encode_options,
+)
 
 
 @dataclass(frozen=True)
@@ -327,7 +334,7 @@ def _hashes(
     """The hashes the joined sides give, by manifest field (None: cannot be encoded)."""
     encoding = manifest["encoding"]
     try:
-        encoded = encode_table(joined, manifest_io.recorded_encode_options(manifest))
+        encoded = encode_table(drop_hidden(joined, manifest), split_encode_options(manifest))
     except BenchmakeError:
         return None
     digests = row_digests(encoded.X)
@@ -335,7 +342,8 @@ def _hashes(
     # the reference method hashes a sequence's text, not its encoded row
     if manifest["method"].get("name") == DEFAULT_METHOD or encoding["modality"] != "sequence":
         found["encoding.content_sha256"] = content_hash(digests, encoded.d)
-    found["encoding.carried_sha256"] = carried_hash(digests, encoded.carried)
+    if not hidden_targets(manifest):  # a public copy's test targets are not there to hash
+        found["encoding.carried_sha256"] = carried_hash(digests, encoded.carried)
     if "encoding.content_sha256" in found:
         joined_rows = np.sort(np.concatenate([train_rows, test_rows]))
         at = np.searchsorted(encoded.rows, np.searchsorted(joined_rows, test_rows))

@@ -25,6 +25,7 @@ from ..analysis.metrics import DEFAULT_METRIC, METRICS, Metric, compute
 from ..bundle import manifest as manifest_io
 from ..bundle.card import (
     CARD_FILE,
+    LEGACY_CARD_FILE,
     Baseline,
     CardScores,
     Criterion,
@@ -33,6 +34,7 @@ from ..bundle.card import (
     replace_text,
 )
 from ..bundle.croissant import CROISSANT_FILE, croissant_metadata
+from ..bundle.hub import Publication
 from ..bundle.indices import positions_of, read_row_numbers
 from ..bundle.write import input_digest, sha256_file
 from ..encode import target_values
@@ -204,14 +206,20 @@ def card_scores(
     return CardScores(data.criterion, baseline)
 
 
-def write_card(folder: Path, manifest: dict[str, Any], scores: CardScores) -> list[Path]:
-    """Write ``BENCHMARK.md`` and ``croissant.json`` beside ``folder/manifest.json``."""
+def write_card(
+    folder: Path,
+    manifest: dict[str, Any],
+    scores: CardScores,
+    publication: Publication | None = None,
+) -> list[Path]:
+    """Write the card, ``README.md``, and ``croissant.json`` beside ``folder/manifest.json``
+    (an older bundle's ``BENCHMARK.md`` is replaced by ``README.md``)."""
     manifest_sha = sha256_file(folder / manifest_io.FILE_NAME)
-    metric = scores.criterion.metric if scores.criterion is not None else None
     card = folder / CARD_FILE
     croissant = folder / CROISSANT_FILE
-    replace_text(card, render_card(manifest, manifest_sha, scores))
-    metadata = croissant_metadata(manifest, manifest_sha, folder, metric)
+    replace_text(card, render_card(manifest, manifest_sha, scores, publication))
+    (folder / LEGACY_CARD_FILE).unlink(missing_ok=True)
+    metadata = croissant_metadata(manifest, manifest_sha, folder, scores, publication)
     replace_text(croissant, manifest_io.dumps(metadata))
     return [card, croissant]
 
@@ -225,13 +233,21 @@ def write_card_at_split(
 
 
 def card_for_manifest(
-    path: str | Path, *, data: str | Path | None = None, metric: str | None = None
+    path: str | Path,
+    *,
+    data: str | Path | None = None,
+    metric: str | None = None,
+    license: str | None = None,
+    citation: str | None = None,
 ) -> tuple[list[Path], CardScores]:
     """``benchmake card``: (re)write the card of an existing bundle, with the baseline
-    computed whatever the input's size."""
+    computed whatever the input's size. The licence and citation stay what the card stated
+    unless given."""
     manifest_path, manifest, prepared, test_rows = load_bundle(path, data)
     scores = card_scores(prepared, test_rows, metric, max_cells=None)
-    return write_card(manifest_path.parent, manifest, scores), scores
+    stated = Publication.from_header(read_card_header(manifest_path.parent) or {})
+    publication = Publication(license or stated.license, citation or stated.citation)
+    return write_card(manifest_path.parent, manifest, scores, publication), scores
 
 
 def load_bundle(

@@ -26,7 +26,7 @@ from ..errors import BenchmakeError
 from ..formats import read_table
 from ..formats.table import Table
 from ..method.order import row_digests
-from .sides import input_format, join_sides, read_side
+from .sides import hidden_targets, input_format, join_sides, read_side
 
 NOT_COLUMNS = ("labels", "sequence", "graph")
 
@@ -34,7 +34,10 @@ NOT_COLUMNS = ("labels", "sequence", "graph")
 def text_columns(manifest: dict[str, Any]) -> list[str]:
     """The columns compared as text: those carried (ids, target) and the text features."""
     encoding = manifest["encoding"]
-    carried = [c for c in encoding.get("carried_columns") or [] if c not in NOT_COLUMNS]
+    hidden = set(hidden_targets(manifest))  # a public copy's test file lacks them
+    carried = [
+        c for c in encoding.get("carried_columns") or [] if c not in NOT_COLUMNS and c not in hidden
+    ]
     return [*carried, *sorted(encoding.get("one_hot") or {})]
 
 

@@ -1,24 +1,36 @@
 """What ``verify`` checks beyond the manifest's own list: every other published file.
 
-The benchmark card (``BENCHMARK.md``) and ``croissant.json`` are written beside the
-manifest, bound to it by its SHA-256, and so not listed in it. Without the data
-(:func:`check_published`, part of the bundle check) the card must be bound to this
-manifest and agree with its own header, and ``croissant.json`` must be exactly the metadata
-this manifest and these split files give. With the data (:func:`check_card_scores`) the
-card must be exactly the text its scores give, recomputed. An image or signal folder's
+The benchmark card (``README.md``; ``BENCHMARK.md`` in bundles before 0.2) and
+``croissant.json`` are written beside the manifest, bound to it by its SHA-256, and so not
+listed in it. Without the data (:func:`check_published`, part of the bundle check) the card
+must be bound to this manifest and state its own header's baseline, and ``croissant.json``
+must name this manifest and list its files with their recorded hashes. With the data
+(:func:`check_card_scores`) the criterion and baseline are recomputed and must be the
+card's; a card written by this version must be exactly the text they give. An image or signal folder's
 listings must name relative paths that stay inside the data folder, each once.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .._version import __version__
 from ..bundle import manifest as manifest_io
-from ..bundle.card import CARD_FILE, number, read_card_header, render_card
+from ..bundle.card import (
+    CARD_FILE,
+    HEADER_SUFFIX,
+    CardScores,
+    card_path,
+    number,
+    read_card_header,
+    render_card,
+)
 from ..bundle.croissant import CROISSANT_FILE, croissant_metadata
+from ..bundle.hub import Publication
 from ..bundle.indices import read_row_numbers
 from ..bundle.write import sha256_file
 from ..errors import BenchmakeError
@@ -85,9 +97,9 @@ def inside_data(path: str) -> bool:
 def check_card_binding(
     report: Any, folder: Path, manifest: dict[str, Any], data_path: Path | None = None
 ) -> None:
-    """``BENCHMARK.md`` is bound to this manifest and states its header's baseline;
-    ``croissant.json`` is exactly the metadata of this manifest and split files."""
-    card, croissant = folder / CARD_FILE, folder / CROISSANT_FILE
+    """The card is bound to this manifest and states its header's baseline;
+    ``croissant.json`` is bound to it and lists every published file with its hash."""
+    card, croissant = card_path(folder), folder / CROISSANT_FILE
     if not card.exists() and not croissant.exists():
         report.add("card", True, f"no {CARD_FILE} or {CROISSANT_FILE} published")
         return
@@ -96,25 +108,44 @@ def check_card_binding(
     problems = []
     if card.exists():
         if header is None:
-            problems.append(f"{CARD_FILE} has no readable benchmake-card first line")
+            problems.append(f"{card.name} has no readable benchmake-card line")
         elif header.get("manifest_sha256") != manifest_sha:
-            problems.append(f"{CARD_FILE} is bound to another manifest (SHA-256 differs)")
+            problems.append(f"{card.name} is bound to another manifest (SHA-256 differs)")
         elif "baseline" in header and not _states(card, header["baseline"]):
-            problems.append(f"{CARD_FILE}'s first line states a baseline its text does not")
+            problems.append(
+                f"{card.name}'s benchmake-card line states a baseline its text does not"
+            )
     if croissant.exists():
-        metric = (header or {}).get("metric")
-        try:
-            expected = manifest_io.dumps(croissant_metadata(manifest, manifest_sha, folder, metric))
-        except (BenchmakeError, KeyError, TypeError, ValueError, OSError) as exc:
-            expected = f"(cannot be rebuilt: {type(exc).__name__})"
-        if _text(croissant) != expected:
-            problems.append(f"{CROISSANT_FILE} is not the metadata of this manifest and its files")
+        problem = _croissant_problem(croissant, manifest, manifest_sha)
+        if problem:
+            problems.append(problem)
     if problems:
         report.add("card", False, "; ".join(problems))
     elif data_path is not None and header is not None and card.exists():
-        check_card_scores(report, folder, manifest, data_path)
+        check_card_scores(report, folder, manifest, data_path, header)
     else:
-        report.add("card", True, f"{CARD_FILE} and {CROISSANT_FILE} are bound to this manifest")
+        report.add("card", True, f"{card.name} and {CROISSANT_FILE} are bound to this manifest")
+
+
+def _croissant_problem(path: Path, manifest: dict[str, Any], manifest_sha: str) -> str:
+    """Why ``croissant.json`` is not the metadata of this manifest (``""`` when it is):
+    its URL names the manifest's SHA-256, and its files are the manifest and the files it
+    lists, each with its recorded hash."""
+    try:
+        metadata = json.loads(_text(path) or "")
+        listed = {
+            entry["name"]: entry["sha256"]
+            for entry in metadata.get("distribution", [])
+            if isinstance(entry, dict)
+        }
+        url = metadata.get("url")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return f"{CROISSANT_FILE} is not readable Croissant metadata"
+    expected = {name: entry.get("sha256") for name, entry in manifest["files"].items()}
+    expected[manifest_io.FILE_NAME] = manifest_sha
+    if url != f"urn:sha256:{manifest_sha}" or listed != expected:
+        return f"{CROISSANT_FILE} is not bound to this manifest and its files"
+    return ""
 
 
 def _text(path: Path) -> str | None:
@@ -126,33 +157,64 @@ def _text(path: Path) -> str | None:
 
 def _states(card: Path, baseline: Any) -> bool:
     text = _text(card)
-    if text is None or not isinstance(baseline, (int, float)):
+    if text is None or not isinstance(baseline, (int, float)) or isinstance(baseline, bool):
         return False
-    return f"{number(float(baseline))}" in text.split("\n", 1)[-1]
+    body = text.split(HEADER_SUFFIX, 1)[-1]
+    return number(float(baseline)) in body
 
 
-def check_card_scores(report: Any, folder: Path, manifest: dict[str, Any], data_path: Path) -> None:
-    """With the data: ``BENCHMARK.md`` is exactly the card its recomputed scores give."""
-    card = folder / CARD_FILE
-    header = read_card_header(folder)
-    assert header is not None
+def check_card_scores(
+    report: Any, folder: Path, manifest: dict[str, Any], data_path: Path, header: dict[str, Any]
+) -> None:
+    """With the data: the card's criterion and baseline are those recomputed; a card of
+    this version (``README.md``) must be exactly the text they give, and ``croissant.json``
+    exactly its metadata."""
+    scores = _recomputed_scores(folder, manifest, data_path, header)
+    metric = scores.criterion.metric if scores.criterion is not None else None
+    baseline = scores.baseline.value if scores.baseline is not None else None
+    if header.get("metric") != metric or header.get("baseline") != baseline:
+        report.add(
+            "card",
+            False,
+            f"{card_path(folder).name} states {header.get('metric')} "
+            f"{header.get('baseline')}; recomputed: {metric} {baseline}",
+        )
+        return
+    card = card_path(folder)
+    if card.name == CARD_FILE and manifest["tool"].get("version") == __version__:
+        sha = str(header["manifest_sha256"])
+        publication = Publication.from_header(header)
+        expected = render_card(manifest, sha, scores, publication)
+        metadata = manifest_io.dumps(croissant_metadata(manifest, sha, folder, scores, publication))
+        differing = [
+            path.name
+            for path, text in ((card, expected), (folder / CROISSANT_FILE, metadata))
+            if path.exists() and _text(path) != text
+        ]
+        if differing:
+            report.add(
+                "card",
+                False,
+                " and ".join(differing) + " differ from what the recomputed scores give",
+            )
+            return
+    report.add("card", True, f"{card.name} and {CROISSANT_FILE} match the recomputed scores")
+
+
+def _recomputed_scores(
+    folder: Path, manifest: dict[str, Any], data_path: Path, header: dict[str, Any]
+) -> CardScores:
     options = manifest["encoding"].get("options") or {}
     test_rows = read_row_numbers(folder / str(manifest["split"].get("test_indices")))
     sharded = "sharding" in (manifest["method"].get("parameters") or {})
+    if sharded and "metric" not in header:
+        return card_scores(None, test_rows, target=options.get("target"))
     from ..pipeline.whole import prepare
 
-    if sharded and "metric" not in header:
-        scores = card_scores(None, test_rows, target=options.get("target"))
-    else:
-        prepared = prepare(
-            data_path,
-            manifest_io.recorded_read_options(manifest),
-            manifest_io.recorded_encode_options(manifest),
-        )
-        limit = None if "baseline" in header else CARD_MAX_CELLS
-        scores = card_scores(prepared, test_rows, header.get("metric"), max_cells=limit)
-    expected = render_card(manifest, str(header["manifest_sha256"]), scores)
-    if _text(card) == expected:
-        report.add("card", True, f"{CARD_FILE} (its scores recomputed) and {CROISSANT_FILE} match")
-    else:
-        report.add("card", False, f"{CARD_FILE}: differs from the card its recomputed scores give")
+    prepared = prepare(
+        data_path,
+        manifest_io.recorded_read_options(manifest),
+        manifest_io.recorded_encode_options(manifest),
+    )
+    limit = None if "baseline" in header else CARD_MAX_CELLS
+    return card_scores(prepared, test_rows, header.get("metric"), max_cells=limit)

@@ -41,6 +41,8 @@ from .card import (
     metric_value,
     open_benchmark,
 )
+from .publish import private_bundle_for
+from .sides import hidden_targets
 
 #: the largest prediction magnitude scored: its square, summed over rows, stays finite
 MAX_PREDICTION = 1e150
@@ -121,10 +123,22 @@ def score_predictions(
     *,
     data: str | Path | None = None,
     metric: str | None = None,
+    answers: str | Path | None = None,
 ) -> ScoreReport:
-    """Score each predictions file on the benchmark ``manifest`` describes; rank them."""
+    """Score each predictions file on the benchmark ``manifest`` describes; rank them.
+
+    A public copy whose test targets are hidden (``publish --hide-test-targets``) is scored
+    against the private bundle ``answers`` names, which must be the one it records."""
     if not predictions:
         raise ParameterError("name at least one predictions file")
+    public_path, public = manifest_io.open_manifest(manifest)
+    if answers is not None or hidden_targets(public):
+        if answers is None:
+            raise ParameterError(
+                f"{public_path}: a public copy whose test targets are hidden cannot score "
+                "predictions; the organiser passes --answers PRIVATE/manifest.json"
+            )
+        manifest = private_bundle_for(public, public_path, Path(answers))
     refuse_broken_bundle(*manifest_io.open_manifest(manifest))
     benchmark = open_benchmark(manifest, data, metric, without_target="there is nothing to score")
     prepared, criterion, test = benchmark.prepared, benchmark.criterion, benchmark.test

@@ -17,7 +17,9 @@ import pandas as pd
 import pyarrow as pa
 
 from ..bundle import manifest as manifest_io
-from ..bundle.manifest import recorded_read_options
+from ..bundle.indices import read_row_numbers
+from ..bundle.manifest import recorded_encode_options, recorded_read_options
+from ..encode import EncodeOptions
 from ..errors import BenchmakeError, DataError, ManifestError
 from ..formats import ReadOptions, read_table, registry
 from ..formats.table import GraphSet, Table
@@ -78,6 +80,59 @@ def read_side(folder: Path, manifest: dict[str, Any], side: str) -> Table | pd.D
         raise
     except BenchmakeError as exc:
         raise DataError(f"{path.name}: cannot be read as the input was ({exc})") from None
+
+
+def hidden_targets(manifest: dict[str, Any]) -> tuple[str, ...]:
+    """The columns a public copy left out of its test file (``publish --hide-test-targets``).
+
+    >>> hidden_targets({"publication": {"hidden_test_columns": ["y"]}}), hidden_targets({})
+    (('y',), ())
+    """
+    section = manifest.get("publication")
+    hidden = section.get("hidden_test_columns") if isinstance(section, dict) else None
+    return tuple(str(c) for c in hidden) if isinstance(hidden, list) else ()
+
+
+def drop_hidden(table: Table, manifest: dict[str, Any]) -> Table:
+    """The joined sides of a public copy without the columns it hid from its test file."""
+    hidden = list(hidden_targets(manifest))
+    if not hidden:
+        return table
+    frame = table.frame.drop(columns=hidden) if table.frame is not None else None
+    arrow = table.arrow.drop_columns(hidden) if table.arrow is not None else None
+    return dataclasses.replace(table, frame=frame, arrow=arrow)
+
+
+def split_encode_options(manifest: dict[str, Any]) -> EncodeOptions:
+    """The recorded encoding options, without the target where a public copy hid it: the
+    split never reads targets, so the features, their content and the test set are the
+    private bundle's."""
+    options = recorded_encode_options(manifest)
+    return dataclasses.replace(options, target=None) if hidden_targets(manifest) else options
+
+
+def rebuild_input(folder: Path, manifest: dict[str, Any], work: Path) -> Path | None:
+    """The input's rows rebuilt from the bundle's own split files, written into ``work`` in
+    the input's format (input row order; rows dropped while encoding are in neither side;
+    a public copy's hidden columns left out of both). ``None`` where the split files only
+    list the input's files (image and signal folders): a listing is not the data. Raises
+    :class:`DataError` when a side cannot be read."""
+    if lists_files(manifest):
+        return None
+    train_rows, test_rows = (
+        read_row_numbers(
+            folder
+            / str(
+                manifest_io.field(manifest, "split").get(f"{side}_indices", f"{side}_indices.txt")
+            )
+        )
+        for side in ("train", "test")
+    )
+    train, test = (read_side(folder, manifest, side) for side in ("train", "test"))
+    assert isinstance(train, Table) and isinstance(test, Table)
+    joined = drop_hidden(join_sides(train, test, train_rows, test_rows), manifest)
+    written = registry.write_side(joined, np.arange(joined.n_rows), work, "input")
+    return work / Path(written[0]).parts[0]
 
 
 def join_sides(train: Table, test: Table, train_rows: np.ndarray, test_rows: np.ndarray) -> Table:

@@ -1,12 +1,12 @@
 """The split task: run a :class:`~benchmake_cli.request.SplitRequest` through the pipeline
-and write the benchmark card (``BENCHMARK.md``, ``croissant.json``) beside its manifest.
+and write the benchmark card (``README.md``, ``croissant.json``) beside its manifest.
 
 >>> import tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "splits"
 >>> result = split_file("sample_data/alloys.csv", frac=0.2, out=out, target="hardness_hv",
 ...                     id_columns=["alloy_id"])
 >>> result.n_test, result.n_train, sorted(p.name for p in out.iterdir())[:3]
-(60, 240, ['BENCHMARK.md', 'croissant.json', 'manifest.json'])
+(60, 240, ['README.md', 'croissant.json', 'manifest.json'])
 """
 
 from __future__ import annotations

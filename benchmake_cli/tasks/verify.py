@@ -13,6 +13,7 @@ the report says so.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 from pathlib import Path
@@ -23,6 +24,7 @@ import numpy as np
 from ..bundle import manifest as manifest_io
 from ..bundle.indices import read_row_numbers
 from ..bundle.manifest import Manifest
+from ..bundle.write import sha256_file
 from ..errors import BenchmakeError, ManifestError, MissingExtraError, OutputError, SchedulerError
 from ..method.margins import describe as margin_phrase
 from ..method.registry import Method, blas_description, method_of_record
@@ -32,8 +34,16 @@ from ..pipeline.run import SplitResult, run
 from ..request import Output, SplitRequest
 from .bundle_check import VerifyReport, check_bundle, check_files, few
 from .exact_text import check_exact_text
+from .publish import drop_columns
 from .published import check_published
-from .sides import lists_files, side_name
+from .sides import (
+    hidden_targets,
+    lists_files,
+    rebuild_input,
+    side_name,
+    side_read_options,
+    split_encode_options,
+)
 
 __all__ = ["VerifyReport", "verify_manifest"]
 
@@ -82,6 +92,8 @@ def verify_manifest(
             "to check the data and recompute the split"
         )
         check_bundle(report, folder, manifest)
+        if not bundle_only and report.checks_passed:
+            _recompute_from_bundle(report, manifest_path, manifest, (method, params), progress)
         return report
     data_path = location.require()
     source = InputSource(data_path)  # its bytes are read and hashed once
@@ -95,6 +107,8 @@ def verify_manifest(
                 Manifest(manifest, manifest_path), data_path, output=output, **execution
             )
             fresh = run(request, plan=make_plan(request, source), progress=progress)
+            if bytes_match:
+                _hide_as_published(fresh.manifest, Path(work) / "split", manifest)
         except (SchedulerError, MissingExtraError, ManifestError):
             raise
         except OutputError as exc:
@@ -128,6 +142,59 @@ NOT_QUOTED = (
     "{} reading data whose bytes are not the recorded ones (its content is not quoted: "
     "it may be any file)"
 )
+
+
+def _recompute_from_bundle(
+    report: VerifyReport,
+    manifest_path: Path,
+    manifest: dict[str, Any],
+    method_and_params: tuple[Method, SplitParameters],
+    progress: ProgressCallback | None,
+) -> None:
+    """Without the data: split again the rows the bundle's own split files hold (tables,
+    sequences, arrays written as arrays), so that the test set is shown to be the method's
+    choice; the original file's bytes stay unchecked."""
+    folder = manifest_path.parent
+    with tempfile.TemporaryDirectory(prefix=".benchmake-verify-") as work:
+        try:
+            rebuilt = rebuild_input(folder, manifest, Path(work))
+            if rebuilt is None:
+                return
+            request = SplitRequest.from_manifest(
+                Manifest(manifest, manifest_path), rebuilt, device="cpu"
+            )
+            request = dataclasses.replace(
+                request,
+                read=side_read_options(manifest),
+                encode=split_encode_options(manifest),
+            )
+            fresh = run(request, plan=make_plan(request, InputSource(rebuilt)), progress=progress)
+        except BenchmakeError as exc:
+            report.add("content", False, f"cannot split the bundle's rows as recorded: {exc}")
+            return
+    expected = json.loads(manifest_io.dumps(fresh.manifest))
+    _check_content(report, manifest, expected, bytes_match=False)
+    _check_split(report, folder, manifest, *method_and_params, fresh, bytes_match=False)
+    _check_record(report, manifest, expected, bytes_match=False, rebuilt=True)
+    names = " and ".join(side_name(manifest, side) for side in ("train", "test"))
+    report.data_note = (
+        f"split recomputed from the bundle's {fresh.n_train + fresh.n_test} rows ({names}); "
+        f"the original file's bytes were not checked: {report.data_note.split(': ', 1)[-1]}"
+    )
+
+
+def _hide_as_published(fresh: dict[str, Any], folder: Path, manifest: dict[str, Any]) -> None:
+    """A public copy's test file lacks the columns it hid: so must the fresh one it is
+    compared with."""
+    hidden = hidden_targets(manifest)
+    if not hidden:
+        return
+    name = side_name(manifest, "test")
+    drop_columns(folder / name, hidden, manifest)
+    fresh["files"][name] = {
+        "bytes": (folder / name).stat().st_size,
+        "sha256": sha256_file(folder / name),
+    }
 
 
 def _check_bytes(report: VerifyReport, source: InputSource, recorded: dict[str, Any]) -> bool:
@@ -238,11 +305,16 @@ FIELD_MEANINGS = {
 
 
 def _check_record(
-    report: VerifyReport, manifest: dict[str, Any], expected: dict[str, Any], bytes_match: bool
+    report: VerifyReport,
+    manifest: dict[str, Any],
+    expected: dict[str, Any],
+    bytes_match: bool,
+    rebuilt: bool = False,
 ) -> None:
     """Every field ``verify`` vouches for must be what the fresh split records. Row numbers
     and the input's container are compared only when the data's bytes are the recorded ones
-    (reordered rows and another format legitimately change them)."""
+    (reordered rows and another format legitimately change them). Rows ``rebuilt`` from the
+    bundle lack those dropped while encoding, so the input's row count is not compared."""
     compared = {
         "method": ["name", "version", "parameters"],
         "encoding": None,  # every field but content_sha256, which the content check compares
@@ -252,11 +324,16 @@ def _check_record(
         compared["input"] = ["format", "read_options", "details"]
         compared["split"] += ["test_indices", "train_indices", "files"]
         compared["split"] += ["reference_test_indices", "reference_train_indices"]
+    skipped = set() if bytes_match else {"dropped_rows"}
+    if rebuilt:
+        skipped.add("input_rows")
+    if hidden_targets(manifest):  # the split never reads targets; a public copy hides them
+        skipped |= {"carried_sha256", "carried_columns", "options"}
     differing: list[str] = []
     for section, keys in compared.items():
         recorded, fresh = manifest.get(section) or {}, expected.get(section) or {}
         for key in sorted(keys or (set(recorded) | set(fresh)) - {"content_sha256"}):
-            if section == "encoding" and key == "dropped_rows" and not bytes_match:
+            if section == "encoding" and key in skipped:
                 continue
             differing += _differences(
                 recorded.get(key, _ABSENT), fresh.get(key, _ABSENT), f"{section}.{key}"
