@@ -82,6 +82,9 @@ def test_the_design_cards_flow_verifies_without_data(
         "ok    indices",
         "ok    split files",
         "ok    card",
+        "ok    content",
+        "ok    split",
+        "ok    record",
     ]
     assert lines[3] == (
         "ok    indices: 60 test (k = 60) and 240 train rows, disjoint, covering the 300 rows"

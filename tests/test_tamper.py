@@ -341,7 +341,7 @@ def test_the_recorded_data_path_is_followed_wherever_it_leads(
     elsewhere.mkdir(parents=True)
     moved = shutil.move(data, elsewhere / "renamed.csv")
     _edit_manifest(out, lambda m: m["input"].update(path="../elsewhere/deeper/renamed.csv"))
-    for card in ("BENCHMARK.md", "croissant.json"):  # bound to the manifest before the edit
+    for card in ("README.md", "croissant.json"):  # bound to the manifest before the edit
         (out / card).unlink()
     result = invoke(runner, "verify", out / "manifest.json")
     assert result.exit_code == 0, result.stdout + result.stderr

@@ -26,7 +26,14 @@ from ..errors import BenchmakeError
 from ..formats import read_table
 from ..formats.table import Table
 from ..method.order import row_digests
-from .sides import hidden_targets, input_format, join_sides, read_side
+from .sides import (
+    drop_hidden,
+    hidden_targets,
+    input_format,
+    join_sides,
+    read_side,
+    split_encode_options,
+)
 
 NOT_COLUMNS = ("labels", "sequence", "graph")
 
@@ -83,7 +90,7 @@ def check_exact_text(
 
 
 def _data(path: Path, manifest: dict[str, Any]) -> Table:
-    return read_table(path, manifest_io.recorded_read_options(manifest))
+    return drop_hidden(read_table(path, manifest_io.recorded_read_options(manifest)), manifest)
 
 
 def _published(folder: Path, manifest: dict[str, Any]) -> Table:
@@ -94,12 +101,12 @@ def _published(folder: Path, manifest: dict[str, Any]) -> Table:
     rows = {side: read_row_numbers(folder / str(split[f"{side}_indices"])) for side in sides}
     train, test = sides["train"], sides["test"]
     assert isinstance(train, Table) and isinstance(test, Table)
-    return join_sides(train, test, rows["train"], rows["test"])
+    return drop_hidden(join_sides(train, test, rows["train"], rows["test"]), manifest)
 
 
 def _exact_hash(table: Table, manifest: dict[str, Any], columns: list[str]) -> str:
     """Order-independent hash of each encoded row's (features, exact text) pair."""
-    encoded = encode_table(table, manifest_io.recorded_encode_options(manifest))
+    encoded = encode_table(table, split_encode_options(manifest))
     frame = table_frame(table)
     positions = np.asarray(encoded.rows, dtype=np.int64)  # encoded rows index the frame
     texts = [_exact(frame[column].iloc[positions]) for column in columns]

@@ -294,44 +294,71 @@ def _column_report(tmp: Path, base: Path) -> Run:
 # --- class 6: the card ----------------------------------------------------------------------
 
 
+PREFIX, SUFFIX = "<!-- benchmake-card ", " -->"
+
+
+def _card_lines(folder: Path) -> tuple[Path, list[str], int, dict]:  # type: ignore[type-arg]
+    """The card, its lines, the index of its benchmake-card line and that line's JSON."""
+    card = folder / "README.md"
+    lines = card.read_text().split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(PREFIX))
+    return card, lines, at, json.loads(lines[at][len(PREFIX) : -len(SUFFIX)])
+
+
 def _card_header(bundle_only: bool):  # type: ignore[no-untyped-def]
     def build(tmp: Path, base: Path) -> Run:
         copy(base, tmp, "alloys.csv", "splits")
-        card = tmp / "splits" / "BENCHMARK.md"
-        first, rest = card.read_text().split("\n", 1)
-        header = json.loads(first[len("<!-- benchmake-card ") : -len(" -->")])
+        card, lines, at, header = _card_lines(tmp / "splits")
         header["baseline"] = 99.0
-        card.write_text(f"<!-- benchmake-card {json.dumps(header, sort_keys=True)} -->\n{rest}")
+        lines[at] = f"{PREFIX}{json.dumps(header, sort_keys=True)}{SUFFIX}"
+        card.write_text("\n".join(lines))
         extra = ["--bundle-only"] if bundle_only else []
-        return Run(_verify(tmp / "splits", *extra), 7, "card:", stream="stdout")
+        return Run(_verify(tmp / "splits", *extra), 7, "states a baseline", stream="stdout")
 
     return build
 
 
 def _card_body(tmp: Path, base: Path) -> Run:
     copy(base, tmp, "alloys.csv", "splits")
-    card = tmp / "splits" / "BENCHMARK.md"
+    card = tmp / "splits" / "README.md"
     text = card.read_text()
+    assert "k-nearest neighbours" in text
     card.write_text(text.replace("k-nearest neighbours", "a large language model"))
-    return Run(_verify(tmp / "splits"), 7, "card:", stream="stdout")
+    return Run(_verify(tmp / "splits"), 7, "differ from what the recomputed", stream="stdout")
 
 
 def _card_consistent_forgery(tmp: Path, base: Path) -> Run:
     copy(base, tmp, "alloys.csv", "splits")
-    card = tmp / "splits" / "BENCHMARK.md"
-    first = card.read_text().split("\n", 1)[0]
-    header = json.loads(first[len("<!-- benchmake-card ") : -len(" -->")])
+    card, lines, at, header = _card_lines(tmp / "splits")
     old = f"{header['baseline']:.4f}"
-    forged = card.read_text().replace(old, "1.0000").replace(str(header["baseline"]), "1.0")
-    card.write_text(forged)
-    return Run(_verify(tmp / "splits"), 7, "recomputed scores", stream="stdout")
+    header["baseline"] = 1.0
+    lines[at] = f"{PREFIX}{json.dumps(header, sort_keys=True)}{SUFFIX}"
+    card.write_text("\n".join(lines).replace(old, "1.0000"))
+    return Run(_verify(tmp / "splits"), 7, "recomputed: rmse", stream="stdout")
 
 
-def _croissant(tmp: Path, base: Path) -> Run:
-    copy(base, tmp, "alloys.csv", "splits")
-    path = tmp / "splits" / "croissant.json"
-    path.write_text(path.read_text().replace("alloys.csv", "other.csv"))
-    return Run(_verify(tmp / "splits", "--bundle-only"), 7, "croissant.json", stream="stdout")
+def _croissant(edit: str):  # type: ignore[no-untyped-def]
+    def build(tmp: Path, base: Path) -> Run:
+        copy(base, tmp, "alloys.csv", "splits")
+        path = tmp / "splits" / "croissant.json"
+        metadata = json.loads(path.read_text())
+        if edit == "a file's hash":
+            metadata["distribution"][1]["sha256"] = "0" * 64
+        elif edit == "its url":
+            metadata["url"] = "urn:sha256:" + "0" * 64
+        else:
+            metadata["description"] = "a different data set"
+        path.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
+        if edit == "its description":
+            return Run(_verify(tmp / "splits"), 7, "croissant.json differ", stream="stdout")
+        return Run(
+            _verify(tmp / "splits", "--bundle-only"),
+            7,
+            "croissant.json is not bound",
+            stream="stdout",
+        )
+
+    return build
 
 
 def _card_score(tmp: Path, base: Path) -> Run:
@@ -341,7 +368,7 @@ def _card_score(tmp: Path, base: Path) -> Run:
     predictions.write_text("row,prediction\n" + "".join(f"{r},200\n" for r in rows))
     run.args = ["score", str(tmp / "splits"), str(predictions), "--data", str(tmp / "alloys.csv")]
     run.stream = "stderr"
-    run.message = "card:"
+    run.message = "states a baseline"
     return run
 
 
@@ -516,7 +543,9 @@ CASES = [
     Case(CARD, "baseline forged, --bundle-only", _card_header(True)),
     Case(CARD, "the card's text edited", _card_body),
     Case(CARD, "a consistent forgery of the baseline", _card_consistent_forgery),
-    Case(CARD, "croissant.json edited", _croissant),
+    Case(CARD, "croissant.json: a file's hash", _croissant("a file's hash")),
+    Case(CARD, "croissant.json: its url", _croissant("its url")),
+    Case(CARD, "croissant.json: its description", _croissant("its description")),
     Case(CARD, "score refuses a forged card", _card_score),
     Case(CARD, "manifest edited, card left bound to the old one", _card_rebound),
     Case(MANIFEST, "a duplicate top-level key", _manifest_edit('"input": {},', "appears twice")),
