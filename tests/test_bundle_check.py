@@ -94,8 +94,9 @@ def test_the_design_cards_flow_verifies_without_data(
         "content, carried and test hashes match"
     )
     assert lines[-1] == (
-        "data not checked: data.parquet not found; pass --data PATH to check the data and "
-        "recompute the split"
+        "split recomputed from the bundle's 300 rows (train.parquet and test.parquet); the "
+        "original file's bytes were not checked: data.parquet not found; pass --data PATH to "
+        "check the data and recompute the split"
     )
     payload = json.loads(invoke(runner, "verify", "splits", "--json").stdout)
     assert payload["exit_code"] == 11 and payload["ok"] is False
