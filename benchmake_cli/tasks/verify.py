@@ -336,7 +336,10 @@ def _check_record(
             if section == "encoding" and key in skipped:
                 continue
             differing += _differences(
-                recorded.get(key, _ABSENT), fresh.get(key, _ABSENT), f"{section}.{key}"
+                recorded.get(key, _ABSENT),
+                fresh.get(key, _ABSENT),
+                f"{section}.{key}",
+                quote=bytes_match,  # data of other bytes may be any file: never quoted
             )
     if differing:
         report.add("record", False, "; ".join(differing))
@@ -403,20 +406,22 @@ def _blas_note(manifest: dict[str, Any], method: Method) -> str:
 _ABSENT = "(absent)"
 
 
-def _differences(recorded: Any, fresh: Any, name: str) -> list[str]:
-    """One phrase per leaf field that differs, named by its dotted path."""
+def _differences(recorded: Any, fresh: Any, name: str, quote: bool = True) -> list[str]:
+    """One phrase per leaf field that differs, named by its dotted path (``quote``: show
+    the recomputed value, which comes from the data)."""
     if isinstance(recorded, dict) and isinstance(fresh, dict):
         return [
             line
             for key in sorted(set(recorded) | set(fresh))
             for line in _differences(
-                recorded.get(key, _ABSENT), fresh.get(key, _ABSENT), f"{name}.{key}"
+                recorded.get(key, _ABSENT), fresh.get(key, _ABSENT), f"{name}.{key}", quote
             )
         ]
     if recorded == fresh:
         return []
     meaning = f" ({FIELD_MEANINGS[name]})" if name in FIELD_MEANINGS else ""
-    return [f"{name} recorded {_short(recorded)}, recomputed {_short(fresh)}{meaning}"]
+    found = _short(fresh) if quote or isinstance(fresh, (int, float)) else "another value"
+    return [f"{name} recorded {_short(recorded)}, recomputed {found}{meaning}"]
 
 
 def _short(value: Any, limit: int = 60) -> str:
