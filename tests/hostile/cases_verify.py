@@ -81,7 +81,7 @@ def _secret_column(tmp: Path, base: Path) -> Run:
     return Run(
         _verify(tmp / "splits", "--data", tmp / "extra.csv"),
         7,
-        "carried_columns",
+        "recomputed another value",
         stream="stdout",
         absent=(SECRET,),
     )
