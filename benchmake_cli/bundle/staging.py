@@ -50,10 +50,7 @@ def check_output_folder(out: Path, force: bool, protect: Sequence[Path] = ()) ->
             raise OutputError(f"--out {out}: folder is not empty; pass --force to replace it")
         foreign = not_bundle_files(out)
         if foreign:
-            raise OutputError(
-                f"--out {out}: --force replaces only a benchmake bundle, and it holds "
-                f"{foreign}, which benchmake did not write; remove it or choose another folder"
-            )
+            raise OutputError(f"--out {out}: --force replaces only a benchmake bundle; {foreign}")
 
 
 def _refuse_around(out: Path, kept: Path) -> None:
@@ -71,14 +68,14 @@ BESIDE_MANIFEST = ("manifest.json", "README.md", "BENCHMARK.md", "croissant.json
 
 
 def not_bundle_files(folder: Path) -> str:
-    """The first thing in ``folder`` that is not part of the benchmake bundle it holds
-    (``""`` when it holds one and nothing else), as an error line names it."""
+    """Why ``folder`` is not a benchmake bundle and nothing else, naming the first thing
+    that is not part of it (``""`` when it is)."""
     try:
         recorded = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         listed = set(recorded["files"])
         assert isinstance(recorded["schema"], str) and recorded["schema"].startswith("benchmake")
     except (OSError, ValueError, KeyError, TypeError, AssertionError):
-        return "no readable benchmake manifest.json"
+        return "it holds no benchmake manifest.json"
     allowed = listed | set(BESIDE_MANIFEST)
     parents = {str(PurePosixPath(name).parent) for name in listed} | {"."}
     parents |= {str(p) for name in listed for p in PurePosixPath(name).parents}
@@ -87,11 +84,11 @@ def not_bundle_files(folder: Path) -> str:
         for name in sorted(subfolders):
             path = (PurePosixPath(relative) / name).as_posix()
             if path not in parents:
-                return f"the folder {value(path)}"
+                return f"it holds the folder {value(path)}, which benchmake did not write"
         for name in sorted(files):
             path = (PurePosixPath(relative) / name).as_posix()
             if path not in allowed:
-                return value(path)
+                return f"it holds {value(path)}, which benchmake did not write"
     return ""
 
 

@@ -102,7 +102,7 @@ def _plain_folder(tmp: Path, base: Path) -> Run:
     out.mkdir()
     (out / "thesis.tex").write_text("years of work\n")
     args = ["split", tmp / "alloys.csv", *ALLOYS_ARGS, "--out", out, "--force"]
-    return Run([str(a) for a in args], 6, "which benchmake did not write", out=out)
+    return Run([str(a) for a in args], 6, "--force replaces only a benchmake bundle", out=out)
 
 
 def _force_over_bundle(tmp: Path, base: Path) -> Run:
