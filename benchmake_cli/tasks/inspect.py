@@ -166,20 +166,13 @@ def inspect_data(
     )
     mode = make_plan(request)
     large = header_only(Path(path))
-    if large is not None:
+    if large is not None:  # too large to read for a report: its header says n and d
         report = DataReport(Path(path), "npy", large["bytes"], large["shape"], {}, [])
-        report.n, report.d = large["n"], large["d"]
-        report.modality = "not read (header only)"
+        report.n, report.d, report.modality = large["n"], large["d"], "not read (header only)"
         report.assumed.append(large["note"])
+        planning = {"frac": frac, "iterations": iterations, "method": method, "mode": mode}
         report.plan = plan_split(
-            report.n,
-            report.d,
-            frac=frac,
-            iterations=iterations,
-            method=method,
-            threads=threads,
-            source=Path(path).name,
-            mode=mode,
+            report.n, report.d, threads=threads, source=large["name"], **planning
         )
         return report
     table = read_table(path, read_options)

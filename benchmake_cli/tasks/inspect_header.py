@@ -20,7 +20,7 @@ HEADER_ONLY_BYTES = 1 << 30
 
 
 def header_only(path: Path) -> dict[str, Any] | None:
-    """``{"shape", "n", "d", "bytes", "note"}`` of a large NPY file, else ``None``."""
+    """``{"shape", "n", "d", "bytes", "name", "note"}`` of a large NPY file, else ``None``."""
     if path.suffix.lower() != ".npy" or not path.is_file():
         return None
     size = path.stat().st_size
@@ -36,6 +36,7 @@ def header_only(path: Path) -> dict[str, Any] | None:
         "n": int(shape[0]),
         "d": int(math.prod(shape[1:])),
         "bytes": size,
+        "name": path.name,
         "note": (
             f"only the header was read ({size / 2**30:.1f} GiB file): n and d come from its "
             "shape; the values (missing, constant, duplicate rows) were not checked"

@@ -48,6 +48,36 @@ def check_published(
     check_card_binding(report, folder, manifest, data_path)
 
 
+#: why a split of data whose bytes are not the recorded ones failed: none of its content
+NOT_QUOTED = (
+    "{} reading data whose bytes are not the recorded ones (its content is not quoted: "
+    "it may be any file)"
+)
+
+
+def check_listing_names(report: Any, manifest: dict[str, Any], expected: dict[str, Any]) -> None:
+    """For an image or signal folder whose bytes differ (a file added, renamed or edited):
+    the fresh split's listings must name the same files on the same side, so a renamed
+    sample or two samples whose contents were swapped are caught."""
+    recorded, fresh = manifest["files"], expected["files"]
+    differing = [
+        name
+        for name in (side_name(manifest, "train"), side_name(manifest, "test"))
+        if (recorded.get(name) or {}).get("sha256") != (fresh.get(name) or {}).get("sha256")
+    ]
+    if differing:
+        report.add(
+            "listings",
+            False,
+            " and ".join(differing)
+            + (" name" if len(differing) > 1 else " names")
+            + " other files than the data folder's samples "
+            "give now (a sample renamed, moved, or its content swapped with another's)",
+        )
+    else:
+        report.add("listings", True, "the data folder's samples are the listed files, by name")
+
+
 def check_listings(report: Any, folder: Path, manifest: dict[str, Any]) -> None:
     """Each listed path of an image or signal folder is relative, stays inside the data
     folder and is listed once, on one side."""

@@ -35,7 +35,7 @@ from ..request import Output, SplitRequest
 from .bundle_check import VerifyReport, check_bundle, check_files, few
 from .exact_text import check_exact_text
 from .publish import drop_columns
-from .published import check_published
+from .published import NOT_QUOTED, check_listing_names, check_published
 from .sides import (
     hidden_targets,
     lists_files,
@@ -128,20 +128,13 @@ def verify_manifest(
     report.margins = _margins(manifest, expected)
     _check_record(report, manifest, expected, bytes_match)
     if not bytes_match and listed:
-        _check_listing_names(report, manifest, expected)
+        check_listing_names(report, manifest, expected)
     if not bytes_match:
         check_exact_text(report, folder, manifest, data_path, str(expected["input"]["format"]))
     check_files(report, folder, manifest, expected if bytes_match else None)
     recompute = bytes_match and report.checks_passed
     check_published(report, folder, manifest, data_path if recompute else None)
     return report
-
-
-#: why a split of data whose bytes are not the recorded ones failed: none of its content
-NOT_QUOTED = (
-    "{} reading data whose bytes are not the recorded ones (its content is not quoted: "
-    "it may be any file)"
-)
 
 
 def _recompute_from_bundle(
@@ -335,41 +328,12 @@ def _check_record(
         for key in sorted(keys or (set(recorded) | set(fresh)) - {"content_sha256"}):
             if section == "encoding" and key in skipped:
                 continue
-            differing += _differences(
-                recorded.get(key, _ABSENT),
-                fresh.get(key, _ABSENT),
-                f"{section}.{key}",
-                quote=bytes_match,  # data of other bytes may be any file: never quoted
-            )
+            old, new = recorded.get(key, _ABSENT), fresh.get(key, _ABSENT)
+            differing += _differences(old, new, f"{section}.{key}", quote=bytes_match)
     if differing:
         report.add("record", False, "; ".join(differing))
     else:
         report.add("record", True, "every recorded method, encoding and split field matches")
-
-
-def _check_listing_names(
-    report: VerifyReport, manifest: dict[str, Any], expected: dict[str, Any]
-) -> None:
-    """For an image or signal folder whose bytes differ (a file added, renamed or edited):
-    the fresh split's listings must name the same files on the same side, so a renamed
-    sample or two samples whose contents were swapped are caught."""
-    recorded, fresh = manifest_io.field(manifest, "files"), expected["files"]
-    differing = [
-        name
-        for name in (side_name(manifest, "train"), side_name(manifest, "test"))
-        if (recorded.get(name) or {}).get("sha256") != (fresh.get(name) or {}).get("sha256")
-    ]
-    if differing:
-        report.add(
-            "listings",
-            False,
-            " and ".join(differing)
-            + (" name" if len(differing) > 1 else " names")
-            + " other files than the data folder's samples "
-            "give now (a sample renamed, moved, or its content swapped with another's)",
-        )
-    else:
-        report.add("listings", True, "the data folder's samples are the listed files, by name")
 
 
 def _read_indices(path: Path) -> np.ndarray | None:
