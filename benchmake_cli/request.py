@@ -150,30 +150,23 @@ class SplitRequest:
         """The split a manifest records, of ``data``, to be done again (``verify``):
         ``execution`` holds the speed choices (``threads``, ``jobs``, ``scheduler``,
         ``device``), ``output`` where to write it."""
-        method = method_of_record(manifest.field("method"))
-        recorded = manifest.field("method", "parameters")
-        sharding = recorded.get("sharding") if isinstance(recorded, dict) else None
+        method = method_of_record(manifest.method.record())
         threshold, rows = resolve_shard_rows(0)
-        if sharding is not None:
+        if manifest.method.sharded:
             if not method.shardable:
                 shardable = ", ".join(m.name for m in METHODS.values() if m.shardable)
                 raise ManifestError(
                     f"method.parameters.sharding: {method.name} never splits in shards "
                     f"(the methods that do: {shardable})"
                 )
-            try:
-                threshold, rows = int(sharding["threshold_rows"]), int(sharding["shard_rows"])
-            except (KeyError, TypeError, ValueError) as exc:
-                raise ManifestError(
-                    f"manifest field method.parameters.sharding is malformed ({exc})"
-                ) from None
+            threshold, rows = manifest.method.shard_rows() or (threshold, rows)
             if rows < MIN_SHARD_ROWS:
                 raise ManifestError(f"manifest field method.parameters.sharding.shard_rows {rows}")
-        split = manifest.field("split")
+        split = manifest.split
         written = output or Output()
         return cls(
             path=data,
-            params=method.parameters_from_record(recorded),
+            params=method.parameters_from_record(manifest.method.parameters),
             read=manifest.read_options(),
             encode=manifest.encode_options(),
             method=method.name,
@@ -181,8 +174,8 @@ class SplitRequest:
             output=Output(
                 out=written.out,
                 force=written.force,
-                files=str(split.get("files", "list")),
-                reference_indices="reference_test_indices" in split,
+                files=split.files,
+                reference_indices=split.has_reference_indices,
             ),
         )
 

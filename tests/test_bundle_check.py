@@ -82,7 +82,7 @@ def test_the_design_cards_flow_verifies_without_data(
         "ok    indices",
         "ok    split files",
         "ok    card",
-        "ok    content",
+        "ok    content",  # the split files hold the rows: the split is recomputed from them
         "ok    split",
         "ok    record",
     ]

@@ -22,14 +22,16 @@ from benchmake_cli.formats import (
 from benchmake_cli.formats.modality import MODALITIES
 from benchmake_cli.formats.registry import (
     BY_NAME,
+    FILE_FORMATS,
     FORMATS,
     detect,
     detect_folder,
+    streams,
     write_file,
     write_side,
     write_streamed,
 )
-from benchmake_cli.formats.spec import Format
+from benchmake_cli.formats.spec import ChunkedFormat, FileFormat, FolderFormat, Format
 from benchmake_cli.formats.table import Table
 
 from .conftest import SAMPLE
@@ -104,26 +106,23 @@ def test_every_format_has_a_sample() -> None:
 def test_entry_is_consistent(entry: Format) -> None:
     assert entry.fits and set(entry.fits) <= set(MODALITIES)
     assert entry.description and entry.container
-    assert (entry.write_file is None) != (entry.write_folder is None)
-    assert (entry.data_suffix is not None) == (entry.write_file is not None)
-    assert bool(entry.suffixes) != (entry.folder_kind is not None)
-    assert (entry.folder_kind is not None) == (entry.detect is not None)
-    assert entry.only_with_type is None or entry.only_with_type in entry.fits
-    assert not entry.copies_files or entry.write_folder is not None
-    if entry.data_suffix is not None:  # its split files are read back as the same format
-        assert entry.data_suffix in entry.suffixes
-    if entry.streams:
-        assert entry.suffixes and entry.count_rows and entry.open_writer
+    assert isinstance(entry, FileFormat) != isinstance(entry, FolderFormat)
+    if isinstance(entry, FileFormat):
+        assert entry.suffixes and entry.folder_kind is None and not entry.copies_files
+        assert entry.only_with_type is None or entry.only_with_type in entry.fits
+        assert entry.data_suffix in entry.suffixes  # split files are read back the same way
     else:
-        assert entry.open_writer is entry.count_rows is entry.more_rows_than is None
+        assert entry.folder_kind in entry.fits
+    if isinstance(entry, ChunkedFormat):  # today every format read in chunks streams
+        assert streams(entry) and isinstance(entry, FileFormat)
 
 
 def test_every_suffix_belongs_to_one_format() -> None:
     claims = Counter(
-        (suffix, entry.only_with_type) for entry in FORMATS for suffix in entry.suffixes
+        (suffix, entry.only_with_type) for entry in FILE_FORMATS for suffix in entry.suffixes
     )
     assert [claim for claim, count in claims.items() if count > 1] == []
-    for entry in FORMATS:
+    for entry in FILE_FORMATS:
         for suffix in entry.suffixes:
             for name in (f"data{suffix}", f"DATA{suffix.upper()}"):
                 assert detect(Path(name), entry.only_with_type or "auto") is entry
@@ -143,7 +142,7 @@ def test_detects_reads_writes_and_reads_back(
     files = "copy" if entry.copies_files else "list"
     written = write_side(table, rows, tmp_path, "test", files)
     assert written and all((tmp_path / relative).exists() for relative in written)
-    if entry.data_suffix is not None:
+    if isinstance(entry, FileFormat):
         assert written == [f"test{entry.data_suffix}"]
         again = read_table(tmp_path / written[0], options)
     else:  # a folder format writes (or copies) a folder of the same kind
@@ -151,9 +150,9 @@ def test_detects_reads_writes_and_reads_back(
     _assert_same(_subset(again, np.arange(len(rows))), _subset(table, rows))
 
 
-@pytest.mark.parametrize("entry", [e for e in FORMATS if e.streams], ids=lambda e: e.name)
+@pytest.mark.parametrize("entry", [e for e in FILE_FORMATS if streams(e)], ids=lambda e: e.name)
 def test_streamed_equals_whole(
-    entry: Format, samples: dict[str, tuple[Path, ReadOptions]], tmp_path: Path
+    entry: FileFormat, samples: dict[str, tuple[Path, ReadOptions]], tmp_path: Path
 ) -> None:
     path, options = samples[entry.name]
     assert streamable(path, options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,99 @@ def test_benchmark_scripts_import_names_that_exist(script: Path) -> None:
             module = importlib.import_module(node.module)
             missing = [a.name for a in node.names if not hasattr(module, a.name)]
             assert not missing, f"{script.name}: {node.module} has no {', '.join(missing)}"
+
+
+# --- the manifest is read through bundle.manifest.Manifest, its files named in bundle/names ---
+
+#: a manifest's top-level sections: ``x["split"]`` or ``x.get("info")`` outside bundle/ is
+#: a raw read of a manifest dict (or of a copy of one)
+MANIFEST_SECTIONS = {"schema", "tool", "method", "input", "encoding", "split", "files", "info"}
+#: dicts that are not manifests but have a key of a section's name, by (module, receiver)
+NOT_MANIFESTS = {
+    ("benchmake_cli.cli.inspect_command", "summary"),  # inspect's JSON report
+    ("benchmake_cli.cli.rank_report", "row"),  # a model's row of the ranking
+    ("benchmake_cli.request", "groups[SplitRequest]"),  # the request's option groups
+}
+#: the bundle's file names; a literal of one belongs in bundle/names.py only
+BUNDLE_FILE_NAME = re.compile(r"^\w*_indices\.txt$|^(manifest|croissant)\.json$|^BENCHMARK\.md$")
+
+
+def raw_manifest_reads(module: str, source: str) -> list[str]:
+    """Each place ``source`` reads a manifest as a dict: a string-keyed subscript or
+    ``.get`` of a section name, or of anything named ``*manifest*``; a ``.field(...)`` call
+    on a manifest."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        receiver, key = None, None
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            receiver, key = node.value, node.slice.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "get" and node.args and isinstance(node.args[0], ast.Constant):
+                receiver, key = node.func.value, node.args[0].value
+            elif node.func.attr == "field":
+                receiver, key = node.func.value, "field"
+        if receiver is None or not isinstance(key, str):
+            continue
+        text = ast.unparse(receiver)
+        by_name = "manifest" in text.lower()
+        section = key in MANIFEST_SECTIONS and (module, text) not in NOT_MANIFESTS
+        if by_name or (section and key != "field"):
+            found.append(f"{module}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def bundle_file_name_literals(module: str, source: str) -> list[str]:
+    """Each string constant (an f-string's parts too) that is a bundle file's name."""
+    return [
+        f"{module}:{node.lineno}: {node.value!r}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and BUNDLE_FILE_NAME.match(node.value)
+    ]
+
+
+def _outside_bundle() -> list[tuple[str, Path]]:
+    return [(m, p) for m, p in MODULES if _layer(m) != "bundle"]
+
+
+def test_no_module_outside_bundle_reads_a_manifest_as_a_dict() -> None:
+    found = [
+        line
+        for module, path in _outside_bundle()
+        for line in raw_manifest_reads(module, path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "read the manifest through Manifest's section accessors:\n" + "\n".join(found)
+
+
+def test_bundle_file_names_are_defined_once() -> None:
+    found = [
+        line
+        for module, path in MODULES
+        if module != "benchmake_cli.bundle.names"
+        for line in bundle_file_name_literals(module, path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "name bundle files through benchmake_cli.bundle.names:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('k = manifest["method"]["parameters"]["k"]\n', 3),
+        ('x = result.manifest.get("info")\n', 1),
+        ('s = manifest_io.field(manifest, "split")\n', 1),
+        ('d = recorded["encoding"]\n', 1),
+        ('d = expected.get("files") or {}\n', 1),
+        ('n = manifest.split.n_test\nrow = {"split": 1}["split"]\n', 1),
+        ('n = manifest.split.n_test\nf = manifest.split.indices_file("test")\n', 0),
+        ('v = summary["split"]\n', 0),  # inspect_command's report, by NOT_MANIFESTS
+    ],
+)
+def test_the_manifest_rule_sees_raw_reads(source: str, expected: int) -> None:
+    assert len(raw_manifest_reads("benchmake_cli.cli.inspect_command", source)) == expected
+
+
+def test_the_file_name_rule_sees_literals() -> None:
+    source = 'a = "test_indices.txt"\nb = f"{side}_indices.txt"\nc = "manifest.json"\n'
+    source += 'd = "Writes manifest.json and test_indices.txt"\ne = "BENCHMARK.md"\n'
+    assert len(bundle_file_name_literals("m", source)) == 4

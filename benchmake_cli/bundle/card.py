@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import names
 from .hub import Publication, citation_lines, front_matter, strip_front_matter
 
-CARD_FILE = "README.md"
-LEGACY_CARD_FILE = "BENCHMARK.md"  #: the card's name in bundles written before 0.2
+CARD_FILE = names.CARD
+LEGACY_CARD_FILE = names.LEGACY_CARD  #: the card's name in bundles written before 0.2
 HEADER_PREFIX = "<!-- benchmake-card "
 HEADER_SUFFIX = " -->"
 

@@ -26,10 +26,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import manifest as manifest_io
+from . import names
 from .card import CardScores, number
 from .hub import Publication
 
-CROISSANT_FILE = "croissant.json"
+CROISSANT_FILE = names.CROISSANT
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 SPLITS = {"train": "cr:TrainingSplit", "test": "cr:TestSplit"}
 CONTEXT: dict[str, Any] = {
@@ -172,12 +173,14 @@ def _record_set(side: str, folder: Path, manifest: dict[str, Any]) -> dict[str, 
                 "description": "Original 0-based row number of the input.",
                 "dataType": "sc:Integer",
                 "source": {
-                    "fileObject": {"@id": f"{side}_indices.txt"},
+                    "fileObject": {"@id": names.indices_file(side)},
                     "extract": {"fileProperty": "lines"},
                 },
             }
         ]
-        description = f"The {side} rows, by original 0-based row number ({side}_indices.txt)."
+        description = (
+            f"The {side} rows, by original 0-based row number ({names.indices_file(side)})."
+        )
     source = fields[0]["source"]["fileObject"]["@id"]
     fields.append(
         {

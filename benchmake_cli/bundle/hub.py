@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import names
+
 SIDES = ("train", "test")
 TABLE_FORMATS = {"csv": ",", "tsv": "\t", "parquet": None}
 
@@ -56,7 +58,9 @@ def split_files(manifest: dict[str, Any]) -> dict[str, list[str]]:
             return tables
     if fmt == "image-folder" and split.get("files") == "copy":
         return {side: [f"{side}/**"] for side in SIDES}
-    return {side: [str(split.get(f"{side}_indices", f"{side}_indices.txt"))] for side in SIDES}
+    return {
+        side: [str(split.get(names.indices_key(side), names.indices_file(side)))] for side in SIDES
+    }
 
 
 def _bytes_of(manifest: dict[str, Any], patterns: list[str]) -> int:

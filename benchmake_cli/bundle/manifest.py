@@ -2,7 +2,8 @@
 
 ``manifest.json`` is written with sorted keys and no timestamps, so it is byte-identical
 from run to run. The ``info`` section (device, library versions) is informational:
-``verify`` never checks it.
+``verify`` never checks it. Outside :mod:`benchmake_cli.bundle` a manifest is read through
+:class:`Manifest`'s typed section accessors (:mod:`.sections`), never as a dict.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,15 +19,24 @@ import numpy as np
 
 from .._version import __version__
 from ..encode.options import EncodeOptions
-from ..errors import DataError, InputNotFoundError, ManifestError
+from ..errors import InputNotFoundError, ManifestError
 from ..formats import ReadOptions
 from ..formats import registry as format_registry
-from ..formats.safety import special_kind
-from ..safe_text import value
-from . import limits
+from ..formats.spec import Format
+from . import limits, names
+from .sections import (
+    EncodingSection,
+    FileEntry,
+    InfoSection,
+    InputSection,
+    MethodSection,
+    PublicationSection,
+    SplitSection,
+    ToolSection,
+)
 
 SCHEMA = "benchmake-manifest/1"
-FILE_NAME = "manifest.json"
+FILE_NAME = names.MANIFEST
 REQUIRED_SECTIONS = ("tool", "method", "input", "encoding", "split", "files")
 
 
@@ -70,8 +79,8 @@ class Manifest:
     ...     input={"name": "a.csv", "bytes": 3, "sha256": "0" * 64, "format": "csv"},
     ...     encoding={"modality": "tabular", "options": {}}, split={"n_test": 1},
     ...     info={"device": "cpu"})
-    >>> m.field("input", "name"), m.encode_options().drop_missing, sorted(m.data)[:3]
-    ('a.csv', False, ['encoding', 'files', 'info'])
+    >>> m.input.name, m.split.n_test, m.encode_options().drop_missing, m.info.device
+    ('a.csv', 1, False, 'cpu')
     """
 
     data: dict[str, Any]
@@ -110,27 +119,157 @@ class Manifest:
     @classmethod
     def load(cls, path: str | Path) -> Manifest:
         """:func:`load` a manifest file (or the one in a folder)."""
-        path = Path(path)
-        return cls(load(path), path / FILE_NAME if path.is_dir() else path)
+        path = manifest_file(path)
+        return cls(load(path), path)
+
+    @classmethod
+    def reread(cls, data: dict[str, Any]) -> Manifest:
+        """A manifest as it reads back from its JSON text (tuples become lists ...)."""
+        return cls(json.loads(dumps(data)))
+
+    @property
+    def file(self) -> Path:
+        """The file it was loaded from (a manifest being built has none)."""
+        if self.path is None:
+            raise ValueError("this manifest was built, not loaded from a file")
+        return self.path
+
+    @property
+    def folder(self) -> Path:
+        """The folder holding the file it was loaded from: the bundle's."""
+        return self.file.parent
+
+    # --- the sections, typed (fields an older manifest lacks read as their defaults) ---
+
+    @property
+    def schema(self) -> Any:
+        return self.data.get("schema")
+
+    @property
+    def tool(self) -> ToolSection:
+        return ToolSection(self.data.get("tool"))
+
+    @property
+    def method(self) -> MethodSection:
+        return MethodSection(self.data.get("method"))
+
+    @property
+    def input(self) -> InputSection:
+        return InputSection(self.data.get("input"))
+
+    @property
+    def encoding(self) -> EncodingSection:
+        return EncodingSection(self.data.get("encoding"))
+
+    @property
+    def split(self) -> SplitSection:
+        return SplitSection(self.data.get("split"))
+
+    @property
+    def info(self) -> InfoSection:
+        return InfoSection(self.data.get("info"))
+
+    @property
+    def publication(self) -> PublicationSection:
+        return PublicationSection(self.data.get("publication"))
+
+    @property
+    def files(self) -> dict[str, FileEntry]:
+        """Every written file the manifest lists, by its path relative to the bundle."""
+        files = self.data.get("files")
+        if not isinstance(files, dict):
+            return {}
+        return {str(name): FileEntry.of(entry) for name, entry in files.items()}
+
+    def record(self, section: str) -> dict[str, Any]:
+        """A copy of one section's every field (``{}`` when absent), for comparing them all."""
+        value = self.data.get(section)
+        return json.loads(json.dumps(value)) if isinstance(value, dict) else {}
+
+    def mistyped(self, fields: dict[tuple[str, ...], type | tuple[type, ...]]) -> list[str]:
+        """The dotted names of ``fields`` that are missing or not of their JSON type (a bool
+        is not a number), and of any listed file without a SHA-256."""
+        wrong = []
+        for keys, kind in fields.items():
+            value: Any = self.data
+            for key in keys:
+                value = value.get(key) if isinstance(value, dict) else None
+            if not isinstance(value, kind) or isinstance(value, bool):
+                wrong.append(".".join(keys))
+        files = self.data.get("files")
+        for name, entry in (files if isinstance(files, dict) else {}).items():
+            if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+                wrong.append(f"files.{name}.sha256")
+        return wrong
 
     def field(self, *keys: str) -> Any:
         """:func:`field` of this manifest."""
         return field(self.data, *keys)
+
+    def indices_path(self, side: str) -> Path:
+        """The recorded index file of ``side`` in the bundle's folder; :class:`ManifestError`
+        when the recorded name is not a plain file name."""
+        name = self.split.indices_file(side)
+        if Path(name).name != name:
+            key = names.indices_key(side)
+            raise ManifestError(f"{self.file}: split.{key} {name!r} is not a plain file name")
+        return self.folder / name
+
+    def input_format(self) -> Format:
+        """The format the input was read as; :class:`ManifestError` for an unknown one."""
+        fmt = str(self.field("input", "format"))
+        entry = format_registry.lookup(fmt)
+        if entry is None:
+            raise ManifestError(f"manifest field input.format {fmt!r} is not a known format")
+        return entry
+
+    def side_file(self, side: str) -> str:
+        """The file (or, for OGB graphs, the folder) holding one side's data.
+
+        >>> Manifest({"input": {"format": "hdf5"}}).side_file("test")
+        'test.h5'
+        """
+        return names.side_file(self.input_format().name, side)
 
     def finish(self, files: dict[str, dict[str, Any]], input_path: Path, out: Path) -> None:
         """Record the files written into ``out`` (name: SHA-256 and bytes) and the input's
         path relative to ``out``."""
         self.data["files"] = files
         split = self.data["split"]
-        split["train_indices"] = "train_indices.txt"
-        split["test_indices"] = "test_indices.txt"
-        split["test_indices_sha256"] = files["test_indices.txt"]["sha256"]
+        for side in names.SIDES:
+            split[names.indices_key(side)] = names.indices_file(side)
+        split["test_indices_sha256"] = files[names.TEST_INDICES]["sha256"]
         self.data["input"]["path"] = Path(
             os.path.relpath(input_path.resolve(), out.resolve().parent / out.name)
         ).as_posix()
 
     def dumps(self) -> str:
         return dumps(self.data)
+
+    def record_reference_indices(self) -> None:
+        """Record the names of the reference's index files (``--reference-indices``)."""
+        for side in names.SIDES:
+            key = names.indices_key(side, reference=True)
+            self.data["split"][key] = names.indices_file(side, reference=True)
+
+    def record_file(self, name: str, sha256: str, size: int) -> None:
+        """Record (or replace) one written file's SHA-256 and size."""
+        self.data["files"][name] = {"bytes": size, "sha256": sha256}
+
+    def public_copy(self, private_manifest_sha256: str, hidden: tuple[str, ...]) -> Manifest:
+        """The manifest of a public copy (``publish``): this one with a ``publication``
+        section, and its input's path the bare file name (shipped beside it, if at all)."""
+        public = Manifest(json.loads(json.dumps(self.data)))
+        public.data["publication"] = {
+            "private_manifest_sha256": private_manifest_sha256,
+            "hidden_test_columns": list(hidden),
+        }
+        public.data["input"]["path"] = Path(str(self.data["input"]["name"])).name
+        return public
+
+    def record_files_mode(self, files: str) -> None:
+        """Record how an image or signal folder's files were written (not ``list``)."""
+        self.data["split"]["files"] = files
 
     def read_options(self) -> ReadOptions:
         """How the input was read (delimiter, header, keys, image size, ...)."""
@@ -155,18 +294,22 @@ def dumps(manifest: dict[str, Any]) -> str:
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def load(path: str | Path) -> dict[str, Any]:
-    """Read and sanity-check a manifest; raise :class:`ManifestError` naming the problem."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / FILE_NAME
+def _load_json(path: Path) -> Any:
+    """The JSON value in a manifest file; :class:`ManifestError` when it cannot be read or
+    parsed (the one place a manifest's text is parsed)."""
     try:
         text = limits.read_text(path)
     except FileNotFoundError:
         raise InputNotFoundError(f"{path}: no such manifest") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: cannot be read ({exc})") from None
-    manifest = limits.parse(text, str(path))
+    return limits.parse(text, str(path))
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    """Read and sanity-check a manifest; raise :class:`ManifestError` naming the problem."""
+    path = manifest_file(path)
+    manifest = _load_json(path)
     if not isinstance(manifest, dict):
         raise ManifestError(f"{path}: not a benchmake manifest (top level is not an object)")
     schema = manifest.get("schema")
@@ -191,11 +334,6 @@ def field(manifest: dict[str, Any], *keys: str) -> Any:
     return value
 
 
-# --- finding a manifest and its data (shared by verify, evaluate, inspect and load_split) ---
-
-#: input formats that are folders; every other format is one file
-
-
 def manifest_file(path: str | Path) -> Path:
     """The manifest a command was given: ``path`` itself, or ``manifest.json`` inside it
     when it is a folder.
@@ -207,107 +345,6 @@ def manifest_file(path: str | Path) -> Path:
     return path / FILE_NAME if path.is_dir() else path
 
 
-def open_manifest(path: str | Path) -> tuple[Path, dict[str, Any]]:
-    """``(manifest file, manifest)`` for a manifest file or the folder holding it."""
-    manifest_path = manifest_file(path)
-    return manifest_path, load(manifest_path)
-
-
-@dataclass(frozen=True)
-class DataLocation:
-    """Where a manifest's data is: ``path`` when found, else ``None``; ``looked_for`` is the
-    path tried (``--data``, or the recorded path read from the manifest's folder)."""
-
-    path: Path | None
-    looked_for: Path
-    given: bool  #: named by ``--data``
-
-    @property
-    def shown(self) -> str:
-        """``looked_for`` as it reads best: ``data.csv``, not ``splits/../data.csv``."""
-        return os.path.normpath(self.looked_for)
-
-    def require(self) -> Path:
-        """The data's path, or :class:`InputNotFoundError` saying where it was looked for."""
-        if self.path is not None:
-            return self.path
-        if self.given:
-            raise InputNotFoundError(f"{self.looked_for}: no such file or folder")
-        raise InputNotFoundError(
-            f"the manifest's data is not at {self.shown}; pass --data PATH to name it"
-        )
-
-
-def locate_data(
-    manifest_path: Path, manifest: dict[str, Any], data: str | Path | None = None
-) -> DataLocation:
-    """Find the data a manifest describes, as ``sha256sum -c`` finds its files: ``data``
-    (``--data``) when given, else the recorded ``input.path`` read from the manifest's
-    folder, wherever it leads, else a file of the recorded name beside the manifest (a
-    published bundle). Only what the manifest cannot have recorded is refused with
-    :class:`ManifestError`: a device, FIFO or socket, or a folder where a file was recorded.
-    """
-    if data is not None:
-        path = Path(data)
-        kind = special_kind(path) if path.exists() else None
-        if kind not in (None, "a folder"):
-            raise DataError(f"--data {value(path, 200)}: is {kind}, not the data's file or folder")
-        return DataLocation(path if path.exists() else None, path, True)
-    recorded = field(manifest, "input", "path")
-    name = field(manifest, "input", "name")
-    folder = manifest_path.parent
-    looked_for = folder / str(name)
-    if isinstance(recorded, str) and recorded:
-        looked_for = folder / recorded
-        if _exists(looked_for):
-            _refuse_special(manifest_path, looked_for, manifest)
-            return DataLocation(looked_for, looked_for, False)
-    if isinstance(name, str) and name and Path(name).name == name:
-        beside = folder / name
-        if _exists(beside):
-            _refuse_special(manifest_path, beside, manifest)
-            return DataLocation(beside, looked_for, False)
-    return DataLocation(None, looked_for, False)
-
-
-def _exists(path: Path) -> bool:
-    try:
-        path.stat()
-    except (OSError, ValueError):
-        return False
-    return True
-
-
-def _refuse_special(manifest_path: Path, path: Path, manifest: dict[str, Any]) -> None:
-    """A recorded path must lead to what was split: a regular file, or a folder for the
-    folder formats."""
-    mode = path.stat().st_mode
-    kind = (
-        "a device"
-        if stat.S_ISBLK(mode) or stat.S_ISCHR(mode)
-        else "a FIFO"
-        if stat.S_ISFIFO(mode)
-        else "a socket"
-        if stat.S_ISSOCK(mode)
-        else None
-    )
-    entry = format_registry.lookup(str(manifest["input"].get("format")))
-    wants_folder = entry is not None and entry.folder_kind is not None
-    if kind is None and stat.S_ISDIR(mode) and not wants_folder:
-        kind = "a folder"
-    if kind is not None:
-        what = "a folder" if wants_folder else "a file"
-        raise ManifestError(
-            f"{manifest_path}: its data path leads to {path}, {kind}, where {what} was "
-            "recorded; pass --data PATH to name the data"
-        )
-
-
-def recorded_encode_options(manifest: dict[str, Any]) -> EncodeOptions:
-    """How the manifest's input was encoded (columns, modality options)."""
-    return Manifest(manifest).encode_options()
-
-
-def recorded_read_options(manifest: dict[str, Any]) -> ReadOptions:
-    """How the manifest's input was read (delimiter, header, keys, image size, ...)."""
-    return Manifest(manifest).read_options()
+def open_manifest(path: str | Path) -> Manifest:
+    """The manifest in a file, or in the folder holding it (its ``path``: the file)."""
+    return Manifest.load(path)

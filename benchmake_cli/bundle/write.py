@@ -16,7 +16,8 @@ import numpy as np
 from ..formats import registry
 from ..formats.folder import walk_files
 from ..formats.table import Table
-from .manifest import FILE_NAME, Manifest
+from . import names
+from .manifest import Manifest
 from .staging import TEMP_PREFIX, check_output_folder, staged_folder
 
 __all__ = ["TEMP_PREFIX", "check_output_folder", "staged_folder"]
@@ -80,11 +81,6 @@ def input_digest(path: Path) -> tuple[int, str]:
     return size, listing.hexdigest()
 
 
-#: positions in the reference's hash order, written by ``--reference-indices``
-REFERENCE_TEST_INDICES = "reference_test_indices.txt"
-REFERENCE_TRAIN_INDICES = "reference_train_indices.txt"
-
-
 def write_bundle(
     out: Path,
     manifest: Manifest,
@@ -107,25 +103,24 @@ def write_bundle(
     report = progress or (lambda stage, done, total: None)
     with staged_folder(out, force, (input_path,)) as staging:
         report("write", 0, 4)
-        write_indices(staging / "train_indices.txt", train)
-        write_indices(staging / "test_indices.txt", test)
-        written = ["train_indices.txt", "test_indices.txt"]
+        write_indices(staging / names.TRAIN_INDICES, train)
+        write_indices(staging / names.TEST_INDICES, test)
+        written = [names.TRAIN_INDICES, names.TEST_INDICES]
         if reference is not None:
-            write_indices(staging / REFERENCE_TEST_INDICES, reference[0])
-            write_indices(staging / REFERENCE_TRAIN_INDICES, reference[1])
-            written += [REFERENCE_TEST_INDICES, REFERENCE_TRAIN_INDICES]
-            manifest.data["split"]["reference_test_indices"] = REFERENCE_TEST_INDICES
-            manifest.data["split"]["reference_train_indices"] = REFERENCE_TRAIN_INDICES
+            write_indices(staging / names.REFERENCE_TEST_INDICES, reference[0])
+            write_indices(staging / names.REFERENCE_TRAIN_INDICES, reference[1])
+            written += [names.REFERENCE_TEST_INDICES, names.REFERENCE_TRAIN_INDICES]
+            manifest.record_reference_indices()
         report("write", 2, 4)
         written += write_data(staging)
         if files != "list":
-            manifest.data["split"]["files"] = files
+            manifest.record_files_mode(files)
         hashes = {
             name: {"sha256": sha256_file(staging / name), "bytes": (staging / name).stat().st_size}
             for name in written
         }
         manifest.finish(hashes, input_path, out)
-        (staging / FILE_NAME).write_text(manifest.dumps(), encoding="utf-8")
+        (staging / names.MANIFEST).write_text(manifest.dumps(), encoding="utf-8")
         if beside is not None:
             beside(staging)
         report("write", 4, 4)

@@ -31,14 +31,12 @@ EXAMPLES = [
 
 def publish(
     manifest: Annotated[Path, typer.Argument(help="manifest.json, or the folder holding it.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder of the public copy (created).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created).")],
     hide_test_targets: Annotated[
         bool,
         typer.Option("--hide-test-targets", help="Leave the target column out of the test file."),
     ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace OUT when it exists and is not empty.")
-    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty OUT.")] = False,
     data: ManifestDataOption = None,
     json_output: JsonOption = False,
     quiet: QuietOption = False,

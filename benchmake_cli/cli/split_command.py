@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..bundle.manifest import Manifest
 from ..errors import ExitCode
 from ..method.margins import LOW_MARGIN
 from ..method.registry import DEFAULT_METHOD
@@ -166,17 +167,18 @@ def split(
     for note in result.notes if every else warnings:
         prefix = "warning: " if note in warnings else ""
         typer.echo(f"benchmake: {prefix}{note}", err=True)
+    record = Manifest(result.manifest)
     summary = {
         "ok": True,
         "data": str(data),
         "out": str(out),
         "n_train": result.n_train,
         "n_test": result.n_test,
-        "method": result.manifest["method"]["name"],
-        "k": result.manifest["method"]["parameters"]["k"],
-        "device": result.manifest["info"]["device"],
+        "method": record.method.name,
+        "k": record.method.k,
+        "device": record.info.device,
         "seconds": {key: round(value, 3) for key, value in result.seconds.items()},
-        "content_sha256": result.manifest["encoding"]["content_sha256"],
+        "content_sha256": record.encoding.content_sha256,
         "warnings": warnings,
     }
     if json_output:

@@ -1,74 +1,60 @@
 """Encode an input as one float64 row per sample: the matrix the split is computed on.
 
 One encoder per modality (:mod:`.tabular`, :mod:`.image`, :mod:`.sequence`, :mod:`.signal`,
-:mod:`.graph`); :func:`encode_table` resolves the modality (:mod:`benchmake_cli.formats.modality`)
-and refuses options that the modality would ignore.
+:mod:`.graph`), listed in :data:`ENCODERS`; :func:`encode_table` resolves the modality
+(:mod:`benchmake_cli.formats.modality`), refuses options that the modality would ignore and
+calls the modality's encoder. :func:`encode_chunk` encodes one chunk of a streamed table,
+its text features' categories collected in a :class:`CategoryAccumulator`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ..errors import DataError, ParameterError
 from ..formats.modality import resolve
 from ..formats.table import Table
 from . import graph, image, sequence, signal, tabular
 from .carried import carried_columns, carried_digests, carried_hash, tie_digests
+from .categories import CategoryAccumulator, expand_codes
 from .options import TOKENIZERS, Encoded, EncodeOptions
 from .tabular import MISSING_TOKENS, column_as_numbers, table_frame, target_values
 
 __all__ = [
+    "ENCODERS",
     "MISSING_TOKENS",
     "TOKENIZERS",
+    "CategoryAccumulator",
     "EncodeOptions",
     "Encoded",
     "carried_columns",
     "carried_hash",
     "column_as_numbers",
+    "encode_chunk",
     "encode_table",
+    "expand_codes",
     "table_frame",
     "target_values",
 ]
 
+Encoder = Callable[[Table, EncodeOptions], Encoded]
 
-def encode_table(
-    table: Table,
-    options: EncodeOptions | None = None,
-    *,
-    row_offset: int | None = None,
-    categories: dict[str, dict[str, int]] | None = None,
-) -> Encoded:
-    """Turn a :class:`Table` into an :class:`Encoded` matrix.
+#: the encoder of each modality (``graph`` also takes a node-feature matrix, as a table)
+ENCODERS: dict[str, Encoder] = {
+    "tabular": tabular.encode,
+    "image": image.encode,
+    "sequence": sequence.encode,
+    "signal": signal.encode,
+    "graph": graph.encode,
+}
 
-    With ``row_offset`` the table is one chunk of a streamed (sharded) input starting at
-    that input row: only tabular chunks are accepted, row numbers count from the offset and
-    the all-constant check is left to the caller, which sees every chunk; text features
-    come as category codes, collected in ``categories`` (:func:`.tabular.encode`).
-    """
+
+def encode_table(table: Table, options: EncodeOptions | None = None) -> Encoded:
+    """Turn a whole :class:`Table` into an :class:`Encoded` matrix."""
     options = options or EncodeOptions()
     modality = resolve(table, options.sequence_col)
     _refuse_unused_options(table, modality, options)
-    if row_offset is not None:
-        if modality != "tabular":
-            raise DataError(
-                f"{table.path}: is read as {modality}; a sharded split streams tabular "
-                "inputs only (CSV, TSV, Parquet, NPY): pass --shard-rows 0"
-            )
-        encoded = tabular.encode(table, options, row_offset=row_offset, categories=categories)
-        encoded.modality, encoded.source = modality, table.path.name
-        encoded.carried = carried_digests(table, encoded, row_offset)
-        encoded.ties = tie_digests(table, encoded, row_offset)
-        return encoded
-    if modality == "sequence":
-        encoded = sequence.encode(table, options)
-    elif modality == "image":
-        encoded = image.encode(table, options)
-    elif modality == "signal":
-        encoded = signal.encode(table, options)
-    elif modality == "graph" and table.graphs is not None:
-        encoded = graph.encode(table, options)
-    else:  # tabular, and a node-feature matrix (graph) read as a table
-        encoded = tabular.encode(table, options)
-        if modality == "graph":
-            encoded.parameters["representation"] = "node-feature matrix, one row per node"
+    encoded = ENCODERS[modality](table, options)
     encoded.modality, encoded.source = modality, table.path.name
     encoded.carried = carried_digests(table, encoded)
     encoded.ties = tie_digests(table, encoded)
@@ -78,6 +64,38 @@ def encode_table(
             f"{table.path}: every feature is constant ({X.shape[1]} columns): "
             "there is nothing to split on"
         )
+    return encoded
+
+
+def encode_chunk(
+    chunk: Table, options: EncodeOptions, categories: CategoryAccumulator, row_offset: int
+) -> Encoded:
+    """One chunk of a streamed table, starting at input row ``row_offset``: one column per
+    feature, a number or a category code in the numbering of ``categories`` (which collects
+    the chunk's categories; :meth:`~.categories.CategoryAccumulator.layout` and
+    :func:`expand_codes` make the one-hot columns once every chunk is read). Row numbers
+    count from the offset; the all-constant check is left to the caller, which sees every
+    chunk."""
+    modality = resolve(chunk, options.sequence_col)
+    _refuse_unused_options(chunk, modality, options)
+    if modality != "tabular":
+        raise DataError(
+            f"{chunk.path}: is read as {modality}; a sharded split streams tabular "
+            "inputs only (CSV, TSV, Parquet, NPY): pass --shard-rows 0"
+        )
+    plan = tabular.plan_columns(chunk, options, categories.columns)
+    part = tabular.encode_chunk(chunk, plan, row_offset)
+    encoded = Encoded(
+        X=categories.add(part, plan.features),
+        rows=part.rows,
+        feature_names=list(plan.features),
+        modality=modality,
+        columns_used=list(plan.features),
+        dropped_rows=part.dropped.tolist(),
+        source=chunk.path.name,
+    )
+    encoded.carried = carried_digests(chunk, encoded, row_offset)
+    encoded.ties = tie_digests(chunk, encoded, row_offset)
     return encoded
 
 

@@ -19,15 +19,24 @@ from __future__ import annotations
 import numpy as np
 
 from ..formats.table import GraphSet, Table
+from . import tabular
 from .options import Encoded, EncodeOptions
 
 DEGREE_CAP = 32
 
 
 def encode(table: Table, options: EncodeOptions) -> Encoded:
+    """One row per graph of a graph data set; a node-feature matrix (a table or a 2-D array
+    read as ``graph``) is encoded as a table, one row per node."""
+    if table.graphs is None:
+        encoded = tabular.encode(table, options)
+        encoded.parameters["representation"] = "node-feature matrix, one row per node"
+        return encoded
+    return _encode_graphs(table.graphs)
+
+
+def _encode_graphs(graphs: GraphSet) -> Encoded:
     """One row per graph: counts, degree histogram and node-feature mean, sum and max."""
-    graphs = table.graphs
-    assert graphs is not None
     n = graphs.count
     degrees = _degrees(graphs)
     cap = int(min(degrees.max(initial=0), DEGREE_CAP))

@@ -10,6 +10,8 @@ are carried along but never used. Missing values are refused, naming the first r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +22,7 @@ from ..errors import DataError, ParameterError
 from ..formats.table import Table
 from ..safe_text import quoted
 from .arrays import flatten_samples
+from .categories import CategoryAccumulator, expand_codes
 from .options import Encoded, EncodeOptions
 
 #: how pandas names a column whose header cell is empty (``df.to_csv()`` with its index)
@@ -27,128 +30,91 @@ UNNAMED = re.compile(r"Unnamed: \d+")
 MISSING_TOKENS = frozenset({"", "na", "nan", "n/a", "null", "none", "#n/a", "-nan", "?"})
 
 
-class NewCategoricalColumnError(Exception):
-    """A streamed chunk found text in ``column``, numeric in the chunks before: the input
-    is read again with the column's every value a category (see :func:`encode`)."""
+@dataclass(frozen=True)
+class ColumnPlan:
+    """Which columns of a table are encoded, and how: ``features`` in order (each numeric,
+    or categorical when listed in ``categorical`` or holding a value that is not a number),
+    ``carried`` (the other columns: target, ids, columns left out by ``--features``)."""
 
-    def __init__(self, column: str) -> None:
-        super().__init__(column)
-        self.column = column
+    features: tuple[str, ...]
+    carried: tuple[str, ...]
+    categorical: frozenset[str] = frozenset()
+    strict: bool = False
+    drop_missing: bool = False
+
+    @property
+    def numeric(self) -> tuple[str, ...]:
+        """The features known numeric so far (not yet seen holding text)."""
+        return tuple(c for c in self.features if c not in self.categorical)
 
 
-def encode(
-    table: Table,
-    options: EncodeOptions,
-    *,
-    row_offset: int | None = None,
-    categories: dict[str, dict[str, int]] | None = None,
-) -> Encoded:
-    """Encode a table's columns, or an array of rank 1 or 2 (columns ``0``, ``1``, ...);
-    arrays of higher rank are flattened per sample.
+def plan_columns(
+    table: Table, options: EncodeOptions, categorical: Iterable[str] = ()
+) -> ColumnPlan:
+    """The plan of a table's columns under ``options``; ``categorical``: features known to
+    hold text (in an earlier chunk of the same input)."""
+    columns = [str(c) for c in table_frame(table).columns]
+    features = _feature_columns(table, columns, options)
+    return ColumnPlan(
+        features=tuple(features),
+        carried=tuple(c for c in columns if c not in features),
+        categorical=frozenset(categorical),
+        strict=options.strict,
+        drop_missing=options.drop_missing,
+    )
 
-    With ``row_offset`` the table is one chunk of a streamed input starting at that input
-    row: row numbers (in ``rows`` and in messages) count from it, and a chunk whose rows
-    all have a missing value gives no rows rather than an error. One-hot categories need
-    the whole column, so a chunk's text feature gives one column of category codes, each
-    value's number in order of first appearance in ``categories`` (updated here; its keys
-    are the text features). :func:`expand_codes` makes the one-hot columns once every
-    chunk is read. A column first seen as text after the first chunk raises
-    :class:`NewCategoricalColumnError`.
-    """
-    streamed = row_offset is not None
-    offset = row_offset or 0
-    if table.frame is None and table.array is not None and table.array.ndim > 2:
-        X = flatten_samples(table.path, table.array)
-        return Encoded(
-            X=X,
-            rows=np.arange(len(X)) + offset,
-            feature_names=[str(i) for i in range(X.shape[1])],
-            parameters={"shape": list(table.array.shape[1:]), "flatten": "row-major (C order)"},
-        )
+
+@dataclass(frozen=True)
+class ChunkEncoding:
+    """A table (or one chunk of it) encoded under a :class:`ColumnPlan`: one column of
+    ``X`` per feature, a number or, for a categorical feature, the code of the row's text
+    in that column's ``categories`` (this chunk's own list, in order of first appearance).
+    ``rows`` and ``dropped`` are input row numbers."""
+
+    X: np.ndarray
+    rows: np.ndarray
+    dropped: np.ndarray
+    categories: dict[str, list[str]]
+
+
+def encode_chunk(table: Table, plan: ColumnPlan, row_offset: int = 0) -> ChunkEncoding:
+    """Encode the rows of ``table``, the input's rows from ``row_offset`` on (row numbers in
+    ``rows`` and in messages count from it). Rows with a missing value are refused, or
+    dropped under ``drop_missing`` (a chunk may then keep no rows). Nothing is mutated."""
     frame = table_frame(table)
-    columns = [str(c) for c in frame.columns]
-    frame.columns = columns
-    feature_columns = _feature_columns(table, columns, options)
-    known = categories if categories is not None else {}
-    blocks: list[np.ndarray] = []
-    names: list[str] = []
-    missing = np.zeros((len(frame), len(feature_columns)), dtype=bool)
-    categorical: dict[str, pd.Series] = {}
-    for j, column in enumerate(feature_columns):
-        values, is_missing = column_as_numbers(frame[column])
-        missing[:, j] = is_missing
-        if values is None or column in known:
-            if values is None:
-                _refuse_nested(table, frame[column], column)
-            if options.strict:
-                raise DataError(
-                    f"{table.path}: column {column!r} is not numeric "
-                    f"(for example {_first_text(frame[column], is_missing)!r}); "
-                    "drop --strict to one-hot encode it, or leave it out with --features"
-                )
-            if streamed and column not in known:
-                if offset > 0:
-                    raise NewCategoricalColumnError(column)
-                known[column] = {}
-            categorical[column] = frame[column].astype(str).str.strip()
-        blocks.append(values if values is not None else np.empty(0))
-        names.append(column)
-
+    frame.columns = [str(c) for c in frame.columns]
+    numbers, text, missing = _read_features(table, frame, plan)
     keep = np.ones(len(frame), dtype=bool)
     if missing.any():
-        if not options.drop_missing:
+        if not plan.drop_missing:
             row, j = np.argwhere(missing)[0]
             raise DataError(
-                f"{table.path}: row {row + offset}, column {feature_columns[j]!r}: "
+                f"{table.path}: row {row + row_offset}, column {plan.features[j]!r}: "
                 "missing value; fill it in or pass --drop-missing"
             )
-        keep = ~missing.any(axis=1)
-        if not keep.any() and not streamed:
-            raise DataError(f"{table.path}: every row has a missing value")
+        keep = np.asarray(~missing.any(axis=1))
     rows = np.flatnonzero(keep)
-
-    matrix_parts: list[np.ndarray] = []
-    feature_names: list[str] = []
-    one_hot: dict[str, list[str]] = {}
-    for column, values in zip(names, blocks, strict=True):
-        if column in categorical:
-            text = categorical[column].to_numpy()[rows]
-            if streamed:
-                seen = known[column]
-                codes = np.fromiter(
-                    (seen.setdefault(t, len(seen)) for t in text), dtype=np.int64, count=len(text)
-                )
-                matrix_parts.append(codes[:, None].astype(np.float64))
-                feature_names.append(column)
-                continue
-            refuse_stray_text(table.path, column, text, rows + offset)
-            categories_found = sorted(set(text.tolist()))
-            check_not_identifier(table.path, column, len(categories_found), text[:1], len(text))
-            one_hot[column] = categories_found
-            index = {c: i for i, c in enumerate(categories_found)}
-            codes = np.fromiter((index[t] for t in text), dtype=np.int64, count=len(text))
-            matrix_parts.append(np.eye(len(categories_found))[codes])
-            feature_names.extend(f"{column}={c}" for c in categories_found)
-        else:
-            kept = values[rows]
-            bad = ~np.isfinite(kept)
-            if bad.any():
-                i = int(np.flatnonzero(bad)[0])
-                raise DataError(
-                    f"{table.path}: row {rows[i] + offset}, column {column!r}: "
-                    f"value {kept[i]} is not finite"
-                )
-            matrix_parts.append(kept[:, None])
-            feature_names.append(column)
-    X = np.ascontiguousarray(np.hstack(matrix_parts), dtype=np.float64)
-    return Encoded(
-        X=X,
-        rows=rows + offset,
-        feature_names=feature_names,
-        columns_used=names,
-        one_hot=one_hot,
-        dropped_rows=(np.flatnonzero(~keep) + offset).tolist(),
-    )
+    X = np.empty((len(rows), len(plan.features)), dtype=np.float64)
+    categories: dict[str, list[str]] = {}
+    for j, column in enumerate(plan.features):
+        if column in text:
+            if column not in plan.categorical:  # text only because some cells are not numbers
+                refuse_stray_text(table.path, column, text[column][rows], rows + row_offset)
+            values = text[column][rows].tolist()
+            categories[column] = list(dict.fromkeys(values))
+            code = {c: i for i, c in enumerate(categories[column])}
+            X[:, j] = np.fromiter((code[t] for t in values), dtype=np.int64, count=len(values))
+            continue
+        kept = numbers[column][rows]
+        bad = ~np.isfinite(kept)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataError(
+                f"{table.path}: row {rows[i] + row_offset}, column {column!r}: "
+                f"value {kept[i]} is not finite"
+            )
+        X[:, j] = kept
+    return ChunkEncoding(X, rows + row_offset, np.flatnonzero(~keep) + row_offset, categories)
 
 
 def refuse_stray_text(path: Path, column: str, text: np.ndarray, rows: np.ndarray) -> None:
@@ -173,56 +139,59 @@ def _is_number(text: object) -> bool:
     return True
 
 
-def check_not_identifier(
-    path: Path, column: str, distinct: int, first: np.ndarray, rows: int
-) -> None:
-    """A text feature with a different value in every one of its ``rows`` (more than two)
-    is an identifier, not a category (``first``: its first value, for the message)."""
-    if distinct == rows > 2:
-        raise DataError(
-            f"{path}: column {column!r} has a different text value in every row "
-            f"(for example {first[0]!r}): an identifier, not a category; pass it with "
-            "--id-col, or leave it out with --features"
-        )
-
-
-def one_hot_layout(
-    feature_names: list[str], categories: dict[str, dict[str, int]]
-) -> tuple[list[str], dict[str, list[str]], list[np.ndarray | None]]:
-    """For chunks of category codes (:func:`encode` with ``row_offset``): the one-hot
-    feature names, the sorted categories of each text feature, and per code column the map
-    from a code to its category's place in sorted order (``None`` for a numeric column)."""
-    names: list[str] = []
-    one_hot: dict[str, list[str]] = {}
-    maps: list[np.ndarray | None] = []
-    for column in feature_names:
-        seen = categories.get(column)
-        if seen is None:
-            names.append(column)
-            maps.append(None)
+def _read_features(
+    table: Table, frame: pd.DataFrame, plan: ColumnPlan
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+    """Each feature's numbers, or its stripped text when it is categorical, and the
+    missing-value mask (rows × features); text is refused under ``strict``."""
+    numbers: dict[str, np.ndarray] = {}
+    text: dict[str, np.ndarray] = {}
+    missing = np.zeros((len(frame), len(plan.features)), dtype=bool)
+    for j, column in enumerate(plan.features):
+        values, missing[:, j] = column_as_numbers(frame[column])
+        if values is not None and column not in plan.categorical:
+            numbers[column] = values
             continue
-        ordered = sorted(seen)
-        place = {c: i for i, c in enumerate(ordered)}
-        one_hot[column] = ordered
-        maps.append(np.array([place[c] for c in seen], dtype=np.int64))  # first-seen order
-        names.extend(f"{column}={c}" for c in ordered)
-    return names, one_hot, maps
+        if values is None:
+            _refuse_nested(table, frame[column], column)
+        if plan.strict:
+            raise DataError(
+                f"{table.path}: column {column!r} is not numeric "
+                f"(for example {_first_text(frame[column], missing[:, j])!r}); "
+                "drop --strict to one-hot encode it, or leave it out with --features"
+            )
+        text[column] = frame[column].astype(str).str.strip().to_numpy()
+    return numbers, text, missing
 
 
-def expand_codes(X: np.ndarray, maps: list[np.ndarray | None]) -> np.ndarray:
-    """Chunk rows of category codes as the whole-input encoding's one-hot rows.
-
-    >>> maps = [None, np.array([1, 0])]  # column 1: codes of "b" (seen first) and "a"
-    >>> expand_codes(np.array([[5.0, 0.0], [6.0, 1.0]]), maps).tolist()
-    [[5.0, 0.0, 1.0], [6.0, 1.0, 0.0]]
-    """
-    parts: list[np.ndarray] = []
-    for j, mapping in enumerate(maps):
-        if mapping is None:
-            parts.append(X[:, j : j + 1])
-        else:
-            parts.append(np.eye(len(mapping))[mapping[X[:, j].astype(np.int64)]])
-    return np.ascontiguousarray(np.hstack(parts), dtype=np.float64)
+def encode(table: Table, options: EncodeOptions) -> Encoded:
+    """Encode a table's columns, or an array of rank 1 or 2 (columns ``0``, ``1``, ...);
+    arrays of higher rank are flattened per sample. Text features are one-hot encoded,
+    their categories sorted."""
+    if table.frame is None and table.array is not None and table.array.ndim > 2:
+        X = flatten_samples(table.path, table.array)
+        return Encoded(
+            X=X,
+            rows=np.arange(len(X)),
+            feature_names=[str(i) for i in range(X.shape[1])],
+            parameters={"shape": list(table.array.shape[1:]), "flatten": "row-major (C order)"},
+        )
+    plan = plan_columns(table, options)
+    chunk = encode_chunk(table, plan)
+    if not len(chunk.rows):
+        raise DataError(f"{table.path}: every row has a missing value")
+    categories = CategoryAccumulator()
+    X = categories.add(chunk, plan.features)
+    categories.check_not_identifiers(table.path, plan.features, len(chunk.rows))
+    names, one_hot, maps = categories.layout(plan.features)
+    return Encoded(
+        X=expand_codes(X, maps) if one_hot else X,
+        rows=chunk.rows,
+        feature_names=names,
+        columns_used=list(plan.features),
+        one_hot=one_hot,
+        dropped_rows=chunk.dropped.tolist(),
+    )
 
 
 def table_frame(table: Table) -> pd.DataFrame:

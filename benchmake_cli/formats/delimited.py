@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..safe_text import quoted
-from .spec import TABLE_FITS, Format, ReadOptions
+from .spec import TABLE_FITS, ChunkedFormat, ChunkWriter, FileFormat, ReadOptions
 from .table import Table
 
 CANDIDATE_SEPARATORS = (",", "\t", ";", "|")
@@ -244,25 +244,37 @@ class RowWriter:
         self.handle.close()
 
 
-def _format(name: str, suffixes: tuple[str, ...]) -> Format:
-    return Format(
-        name=name,
-        container="table",
-        description="a table",
-        fits=TABLE_FITS,
-        suffixes=suffixes,
-        read=lambda path, options: read(path, name, sep=options.sep, header=options.header),
-        values_as_text=True,
-        data_suffix=f".{name}",
-        write_file=write,
-        iter_chunks=lambda path, options, rows: iter_chunks(
-            path, name, rows, sep=options.sep, header=options.header
-        ),
-        count_rows=lambda path, options: count_rows(path, name, options),
-        more_rows_than=lambda path, options, limit: more_rows_than(path, name, options, limit),
-        open_writer=RowWriter,
-    )
+class Delimited(FileFormat, ChunkedFormat, ChunkWriter):
+    """CSV or TSV text (``name``), claiming the file-name endings ``suffixes``."""
+
+    container = "table"
+    description = "a table"
+    fits = TABLE_FITS
+    values_as_text = True
+
+    def __init__(self, name: str, suffixes: tuple[str, ...]) -> None:
+        self.name = name
+        self.suffixes = suffixes
+        self.data_suffix = f".{name}"
+
+    def read(self, path: Path, options: ReadOptions) -> Table:
+        return read(path, self.name, sep=options.sep, header=options.header)
+
+    def write(self, table: Table, rows: np.ndarray, path: Path) -> None:
+        write(table, rows, path)
+
+    def chunks(self, path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
+        return iter_chunks(path, self.name, rows, sep=options.sep, header=options.header)
+
+    def count(self, path: Path, options: ReadOptions) -> int:
+        return count_rows(path, self.name, options)
+
+    def more_rows_than(self, path: Path, options: ReadOptions, limit: int) -> bool:
+        return more_rows_than(path, self.name, options, limit)
+
+    def open_writer(self, first: Table, path: Path, total_rows: int) -> RowWriter:
+        return RowWriter(first, path, total_rows)
 
 
-CSV = _format("csv", (".csv", ".txt", ".data", ".data-numeric"))
-TSV = _format("tsv", (".tsv", ".tab"))
+CSV = Delimited("csv", (".csv", ".txt", ".data", ".data-numeric"))
+TSV = Delimited("tsv", (".tsv", ".tab"))

@@ -13,9 +13,9 @@ import numpy as np
 
 from ..errors import DataError
 from .delimited import decode_text
-from .spec import SEQUENCE_FITS, Format
+from .spec import ReadOptions
 from .table import Table
-from .text_lines import write_records
+from .text_lines import SequenceFile
 
 
 def read(path: Path) -> Table:
@@ -72,13 +72,15 @@ def _check_last(path: Path, headers: list[str], sequences: list[str], line: int)
         raise DataError(f"{path}: line {line}: record {headers[-1]!r} has no sequence")
 
 
-FORMAT = Format(
-    name="fasta",
-    container="sequences",
-    description="a sequence file",
-    fits=SEQUENCE_FITS,
-    suffixes=(".fasta", ".fa", ".fas", ".faa", ".fna", ".ffn"),
-    read=lambda path, options: read(path),
-    data_suffix=".fasta",
-    write_file=write_records,
-)
+class Fasta(SequenceFile):
+    """FASTA files: a ``>`` header line and sequence lines per record."""
+
+    name = "fasta"
+    suffixes = (".fasta", ".fa", ".fas", ".faa", ".fna", ".ffn")
+    data_suffix = ".fasta"
+
+    def read(self, path: Path, options: ReadOptions) -> Table:
+        return read(path)
+
+
+FORMAT = Fasta()

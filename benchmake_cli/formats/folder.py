@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import DataError, OutputError
 from .safety import refuse_special_samples
+from .spec import FolderFormat
 from .table import Table
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
@@ -137,3 +138,19 @@ def write_listing(table: Table, rows: np.ndarray, folder: Path, side: str, files
             ) from None
         written.append(f"{side}/{relative}")
     return written
+
+
+class SampleFolder(FolderFormat):
+    """A folder of one file per sample (ending in one of ``sample_suffixes``), written as a
+    listing (:func:`write_listing`) with the files copied or linked on request."""
+
+    copies_files = True
+    sample_suffixes: tuple[str, ...]
+
+    def detect(self, root: Path) -> bool:
+        return bool(sample_files(root, self.sample_suffixes))
+
+    def write_side(
+        self, table: Table, rows: np.ndarray, folder: Path, side: str, files: str
+    ) -> list[str]:
+        return write_listing(table, rows, folder, side, files)

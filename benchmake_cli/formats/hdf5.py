@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import DataError
 from .keyed import Inventory, read_keyed, subset
 from .safety import refuse_external_hdf5
-from .spec import ARRAY_FITS, Format
+from .spec import ARRAY_FITS, FileFormat, ReadOptions
 from .table import Table
 
 
@@ -85,14 +85,22 @@ def write(table: Table, rows: np.ndarray, path: Path) -> None:
             handle.create_dataset(key, data=array, track_times=False)
 
 
-FORMAT = Format(
-    name="hdf5",
-    container="array",
-    description="an array",
-    fits=ARRAY_FITS,
-    suffixes=(".h5", ".hdf5", ".hdf"),
-    read=lambda path, options: read(path, options.key, options.target_key),
-    options=frozenset({"key"}),
-    data_suffix=".h5",
-    write_file=write,
-)
+class Hdf5(FileFormat):
+    """HDF5 files: ``--key`` names the dataset paths."""
+
+    name = "hdf5"
+    container = "array"
+    description = "an array"
+    fits = ARRAY_FITS
+    suffixes = (".h5", ".hdf5", ".hdf")
+    data_suffix = ".h5"
+    options = frozenset({"key"})
+
+    def read(self, path: Path, options: ReadOptions) -> Table:
+        return read(path, options.key, options.target_key)
+
+    def write(self, table: Table, rows: np.ndarray, path: Path) -> None:
+        write(table, rows, path)
+
+
+FORMAT = Hdf5()

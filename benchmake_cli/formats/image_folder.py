@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError, ParameterError
-from .folder import IMAGE_SUFFIXES, class_labels, empty_message, sample_files, write_listing
-from .spec import Format
+from .folder import IMAGE_SUFFIXES, SampleFolder, class_labels, empty_message, sample_files
+from .spec import ReadOptions
 from .table import Table
 
 MODES = ("L", "RGB")
@@ -150,15 +150,19 @@ def _bomb_message(path: Path, size: tuple[int, int] | None) -> str:
     )
 
 
-FORMAT = Format(
-    name="image-folder",
-    container="image-folder",
-    description="an image folder",
-    fits=("image",),
-    folder_kind="image",
-    detect=lambda root: bool(sample_files(root, IMAGE_SUFFIXES)),
-    read=lambda root, options: read(root, options.image_size, options.mode),
-    options=frozenset({"image"}),
-    write_folder=write_listing,
-    copies_files=True,
-)
+class ImageFolder(SampleFolder):
+    """A folder of images (``--image-size``, ``--mode``)."""
+
+    name = "image-folder"
+    container = "image-folder"
+    description = "an image folder"
+    fits = ("image",)
+    folder_kind = "image"
+    options = frozenset({"image"})
+    sample_suffixes = IMAGE_SUFFIXES
+
+    def read(self, path: Path, options: ReadOptions) -> Table:
+        return read(path, options.image_size, options.mode)
+
+
+FORMAT = ImageFolder()

@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import DataError
 from .keyed import Inventory, read_keyed, subset
 from .numpy_file import read_header
-from .spec import ARRAY_FITS, Format
+from .spec import ARRAY_FITS, FileFormat, ReadOptions
 from .table import Table
 
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
@@ -86,14 +86,22 @@ def write_npz(path: Path, arrays: dict[str, np.ndarray], *, compressed: bool) ->
                 np.lib.format.write_array(handle, np.ascontiguousarray(array), allow_pickle=False)
 
 
-FORMAT = Format(
-    name="npz",
-    container="array",
-    description="an array",
-    fits=ARRAY_FITS,
-    suffixes=(".npz",),
-    read=lambda path, options: read(path, options.key, options.target_key),
-    options=frozenset({"key"}),
-    data_suffix=".npz",
-    write_file=write,
-)
+class Npz(FileFormat):
+    """NumPy ``.npz`` archives: ``--key`` chooses the arrays."""
+
+    name = "npz"
+    container = "array"
+    description = "an array"
+    fits = ARRAY_FITS
+    suffixes = (".npz",)
+    data_suffix = ".npz"
+    options = frozenset({"key"})
+
+    def read(self, path: Path, options: ReadOptions) -> Table:
+        return read(path, options.key, options.target_key)
+
+    def write(self, table: Table, rows: np.ndarray, path: Path) -> None:
+        write(table, rows, path)
+
+
+FORMAT = Npz()

@@ -11,7 +11,7 @@ from typing import BinaryIO
 import numpy as np
 
 from ..errors import DataError
-from .spec import ARRAY_FITS, Format
+from .spec import ARRAY_FITS, ChunkedFormat, ChunkWriter, FileFormat, ReadOptions
 from .table import Table
 
 NPY_MAGIC = b"\x93NUMPY"
@@ -151,17 +151,33 @@ class RowWriter:
         self.handle.close()
 
 
-FORMAT = Format(
-    name="npy",
-    container="array",
-    description="an array",
-    fits=ARRAY_FITS,
-    suffixes=(".npy",),
-    read=lambda path, options: read(path),
-    data_suffix=".npy",
-    write_file=write,
-    iter_chunks=lambda path, options, rows: iter_chunks(path, rows),
-    can_stream=can_stream,
-    count_rows=lambda path, options: count_rows(path),
-    open_writer=RowWriter,
-)
+class Npy(FileFormat, ChunkedFormat, ChunkWriter):
+    """NumPy ``.npy``: read whole or by slices of the mapped array (rank 1 and 2 only)."""
+
+    name = "npy"
+    container = "array"
+    description = "an array"
+    fits = ARRAY_FITS
+    suffixes = (".npy",)
+    data_suffix = ".npy"
+
+    def read(self, path: Path, options: ReadOptions) -> Table:
+        return read(path)
+
+    def write(self, table: Table, rows: np.ndarray, path: Path) -> None:
+        write(table, rows, path)
+
+    def chunks(self, path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
+        return iter_chunks(path, rows)
+
+    def count(self, path: Path, options: ReadOptions) -> int:
+        return count_rows(path)
+
+    def can_chunk(self, path: Path) -> bool:
+        return can_stream(path)
+
+    def open_writer(self, first: Table, path: Path, total_rows: int) -> RowWriter:
+        return RowWriter(first, path, total_rows)
+
+
+FORMAT = Npy()

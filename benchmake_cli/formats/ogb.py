@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .folder import OGB_MARKERS
-from .spec import Format
+from .spec import FolderFormat, ReadOptions
 from .table import GraphSet, Table
 
 REQUIRED = ("num-node-list", "num-edge-list", "edge")
@@ -183,11 +183,15 @@ def write(
     assert graphs is not None
     node_lines = _line_numbers(graphs.node_counts, rows)
     edge_lines = _line_numbers(graphs.edge_counts, rows)
+    chosen = {
+        **dict.fromkeys(PER_GRAPH, rows),
+        **dict.fromkeys(PER_NODE, node_lines),
+        **dict.fromkeys(PER_EDGE, edge_lines),
+    }  # every file's lines: one per graph, per node or per edge
     (folder / side).mkdir()
     written = []
     for stem, lines in sorted(graphs.lines.items()):
-        chosen = rows if stem in PER_GRAPH else node_lines if stem in PER_NODE else edge_lines
-        data = b"".join(lines[int(i)] + b"\n" for i in chosen)
+        data = b"".join(lines[int(i)] + b"\n" for i in chosen[stem])
         name = f"{side}/{stem}.csv"
         if graphs.compressed[stem]:
             name += ".gz"
@@ -205,13 +209,25 @@ def _line_numbers(counts: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.concatenate([np.arange(starts[r], starts[r] + counts[r]) for r in rows])
 
 
-FORMAT = Format(
-    name="ogb",
-    container="ogb",
-    description="an OGB graph folder",
-    fits=("graph",),
-    folder_kind="graph",
-    detect=detect,
-    read=lambda root, options: read(root),
-    write_folder=write,
-)
+class Ogb(FolderFormat):
+    """A graph-level data set in OGB's raw layout; each side is written as such a folder."""
+
+    name = "ogb"
+    container = "ogb"
+    description = "an OGB graph folder"
+    fits = ("graph",)
+    folder_kind = "graph"
+
+    def detect(self, root: Path) -> bool:
+        return detect(root)
+
+    def read(self, path: Path, options: ReadOptions) -> Table:
+        return read(path)
+
+    def write_side(
+        self, table: Table, rows: np.ndarray, folder: Path, side: str, files: str
+    ) -> list[str]:
+        return write(table, rows, folder, side)
+
+
+FORMAT = Ogb()

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from ..errors import DataError
 from .safety import refuse_binary_columns
-from .spec import TABLE_FITS, Format
+from .spec import TABLE_FITS, ChunkedFormat, ChunkWriter, FileFormat, ReadOptions
 from .table import Table
 
 
@@ -89,16 +89,30 @@ class RowWriter:
         self.writer.close()
 
 
-FORMAT = Format(
-    name="parquet",
-    container="table",
-    description="a table",
-    fits=TABLE_FITS,
-    suffixes=(".parquet", ".pq"),
-    read=lambda path, options: read(path),
-    data_suffix=".parquet",
-    write_file=write,
-    iter_chunks=lambda path, options, rows: iter_chunks(path, rows),
-    count_rows=lambda path, options: count_rows(path),
-    open_writer=RowWriter,
-)
+class Parquet(FileFormat, ChunkedFormat, ChunkWriter):
+    """Apache Parquet: read whole or batch by batch, written with the input's schema."""
+
+    name = "parquet"
+    container = "table"
+    description = "a table"
+    fits = TABLE_FITS
+    suffixes = (".parquet", ".pq")
+    data_suffix = ".parquet"
+
+    def read(self, path: Path, options: ReadOptions) -> Table:
+        return read(path)
+
+    def write(self, table: Table, rows: np.ndarray, path: Path) -> None:
+        write(table, rows, path)
+
+    def chunks(self, path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
+        return iter_chunks(path, rows)
+
+    def count(self, path: Path, options: ReadOptions) -> int:
+        return count_rows(path)
+
+    def open_writer(self, first: Table, path: Path, total_rows: int) -> RowWriter:
+        return RowWriter(first, path, total_rows)
+
+
+FORMAT = Parquet()

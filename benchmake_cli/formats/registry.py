@@ -1,9 +1,10 @@
-"""The format registry: every format's :class:`~benchmake_cli.formats.spec.Format` entry, and
-one dispatch function per operation (detect, read, read in chunks, count rows, write, write
-streamed).
+"""The format registry: one instance of every format class
+(:class:`~benchmake_cli.formats.spec.Format`), and one dispatch function per operation
+(detect, read, read in chunks, count rows, write, write streamed).
 
-Adding a format takes one module (its reader, writer and ``FORMAT`` entry) and one line in
-:data:`FORMATS`; see ``docs/formats.md``.
+Adding a format takes one module (its reader, writer and ``FORMAT`` instance) and one line
+in :data:`FORMATS`; a capability (reading in chunks, writing chunk by chunk) is a mixin of
+:mod:`.spec` that the format's class inherits; see ``docs/formats.md``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,15 @@ from . import (
     smiles,
     text_lines,
 )
-from .spec import Format, ReadOptions, RowWriter
+from .spec import (
+    ChunkedFormat,
+    ChunkWriter,
+    FileFormat,
+    FolderFormat,
+    Format,
+    ReadOptions,
+    RowWriter,
+)
 from .table import Table
 
 #: every format; folders are recognised in this order (an OGB folder also holds CSV files)
@@ -47,15 +56,24 @@ FORMATS: tuple[Format, ...] = (
     signal_folder.FORMAT,
 )
 BY_NAME = {entry.name: entry for entry in FORMATS}
+FILE_FORMATS = tuple(entry for entry in FORMATS if isinstance(entry, FileFormat))
+FOLDER_FORMATS = tuple(entry for entry in FORMATS if isinstance(entry, FolderFormat))
 #: the format of each file-name ending under ``--type auto``
 FORMATS_BY_SUFFIX = {
     suffix: entry.name
-    for entry in FORMATS
+    for entry in FILE_FORMATS
     if entry.only_with_type is None
     for suffix in entry.suffixes
 }
+
+
+def streams(entry: Format) -> bool:
+    """Whether a sharded split can read and write the format in chunks."""
+    return isinstance(entry, ChunkedFormat) and isinstance(entry, ChunkWriter)
+
+
 #: the formats a sharded split reads in chunks
-STREAMED_FORMATS = tuple(entry.name for entry in FORMATS if entry.streams)
+STREAMED_FORMATS = tuple(entry.name for entry in FORMATS if streams(entry))
 
 
 def lookup(name: str) -> Format | None:
@@ -71,11 +89,16 @@ def get(name: str) -> Format:
     return entry
 
 
-def detect(path: Path, requested_type: str = "auto") -> Format:
+def detect(path: Path, requested_type: str = "auto") -> FileFormat:
     """The file format a file name implies, longest suffix first (``.txt`` holds sequences
     under ``--type sequence``)."""
-    claimed = {suffix: BY_NAME[name] for suffix, name in FORMATS_BY_SUFFIX.items()}
-    for entry in FORMATS:
+    claimed = {
+        suffix: entry
+        for entry in FILE_FORMATS
+        if entry.only_with_type is None
+        for suffix in entry.suffixes
+    }
+    for entry in FILE_FORMATS:
         if entry.only_with_type is not None and entry.only_with_type == requested_type:
             claimed.update(dict.fromkeys(entry.suffixes, entry))
     name = path.name.lower()
@@ -89,9 +112,9 @@ def detect(path: Path, requested_type: str = "auto") -> Format:
     )
 
 
-def detect_folder(root: Path, requested_type: str = "auto") -> Format:
+def detect_folder(root: Path, requested_type: str = "auto") -> FolderFormat:
     """The folder format: the one ``--type`` names, else the first that recognises ``root``."""
-    folders = {entry.folder_kind: entry for entry in FORMATS if entry.folder_kind}
+    folders = {entry.folder_kind: entry for entry in FOLDER_FORMATS}
     if requested_type in folders:
         return folders[requested_type]
     if requested_type != "auto":
@@ -100,7 +123,6 @@ def detect_folder(root: Path, requested_type: str = "auto") -> Format:
             "a folder holds images, signals or an OGB graph data set"
         )
     for entry in folders.values():
-        assert entry.detect is not None
         if entry.detect(root):
             return entry
     folder.refuse_unknown(root)
@@ -111,6 +133,7 @@ def read(path: Path, options: ReadOptions) -> Table:
     if not path.exists():
         raise InputNotFoundError(f"{path}: no such file or folder")
     try:
+        entry: Format
         if path.is_dir():
             entry = detect_folder(path, options.type)
         else:
@@ -127,11 +150,13 @@ def read(path: Path, options: ReadOptions) -> Table:
 def _refuse_unused_options(path: Path, entry: Format, options: ReadOptions) -> None:
     """An option that the format ignores is a mistake worth naming, not a silent no-op."""
     if "key" not in entry.options:
-        for option, value in (("--key", options.key), ("--target-key", options.target_key)):
+        keys: dict[str, object] = {"--key": options.key, "--target-key": options.target_key}
+        for option, value in keys.items():
             if value is not None:
                 raise ParameterError(f"{option}: applies to .npz and HDF5 files, not {path.name}")
     if "image" not in entry.options:
-        for option, value in (("--image-size", options.image_size), ("--mode", options.mode)):
+        image: dict[str, object] = {"--image-size": options.image_size, "--mode": options.mode}
+        for option, value in image.items():
             if value is not None:
                 raise ParameterError(f"{option}: applies to a folder of images, not {path.name}")
 
@@ -144,10 +169,10 @@ def streamable(path: Path, options: ReadOptions) -> bool:
         entry = detect(path, options.type)
     except DataError:
         return False
-    return entry.streams and (entry.can_stream is None or entry.can_stream(path))
+    return streams(entry) and isinstance(entry, ChunkedFormat) and entry.can_chunk(path)
 
 
-def _streamed_format(path: Path, options: ReadOptions) -> Format:
+def _chunked_format(path: Path, options: ReadOptions) -> ChunkedFormat:
     """The format of an existing, non-empty file read in chunks."""
     if not path.exists():
         raise InputNotFoundError(f"{path}: no such file or folder")
@@ -156,7 +181,7 @@ def _streamed_format(path: Path, options: ReadOptions) -> Format:
     entry = detect(path, options.type)
     if path.stat().st_size == 0:
         raise DataError(f"{path}: file is empty")
-    if not entry.streams:  # pragma: no cover - callers check streamable() first
+    if not isinstance(entry, ChunkedFormat):  # pragma: no cover - streamable() said so first
         raise DataError(f"{path}: {entry.name} files are read whole, not in chunks")
     _refuse_unused_options(path, entry, options)
     return entry
@@ -164,32 +189,27 @@ def _streamed_format(path: Path, options: ReadOptions) -> Format:
 
 def iter_chunks(path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
     """The file as consecutive tables of at most ``rows`` rows, read as they are needed."""
-    entry = _streamed_format(path, options)
-    assert entry.iter_chunks is not None
+    entry = _chunked_format(path, options)
     try:
-        yield from entry.iter_chunks(path, options, rows)
+        yield from entry.chunks(path, options, rows)
     except PermissionError as exc:
         raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
 def count_rows(path: Path, options: ReadOptions) -> int:
     """The file's data rows (from its header where the format has one)."""
-    entry = _streamed_format(path, options)
-    assert entry.count_rows is not None
+    entry = _chunked_format(path, options)
     try:
-        return entry.count_rows(path, options)
+        return entry.count(path, options)
     except PermissionError as exc:
         raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
 def has_more_rows_than(path: Path, options: ReadOptions, limit: int) -> bool:
     """Whether the file holds more than ``limit`` data rows, reading no more than needed."""
-    entry = _streamed_format(path, options)
+    entry = _chunked_format(path, options)
     try:
-        if entry.more_rows_than is not None:
-            return entry.more_rows_than(path, options, limit)
-        assert entry.count_rows is not None
-        return entry.count_rows(path, options) > limit
+        return entry.more_rows_than(path, options, limit)
     except PermissionError as exc:
         raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror})") from None
 
@@ -199,20 +219,20 @@ def write_side(
 ) -> list[str]:
     """Write the input rows ``rows`` as the ``side`` (``train`` or ``test``) data into
     ``folder`` in the input's format; return the relative POSIX paths written."""
-    entry = get(table.format)
-    if entry.write_file is not None:
-        name = entry.data_name(side)
-        entry.write_file(table, rows, folder / name)
-        return [name]
-    assert entry.write_folder is not None
-    return entry.write_folder(table, rows, folder, side, files)
+    return get(table.format).write_side(table, rows, folder, side, files)
+
+
+def file_format(name: str) -> FileFormat:
+    """The format ``name``, which writes one file per side."""
+    entry = get(name)
+    if not isinstance(entry, FileFormat):
+        raise DataError(f"{name}: writes a folder, not one file")
+    return entry
 
 
 def write_file(table: Table, rows: np.ndarray, path: Path) -> None:
     """Write the given input rows (every original column) as one file in the input's format."""
-    entry = get(table.format)
-    assert entry.write_file is not None, f"{entry.name} writes a folder"
-    entry.write_file(table, rows, path)
+    file_format(table.format).write(table, rows, path)
 
 
 def data_file_names(name: str) -> tuple[str, str]:
@@ -221,7 +241,7 @@ def data_file_names(name: str) -> tuple[str, str]:
     >>> data_file_names("parquet")
     ('train.parquet', 'test.parquet')
     """
-    entry = get(name)
+    entry = file_format(name)
     return entry.data_name("train"), entry.data_name("test")
 
 
@@ -232,10 +252,14 @@ def side_name(name: str, side: str) -> str:
     >>> side_name("hdf5", "test"), side_name("image-folder", "train"), side_name("ogb", "test")
     ('test.h5', 'train.csv', 'test')
     """
+    return get(name).side_name(side)
+
+
+def _chunk_writer(name: str) -> ChunkWriter:
     entry = get(name)
-    if entry.data_suffix is not None:
-        return entry.data_name(side)
-    return f"{side}.csv" if entry.copies_files else side
+    if not isinstance(entry, ChunkWriter):  # pragma: no cover - streamable() said so first
+        raise DataError(f"{name}: is written whole, not chunk by chunk")
+    return entry
 
 
 def write_streamed(chunks: Iterable[Table], sides: np.ndarray, paths: dict[int, Path]) -> None:
@@ -250,9 +274,8 @@ def write_streamed(chunks: Iterable[Table], sides: np.ndarray, paths: dict[int, 
             offset += chunk.n_rows
             for side, path in paths.items():
                 if side not in writers:
-                    entry = get(chunk.format)
-                    assert entry.open_writer is not None
-                    writers[side] = entry.open_writer(chunk, path, int((sides == side).sum()))
+                    total = int((sides == side).sum())
+                    writers[side] = _chunk_writer(chunk.format).open_writer(chunk, path, total)
                 writers[side].append(chunk, np.flatnonzero(part == side))
     finally:
         for writer in writers.values():

@@ -14,9 +14,9 @@ import numpy as np
 
 from ..errors import DataError
 from .delimited import WHITESPACE, decode_text, detect_separator
-from .folder import SIGNAL_SUFFIXES, class_labels, empty_message, sample_files, write_listing
+from .folder import SIGNAL_SUFFIXES, SampleFolder, class_labels, empty_message, sample_files
 from .numpy_file import load_array
-from .spec import Format
+from .spec import ReadOptions
 from .table import Table
 
 
@@ -102,14 +102,18 @@ def _numeric(fields: list[str]) -> bool:
     return True
 
 
-FORMAT = Format(
-    name="signal-folder",
-    container="signal-folder",
-    description="a signal folder",
-    fits=("signal",),
-    folder_kind="signal",
-    detect=lambda root: bool(sample_files(root, SIGNAL_SUFFIXES)),
-    read=lambda root, options: read(root),
-    write_folder=write_listing,
-    copies_files=True,
-)
+class SignalFolder(SampleFolder):
+    """A folder of signals, one ``.csv`` or ``.npy`` file each."""
+
+    name = "signal-folder"
+    container = "signal-folder"
+    description = "a signal folder"
+    fits = ("signal",)
+    folder_kind = "signal"
+    sample_suffixes = SIGNAL_SUFFIXES
+
+    def read(self, path: Path, options: ReadOptions) -> Table:
+        return read(path)
+
+
+FORMAT = SignalFolder()

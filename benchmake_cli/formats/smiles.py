@@ -15,9 +15,9 @@ import numpy as np
 from ..errors import DataError
 from ..safe_text import quoted
 from .delimited import decode_text
-from .spec import SEQUENCE_FITS, Format
+from .spec import ReadOptions
 from .table import Table
-from .text_lines import write_records
+from .text_lines import SequenceFile
 
 #: every character a SMILES string can hold: atoms, bonds, branches, rings, charges, ...
 SMILES_CHARACTERS = frozenset(
@@ -73,13 +73,15 @@ def _check_smiles(path: Path, number: int, smiles: str) -> None:
     )
 
 
-FORMAT = Format(
-    name="smi",
-    container="sequences",
-    description="a sequence file",
-    fits=SEQUENCE_FITS,
-    suffixes=(".smi", ".smiles"),
-    read=lambda path, options: read(path),
-    data_suffix=".smi",
-    write_file=write_records,
-)
+class Smiles(SequenceFile):
+    """SMILES files, one molecule per line."""
+
+    name = "smi"
+    suffixes = (".smi", ".smiles")
+    data_suffix = ".smi"
+
+    def read(self, path: Path, options: ReadOptions) -> Table:
+        return read(path)
+
+
+FORMAT = Smiles()

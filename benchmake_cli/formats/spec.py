@@ -1,13 +1,23 @@
 """What every format module declares: :class:`ReadOptions` (how to read an input) and one
-:class:`Format` entry per format (how to detect, read, count, stream and write it).
+:class:`Format` class per format (how to detect, read, count, stream and write it).
 
-The entries are listed once, in :mod:`benchmake_cli.formats.registry`; nothing else in the
+A format is a class with methods, in the manner of xarray's ``BackendEntrypoint``: every
+format reads (:meth:`Format.read`) and writes one side of a split
+(:meth:`Format.write_side`); a file format (:class:`FileFormat`) is recognised by its
+file-name endings and writes one file per side, a folder format (:class:`FolderFormat`)
+recognises a folder (:meth:`FolderFormat.detect`). Optional capabilities are mixins that a
+class has or has not, checked with ``isinstance``: :class:`ChunkedFormat` reads in chunks
+(``chunks``, ``count``), :class:`ChunkWriter` writes a subset chunk by chunk. A format gains
+one by inheriting the mixin and defining its methods.
+
+The instances are listed once, in :mod:`benchmake_cli.formats.registry`; nothing else in the
 package tests a format's name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -71,55 +81,107 @@ class RowWriter(Protocol):
         """Finish and close the file."""
 
 
-@dataclass(frozen=True)
-class Format:
-    """One format: how it is recognised, read, read in chunks, counted and written.
+class Format(ABC):
+    """One format: how it is read and how one side of a split is written.
 
-    A file format names its ``suffixes`` (matched case-insensitively, longest first); a
-    folder format names its ``folder_kind`` (the ``--type`` that reads a folder as it) and
-    ``detect`` (whether a folder holds it). ``only_with_type``: the suffixes are claimed only
-    under that ``--type`` (and then before every other format's). ``options``: the reading
-    options beyond ``--sep``/``--no-header`` that apply (``key``, ``image``).
-
-    Writing: a format with ``data_suffix`` writes one ``train``/``test`` file each with
-    ``write_file(table, rows, path)``; any other writes with ``write_folder(table, rows,
-    folder, side, files)`` and returns the relative paths it wrote (``files``: ``list``,
-    ``copy`` or ``link``, for formats that ``copies_files``).
-
-    Streaming (sharded splits): ``iter_chunks(path, options, rows)`` yields tables of at most
-    ``rows`` rows; ``can_stream(path)`` may refuse a particular file (an NPY of rank 3);
-    ``count_rows(path, options)`` counts the rows and ``more_rows_than(path, options, limit)``
-    answers without counting further than needed (default: from ``count_rows``);
-    ``open_writer(first_chunk, path, total_rows)`` writes a subset chunk by chunk, the same
-    bytes as ``write_file``.
+    ``container`` says what holds the data (table, array, sequences, or the folder format's
+    own name), ``description`` the same in words for messages, ``fits`` the modalities
+    (``--type``) it can be read as; ``options`` the reading options beyond
+    ``--sep``/``--no-header`` that apply (``key``, ``image``); ``values_as_text``: the
+    values are kept as the file's strings (delimited text); ``copies_files``: ``--copy``
+    and ``--link`` apply (folders of sample files).
     """
 
     name: str
-    container: str  #: table, array, sequences, or the folder format's own name
-    description: str  #: the container in words, for messages ("a table")
-    fits: tuple[str, ...]  #: the modalities (``--type``) it can be read as
-    read: Callable[[Path, ReadOptions], Table]
-    suffixes: tuple[str, ...] = ()
-    only_with_type: str | None = None
-    folder_kind: str | None = None
-    detect: Callable[[Path], bool] | None = None
+    container: str
+    description: str
+    fits: tuple[str, ...]
     options: frozenset[str] = frozenset()
-    values_as_text: bool = False  #: values kept as the file's strings (delimited text)
-    data_suffix: str | None = None
-    write_file: Callable[[Table, np.ndarray, Path], None] | None = None
-    write_folder: Callable[[Table, np.ndarray, Path, str, str], list[str]] | None = None
+    values_as_text: bool = False
     copies_files: bool = False
-    iter_chunks: Callable[[Path, ReadOptions, int], Iterator[Table]] | None = None
-    can_stream: Callable[[Path], bool] | None = None
-    count_rows: Callable[[Path, ReadOptions], int] | None = None
-    more_rows_than: Callable[[Path, ReadOptions, int], bool] | None = None
-    open_writer: Callable[[Table, Path, int], RowWriter] | None = None
+    folder_kind: str | None = None  #: the ``--type`` that reads a folder as this format
 
-    @property
-    def streams(self) -> bool:
-        """Whether a sharded split can read and write it in chunks."""
-        return self.iter_chunks is not None
+    @abstractmethod
+    def read(self, path: Path, options: ReadOptions) -> Table:
+        """The whole input as a :class:`Table`."""
+
+    @abstractmethod
+    def write_side(
+        self, table: Table, rows: np.ndarray, folder: Path, side: str, files: str
+    ) -> list[str]:
+        """Write the input rows ``rows`` as the ``side`` data into ``folder``; return the
+        relative POSIX paths written (``files``: ``list``, ``copy`` or ``link``)."""
+
+    @abstractmethod
+    def side_name(self, side: str) -> str:
+        """What a split writes for ``side``: a data file, a listing, or a folder."""
+
+
+class FileFormat(Format):
+    """A one-file format: claims the file-name endings ``suffixes`` (case-insensitively,
+    longest first; with ``only_with_type``, only under that ``--type`` and then before every
+    other format's) and writes ``train``/``test`` files ending in ``data_suffix``."""
+
+    suffixes: tuple[str, ...]
+    data_suffix: str
+    only_with_type: str | None = None
+
+    @abstractmethod
+    def write(self, table: Table, rows: np.ndarray, path: Path) -> None:
+        """Write the given input rows (every original column) as one file."""
 
     def data_name(self, side: str) -> str:
-        """The data file a one-file format writes for ``side``: ``train.csv``."""
+        """The data file written for ``side``: ``train.csv``."""
         return f"{side}{self.data_suffix}"
+
+    def side_name(self, side: str) -> str:
+        return self.data_name(side)
+
+    def write_side(
+        self, table: Table, rows: np.ndarray, folder: Path, side: str, files: str
+    ) -> list[str]:
+        name = self.data_name(side)
+        self.write(table, rows, folder / name)
+        return [name]
+
+
+class FolderFormat(Format):
+    """A folder format: read as ``--type folder_kind``, or found by :meth:`detect`."""
+
+    folder_kind: str
+
+    @abstractmethod
+    def detect(self, root: Path) -> bool:
+        """Whether the folder ``root`` holds this format."""
+
+    def side_name(self, side: str) -> str:
+        return f"{side}.csv" if self.copies_files else side
+
+
+class ChunkedFormat(ABC):
+    """A format read in consecutive chunks of rows (a mixin beside :class:`Format`)."""
+
+    @abstractmethod
+    def chunks(self, path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
+        """The input as consecutive tables of at most ``rows`` rows, read as needed."""
+
+    @abstractmethod
+    def count(self, path: Path, options: ReadOptions) -> int:
+        """The input's rows (from its header where it has one)."""
+
+    def more_rows_than(self, path: Path, options: ReadOptions, limit: int) -> bool:
+        """Whether the input holds more than ``limit`` rows (override to stop counting early)."""
+        return self.count(path, options) > limit
+
+    def can_chunk(self, path: Path) -> bool:
+        """Whether this particular input is read in chunks (an NPY of rank 3 is not)."""
+        return True
+
+
+class ChunkWriter(ABC):
+    """A format that writes a subset chunk by chunk: the same content as the whole writer
+    (a mixin beside :class:`FileFormat`)."""
+
+    @abstractmethod
+    def open_writer(self, first: Table, path: Path, total_rows: int) -> RowWriter:
+        """A writer of ``total_rows`` rows into ``path``, opened with the first chunk."""

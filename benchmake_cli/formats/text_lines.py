@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import DataError
 from .delimited import decode_text
-from .spec import SEQUENCE_FITS, Format
+from .spec import SEQUENCE_FITS, FileFormat, ReadOptions
 from .table import Table
 
 
@@ -45,14 +45,27 @@ def write_records(table: Table, rows: np.ndarray, path: Path) -> None:
     path.write_bytes("".join(f"{line}\n" for line in lines).encode("utf-8"))
 
 
-FORMAT = Format(
-    name="text",
-    container="sequences",
-    description="a sequence file",
-    fits=SEQUENCE_FITS,
-    suffixes=(".txt",),
-    only_with_type="sequence",
-    read=lambda path, options: read(path),
-    data_suffix=".txt",
-    write_file=write_records,
-)
+class SequenceFile(FileFormat):
+    """A file of sequences: its split files are its chosen records (:func:`write_records`)."""
+
+    container = "sequences"
+    description = "a sequence file"
+    fits = SEQUENCE_FITS
+
+    def write(self, table: Table, rows: np.ndarray, path: Path) -> None:
+        write_records(table, rows, path)
+
+
+class TextLines(SequenceFile):
+    """Plain text, one sequence per line (only under ``--type sequence``)."""
+
+    name = "text"
+    suffixes = (".txt",)
+    only_with_type = "sequence"
+    data_suffix = ".txt"
+
+    def read(self, path: Path, options: ReadOptions) -> Table:
+        return read(path)
+
+
+FORMAT = TextLines()

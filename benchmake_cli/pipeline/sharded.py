@@ -25,15 +25,17 @@ import numpy as np
 
 from ..bundle.manifest import encoding_section
 from ..bundle.write import data_file_names, write_subsets_streamed
-from ..encode import EncodeOptions, carried_columns, carried_hash, encode_table
-from ..encode.tabular import (
-    NewCategoricalColumnError,
-    check_not_identifier,
+from ..encode import (
+    CategoryAccumulator,
+    Encoded,
+    EncodeOptions,
+    carried_columns,
+    carried_hash,
+    encode_chunk,
     expand_codes,
-    one_hot_layout,
 )
 from ..errors import DataError
-from ..formats import ReadOptions, detect_format, iter_chunks
+from ..formats import ReadOptions, Table, detect_format, iter_chunks
 from ..method.margins import Margins
 from ..method.order import content_hash, row_digests
 from ..method.registry import DEFAULT_METHOD, get_method, resolve_method_device
@@ -285,66 +287,75 @@ def _encode_pass(
     work_dir: Path,
     report: ProgressCallback,
 ) -> EncodedStream:
-    """Read and encode the input once; a text feature found only after the first chunk
-    (numeric before) makes it read again, that column's every value a category."""
-    text_features: list[str] = []
-    while True:
-        try:
-            return _read_encoded(
-                path, read_options, encode_options, work_dir, report, text_features
-            )
-        except NewCategoricalColumnError as new:
-            text_features.append(new.column)
+    """Read and encode the input once, collecting its text features' categories. A column
+    first holding text after the first chunk lost the text of the chunks before: the input
+    is read once more, every categorical column known from the start (none can be new)."""
+    spilled = _spill_chunks(path, read_options, encode_options, work_dir, report, frozenset())
+    if spilled.categories.late:
+        known = spilled.categories.columns
+        spilled = _spill_chunks(path, read_options, encode_options, work_dir, report, known)
+    return _finish_stream(path, spilled, work_dir)
 
 
-def _read_encoded(
+@dataclass
+class _Spilled:
+    """What one read of the input leaves beside the spill file (per chunk, in order)."""
+
+    categories: CategoryAccumulator
+    digests: list[np.ndarray] = field(default_factory=list)
+    carried: list[np.ndarray] = field(default_factory=list)
+    ties: list[np.ndarray] = field(default_factory=list)
+    rows: list[np.ndarray] = field(default_factory=list)
+    dropped: list[int] = field(default_factory=list)
+    bounds: MinMaxBounds = field(default_factory=MinMaxBounds)
+    first: tuple[Table, Encoded] | None = None
+    input_rows: int = 0
+
+
+def _spill_chunks(
     path: Path,
     read_options: ReadOptions,
     encode_options: EncodeOptions,
     work_dir: Path,
     report: ProgressCallback,
-    text_features: list[str],
-) -> EncodedStream:
-    digests: list[np.ndarray] = []
-    carried: list[np.ndarray] = []
-    ties: list[np.ndarray] = []
-    rows: list[np.ndarray] = []
-    dropped: list[int] = []
-    bounds = MinMaxBounds()
-    categories: dict[str, dict[str, int]] = {name: {} for name in text_features}
-    offset = 0
-    first: Any = None
-    spill = work_dir / SPILL
-    with open(spill, "wb") as sink:
+    categorical: frozenset[str],
+) -> _Spilled:
+    """Encode the input into the spill file (``categorical``: one-hot whatever it holds)."""
+    spilled = _Spilled(CategoryAccumulator(categorical))
+    with open(work_dir / SPILL, "wb") as sink:
         for chunk in iter_chunks(path, read_options, CHUNK_ROWS):
-            encoded = encode_table(chunk, encode_options, row_offset=offset, categories=categories)
-            if first is None:
-                first = (chunk, encoded)
-            elif encoded.feature_names != first[1].feature_names:  # pragma: no cover
-                raise DataError(f"{path}: columns change at row {offset}")
-            carried.append(encoded.carried)
+            encoded = encode_chunk(chunk, encode_options, spilled.categories, spilled.input_rows)
+            spilled.first = spilled.first or (chunk, encoded)
+            spilled.carried.append(encoded.carried)  # type: ignore[arg-type]
             if encoded.ties is not None:
-                ties.append(encoded.ties)
-            offset += chunk.n_rows
-            if not categories:  # else the one-hot rows are known only at the end
-                digests.append(row_digests(encoded.X))
-                bounds.update(encoded.X)
-            rows.append(encoded.rows)
-            dropped.extend(encoded.dropped_rows)
+                spilled.ties.append(encoded.ties)
+            spilled.input_rows += chunk.n_rows
+            if not spilled.categories.columns:  # else the one-hot rows are known at the end
+                spilled.digests.append(row_digests(encoded.X))
+                spilled.bounds.update(encoded.X)
+            spilled.rows.append(encoded.rows)
+            spilled.dropped.extend(encoded.dropped_rows)
             sink.write(np.ascontiguousarray(encoded.X, dtype="<f8").tobytes())
-            report("read", offset, offset + 1)
-    report("read", offset, offset)
-    all_rows = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
-    if first is None or len(all_rows) == 0:
+            report("read", spilled.input_rows, spilled.input_rows + 1)
+    report("read", spilled.input_rows, spilled.input_rows)
+    return spilled
+
+
+def _finish_stream(path: Path, spilled: _Spilled, work_dir: Path) -> EncodedStream:
+    """The encode pass's result, one-hot columns made from the collected categories."""
+    all_rows = np.concatenate(spilled.rows) if spilled.rows else np.empty(0, dtype=np.int64)
+    if spilled.first is None or len(all_rows) == 0:
         raise DataError(f"{path}: every row has a missing value")
-    chunk, encoded = first
-    d, one_hot = encoded.d, {}
-    if categories:
-        for column, seen in categories.items():
-            check_not_identifier(path, column, len(seen), np.array(list(seen)[:1]), len(all_rows))
-        _names, one_hot, maps = one_hot_layout(encoded.feature_names, categories)
+    chunk, encoded = spilled.first
+    categories, bounds = spilled.categories, spilled.bounds
+    d, digests = encoded.d, spilled.digests
+    one_hot: dict[str, list[str]] = {}
+    if categories.columns:
+        categories.check_not_identifiers(path, encoded.feature_names, len(all_rows))
+        bounds = MinMaxBounds()
+        names, one_hot, maps = categories.layout(encoded.feature_names)
         digests = [_expand_pass(work_dir, d, maps, bounds)]
-        d = len(_names)
+        d = len(names)
     low, span = bounds.low_span()
     if not span.any() and len(all_rows) > 1:
         raise DataError(
@@ -352,19 +363,19 @@ def _read_encoded(
         )
     return EncodedStream(
         digests=np.concatenate(digests),
-        carried=np.concatenate(carried),
-        ties=np.concatenate(ties) if ties else None,
+        carried=np.concatenate(spilled.carried),
+        ties=np.concatenate(spilled.ties) if spilled.ties else None,
         rows=all_rows,
         bounds=bounds,
         d=d,
-        input_rows=offset,
+        input_rows=spilled.input_rows,
         format=chunk.format,
         read_options=chunk.read_options,
         modality=encoded.modality,
         columns_used=encoded.columns_used,
         one_hot=one_hot,
         carried_columns=carried_columns(chunk, encoded),
-        dropped_rows=dropped,
+        dropped_rows=spilled.dropped,
     )
 
 

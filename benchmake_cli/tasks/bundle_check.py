@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..bundle import manifest as manifest_io
 from ..bundle.indices import read_row_numbers
+from ..bundle.manifest import SCHEMA, Manifest
 from ..bundle.write import sha256_file
 from ..encode import carried_hash, encode_table
 from ..errors import BenchmakeError, ExitCode, VerifyFailedError
@@ -29,14 +29,7 @@ from ..method.reference import reference_test_count
 from ..method.registry import DEFAULT_METHOD
 from ..method.split import count_test_rows, hash_of_test_rows
 from .published import check_published
-from .sides import (
-    drop_hidden,
-    hidden_targets,
-    join_sides,
-    read_side,
-    side_name,
-    split_encode_options,
-)
+from .sides import drop_hidden, hidden_targets, join_sides, read_side, split_encode_options
 
 
 @dataclass(frozen=True)
@@ -102,25 +95,25 @@ class VerifyReport:
         }
 
 
-def check_bundle(report: VerifyReport, folder: Path, manifest: dict[str, Any]) -> None:
+def check_bundle(report: VerifyReport, manifest: Manifest) -> None:
     """Every check that needs no data: schema, files, indices, the split data files."""
     if not check_schema(report, manifest):
         return
-    check_files(report, folder, manifest, None)
-    rows = check_indices(report, folder, manifest)
+    check_files(report, manifest, None)
+    rows = check_indices(report, manifest)
     if rows is not None:
-        check_data_files(report, folder, manifest, *rows)
-    check_published(report, folder, manifest)
+        check_data_files(report, manifest, *rows)
+    check_published(report, manifest)
 
 
-def refuse_broken_bundle(manifest_path: Path, manifest: dict[str, Any]) -> None:
+def refuse_broken_bundle(manifest: Manifest) -> None:
     """Raise :class:`VerifyFailedError` naming what ``verify --bundle-only`` would fail on
     (``load_split`` and ``score`` use a bundle only when it passes)."""
-    report = VerifyReport(manifest_path)
-    check_bundle(report, manifest_path.parent, manifest)
+    report = VerifyReport(manifest.file)
+    check_bundle(report, manifest)
     failed = [f"{c.name}: {c.message}" for c in report.checks if not c.ok]
     if failed:
-        raise VerifyFailedError(f"{manifest_path}: {failed[0]}")
+        raise VerifyFailedError(f"{manifest.file}: {failed[0]}")
 
 
 #: fields the bundle check reads, with their JSON types
@@ -143,32 +136,18 @@ SCHEMA_FIELDS: dict[tuple[str, ...], type | tuple[type, ...]] = {
 }
 
 
-def check_schema(report: VerifyReport, manifest: dict[str, Any]) -> bool:
+def check_schema(report: VerifyReport, manifest: Manifest) -> bool:
     """Every field the checks read is there, with its type."""
-    wrong = []
-    for keys, kind in SCHEMA_FIELDS.items():
-        value: Any = manifest
-        for key in keys:
-            value = value.get(key) if isinstance(value, dict) else None
-        if not isinstance(value, kind) or isinstance(value, bool):
-            wrong.append(".".join(keys))
-    for name, entry in manifest["files"].items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
-            wrong.append(f"files.{name}.sha256")
+    wrong = manifest.mistyped(SCHEMA_FIELDS)
     if wrong:
         return report.add("schema", False, "missing or mistyped: " + ", ".join(wrong))
-    return report.add("schema", True, f"every field of {manifest_io.SCHEMA} the checks read")
+    return report.add("schema", True, f"every field of {SCHEMA} the checks read")
 
 
-def check_files(
-    report: VerifyReport,
-    folder: Path,
-    manifest: dict[str, Any],
-    expected: dict[str, Any] | None,
-) -> None:
+def check_files(report: VerifyReport, manifest: Manifest, expected: Manifest | None) -> None:
     """The files on disk must have their recorded SHA-256; with ``expected`` (a fresh split
     of the same bytes), the recorded list and hashes must also be what that split writes."""
-    files = manifest_io.field(manifest, "files")
+    files, folder = manifest.files, manifest.folder
     changed = []
     for name, entry in sorted(files.items()):
         path = folder / name
@@ -176,24 +155,26 @@ def check_files(
             changed.append(f"{name} (not a path inside the split folder)")
         elif not path.is_file():
             changed.append(f"{name} (missing)")
-        elif sha256_file(path) != (entry or {}).get("sha256"):
+        elif sha256_file(path) != entry.sha256:
             changed.append(f"{name} (SHA-256 differs)")
-    recorded_test_sha = manifest_io.field(manifest, "split").get("test_indices_sha256")
+    recorded_test_sha = manifest.split.test_indices_sha256
     if expected is None:
-        test_name = str(manifest_io.field(manifest, "split").get("test_indices"))
-        if (files.get(test_name) or {}).get("sha256") != recorded_test_sha:
+        test_name = manifest.split.indices_file("test")
+        listed = files.get(test_name)
+        if (listed.sha256 if listed is not None else None) != recorded_test_sha:
             changed.append(f"split.test_indices_sha256 (not the SHA-256 listed for {test_name})")
     else:
-        written = expected["files"]
-        if expected["split"]["test_indices_sha256"] != recorded_test_sha:
-            changed.append("split.test_indices_sha256 (not that of the test_indices.txt written)")
+        written = expected.files
+        if expected.split.test_indices_sha256 != recorded_test_sha:
+            written_name = expected.split.indices_file("test")
+            changed.append(f"split.test_indices_sha256 (not that of the {written_name} written)")
         files = {name: entry for name, entry in files.items() if inside(name)}
         for name in sorted(set(written) - set(files)):
             changed.append(f"{name} (written by the split, not listed in the manifest)")
         for name in sorted(set(files) - set(written)):
             changed.append(f"{name} (listed, but the split writes no such file)")
         for name in sorted(set(files) & set(written)):
-            if (files[name] or {}).get("sha256") != written[name]["sha256"]:
+            if files[name].sha256 != written[name].sha256:
                 changed.append(
                     f"{name} (recorded SHA-256 is not that of the file the split writes)"
                 )
@@ -203,41 +184,39 @@ def check_files(
         report.add("files", True, f"{len(files)} files match their recorded SHA-256")
 
 
-def check_indices(
-    report: VerifyReport, folder: Path, manifest: dict[str, Any]
-) -> tuple[np.ndarray, np.ndarray] | None:
+def check_indices(report: VerifyReport, manifest: Manifest) -> tuple[np.ndarray, np.ndarray] | None:
     """The index files list n_train and n_test rows (n_test = k), ascending, disjoint, and
     together every input row that was not dropped while encoding."""
-    split, encoding = manifest["split"], manifest["encoding"]
+    split, encoding = manifest.split, manifest.encoding
     rows = {}
     for side in ("train", "test"):
-        name = str(split.get(f"{side}_indices", f"{side}_indices.txt"))
+        name = split.indices_file(side)
         try:
-            rows[side] = read_row_numbers(folder / name) if inside(name) else None
+            rows[side] = read_row_numbers(manifest.folder / name) if inside(name) else None
         except BenchmakeError as exc:
             return _fail(report, "indices", str(exc))
         if rows[side] is None:
             return _fail(report, "indices", f"{name!r} is not a path inside the split folder")
     train, test = rows["train"], rows["test"]
-    k = manifest["method"]["parameters"].get("k", split["n_test"])
+    k = split.n_test if manifest.method.k is None else manifest.method.k
     expected_rows = np.setdiff1d(
-        np.arange(encoding["input_rows"]), np.asarray(encoding.get("dropped_rows") or [], int)
+        np.arange(encoding.input_rows), np.asarray(encoding.dropped_rows, int)
     )
     problems = [
         f"{what} lists {len(found)} rows, the manifest records {count}"
         for what, found, count in (
-            ("test_indices", test, split["n_test"]),
-            ("train_indices", train, split["n_train"]),
+            ("test_indices", test, split.n_test),
+            ("train_indices", train, split.n_train),
         )
         if len(found) != count
     ]
-    if split["n_test"] != k:
-        problems.append(f"split.n_test {split['n_test']} is not k = {k}")
+    if split.n_test != k:
+        problems.append(f"split.n_test {split.n_test} is not k = {k}")
     fraction_k = _k_of_fraction(manifest)
     if fraction_k is not None and fraction_k != k:
         problems.append(f"k = {k} is not ceil(n × frac) = {fraction_k}")
-    if len(train) + len(test) != encoding["n"]:
-        problems.append(f"{len(train)} + {len(test)} rows, n = {encoding['n']}")
+    if len(train) + len(test) != encoding.n:
+        problems.append(f"{len(train)} + {len(test)} rows, n = {encoding.n}")
     for what, found in (("test_indices", test), ("train_indices", train)):
         if np.any(np.diff(found) <= 0):
             problems.append(f"{what} is not in ascending order")
@@ -256,35 +235,31 @@ def check_indices(
         "indices",
         True,
         f"{len(test)} test (k = {k}) and {len(train)} train rows, disjoint, covering "
-        f"the {encoding['n']} rows",
+        f"the {encoding.n} rows",
     )
     return train, test
 
 
-def _k_of_fraction(manifest: dict[str, Any]) -> int | None:
+def _k_of_fraction(manifest: Manifest) -> int | None:
     """The test count the recorded fraction gives for n rows, as the method counts it (a
     sharded split counts per shard: None)."""
-    parameters, n = manifest["method"]["parameters"], manifest["encoding"]["n"]
-    frac = parameters.get("frac")
-    if not isinstance(frac, (int, float)) or "sharding" in parameters:
+    method, n = manifest.method, manifest.encoding.n
+    frac = method.frac
+    if not isinstance(frac, (int, float)) or method.sharded:
         return None
-    if manifest["method"].get("name") == DEFAULT_METHOD:
+    if method.name == DEFAULT_METHOD:
         return count_test_rows(n, frac)
     return reference_test_count(n, frac)
 
 
 def check_data_files(
-    report: VerifyReport,
-    folder: Path,
-    manifest: dict[str, Any],
-    train_rows: np.ndarray,
-    test_rows: np.ndarray,
+    report: VerifyReport, manifest: Manifest, train_rows: np.ndarray, test_rows: np.ndarray
 ) -> None:
     """The train and test data files hold the rows the index files name: as many, and,
     read back together in row order, the recorded content, carried and test-set hashes."""
-    names = {side: side_name(manifest, side) for side in ("train", "test")}
+    names = {side: manifest.side_file(side) for side in ("train", "test")}
     try:
-        sides = {side: read_side(folder, manifest, side) for side in names}
+        sides = {side: read_side(manifest, side) for side in names}
     except BenchmakeError as exc:
         report.add("split files", False, str(exc))
         return
@@ -310,11 +285,15 @@ def check_data_files(
     if found is None:
         report.add("split files", True, shown + " (counts only: the data cannot be re-encoded)")
         return
-    recorded = {"encoding": manifest["encoding"], "split": manifest["split"]}
+    recorded = {
+        "encoding.content_sha256": manifest.encoding.content_sha256,
+        "encoding.carried_sha256": manifest.encoding.carried_sha256,
+        "split.test_content_sha256": manifest.split.test_content_sha256,
+    }
     differing = [
         f"{key} differs ({HASH_MEANINGS[key][1]})"
         for key, value in found.items()
-        if value != recorded[key.split(".")[0]].get(key.split(".")[1])
+        if value != recorded[key]
     ]
     if differing:
         report.add("split files", False, shown + ", but " + "; ".join(differing))
@@ -329,10 +308,9 @@ def check_data_files(
 
 
 def _hashes(
-    manifest: dict[str, Any], joined: Table, train_rows: np.ndarray, test_rows: np.ndarray
+    manifest: Manifest, joined: Table, train_rows: np.ndarray, test_rows: np.ndarray
 ) -> dict[str, str] | None:
     """The hashes the joined sides give, by manifest field (None: cannot be encoded)."""
-    encoding = manifest["encoding"]
     try:
         encoded = encode_table(drop_hidden(joined, manifest), split_encode_options(manifest))
     except BenchmakeError:
@@ -340,7 +318,7 @@ def _hashes(
     digests = row_digests(encoded.X)
     found = {}
     # the reference method hashes a sequence's text, not its encoded row
-    if manifest["method"].get("name") == DEFAULT_METHOD or encoding["modality"] != "sequence":
+    if manifest.method.name == DEFAULT_METHOD or manifest.encoding.modality != "sequence":
         found["encoding.content_sha256"] = content_hash(digests, encoded.d)
     if not hidden_targets(manifest):  # a public copy's test targets are not there to hash
         found["encoding.carried_sha256"] = carried_hash(digests, encoded.carried)

@@ -22,10 +22,8 @@ import numpy as np
 
 from ..analysis.baseline import CLASSIFICATION, SharedKnn, infer_task, predict_from, vote_fractions
 from ..analysis.metrics import DEFAULT_METRIC, METRICS, Metric, compute
-from ..bundle import manifest as manifest_io
+from ..bundle import names
 from ..bundle.card import (
-    CARD_FILE,
-    LEGACY_CARD_FILE,
     Baseline,
     CardScores,
     Criterion,
@@ -33,9 +31,11 @@ from ..bundle.card import (
     render_card,
     replace_text,
 )
-from ..bundle.croissant import CROISSANT_FILE, croissant_metadata
+from ..bundle.croissant import croissant_metadata
 from ..bundle.hub import Publication
 from ..bundle.indices import positions_of, read_row_numbers
+from ..bundle.locate import locate_data
+from ..bundle.manifest import Manifest, dumps, open_manifest
 from ..bundle.write import input_digest, sha256_file
 from ..encode import target_values
 from ..errors import DataError, ManifestError, ParameterError
@@ -174,10 +174,12 @@ def card_scores(
     *,
     max_cells: int | None = CARD_MAX_CELLS,
     target: str | None = None,
+    test_file: str = names.TEST_INDICES,
 ) -> CardScores:
-    """The criterion and baseline of a split whose test rows (input row numbers) are
-    ``test_rows``; the baseline only when the input has at most ``max_cells`` values.
-    Without ``prepared`` (a sharded split, never read whole) only the recorded ``target``."""
+    """The criterion and baseline of a split whose test rows (input row numbers, listed in
+    ``test_file``) are ``test_rows``; the baseline only when the input has at most
+    ``max_cells`` values. Without ``prepared`` (a sharded split, never read whole) only the
+    recorded ``target``."""
     if prepared is None:
         return CardScores(
             notes=(
@@ -198,7 +200,7 @@ def card_scores(
                 f"values exceed {max_cells:,}.",
             ),
         )
-    test = positions_of(test_rows, encoded.rows, prepared.table.n_rows, "test_indices.txt")
+    test = positions_of(test_rows, encoded.rows, prepared.table.n_rows, test_file)
     try:
         baseline = baseline_scores(prepared, data, test)
     except ParameterError as exc:
@@ -208,27 +210,27 @@ def card_scores(
 
 def write_card(
     folder: Path,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     scores: CardScores,
     publication: Publication | None = None,
 ) -> list[Path]:
     """Write the card, ``README.md``, and ``croissant.json`` beside ``folder/manifest.json``
     (an older bundle's ``BENCHMARK.md`` is replaced by ``README.md``)."""
-    manifest_sha = sha256_file(folder / manifest_io.FILE_NAME)
-    card = folder / CARD_FILE
-    croissant = folder / CROISSANT_FILE
-    replace_text(card, render_card(manifest, manifest_sha, scores, publication))
-    (folder / LEGACY_CARD_FILE).unlink(missing_ok=True)
-    metadata = croissant_metadata(manifest, manifest_sha, folder, scores, publication)
-    replace_text(croissant, manifest_io.dumps(metadata))
+    manifest_sha = sha256_file(folder / names.MANIFEST)
+    card = folder / names.CARD
+    croissant = folder / names.CROISSANT
+    replace_text(card, render_card(manifest.data, manifest_sha, scores, publication))
+    (folder / names.LEGACY_CARD).unlink(missing_ok=True)
+    metadata = croissant_metadata(manifest.data, manifest_sha, folder, scores, publication)
+    replace_text(croissant, dumps(metadata))
     return [card, croissant]
 
 
 def write_card_at_split(
-    staging: Path, manifest: dict[str, Any], prepared: Prepared | None, test_rows: np.ndarray
+    staging: Path, manifest: Manifest, prepared: Prepared | None, test_rows: np.ndarray
 ) -> None:
     """``split``'s hook: the card of the split just staged (default metric)."""
-    target = manifest["encoding"]["options"].get("target")
+    target = manifest.encoding.target
     write_card(staging, manifest, card_scores(prepared, test_rows, target=target))
 
 
@@ -243,38 +245,35 @@ def card_for_manifest(
     """``benchmake card``: (re)write the card of an existing bundle, with the baseline
     computed whatever the input's size. The licence and citation stay what the card stated
     unless given."""
-    manifest_path, manifest, prepared, test_rows = load_bundle(path, data)
-    scores = card_scores(prepared, test_rows, metric, max_cells=None)
-    stated = Publication.from_header(read_card_header(manifest_path.parent) or {})
+    manifest, prepared, test_rows = load_bundle(path, data)
+    test_file = manifest.split.indices_file("test")
+    scores = card_scores(prepared, test_rows, metric, max_cells=None, test_file=test_file)
+    stated = Publication.from_header(read_card_header(manifest.folder) or {})
     publication = Publication(license or stated.license, citation or stated.citation)
-    return write_card(manifest_path.parent, manifest, scores, publication), scores
+    return write_card(manifest.folder, manifest, scores, publication), scores
 
 
 def load_bundle(
     path: str | Path, data: str | Path | None = None
-) -> tuple[Path, dict[str, Any], Prepared, np.ndarray]:
+) -> tuple[Manifest, Prepared, np.ndarray]:
     """A bundle's manifest, its data read and encoded as recorded (refused when its bytes
-    are not the recorded ones) and its test rows (refused when ``test_indices.txt`` changed)."""
-    manifest_path, manifest = manifest_io.open_manifest(path)
-    data_path = manifest_io.locate_data(manifest_path, manifest, data).require()
-    recorded = manifest_io.field(manifest, "input", "sha256")
-    if data_path.is_file() and input_digest(data_path)[1] != recorded:
+    are not the recorded ones) and its test rows (refused when its recorded test index
+    file changed)."""
+    manifest = open_manifest(path)
+    data_path = locate_data(manifest, data).require()
+    if data_path.is_file() and input_digest(data_path)[1] != manifest.input.sha256:
         raise DataError(
             f"{data_path}: its bytes are not the manifest's input (SHA-256 differs); "
             "run benchmake verify, or pass the published data with --data"
         )
-    test_file = manifest_path.parent / "test_indices.txt"
-    recorded_sha = manifest_io.field(manifest, "split").get("test_indices_sha256")
+    test_file = manifest.indices_path("test")
+    recorded_sha = manifest.split.test_indices_sha256
     if not test_file.is_file():
         raise ManifestError(f"{test_file}: missing; the bundle is incomplete")
     if sha256_file(test_file) != recorded_sha:
         raise ManifestError(f"{test_file}: changed since the split (its SHA-256 differs)")
-    prepared = prepare(
-        data_path,
-        manifest_io.recorded_read_options(manifest),
-        manifest_io.recorded_encode_options(manifest),
-    )
-    return manifest_path, manifest, prepared, read_row_numbers(test_file)
+    prepared = prepare(data_path, manifest.read_options(), manifest.encode_options())
+    return manifest, prepared, read_row_numbers(test_file)
 
 
 @dataclass(frozen=True)
@@ -284,7 +283,7 @@ class Benchmark:
     manifest."""
 
     manifest_path: Path
-    manifest: dict[str, Any]
+    manifest: Manifest
     manifest_sha256: str
     prepared: Prepared
     test_rows: np.ndarray  #: input row numbers, as in ``test_indices.txt``
@@ -298,7 +297,8 @@ def open_benchmark(
 ) -> Benchmark:
     """:func:`load_bundle` with the criterion: ``metric``, else the card's. A split without a
     target is refused, saying what cannot be done (``without_target``)."""
-    manifest_path, recorded, prepared, test_rows = load_bundle(manifest, data)
+    recorded, prepared, test_rows = load_bundle(manifest, data)
+    manifest_path = recorded.file
     manifest_sha = sha256_file(manifest_path)
     header = read_card_header(manifest_path.parent) or {}
     card = header if header.get("manifest_sha256") == manifest_sha else {}
@@ -309,7 +309,8 @@ def open_benchmark(
             "split again with --target COLUMN"
         )
     encoded_rows = prepared.encoded.rows
-    test = positions_of(test_rows, encoded_rows, prepared.table.n_rows, "test_indices.txt")
+    test_file = recorded.split.indices_file("test")
+    test = positions_of(test_rows, encoded_rows, prepared.table.n_rows, test_file)
     return Benchmark(
         manifest_path, recorded, manifest_sha, prepared, test_rows, test, criterion, card
     )

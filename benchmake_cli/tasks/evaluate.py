@@ -32,11 +32,12 @@ from ..analysis.statistics import (
     SplitComparer,
     random_split_indices,
 )
-from ..bundle import manifest as manifest_io
 from ..bundle.indices import positions_of, read_row_numbers
+from ..bundle.locate import locate_data
+from ..bundle.manifest import open_manifest
 from ..bundle.write import input_digest, sha256_file
 from ..encode import EncodeOptions, target_values
-from ..errors import ManifestError, ParameterError
+from ..errors import ParameterError
 from ..formats import ReadOptions
 from ..method.scale import minmax_scale
 from ..pipeline.whole import Prepared, prepare
@@ -103,11 +104,41 @@ def evaluate_matrix(
     report = progress or (lambda stage, done, total: None)
     timer = time.perf_counter()
     X = np.asarray(X, dtype=np.float64)
-    n = X.shape[0]
     features = minmax_scale(X)
-    comparer = SplitComparer(
-        features, bins=settings.bins, mmd_max_rows=settings.mmd_max_rows, seed=settings.seed
+    diagnostics = SelectionDiagnostics(features, X)
+    named, n_random = _named_splits(diagnostics, test, compare, settings)
+    evaluations = _compare_splits(features, diagnostics, named, settings, report)
+    seconds = {"statistics": time.perf_counter() - timer}
+    task, inferred = None, False
+    if y is not None:
+        started = time.perf_counter()
+        task, inferred = _score_model(features, y, evaluations, settings, target, report)
+        seconds["model"] = time.perf_counter() - started
+    seconds["total"] = time.perf_counter() - timer
+    return Evaluation(
+        features=features,
+        feature_names=feature_names or [str(j) for j in range(X.shape[1])],
+        input_rows=np.arange(X.shape[0]),
+        settings=settings,
+        split=evaluations[0],
+        randoms=evaluations[1 : 1 + n_random],
+        compares=evaluations[1 + n_random :],
+        target=target,
+        task=task,
+        task_inferred=inferred,
+        seconds=seconds,
     )
+
+
+def _named_splits(
+    diagnostics: SelectionDiagnostics,
+    test: np.ndarray,
+    compare: Sequence[tuple[str, np.ndarray]],
+    settings: EvaluateSettings,
+) -> tuple[list[tuple[str, np.ndarray]], int]:
+    """The test sets to compare, in report order: the split, the random splits, the
+    nearest-origin selection (when asked) and ``compare``; and the number of random ones."""
+    n = diagnostics.n
     test = np.sort(np.asarray(test, dtype=np.int64))
     random_tests = (
         random_split_indices(n, test.size, settings.random_splits, settings.seed)
@@ -116,10 +147,23 @@ def evaluate_matrix(
     )
     named = [("split", test)]
     named += [(f"random {i + 1}", rows) for i, rows in enumerate(random_tests)]
-    diagnostics = SelectionDiagnostics(features, X)
     if settings.nearest_origin:
         named.append((NEAREST_ORIGIN, diagnostics.nearest_origin(test.size)))
     named += [(name, np.sort(np.asarray(rows, dtype=np.int64))) for name, rows in compare]
+    return named, len(random_tests)
+
+
+def _compare_splits(
+    features: np.ndarray,
+    diagnostics: SelectionDiagnostics,
+    named: list[tuple[str, np.ndarray]],
+    settings: EvaluateSettings,
+    report: ProgressCallback,
+) -> list[SplitEvaluation]:
+    """The seven statistics and the selection diagnostics of each named test set."""
+    comparer = SplitComparer(
+        features, bins=settings.bins, mmd_max_rows=settings.mmd_max_rows, seed=settings.seed
+    )
     evaluations = []
     for done, (name, rows) in enumerate(named):
         report("statistics", done, len(named))
@@ -127,38 +171,33 @@ def evaluate_matrix(
         evaluation.selection = diagnostics.measure(rows)
         evaluations.append(evaluation)
     report("statistics", len(named), len(named))
-    seconds = {"statistics": time.perf_counter() - timer}
+    return evaluations
 
-    task, inferred = None, False
-    if y is not None:
-        task, inferred = _task_for(y, settings.task, target)
-        if settings.k > n - max(e.n_test for e in evaluations):
-            raise ParameterError(
-                f"--k {settings.k}: exceeds the training rows of the largest test set "
-                f"({n - max(e.n_test for e in evaluations)})"
-            )
-        started = time.perf_counter()
-        report("model", 0, len(evaluations) + 1)
-        model = SharedKnn(features, y, task=task, k=settings.k, pool=model_pool(n, settings))
-        for done, evaluation in enumerate(evaluations, start=1):
-            report("model", done, len(evaluations) + 1)
-            evaluation.model, evaluation.model_rows = model.score(evaluation.test)
-        report("model", len(evaluations) + 1, len(evaluations) + 1)
-        seconds["model"] = time.perf_counter() - started
-    seconds["total"] = time.perf_counter() - timer
-    return Evaluation(
-        features=features,
-        feature_names=feature_names or [str(j) for j in range(X.shape[1])],
-        input_rows=np.arange(n),
-        settings=settings,
-        split=evaluations[0],
-        randoms=evaluations[1 : 1 + len(random_tests)],
-        compares=evaluations[1 + len(random_tests) :],
-        target=target,
-        task=task,
-        task_inferred=inferred,
-        seconds=seconds,
-    )
+
+def _score_model(
+    features: np.ndarray,
+    y: np.ndarray,
+    evaluations: list[SplitEvaluation],
+    settings: EvaluateSettings,
+    target: str | None,
+    report: ProgressCallback,
+) -> tuple[str, bool]:
+    """Score the kNN baseline on each split's test rows (one shared neighbour search); the
+    task and whether it was inferred."""
+    n = features.shape[0]
+    task, inferred = _task_for(y, settings.task, target)
+    largest = max(e.n_test for e in evaluations)
+    if settings.k > n - largest:
+        raise ParameterError(
+            f"--k {settings.k}: exceeds the training rows of the largest test set ({n - largest})"
+        )
+    report("model", 0, len(evaluations) + 1)
+    model = SharedKnn(features, y, task=task, k=settings.k, pool=model_pool(n, settings))
+    for done, evaluation in enumerate(evaluations, start=1):
+        report("model", done, len(evaluations) + 1)
+        evaluation.model, evaluation.model_rows = model.score(evaluation.test)
+    report("model", len(evaluations) + 1, len(evaluations) + 1)
+    return task, inferred
 
 
 def _task_for(y: np.ndarray, task: str | None, target: str | None) -> tuple[str, bool]:
@@ -268,29 +307,22 @@ def evaluate_manifest(
     progress: ProgressCallback | None = None,
 ) -> Evaluation:
     """Evaluate the split a manifest describes: its data (``data`` or the recorded input),
-    read and encoded as recorded, with the test rows of its ``test_indices.txt``. The model's
+    read and encoded as recorded, with the test rows of its recorded test index file. The model's
     target is ``target`` or else the recorded target column."""
-    manifest_path, manifest = manifest_io.open_manifest(path)
-    data_path = manifest_io.locate_data(manifest_path, manifest, data).require()
-    recorded_input = manifest_io.field(manifest, "input")
-    encode_options = manifest_io.recorded_encode_options(manifest)
+    manifest = open_manifest(path)
+    data_path = locate_data(manifest, data).require()
+    encode_options = manifest.encode_options()
     timer = time.perf_counter()
-    prepared = prepare(data_path, manifest_io.recorded_read_options(manifest), encode_options)
+    prepared = prepare(data_path, manifest.read_options(), encode_options)
     read_seconds = time.perf_counter() - timer
     notes = []
-    if data_path.exists() and input_digest(data_path)[1] != recorded_input.get("sha256"):
+    if data_path.exists() and input_digest(data_path)[1] != manifest.input.sha256:
         notes.append(
             f"{data_path.name}: bytes differ from the manifest's input; "
             "run benchmake verify to check that it holds the same rows"
         )
-    recorded_split = manifest_io.field(manifest, "split")
-    test_name = str(recorded_split.get("test_indices", "test_indices.txt"))
-    if Path(test_name).name != test_name:
-        raise ManifestError(
-            f"{manifest_path}: split.test_indices {test_name!r} is not a plain file name"
-        )
-    test_file = manifest_path.parent / test_name
-    recorded_sha = recorded_split.get("test_indices_sha256")
+    test_file = manifest.indices_path("test")
+    recorded_sha = manifest.split.test_indices_sha256
     if test_file.is_file() and recorded_sha and sha256_file(test_file) != recorded_sha:
         notes.append(f"{test_file.name}: changed since the split (its SHA-256 differs)")
     evaluation = evaluate_prepared(
@@ -301,7 +333,7 @@ def evaluate_manifest(
         settings=settings,
         progress=progress,
     )
-    evaluation.manifest = manifest_path
+    evaluation.manifest = manifest.file
     evaluation.notes = notes + evaluation.notes
     evaluation.seconds = {"read": read_seconds, **evaluation.seconds}
     return evaluation

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..bundle import manifest as manifest_io
+from ..bundle.indices import read_row_numbers
+from ..bundle.manifest import Manifest
 from ..encode import carried_hash, encode_table
 from ..encode.tabular import table_frame
 from ..errors import BenchmakeError
@@ -29,7 +30,6 @@ from ..method.order import row_digests
 from .sides import (
     drop_hidden,
     hidden_targets,
-    input_format,
     join_sides,
     read_side,
     split_encode_options,
@@ -38,9 +38,9 @@ from .sides import (
 NOT_COLUMNS = ("labels", "sequence", "graph")
 
 
-def text_columns(manifest: dict[str, Any]) -> list[str]:
+def text_columns(manifest: Manifest) -> list[str]:
     """The columns compared as text: those carried (ids, target) and the text features."""
-    encoding = manifest["encoding"]
+    encoding = manifest.data["encoding"]
     hidden = set(hidden_targets(manifest))  # a public copy's test file lacks them
     carried = [
         c for c in encoding.get("carried_columns") or [] if c not in NOT_COLUMNS and c not in hidden
@@ -48,22 +48,19 @@ def text_columns(manifest: dict[str, Any]) -> list[str]:
     return [*carried, *sorted(encoding.get("one_hot") or {})]
 
 
-def check_exact_text(
-    report: Any, folder: Path, manifest: dict[str, Any], data_path: Path, data_format: str
-) -> None:
+def check_exact_text(report: Any, manifest: Manifest, data_path: Path, data_format: str) -> None:
     """Compare the exact text of the text columns of the data and of the split files."""
-    if input_format(manifest).container != "table":
+    if manifest.input_format().container != "table":
         return
     columns = text_columns(manifest)
-    features = len(manifest["encoding"].get("columns_used") or []) - len(
-        manifest["encoding"].get("one_hot") or {}
-    )
+    encoding = manifest.data["encoding"]
+    features = len(encoding.get("columns_used") or []) - len(encoding.get("one_hot") or {})
     how = f"{features} numeric feature column(s) compared as float64"
     if not columns:
         report.add("columns", True, how)
         return
     named = ", ".join(columns[:6]) + (", …" if len(columns) > 6 else "")
-    recorded_format = str(manifest["input"].get("format"))
+    recorded_format = str(manifest.data["input"].get("format"))
     if data_format != recorded_format:
         report.add(
             "columns",
@@ -74,7 +71,7 @@ def check_exact_text(
         return
     try:
         found = _exact_hash(_data(data_path, manifest), manifest, columns)
-        published = _exact_hash(_published(folder, manifest), manifest, columns)
+        published = _exact_hash(_published(manifest), manifest, columns)
     except (BenchmakeError, KeyError, IndexError, ValueError) as exc:
         report.add("columns", False, f"{named}: cannot be compared as text ({type(exc).__name__})")
         return
@@ -89,22 +86,19 @@ def check_exact_text(
         )
 
 
-def _data(path: Path, manifest: dict[str, Any]) -> Table:
-    return drop_hidden(read_table(path, manifest_io.recorded_read_options(manifest)), manifest)
+def _data(path: Path, manifest: Manifest) -> Table:
+    return drop_hidden(read_table(path, manifest.read_options()), manifest)
 
 
-def _published(folder: Path, manifest: dict[str, Any]) -> Table:
-    sides = {side: read_side(folder, manifest, side) for side in ("train", "test")}
-    split = manifest["split"]
-    from ..bundle.indices import read_row_numbers
-
-    rows = {side: read_row_numbers(folder / str(split[f"{side}_indices"])) for side in sides}
+def _published(manifest: Manifest) -> Table:
+    sides = {side: read_side(manifest, side) for side in ("train", "test")}
+    rows = {side: read_row_numbers(manifest.indices_path(side)) for side in sides}
     train, test = sides["train"], sides["test"]
     assert isinstance(train, Table) and isinstance(test, Table)
     return drop_hidden(join_sides(train, test, rows["train"], rows["test"]), manifest)
 
 
-def _exact_hash(table: Table, manifest: dict[str, Any], columns: list[str]) -> str:
+def _exact_hash(table: Table, manifest: Manifest, columns: list[str]) -> str:
     """Order-independent hash of each encoded row's (features, exact text) pair."""
     encoded = encode_table(table, split_encode_options(manifest))
     frame = table_frame(table)

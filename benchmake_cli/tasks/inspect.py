@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..bundle import manifest as manifest_io
+from ..bundle import names
+from ..bundle.manifest import open_manifest
 from ..encode import Encoded, EncodeOptions, column_as_numbers, encode_table, table_frame
 from ..errors import DataError, ParameterError
 from ..formats import ReadOptions, read_table
@@ -132,7 +133,7 @@ def is_manifest(path: str | Path) -> bool:
     (True, False)
     """
     path = Path(path)
-    return path.suffix.lower() == ".json" or (path / manifest_io.FILE_NAME).is_file()
+    return path.suffix.lower() == ".json" or (path / names.MANIFEST).is_file()
 
 
 def inspect_data(
@@ -358,38 +359,41 @@ def inspect_manifest(path: str | Path) -> dict[str, Any]:
     >>> summary["split"]["n_test"], summary["input"]["name"], sorted(summary["files"])[:2]
     (60, 'alloys.csv', ['test.csv', 'test_indices.txt'])
     """
-    path, manifest = manifest_io.open_manifest(path)
-    parameters = manifest_io.field(manifest, "method", "parameters")
-    encoding = manifest["encoding"]
+    manifest = open_manifest(path)
+    method, data, encoding = manifest.method, manifest.input, manifest.encoding
     return {
         "kind": "manifest",
-        "path": str(path),
-        "tool": manifest["tool"],
+        "path": str(manifest.file),
+        "tool": manifest.record("tool"),
         "method": {
-            "name": manifest_io.field(manifest, "method", "name"),
-            "version": manifest_io.field(manifest, "method", "version"),
+            "name": method.name,
+            "version": method.version,
             "parameters": {
-                key: parameters.get(key)
+                key: method.parameter(key)
                 for key in ("frac", "k", "iterations", "tol", "seed", "dtype")
             },
         },
         "input": {
-            key: manifest["input"].get(key) for key in ("name", "path", "format", "bytes", "sha256")
+            "name": data.name,
+            "path": data.path,
+            "format": data.format,
+            "bytes": data.bytes,
+            "sha256": data.sha256,
         },
         "encoding": {
-            "modality": encoding.get("modality"),
-            "n": encoding.get("n"),
-            "d": encoding.get("d"),
-            "columns_used": encoding.get("columns_used", []),
-            "target": (encoding.get("options") or {}).get("target"),
-            "one_hot": encoding.get("one_hot", {}),
-            "dropped_rows": len(encoding.get("dropped_rows", [])),
-            "content_sha256": encoding.get("content_sha256"),
+            "modality": encoding.modality,
+            "n": encoding.n,
+            "d": encoding.d,
+            "columns_used": encoding.columns_used,
+            "target": encoding.target,
+            "one_hot": encoding.one_hot,
+            "dropped_rows": len(encoding.dropped_rows),
+            "content_sha256": encoding.content_sha256,
         },
-        "split": dict(manifest["split"]),
+        "split": manifest.record("split"),
         "files": {
-            name: {"bytes": entry.get("bytes"), "sha256": entry.get("sha256")}
-            for name, entry in sorted(manifest["files"].items())
+            name: {"bytes": entry.bytes, "sha256": entry.sha256}
+            for name, entry in sorted(manifest.files.items())
         },
-        "info": manifest.get("info", {}),
+        "info": manifest.record("info"),
     }

@@ -19,14 +19,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..bundle import manifest as manifest_io
 from ..bundle.indices import read_row_numbers
+from ..bundle.locate import locate_data
+from ..bundle.manifest import Manifest, open_manifest
 from ..errors import VerifyFailedError
+from ..formats import ReadOptions
 from ..formats.delimited import WHITESPACE
 from ..formats.table import Table
 from ..safe_text import quoted
 from .bundle_check import refuse_broken_bundle
-from .sides import input_format, lists_files, read_side, side_name, split_graphs
+from .sides import read_side, split_graphs
 
 
 @dataclass
@@ -78,16 +80,15 @@ def load_split(
     skips that. The data itself is not read, except to resolve the file paths of an image
     or signal folder (``data`` names it when it has moved; ``benchmake verify`` checks it).
     """
-    manifest_path, manifest = manifest_io.open_manifest(path)
-    folder = manifest_path.parent
+    manifest = open_manifest(path)
+    manifest_path, folder = manifest.file, manifest.folder
     if verify:
-        refuse_broken_bundle(manifest_path, manifest)
-    split = manifest_io.field(manifest, "split")
+        refuse_broken_bundle(manifest)
     rows = {
-        side: read_row_numbers(folder / str(split.get(f"{side}_indices", f"{side}_indices.txt")))
+        side: read_row_numbers(folder / manifest.split.indices_file(side))
         for side in ("train", "test")
     }
-    loaded = {side: _load_side(folder, manifest_path, manifest, side, data) for side in rows}
+    loaded = {side: _load_side(manifest, side, data) for side in rows}
     return LoadedSplit(
         train=loaded["train"][0],
         test=loaded["test"][0],
@@ -95,26 +96,23 @@ def load_split(
         y_test=loaded["test"][1],
         train_rows=rows["train"],
         test_rows=rows["test"],
-        manifest=manifest,
+        manifest=manifest.data,
         manifest_path=manifest_path,
     )
 
 
-def _load_side(
-    folder: Path, manifest_path: Path, manifest: dict[str, Any], side: str, data: Any
-) -> tuple[Any, Any]:
+def _load_side(manifest: Manifest, side: str, data: Any) -> tuple[Any, Any]:
     """``(data, target or labels)`` of one side."""
-    target = manifest_io.field(manifest, "encoding", "options").get("target")
-    path = folder / side_name(manifest, side)
-    entry = input_format(manifest)
+    target = manifest.encoding.target
+    path = manifest.folder / manifest.side_file(side)
+    entry = manifest.input_format()
     if entry.container == "table":
-        options = manifest_io.field(manifest, "input").get("read_options")
-        frame = _read_frame(path, entry.values_as_text, options)
+        frame = _read_frame(path, entry.values_as_text, manifest.read_options())
         # a public copy's test file lacks its hidden target: y_test is None there
         return frame, frame[target] if target is not None and target in frame else None
-    if lists_files(manifest):
-        return _listed_paths(folder, manifest_path, manifest, side, data)
-    table = read_side(folder, manifest, side)
+    if entry.copies_files:
+        return _listed_paths(manifest, side, data)
+    table = read_side(manifest, side)
     assert isinstance(table, Table)
     labels = None if table.labels is None else _natural(table.labels)
     if table.graphs is not None:
@@ -125,13 +123,12 @@ def _load_side(
     return list(table.sequences), None
 
 
-def _read_frame(path: Path, delimited: bool, read_options: dict[str, Any] | None) -> pd.DataFrame:
+def _read_frame(path: Path, delimited: bool, read_options: ReadOptions) -> pd.DataFrame:
     """A side's table with typed columns (pandas' own parsing)."""
     if not delimited:
         return pd.read_parquet(path)
-    options = read_options or {}
-    sep = options.get("sep", ",")  # the reader records the separator it used
-    header = bool(options.get("header", True))
+    sep = read_options.sep or ","  # the reader records the separator it used
+    header = read_options.header
     frame = pd.read_csv(
         path, sep=r"\s+" if sep == WHITESPACE else sep, header=0 if header else None
     )
@@ -140,24 +137,22 @@ def _read_frame(path: Path, delimited: bool, read_options: dict[str, Any] | None
     return frame
 
 
-def _listed_paths(
-    folder: Path, manifest_path: Path, manifest: dict[str, Any], side: str, data: Any
-) -> tuple[list[Path], np.ndarray | None]:
+def _listed_paths(manifest: Manifest, side: str, data: Any) -> tuple[list[Path], np.ndarray | None]:
     """The files a side lists: its own copies or links (``--copy``, ``--link``), else the
     data folder's files."""
-    listing = read_side(folder, manifest, side)
+    listing = read_side(manifest, side)
     assert isinstance(listing, pd.DataFrame)
-    if manifest_io.field(manifest, "split").get("files", "list") != "list":
-        root = folder / side
+    if manifest.split.files != "list":
+        root = manifest.folder / side
     else:
-        location = manifest_io.locate_data(manifest_path, manifest, data)
+        location = locate_data(manifest, data)
         root = location.path if location.path is not None else Path(location.shown)
     paths = [root / relative for relative in listing["path"]]
     if root.is_dir():  # the data (or the bundle's copies) is here: every listed file must be
         missing = next((p for p in paths if not p.is_file()), None)
         if missing is not None:
             raise VerifyFailedError(
-                f"{side_name(manifest, side)} lists {quoted(missing.relative_to(root).as_posix())}, "
+                f"{manifest.side_file(side)} lists {quoted(missing.relative_to(root).as_posix())}, "
                 f"which is not a file in {root}; run benchmake verify"
             )
     labels = listing["label"].to_numpy(dtype=str)

@@ -11,26 +11,24 @@ hold, as for any bundle, because the split never reads targets (:mod:`.verify`).
 
 from __future__ import annotations
 
-import copy
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ..bundle import manifest as manifest_io
+from ..bundle import names
 from ..bundle.card import read_card_header
 from ..bundle.hub import Publication
+from ..bundle.manifest import Manifest, manifest_file
 from ..bundle.staging import staged_folder
 from ..bundle.write import sha256_file
 from ..errors import InputNotFoundError, ManifestError, ParameterError, VerifyFailedError
 from .bundle_check import VerifyReport, check_bundle
 from .card import card_scores, load_bundle, write_card
-from .sides import hidden_targets, side_name
+from .sides import hidden_targets
 
-SECTION = "publication"
 #: the formats whose test file can be written without its target column
 HIDEABLE = {"csv": ",", "tsv": "\t", "parquet": None}
 
@@ -59,35 +57,31 @@ def publish_bundle(
     The private bundle is checked first (its files, indices and data bytes); a split without
     a target, or whose format cannot drop a column, is refused with ``hide_test_targets``.
     """
-    manifest_path, private, prepared, test_rows = load_bundle(manifest, data)
-    folder = manifest_path.parent
+    private, prepared, test_rows = load_bundle(manifest, data)
+    manifest_path, folder = private.file, private.folder
     report = VerifyReport(manifest_path)
-    check_bundle(report, folder, private)
+    check_bundle(report, private)
     failed = [f"{c.name}: {c.message}" for c in report.checks if not c.ok]
     if failed:
         raise VerifyFailedError(f"{manifest_path}: " + "; ".join(failed))
     if hidden_targets(private):
         raise ManifestError(f"{manifest_path}: already a public copy; publish the private bundle")
     hidden = _columns_to_hide(manifest_path, private) if hide_test_targets else ()
-    public = copy.deepcopy(private)
     private_sha = sha256_file(manifest_path)
-    public[SECTION] = {"private_manifest_sha256": private_sha, "hidden_test_columns": list(hidden)}
-    public["input"]["path"] = Path(
-        str(private["input"]["name"])
-    ).name  # shipped beside it, if at all
+    public = private.public_copy(private_sha, hidden)
     destination = Path(out)
     with staged_folder(destination, force) as staging:
-        for name in sorted(private["files"]):
+        for name in sorted(private.files):
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(folder / name, staging / name)
         if hidden:
-            test_name = side_name(private, "test")
+            test_name = private.side_file("test")
             drop_columns(staging / test_name, hidden, private)
             path = staging / test_name
-            public["files"][test_name] = {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
-        (staging / manifest_io.FILE_NAME).write_text(manifest_io.dumps(public), encoding="utf-8")
+            public.record_file(test_name, sha256_file(path), path.stat().st_size)
+        (staging / names.MANIFEST).write_text(public.dumps(), encoding="utf-8")
         metric = (read_card_header(folder) or {}).get("metric")
-        scores = card_scores(prepared, test_rows, metric, target=_target(private))
+        scores = card_scores(prepared, test_rows, metric, target=private.encoding.target)
         note = (
             f"Test targets ({', '.join(hidden)}) are hidden in this public copy: predict every "
             "row of the test file; the organiser scores the predictions with `benchmake score "
@@ -99,18 +93,19 @@ def publish_bundle(
         write_card(staging, public, scores, stated)
     return Published(
         out=destination,
-        manifest_sha256=sha256_file(destination / manifest_io.FILE_NAME),
+        manifest_sha256=sha256_file(destination / names.MANIFEST),
         private_manifest_sha256=private_sha,
         hidden=hidden,
-        files=tuple(sorted(public["files"])),
+        files=tuple(sorted(public.files)),
     )
 
 
-def private_bundle_for(public: dict[str, Any], public_path: Path, answers: Path) -> Path:
+def private_bundle_for(public: Manifest, answers: Path) -> Path:
     """The private manifest ``answers`` names, refused unless it is the one the public
     manifest records (by SHA-256)."""
-    answers = manifest_io.manifest_file(answers)
-    recorded = (public.get(SECTION) or {}).get("private_manifest_sha256")
+    public_path = public.file
+    answers = manifest_file(answers)
+    recorded = public.publication.private_manifest_sha256
     if not recorded:
         raise ParameterError(f"--answers: {public_path} is not a public copy made by publish")
     if not answers.is_file():
@@ -123,20 +118,16 @@ def private_bundle_for(public: dict[str, Any], public_path: Path, answers: Path)
     return answers
 
 
-def _target(manifest: dict[str, Any]) -> str | None:
-    return (manifest["encoding"].get("options") or {}).get("target")
-
-
-def _columns_to_hide(manifest_path: Path, manifest: dict[str, Any]) -> tuple[str, ...]:
-    target = _target(manifest)
+def _columns_to_hide(manifest_path: Path, manifest: Manifest) -> tuple[str, ...]:
+    target = manifest.encoding.target
     if not target:
         raise ParameterError(
             f"--hide-test-targets: {manifest_path} records no target (split with --target "
             "COLUMN), so there is nothing to hide"
         )
-    fmt = str(manifest["input"].get("format"))
-    read = manifest["input"].get("read_options") or {}
-    if fmt not in HIDEABLE or read.get("sep") == "whitespace" or read.get("header") is False:
+    fmt = str(manifest.input.format)
+    read = manifest.read_options()
+    if fmt not in HIDEABLE or read.sep == "whitespace" or not read.header:
         raise ParameterError(
             "--hide-test-targets: hides the target column of a CSV, TSV or Parquet split with "
             f"a header and one delimiter; this split's data is {fmt}"
@@ -144,14 +135,13 @@ def _columns_to_hide(manifest_path: Path, manifest: dict[str, Any]) -> tuple[str
     return (str(target),)
 
 
-def drop_columns(path: Path, columns: tuple[str, ...], manifest: dict[str, Any]) -> None:
+def drop_columns(path: Path, columns: tuple[str, ...], manifest: Manifest) -> None:
     """Rewrite a split table without ``columns``, every other value as it was written."""
-    fmt = str(manifest["input"].get("format"))
+    fmt = str(manifest.input.format)
     if fmt == "parquet":
         table = pq.read_table(path)
         pq.write_table(table.drop_columns(list(columns)), path)
         return
-    read = manifest["input"].get("read_options") or {}
-    sep = read.get("sep") or HIDEABLE[fmt]
+    sep = manifest.read_options().sep or HIDEABLE[fmt]
     frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_filter=False)
     frame.drop(columns=list(columns)).to_csv(path, sep=sep, index=False, lineterminator="\n")

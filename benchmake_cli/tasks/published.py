@@ -32,20 +32,19 @@ from ..bundle.card import (
 from ..bundle.croissant import CROISSANT_FILE, croissant_metadata
 from ..bundle.hub import Publication
 from ..bundle.indices import read_row_numbers
+from ..bundle.manifest import Manifest
 from ..bundle.write import sha256_file
 from ..errors import BenchmakeError
 from ..safe_text import quoted
 from .card import CARD_MAX_CELLS, card_scores
-from .sides import lists_files, read_side, side_name
+from .sides import read_side
 
 
-def check_published(
-    report: Any, folder: Path, manifest: dict[str, Any], data_path: Path | None = None
-) -> None:
+def check_published(report: Any, manifest: Manifest, data_path: Path | None = None) -> None:
     """The bundle's listings and unlisted files; with ``data_path`` (the data, its bytes
     the recorded ones) the card's scores are recomputed too."""
-    check_listings(report, folder, manifest)
-    check_card_binding(report, folder, manifest, data_path)
+    check_listings(report, manifest)
+    check_card_binding(report, manifest, data_path)
 
 
 #: why a split of data whose bytes are not the recorded ones failed: none of its content
@@ -55,14 +54,14 @@ NOT_QUOTED = (
 )
 
 
-def check_listing_names(report: Any, manifest: dict[str, Any], expected: dict[str, Any]) -> None:
+def check_listing_names(report: Any, manifest: Manifest, expected: Manifest) -> None:
     """For an image or signal folder whose bytes differ (a file added, renamed or edited):
     the fresh split's listings must name the same files on the same side, so a renamed
     sample or two samples whose contents were swapped are caught."""
-    recorded, fresh = manifest["files"], expected["files"]
+    recorded, fresh = manifest.data["files"], expected.data["files"]
     differing = [
         name
-        for name in (side_name(manifest, "train"), side_name(manifest, "test"))
+        for name in (manifest.side_file("train"), manifest.side_file("test"))
         if (recorded.get(name) or {}).get("sha256") != (fresh.get(name) or {}).get("sha256")
     ]
     if differing:
@@ -78,16 +77,16 @@ def check_listing_names(report: Any, manifest: dict[str, Any], expected: dict[st
         report.add("listings", True, "the data folder's samples are the listed files, by name")
 
 
-def check_listings(report: Any, folder: Path, manifest: dict[str, Any]) -> None:
+def check_listings(report: Any, manifest: Manifest) -> None:
     """Each listed path of an image or signal folder is relative, stays inside the data
     folder and is listed once, on one side."""
-    if not lists_files(manifest):
+    if not manifest.input_format().copies_files:
         return
     seen: dict[str, str] = {}
     for side in ("train", "test"):
-        name = side_name(manifest, side)
+        name = manifest.side_file(side)
         try:
-            listing = read_side(folder, manifest, side)
+            listing = read_side(manifest, side)
         except BenchmakeError as exc:
             report.add("listings", False, str(exc))
             return
@@ -124,11 +123,10 @@ def inside_data(path: str) -> bool:
     )
 
 
-def check_card_binding(
-    report: Any, folder: Path, manifest: dict[str, Any], data_path: Path | None = None
-) -> None:
+def check_card_binding(report: Any, manifest: Manifest, data_path: Path | None = None) -> None:
     """The card is bound to this manifest and states its header's baseline;
     ``croissant.json`` is bound to it and lists every published file with its hash."""
+    folder = manifest.folder
     card, croissant = card_path(folder), folder / CROISSANT_FILE
     if not card.exists() and not croissant.exists():
         report.add("card", True, f"no {CARD_FILE} or {CROISSANT_FILE} published")
@@ -146,13 +144,13 @@ def check_card_binding(
                 f"{card.name}'s benchmake-card line states a baseline its text does not"
             )
     if croissant.exists():
-        problem = _croissant_problem(croissant, manifest, manifest_sha)
+        problem = _croissant_problem(croissant, manifest.data, manifest_sha)
         if problem:
             problems.append(problem)
     if problems:
         report.add("card", False, "; ".join(problems))
     elif data_path is not None and header is not None and card.exists():
-        check_card_scores(report, folder, manifest, data_path, header)
+        check_card_scores(report, manifest, data_path, header)
     else:
         report.add("card", True, f"{card.name} and {CROISSANT_FILE} are bound to this manifest")
 
@@ -194,12 +192,13 @@ def _states(card: Path, baseline: Any) -> bool:
 
 
 def check_card_scores(
-    report: Any, folder: Path, manifest: dict[str, Any], data_path: Path, header: dict[str, Any]
+    report: Any, manifest: Manifest, data_path: Path, header: dict[str, Any]
 ) -> None:
     """With the data: the card's criterion and baseline are those recomputed; a card of
     this version (``README.md``) must be exactly the text they give, and ``croissant.json``
     exactly its metadata."""
-    scores = _recomputed_scores(folder, manifest, data_path, header)
+    folder = manifest.folder
+    scores = _recomputed_scores(manifest, data_path, header)
     metric = scores.criterion.metric if scores.criterion is not None else None
     baseline = scores.baseline.value if scores.baseline is not None else None
     if header.get("metric") != metric or header.get("baseline") != baseline:
@@ -211,11 +210,12 @@ def check_card_scores(
         )
         return
     card = card_path(folder)
-    if card.name == CARD_FILE and manifest["tool"].get("version") == __version__:
+    if card.name == CARD_FILE and manifest.data["tool"].get("version") == __version__:
         sha = str(header["manifest_sha256"])
         publication = Publication.from_header(header)
-        expected = render_card(manifest, sha, scores, publication)
-        metadata = manifest_io.dumps(croissant_metadata(manifest, sha, folder, scores, publication))
+        expected = render_card(manifest.data, sha, scores, publication)
+        metadata = croissant_metadata(manifest.data, sha, folder, scores, publication)
+        metadata = manifest_io.dumps(metadata)
         differing = [
             path.name
             for path, text in ((card, expected), (folder / CROISSANT_FILE, metadata))
@@ -231,20 +231,15 @@ def check_card_scores(
     report.add("card", True, f"{card.name} and {CROISSANT_FILE} match the recomputed scores")
 
 
-def _recomputed_scores(
-    folder: Path, manifest: dict[str, Any], data_path: Path, header: dict[str, Any]
-) -> CardScores:
-    options = manifest["encoding"].get("options") or {}
-    test_rows = read_row_numbers(folder / str(manifest["split"].get("test_indices")))
-    sharded = "sharding" in (manifest["method"].get("parameters") or {})
+def _recomputed_scores(manifest: Manifest, data_path: Path, header: dict[str, Any]) -> CardScores:
+    data = manifest.data
+    options = data["encoding"].get("options") or {}
+    test_rows = read_row_numbers(manifest.indices_path("test"))
+    sharded = "sharding" in (data["method"].get("parameters") or {})
     if sharded and "metric" not in header:
         return card_scores(None, test_rows, target=options.get("target"))
     from ..pipeline.whole import prepare
 
-    prepared = prepare(
-        data_path,
-        manifest_io.recorded_read_options(manifest),
-        manifest_io.recorded_encode_options(manifest),
-    )
+    prepared = prepare(data_path, manifest.read_options(), manifest.encode_options())
     limit = None if "baseline" in header else CARD_MAX_CELLS
     return card_scores(prepared, test_rows, header.get("metric"), max_cells=limit)

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.metrics import METRICS
-from ..bundle import manifest as manifest_io
 from ..bundle.card import Criterion
+from ..bundle.manifest import Manifest, open_manifest
 from ..bundle.write import sha256_file
 from ..encode.carried import canonical_strings
 from ..errors import InputNotFoundError, ParameterError, PredictionsError
@@ -131,15 +131,16 @@ def score_predictions(
     against the private bundle ``answers`` names, which must be the one it records."""
     if not predictions:
         raise ParameterError("name at least one predictions file")
-    public_path, public = manifest_io.open_manifest(manifest)
+    public = open_manifest(manifest)
+    public_path = public.file
     if answers is not None or hidden_targets(public):
         if answers is None:
             raise ParameterError(
                 f"{public_path}: a public copy whose test targets are hidden cannot score "
                 "predictions; the organiser passes --answers PRIVATE/manifest.json"
             )
-        manifest = private_bundle_for(public, public_path, Path(answers))
-    refuse_broken_bundle(*manifest_io.open_manifest(manifest))
+        manifest = private_bundle_for(public, Path(answers))
+    refuse_broken_bundle(manifest if isinstance(manifest, Manifest) else open_manifest(manifest))
     benchmark = open_benchmark(manifest, data, metric, without_target="there is nothing to score")
     prepared, criterion, test = benchmark.prepared, benchmark.criterion, benchmark.test
     recorded, card = benchmark.manifest, benchmark.card
@@ -161,8 +162,8 @@ def score_predictions(
     return ScoreReport(
         manifest=benchmark.manifest_path,
         manifest_sha256=benchmark.manifest_sha256,
-        data_sha256=str(recorded["input"]["sha256"]),
-        test_indices_sha256=str(recorded["split"].get("test_indices_sha256")),
+        data_sha256=str(recorded.input.sha256),
+        test_indices_sha256=str(recorded.split.test_indices_sha256),
         n_test=int(test.size),
         criterion=criterion.criterion,
         baseline=None if baseline is None else float(baseline),
@@ -183,8 +184,8 @@ def rank_entries(entries: list[Entry], higher_is_better: bool) -> None:
         entry.rank = entries[position - 2].rank if same else position
 
 
-def _keys(prepared: Any, manifest: dict[str, Any], listed: np.ndarray) -> _Keys:
-    ids = manifest["encoding"]["options"].get("id_columns") or []
+def _keys(prepared: Any, manifest: Manifest, listed: np.ndarray) -> _Keys:
+    ids = manifest.encoding.id_columns
     keys = _Keys(
         np.sort(listed),
         listed,

@@ -16,60 +16,33 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..bundle import manifest as manifest_io
 from ..bundle.indices import read_row_numbers
-from ..bundle.manifest import recorded_encode_options, recorded_read_options
+from ..bundle.manifest import Manifest
 from ..encode import EncodeOptions
 from ..errors import BenchmakeError, DataError, ManifestError
 from ..formats import ReadOptions, read_table, registry
 from ..formats.table import GraphSet, Table
 
-SIDES = ("train", "test")
 
-
-def side_name(manifest: dict[str, Any], side: str) -> str:
-    """The file (or, for OGB graphs, the folder) holding one side's data.
-
-    >>> side_name({"input": {"format": "hdf5"}}, "test")
-    'test.h5'
-    """
-    fmt = str(manifest_io.field(manifest, "input", "format"))
-    if registry.lookup(fmt) is None:
-        raise ManifestError(f"manifest field input.format {fmt!r} is not a known format")
-    return registry.side_name(fmt, side)
-
-
-def input_format(manifest: dict[str, Any]) -> registry.Format:
-    """The registry entry of the format the manifest's input was read as."""
-    side_name(manifest, "train")  # a known format, or a ManifestError
-    return registry.get(str(manifest_io.field(manifest, "input", "format")))
-
-
-def lists_files(manifest: dict[str, Any]) -> bool:
-    """Whether the split files only list the input's files (image and signal folders)."""
-    return input_format(manifest).copies_files
-
-
-def side_read_options(manifest: dict[str, Any]) -> ReadOptions:
+def side_read_options(manifest: Manifest) -> ReadOptions:
     """How to read a side file: as the input was read, but NPZ/HDF5 arrays under the names
     the split wrote them with (the joined keys' common name)."""
-    options = recorded_read_options(manifest)
-    details = manifest_io.field(manifest, "input").get("details") or {}
-    if "key" in input_format(manifest).options:
-        target = details.get("output_target_key")
+    options = manifest.read_options()
+    if "key" in manifest.input_format().options:
+        target = manifest.input.output_target_key
         options = dataclasses.replace(
             options,
-            key=(str(details.get("output_key")),),
+            key=(str(manifest.input.output_key),),
             target_key=(str(target),) if target else None,
         )
     return options
 
 
-def read_side(folder: Path, manifest: dict[str, Any], side: str) -> Table | pd.DataFrame:
-    """One side's data as read by the input's reader; for image and signal folders, the
-    listing of the side's files (a ``path``, ``label`` DataFrame)."""
-    path = folder / side_name(manifest, side)
-    if lists_files(manifest):
+def read_side(manifest: Manifest, side: str) -> Table | pd.DataFrame:
+    """One side's data (in the manifest's folder) as read by the input's reader; for image
+    and signal folders, the listing of the side's files (a ``path``, ``label`` DataFrame)."""
+    path = manifest.folder / manifest.side_file(side)
+    if manifest.input_format().copies_files:
         try:
             return pd.read_csv(path, dtype=str, keep_default_na=False)
         except (OSError, ValueError) as exc:
@@ -82,18 +55,16 @@ def read_side(folder: Path, manifest: dict[str, Any], side: str) -> Table | pd.D
         raise DataError(f"{path.name}: cannot be read as the input was ({exc})") from None
 
 
-def hidden_targets(manifest: dict[str, Any]) -> tuple[str, ...]:
+def hidden_targets(manifest: Manifest) -> tuple[str, ...]:
     """The columns a public copy left out of its test file (``publish --hide-test-targets``).
 
-    >>> hidden_targets({"publication": {"hidden_test_columns": ["y"]}}), hidden_targets({})
-    (('y',), ())
+    >>> hidden_targets(Manifest({"publication": {"hidden_test_columns": ["y"]}}))
+    ('y',)
     """
-    section = manifest.get("publication")
-    hidden = section.get("hidden_test_columns") if isinstance(section, dict) else None
-    return tuple(str(c) for c in hidden) if isinstance(hidden, list) else ()
+    return manifest.publication.hidden_test_columns
 
 
-def drop_hidden(table: Table, manifest: dict[str, Any]) -> Table:
+def drop_hidden(table: Table, manifest: Manifest) -> Table:
     """The joined sides of a public copy without the columns it hid from its test file."""
     hidden = list(hidden_targets(manifest))
     if not hidden:
@@ -103,32 +74,27 @@ def drop_hidden(table: Table, manifest: dict[str, Any]) -> Table:
     return dataclasses.replace(table, frame=frame, arrow=arrow)
 
 
-def split_encode_options(manifest: dict[str, Any]) -> EncodeOptions:
+def split_encode_options(manifest: Manifest) -> EncodeOptions:
     """The recorded encoding options, without the target where a public copy hid it: the
     split never reads targets, so the features, their content and the test set are the
     private bundle's."""
-    options = recorded_encode_options(manifest)
+    options = manifest.encode_options()
     return dataclasses.replace(options, target=None) if hidden_targets(manifest) else options
 
 
-def rebuild_input(folder: Path, manifest: dict[str, Any], work: Path) -> Path | None:
+def rebuild_input(manifest: Manifest, work: Path) -> Path | None:
     """The input's rows rebuilt from the bundle's own split files, written into ``work`` in
     the input's format (input row order; rows dropped while encoding are in neither side;
     a public copy's hidden columns left out of both). ``None`` where the split files only
     list the input's files (image and signal folders): a listing is not the data. Raises
     :class:`DataError` when a side cannot be read."""
-    if lists_files(manifest):
+    if manifest.input_format().copies_files:
         return None
     train_rows, test_rows = (
-        read_row_numbers(
-            folder
-            / str(
-                manifest_io.field(manifest, "split").get(f"{side}_indices", f"{side}_indices.txt")
-            )
-        )
+        read_row_numbers(manifest.folder / manifest.split.indices_file(side))
         for side in ("train", "test")
     )
-    train, test = (read_side(folder, manifest, side) for side in ("train", "test"))
+    train, test = (read_side(manifest, side) for side in ("train", "test"))
     assert isinstance(train, Table) and isinstance(test, Table)
     joined = drop_hidden(join_sides(train, test, train_rows, test_rows), manifest)
     written = registry.write_side(joined, np.arange(joined.n_rows), work, "input")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..bundle.manifest import Manifest
 from ..method.split import ProgressCallback
 from ..pipeline.run import SplitResult, run
 from ..pipeline.whole import Outcome
@@ -60,4 +61,4 @@ def split_file(
 
 
 def _write_card(folder: Path, manifest: dict[str, Any], outcome: Outcome) -> None:
-    write_card_at_split(folder, manifest, outcome.prepared, outcome.test)
+    write_card_at_split(folder, Manifest(manifest), outcome.prepared, outcome.test)

@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from ..bundle import manifest as manifest_io
 from ..bundle.indices import read_row_numbers
-from ..bundle.manifest import Manifest
+from ..bundle.locate import locate_data
+from ..bundle.manifest import SCHEMA, Manifest, open_manifest
 from ..bundle.write import sha256_file
 from ..errors import BenchmakeError, ManifestError, MissingExtraError, OutputError, SchedulerError
 from ..method.margins import describe as margin_phrase
@@ -40,7 +40,6 @@ from .sides import (
     hidden_targets,
     lists_files,
     rebuild_input,
-    side_name,
     side_read_options,
     split_encode_options,
 )
@@ -68,17 +67,16 @@ def verify_manifest(
     When the data is not found, or with ``bundle_only``, only the bundle is checked
     (:mod:`.bundle_check`): the report's ``exit_code`` is then ``DATA_NOT_CHECKED`` when
     every check passed."""
-    manifest_path, manifest = manifest_io.open_manifest(path)
-    report = VerifyReport(manifest_path)
-    folder = manifest_path.parent
+    manifest = open_manifest(path)
+    report = VerifyReport(manifest.file)
     try:
-        method = method_of_record(manifest_io.field(manifest, "method"))
+        method = method_of_record(manifest.method.record())
     except ManifestError as exc:
-        raise ManifestError(f"{manifest_path}: {exc}") from None
-    params = method.parameters_from_record(manifest_io.field(manifest, "method", "parameters"))
-    report.add("manifest", True, f"{manifest_io.SCHEMA}, method {method.name} v{method.version}")
+        raise ManifestError(f"{manifest.file}: {exc}") from None
+    params = method.parameters_from_record(manifest.method.parameters)
+    report.add("manifest", True, f"{SCHEMA}, method {method.name} v{method.version}")
 
-    location = manifest_io.locate_data(manifest_path, manifest, data)
+    location = locate_data(manifest, data)
     report.data_looked_for = Path(location.shown)
     if location.given:
         location.require()  # --data names a file that must be there
@@ -91,21 +89,19 @@ def verify_manifest(
             else f"data not checked: {location.shown} not found; pass --data PATH "
             "to check the data and recompute the split"
         )
-        check_bundle(report, folder, manifest)
+        check_bundle(report, manifest)
         if not bundle_only and report.checks_passed:
-            _recompute_from_bundle(report, manifest_path, manifest, (method, params), progress)
+            _recompute_from_bundle(report, manifest, (method, params), progress)
         return report
     data_path = location.require()
     source = InputSource(data_path)  # its bytes are read and hashed once
-    bytes_match = _check_bytes(report, source, manifest_io.field(manifest, "input"))
+    bytes_match = _check_bytes(report, source, manifest)
     execution = {"device": "cpu", "threads": threads, "jobs": jobs, "scheduler": scheduler}
     with tempfile.TemporaryDirectory(prefix=".benchmake-verify-") as work:
         try:
             listed = lists_files(manifest)  # the listings name files: written whatever the bytes
             output = Output(out=Path(work) / "split" if bytes_match or listed else None)
-            request = SplitRequest.from_manifest(
-                Manifest(manifest, manifest_path), data_path, output=output, **execution
-            )
+            request = SplitRequest.from_manifest(manifest, data_path, output=output, **execution)
             fresh = run(request, plan=make_plan(request, source), progress=progress)
             if bytes_match:
                 _hide_as_published(fresh.manifest, Path(work) / "split", manifest)
@@ -119,43 +115,39 @@ def verify_manifest(
             # data that is not the recorded bytes may be any file: quote none of its content
             why = str(exc) if bytes_match else NOT_QUOTED.format(type(exc).__name__)
             report.add("content", False, f"cannot split the data as recorded: {why}")
-            check_files(report, folder, manifest, None)
-            check_published(report, folder, manifest)
+            check_files(report, manifest, None)
+            check_published(report, manifest)
             return report
-    expected = json.loads(manifest_io.dumps(fresh.manifest))  # as it reads back from JSON
+    expected = Manifest.reread(fresh.manifest)  # as it reads back from JSON
     _check_content(report, manifest, expected, bytes_match)
-    _check_split(report, folder, manifest, method, params, fresh, bytes_match)
+    _check_split(report, manifest, method, params, fresh, bytes_match)
     report.margins = _margins(manifest, expected)
     _check_record(report, manifest, expected, bytes_match)
     if not bytes_match and listed:
         check_listing_names(report, manifest, expected)
     if not bytes_match:
-        check_exact_text(report, folder, manifest, data_path, str(expected["input"]["format"]))
-    check_files(report, folder, manifest, expected if bytes_match else None)
+        check_exact_text(report, manifest, data_path, str(expected.field("input", "format")))
+    check_files(report, manifest, expected if bytes_match else None)
     recompute = bytes_match and report.checks_passed
-    check_published(report, folder, manifest, data_path if recompute else None)
+    check_published(report, manifest, data_path if recompute else None)
     return report
 
 
 def _recompute_from_bundle(
     report: VerifyReport,
-    manifest_path: Path,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     method_and_params: tuple[Method, SplitParameters],
     progress: ProgressCallback | None,
 ) -> None:
     """Without the data: split again the rows the bundle's own split files hold (tables,
     sequences, arrays written as arrays), so that the test set is shown to be the method's
     choice; the original file's bytes stay unchecked."""
-    folder = manifest_path.parent
     with tempfile.TemporaryDirectory(prefix=".benchmake-verify-") as work:
         try:
-            rebuilt = rebuild_input(folder, manifest, Path(work))
+            rebuilt = rebuild_input(manifest, Path(work))
             if rebuilt is None:
                 return
-            request = SplitRequest.from_manifest(
-                Manifest(manifest, manifest_path), rebuilt, device="cpu"
-            )
+            request = SplitRequest.from_manifest(manifest, rebuilt, device="cpu")
             request = dataclasses.replace(
                 request,
                 read=side_read_options(manifest),
@@ -165,85 +157,81 @@ def _recompute_from_bundle(
         except BenchmakeError as exc:
             report.add("content", False, f"cannot split the bundle's rows as recorded: {exc}")
             return
-    expected = json.loads(manifest_io.dumps(fresh.manifest))
+    expected = Manifest.reread(fresh.manifest)
     _check_content(report, manifest, expected, bytes_match=False)
-    _check_split(report, folder, manifest, *method_and_params, fresh, bytes_match=False)
+    _check_split(report, manifest, *method_and_params, fresh, bytes_match=False)
     _check_record(report, manifest, expected, bytes_match=False, rebuilt=True)
-    names = " and ".join(side_name(manifest, side) for side in ("train", "test"))
+    names = " and ".join(manifest.side_file(side) for side in ("train", "test"))
     report.data_note = (
         f"split recomputed from the bundle's {fresh.n_train + fresh.n_test} rows ({names}); "
         f"the original file's bytes were not checked: {report.data_note.split(': ', 1)[-1]}"
     )
 
 
-def _hide_as_published(fresh: dict[str, Any], folder: Path, manifest: dict[str, Any]) -> None:
+def _hide_as_published(fresh: dict[str, Any], folder: Path, manifest: Manifest) -> None:
     """A public copy's test file lacks the columns it hid: so must the fresh one it is
     compared with."""
     hidden = hidden_targets(manifest)
     if not hidden:
         return
-    name = side_name(manifest, "test")
+    name = manifest.side_file("test")
     drop_columns(folder / name, hidden, manifest)
-    fresh["files"][name] = {
-        "bytes": (folder / name).stat().st_size,
-        "sha256": sha256_file(folder / name),
-    }
+    Manifest(fresh).record_file(name, sha256_file(folder / name), (folder / name).stat().st_size)
 
 
-def _check_bytes(report: VerifyReport, source: InputSource, recorded: dict[str, Any]) -> bool:
+def _check_bytes(report: VerifyReport, source: InputSource, manifest: Manifest) -> bool:
     data_path = source.path
     if not data_path.exists():
         report.add("data", False, f"{data_path}: no such file or folder")
         return False
     size, digest = source.digest()
-    if digest == recorded.get("sha256"):
+    recorded = manifest.input
+    if digest == recorded.sha256:
         report.add("data", True, f"{data_path.name}: SHA-256 matches ({digest[:12]}…)")
         return True
     report.add(
         "data",
         True,
-        f"{data_path.name}: bytes differ from {recorded.get('name')!r} "
-        f"({size} bytes, SHA-256 {digest[:12]}… vs {str(recorded.get('sha256'))[:12]}…); "
+        f"{data_path.name}: bytes differ from {recorded.name!r} "
+        f"({size} bytes, SHA-256 {digest[:12]}… vs {str(recorded.sha256)[:12]}…); "
         "checking content",
     )
     return False
 
 
 def _check_content(
-    report: VerifyReport, manifest: dict[str, Any], expected: dict[str, Any], bytes_match: bool
+    report: VerifyReport, manifest: Manifest, expected: Manifest, bytes_match: bool
 ) -> None:
-    recorded, fresh = manifest_io.field(manifest, "encoding"), expected["encoding"]
-    if fresh["content_sha256"] == recorded.get("content_sha256"):
+    recorded, fresh = manifest.encoding, expected.encoding
+    if fresh.content_sha256 == recorded.content_sha256:
         how = "" if bytes_match else " (same rows by content, in another order or encoding)"
-        report.add("content", True, f"{fresh['n']} rows × {fresh['d']} features match{how}")
+        report.add("content", True, f"{fresh.n} rows × {fresh.d} features match{how}")
         return
     report.add(
         "content",
         False,
-        f"encoded rows differ: found {fresh['n']} rows × {fresh['d']} features, "
-        f"recorded {recorded.get('n')} × {recorded.get('d')}",
+        f"encoded rows differ: found {fresh.n} rows × {fresh.d} features, "
+        f"recorded {recorded.n} × {recorded.d}",
     )
 
 
 def _check_split(
     report: VerifyReport,
-    folder: Path,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     method: Method,
     params: SplitParameters,
     fresh: SplitResult,
     bytes_match: bool,
 ) -> None:
-    recorded_split = manifest_io.field(manifest, "split")
+    recorded_split = manifest.split
     described = f"recomputed with {method.describe(params)}"
-    sharding = manifest_io.field(manifest, "method", "parameters").get("sharding")
+    sharding = manifest.method.shard_rows()
     if sharding is not None:
-        described += f", shard_rows={sharding.get('shard_rows')}"
-    fresh_split = fresh.manifest["split"]
-    if fresh_split["test_content_sha256"] != recorded_split.get("test_content_sha256"):
+        described += f", shard_rows={sharding[1]}"
+    if Manifest(fresh.manifest).split.test_content_sha256 != recorded_split.test_content_sha256:
         detail = f"{described}: {fresh.n_test} test rows"
-        if recorded_split.get("n_test") != fresh.n_test:
-            detail += f", manifest records {recorded_split.get('n_test')}"
+        if recorded_split.n_test != fresh.n_test:
+            detail += f", manifest records {recorded_split.n_test}"
         report.add(
             "split",
             False,
@@ -253,14 +241,14 @@ def _check_split(
     if not bytes_match:
         report.add("split", True, f"recomputed test set ({fresh.n_test} rows) matches by content")
         return
-    listed = [("test_indices", fresh.test), ("train_indices", fresh.train)]
-    if "reference_test_indices" in recorded_split:
+    listed = [("test", False, fresh.test), ("train", False, fresh.train)]
+    if recorded_split.has_reference_indices:
         listed += [
-            ("reference_test_indices", fresh.reference_test_positions),
-            ("reference_train_indices", fresh.reference_train_positions),
+            ("test", True, fresh.reference_test_positions),
+            ("train", True, fresh.reference_train_positions),
         ]
-    for key, rows in listed:
-        indices_file = folder / str(recorded_split.get(key, f"{key}.txt"))
+    for side, reference, rows in listed:
+        indices_file = manifest.folder / recorded_split.indices_file(side, reference=reference)
         recorded_rows = _read_indices(indices_file)
         if recorded_rows is None:
             report.add("split", False, f"{indices_file.name}: missing or not a list of row numbers")
@@ -280,7 +268,9 @@ def _check_split(
                 + (", ".join(where) or "the same rows in another order"),
             )
             return
-    names = " and ".join(str(recorded_split.get(key, f"{key}.txt")) for key, _ in listed)
+    names = " and ".join(
+        recorded_split.indices_file(side, reference=reference) for side, reference, _ in listed
+    )
     report.add(
         "split",
         True,
@@ -299,8 +289,8 @@ FIELD_MEANINGS = {
 
 def _check_record(
     report: VerifyReport,
-    manifest: dict[str, Any],
-    expected: dict[str, Any],
+    manifest: Manifest,
+    expected: Manifest,
     bytes_match: bool,
     rebuilt: bool = False,
 ) -> None:
@@ -308,23 +298,25 @@ def _check_record(
     and the input's container are compared only when the data's bytes are the recorded ones
     (reordered rows and another format legitimately change them). Rows ``rebuilt`` from the
     bundle lack those dropped while encoding, so the input's row count is not compared."""
-    compared = {
-        "method": ["name", "version", "parameters"],
-        "encoding": None,  # every field but content_sha256, which the content check compares
-        "split": ["n_train", "n_test"],  # test_content_sha256: the split check
-    }
+    split_fields = ["n_train", "n_test"]  # test_content_sha256: the split check
     if bytes_match:
-        compared["input"] = ["format", "read_options", "details"]
-        compared["split"] += ["test_indices", "train_indices", "files"]
-        compared["split"] += ["reference_test_indices", "reference_train_indices"]
+        split_fields += ["test_indices", "train_indices", "files"]
+        split_fields += ["reference_test_indices", "reference_train_indices"]
+    compared: list[tuple[str, list[str] | None]] = [
+        ("method", ["name", "version", "parameters"]),
+        ("encoding", None),  # every field but content_sha256, which the content check compares
+        ("split", split_fields),
+    ]
+    if bytes_match:
+        compared.append(("input", ["format", "read_options", "details"]))
     skipped = set() if bytes_match else {"dropped_rows"}
     if rebuilt:
         skipped.add("input_rows")
     if hidden_targets(manifest):  # the split never reads targets; a public copy hides them
         skipped |= {"carried_sha256", "carried_columns", "options"}
     differing: list[str] = []
-    for section, keys in compared.items():
-        recorded, fresh = manifest.get(section) or {}, expected.get(section) or {}
+    for section, keys in compared:
+        recorded, fresh = manifest.record(section), expected.record(section)
         for key in sorted(keys or (set(recorded) | set(fresh)) - {"content_sha256"}):
             if section == "encoding" and key in skipped:
                 continue
@@ -343,19 +335,19 @@ def _read_indices(path: Path) -> np.ndarray | None:
         return None
 
 
-def _margins(manifest: dict[str, Any], expected: dict[str, Any]) -> str:
+def _margins(manifest: Manifest, expected: Manifest) -> str:
     """The decision margins recorded in the manifest and those of the recomputation."""
-    recorded = (manifest.get("info") or {}).get("decision_margins")
-    fresh = expected["info"].get("decision_margins")
+    recorded = manifest.info.decision_margins
+    fresh = expected.info.decision_margins
     if recorded is None and fresh is None:
         return ""
     line = f"decision margins (recorded): {margin_phrase(recorded)}"
     return line if fresh == recorded else f"{line}; recomputed here: {margin_phrase(fresh)}"
 
 
-def _blas_note(manifest: dict[str, Any], method: Method) -> str:
+def _blas_note(manifest: Manifest, method: Method) -> str:
     """For a BLAS-dependent method: say so when the split was made with another BLAS."""
-    recorded = (manifest.get("info") or {}).get("blas")
+    recorded = manifest.info.blas
     if not method.cpu_only or recorded is None:
         return ""
     here = blas_description()
