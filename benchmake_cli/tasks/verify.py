@@ -38,7 +38,6 @@ from .publish import drop_columns
 from .published import NOT_QUOTED, check_listing_names, check_published
 from .sides import (
     hidden_targets,
-    lists_files,
     rebuild_input,
     side_read_options,
     split_encode_options,
@@ -99,7 +98,7 @@ def verify_manifest(
     execution = {"device": "cpu", "threads": threads, "jobs": jobs, "scheduler": scheduler}
     with tempfile.TemporaryDirectory(prefix=".benchmake-verify-") as work:
         try:
-            listed = lists_files(manifest)  # the listings name files: written whatever the bytes
+            listed = manifest.input_format().copies_files  # listings name files: always written
             output = Output(out=Path(work) / "split" if bytes_match or listed else None)
             request = SplitRequest.from_manifest(manifest, data_path, output=output, **execution)
             fresh = run(request, plan=make_plan(request, source), progress=progress)
