@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import OutputError
 from ..safe_text import value
+from . import names
 
 TEMP_PREFIX = ".benchmake-partial-"
 REPLACED = "old"  #: the name of the replaced folder inside a staging folder, during a swap
@@ -64,14 +65,14 @@ def _refuse_around(out: Path, kept: Path) -> None:
 
 
 #: what a bundle holds beside the files its manifest lists
-BESIDE_MANIFEST = ("manifest.json", "README.md", "BENCHMARK.md", "croissant.json")
+BESIDE_MANIFEST = (names.MANIFEST, names.CARD, names.LEGACY_CARD, names.CROISSANT)
 
 
 def not_bundle_files(folder: Path) -> str:
     """Why ``folder`` is not a benchmake bundle and nothing else, naming the first thing
     that is not part of it (``""`` when it is)."""
     try:
-        recorded = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        recorded = json.loads((folder / names.MANIFEST).read_text(encoding="utf-8"))
         listed = set(recorded["files"])
         assert isinstance(recorded["schema"], str) and recorded["schema"].startswith("benchmake")
     except (OSError, ValueError, KeyError, TypeError, AssertionError):

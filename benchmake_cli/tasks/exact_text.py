@@ -40,12 +40,10 @@ NOT_COLUMNS = ("labels", "sequence", "graph")
 
 def text_columns(manifest: Manifest) -> list[str]:
     """The columns compared as text: those carried (ids, target) and the text features."""
-    encoding = manifest.data["encoding"]
     hidden = set(hidden_targets(manifest))  # a public copy's test file lacks them
-    carried = [
-        c for c in encoding.get("carried_columns") or [] if c not in NOT_COLUMNS and c not in hidden
-    ]
-    return [*carried, *sorted(encoding.get("one_hot") or {})]
+    recorded = manifest.encoding.carried_columns
+    carried = [c for c in recorded if c not in NOT_COLUMNS and c not in hidden]
+    return [*carried, *sorted(manifest.encoding.one_hot)]
 
 
 def check_exact_text(report: Any, manifest: Manifest, data_path: Path, data_format: str) -> None:
@@ -53,14 +51,13 @@ def check_exact_text(report: Any, manifest: Manifest, data_path: Path, data_form
     if manifest.input_format().container != "table":
         return
     columns = text_columns(manifest)
-    encoding = manifest.data["encoding"]
-    features = len(encoding.get("columns_used") or []) - len(encoding.get("one_hot") or {})
+    features = len(manifest.encoding.columns_used) - len(manifest.encoding.one_hot)
     how = f"{features} numeric feature column(s) compared as float64"
     if not columns:
         report.add("columns", True, how)
         return
     named = ", ".join(columns[:6]) + (", …" if len(columns) > 6 else "")
-    recorded_format = str(manifest.data["input"].get("format"))
+    recorded_format = str(manifest.input.format)
     if data_format != recorded_format:
         report.add(
             "columns",

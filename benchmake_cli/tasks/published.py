@@ -58,11 +58,11 @@ def check_listing_names(report: Any, manifest: Manifest, expected: Manifest) -> 
     """For an image or signal folder whose bytes differ (a file added, renamed or edited):
     the fresh split's listings must name the same files on the same side, so a renamed
     sample or two samples whose contents were swapped are caught."""
-    recorded, fresh = manifest.data["files"], expected.data["files"]
+    recorded, fresh = manifest.files, expected.files
     differing = [
         name
         for name in (manifest.side_file("train"), manifest.side_file("test"))
-        if (recorded.get(name) or {}).get("sha256") != (fresh.get(name) or {}).get("sha256")
+        if getattr(recorded.get(name), "sha256", None) != getattr(fresh.get(name), "sha256", None)
     ]
     if differing:
         report.add(
@@ -144,7 +144,7 @@ def check_card_binding(report: Any, manifest: Manifest, data_path: Path | None =
                 f"{card.name}'s benchmake-card line states a baseline its text does not"
             )
     if croissant.exists():
-        problem = _croissant_problem(croissant, manifest.data, manifest_sha)
+        problem = _croissant_problem(croissant, manifest, manifest_sha)
         if problem:
             problems.append(problem)
     if problems:
@@ -155,7 +155,7 @@ def check_card_binding(report: Any, manifest: Manifest, data_path: Path | None =
         report.add("card", True, f"{card.name} and {CROISSANT_FILE} are bound to this manifest")
 
 
-def _croissant_problem(path: Path, manifest: dict[str, Any], manifest_sha: str) -> str:
+def _croissant_problem(path: Path, manifest: Manifest, manifest_sha: str) -> str:
     """Why ``croissant.json`` is not the metadata of this manifest (``""`` when it is):
     its URL names the manifest's SHA-256, and its files are the manifest and the files it
     lists, each with its recorded hash."""
@@ -169,7 +169,7 @@ def _croissant_problem(path: Path, manifest: dict[str, Any], manifest_sha: str) 
         url = metadata.get("url")
     except (ValueError, KeyError, TypeError, AttributeError):
         return f"{CROISSANT_FILE} is not readable Croissant metadata"
-    expected = {name: entry.get("sha256") for name, entry in manifest["files"].items()}
+    expected = {name: entry.sha256 for name, entry in manifest.files.items()}
     expected[manifest_io.FILE_NAME] = manifest_sha
     if url != f"urn:sha256:{manifest_sha}" or listed != expected:
         return f"{CROISSANT_FILE} is not bound to this manifest and its files"
@@ -210,7 +210,7 @@ def check_card_scores(
         )
         return
     card = card_path(folder)
-    if card.name == CARD_FILE and manifest.data["tool"].get("version") == __version__:
+    if card.name == CARD_FILE and manifest.tool.version == __version__:
         sha = str(header["manifest_sha256"])
         publication = Publication.from_header(header)
         expected = render_card(manifest.data, sha, scores, publication)
@@ -232,12 +232,10 @@ def check_card_scores(
 
 
 def _recomputed_scores(manifest: Manifest, data_path: Path, header: dict[str, Any]) -> CardScores:
-    data = manifest.data
-    options = data["encoding"].get("options") or {}
     test_rows = read_row_numbers(manifest.indices_path("test"))
-    sharded = "sharding" in (data["method"].get("parameters") or {})
+    sharded = "sharding" in manifest.method.parameters
     if sharded and "metric" not in header:
-        return card_scores(None, test_rows, target=options.get("target"))
+        return card_scores(None, test_rows, target=manifest.encoding.target)
     from ..pipeline.whole import prepare
 
     prepared = prepare(data_path, manifest.read_options(), manifest.encode_options())
