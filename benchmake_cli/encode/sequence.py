@@ -97,7 +97,7 @@ def encode(table: Table, options: EncodeOptions) -> Encoded:
     )
 
 
-def _listed(vocabulary: list) -> list:  # type: ignore[type-arg]
+def _listed(vocabulary: list) -> list:
     return [list(g) if isinstance(g, tuple) else g for g in vocabulary]
 
 

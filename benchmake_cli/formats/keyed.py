@@ -139,7 +139,7 @@ def read_keyed(
     array, parts = join(path, data_keys, load)
     if array.ndim == 0:
         raise DataError(f"{path}: holds no rows")
-    labels, label_parts = (None, [])
+    labels, label_parts = (None, [])  # type: ignore[var-annotated]
     if label_keys:
         labels, label_parts = join(path, label_keys, load)
         check_labels(path, parts, label_parts)

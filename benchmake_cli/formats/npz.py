@@ -36,7 +36,8 @@ def read(
         with archive:
             inventory = _inventory(path, archive)
             compressed = any(
-                info.compress_type != zipfile.ZIP_STORED for info in archive.zip.infolist()
+                info.compress_type != zipfile.ZIP_STORED
+                for info in archive.zip.infolist()  # type: ignore[union-attr]
             )
 
             def load(key: str) -> np.ndarray:
@@ -59,8 +60,8 @@ def _inventory(path: Path, archive: np.lib.npyio.NpzFile) -> Inventory:
     inventory: Inventory = {}
     for name in archive.files:
         try:
-            with archive.zip.open(f"{name}.npy") as handle:
-                shape, dtype = read_header(path, handle)
+            with archive.zip.open(f"{name}.npy") as handle:  # type: ignore[union-attr]
+                shape, dtype = read_header(path, handle)  # type: ignore[arg-type]
         except (OSError, KeyError, zipfile.BadZipFile) as exc:
             raise DataError(f"{path}: entry {name!r} is not a readable array ({exc})") from None
         inventory[name] = (tuple(shape), np.dtype(dtype))

@@ -20,8 +20,8 @@ import pandas as pd
 
 from .._version import __version__
 from ..bundle import manifest as manifest_io
+from ..bundle import names
 from ..bundle.card import (
-    CARD_FILE,
     HEADER_SUFFIX,
     CardScores,
     card_path,
@@ -29,14 +29,13 @@ from ..bundle.card import (
     read_card_header,
     render_card,
 )
-from ..bundle.croissant import CROISSANT_FILE, croissant_metadata
+from ..bundle.croissant import croissant_metadata
 from ..bundle.hub import Publication
 from ..bundle.indices import read_row_numbers
 from ..bundle.manifest import Manifest
 from ..bundle.write import sha256_file
 from ..errors import BenchmakeError
 from ..safe_text import quoted
-from .card import CARD_MAX_CELLS, card_scores
 from .sides import read_side
 
 
@@ -127,11 +126,11 @@ def check_card_binding(report: Any, manifest: Manifest, data_path: Path | None =
     """The card is bound to this manifest and states its header's baseline;
     ``croissant.json`` is bound to it and lists every published file with its hash."""
     folder = manifest.folder
-    card, croissant = card_path(folder), folder / CROISSANT_FILE
+    card, croissant = card_path(folder), folder / names.CROISSANT
     if not card.exists() and not croissant.exists():
-        report.add("card", True, f"no {CARD_FILE} or {CROISSANT_FILE} published")
+        report.add("card", True, f"no {names.CARD} or {names.CROISSANT} published")
         return
-    manifest_sha = sha256_file(folder / manifest_io.FILE_NAME)
+    manifest_sha = sha256_file(folder / names.MANIFEST)
     header = read_card_header(folder)
     problems = []
     if card.exists():
@@ -152,7 +151,7 @@ def check_card_binding(report: Any, manifest: Manifest, data_path: Path | None =
     elif data_path is not None and header is not None and card.exists():
         check_card_scores(report, manifest, data_path, header)
     else:
-        report.add("card", True, f"{card.name} and {CROISSANT_FILE} are bound to this manifest")
+        report.add("card", True, f"{card.name} and {names.CROISSANT} are bound to this manifest")
 
 
 def _croissant_problem(path: Path, manifest: Manifest, manifest_sha: str) -> str:
@@ -168,11 +167,11 @@ def _croissant_problem(path: Path, manifest: Manifest, manifest_sha: str) -> str
         }
         url = metadata.get("url")
     except (ValueError, KeyError, TypeError, AttributeError):
-        return f"{CROISSANT_FILE} is not readable Croissant metadata"
+        return f"{names.CROISSANT} is not readable Croissant metadata"
     expected = {name: entry.sha256 for name, entry in manifest.files.items()}
-    expected[manifest_io.FILE_NAME] = manifest_sha
+    expected[names.MANIFEST] = manifest_sha
     if url != f"urn:sha256:{manifest_sha}" or listed != expected:
-        return f"{CROISSANT_FILE} is not bound to this manifest and its files"
+        return f"{names.CROISSANT} is not bound to this manifest and its files"
     return ""
 
 
@@ -210,7 +209,7 @@ def check_card_scores(
         )
         return
     card = card_path(folder)
-    if card.name == CARD_FILE and manifest.tool.version == __version__:
+    if card.name == names.CARD and manifest.tool.version == __version__:
         sha = str(header["manifest_sha256"])
         publication = Publication.from_header(header)
         expected = render_card(manifest.data, sha, scores, publication)
@@ -218,7 +217,7 @@ def check_card_scores(
         metadata = manifest_io.dumps(metadata)
         differing = [
             path.name
-            for path, text in ((card, expected), (folder / CROISSANT_FILE, metadata))
+            for path, text in ((card, expected), (folder / names.CROISSANT, metadata))
             if path.exists() and _text(path) != text
         ]
         if differing:
@@ -228,10 +227,15 @@ def check_card_scores(
                 " and ".join(differing) + " differ from what the recomputed scores give",
             )
             return
-    report.add("card", True, f"{card.name} and {CROISSANT_FILE} match the recomputed scores")
+    report.add("card", True, f"{card.name} and {names.CROISSANT} match the recomputed scores")
 
 
 def _recomputed_scores(manifest: Manifest, data_path: Path, header: dict[str, Any]) -> CardScores:
+    from .card import (  # card imports the bundle check, which imports this
+        CARD_MAX_CELLS,
+        card_scores,
+    )
+
     test_rows = read_row_numbers(manifest.indices_path("test"))
     sharded = "sharding" in manifest.method.parameters
     if sharded and "metric" not in header:
