@@ -36,14 +36,17 @@ from ..bundle.manifest import Manifest
 from ..bundle.write import sha256_file
 from ..errors import BenchmakeError
 from ..safe_text import quoted
-from .sides import read_side
+from .sides import hidden_targets, read_side
 
 
-def check_published(report: Any, manifest: Manifest, data_path: Path | None = None) -> None:
+def check_published(
+    report: Any, manifest: Manifest, data_path: Path | None = None, prepared: Any = None
+) -> None:
     """The bundle's listings and unlisted files; with ``data_path`` (the data, its bytes
-    the recorded ones) the card's scores are recomputed too."""
+    the recorded ones; ``prepared``: it read and encoded, when at hand) the card's scores
+    are recomputed too."""
     check_listings(report, manifest)
-    check_card_binding(report, manifest, data_path)
+    check_card_binding(report, manifest, data_path, prepared)
 
 
 #: why a split of data whose bytes are not the recorded ones failed: none of its content
@@ -122,7 +125,9 @@ def inside_data(path: str) -> bool:
     )
 
 
-def check_card_binding(report: Any, manifest: Manifest, data_path: Path | None = None) -> None:
+def check_card_binding(
+    report: Any, manifest: Manifest, data_path: Path | None = None, prepared: Any = None
+) -> None:
     """The card is bound to this manifest and states its header's baseline;
     ``croissant.json`` is bound to it and lists every published file with its hash."""
     folder = manifest.folder
@@ -149,7 +154,7 @@ def check_card_binding(report: Any, manifest: Manifest, data_path: Path | None =
     if problems:
         report.add("card", False, "; ".join(problems))
     elif data_path is not None and header is not None and card.exists():
-        check_card_scores(report, manifest, data_path, header)
+        check_card_scores(report, manifest, data_path, header, prepared)
     else:
         report.add("card", True, f"{card.name} and {names.CROISSANT} are bound to this manifest")
 
@@ -191,13 +196,13 @@ def _states(card: Path, baseline: Any) -> bool:
 
 
 def check_card_scores(
-    report: Any, manifest: Manifest, data_path: Path, header: dict[str, Any]
+    report: Any, manifest: Manifest, data_path: Path, header: dict[str, Any], prepared: Any = None
 ) -> None:
     """With the data: the card's criterion and baseline are those recomputed; a card of
     this version (``README.md``) must be exactly the text they give, and ``croissant.json``
     exactly its metadata."""
     folder = manifest.folder
-    scores = _recomputed_scores(manifest, data_path, header)
+    scores = _recomputed_scores(manifest, data_path, header, prepared)
     metric = scores.criterion.metric if scores.criterion is not None else None
     baseline = scores.baseline.value if scores.baseline is not None else None
     if header.get("metric") != metric or header.get("baseline") != baseline:
@@ -230,7 +235,9 @@ def check_card_scores(
     report.add("card", True, f"{card.name} and {names.CROISSANT} match the recomputed scores")
 
 
-def _recomputed_scores(manifest: Manifest, data_path: Path, header: dict[str, Any]) -> CardScores:
+def _recomputed_scores(
+    manifest: Manifest, data_path: Path, header: dict[str, Any], prepared: Any = None
+) -> CardScores:
     from .card import (  # card imports the bundle check, which imports this
         CARD_MAX_CELLS,
         card_scores,
@@ -242,6 +249,7 @@ def _recomputed_scores(manifest: Manifest, data_path: Path, header: dict[str, An
         return card_scores(None, test_rows, target=manifest.encoding.target)
     from ..pipeline.whole import prepare
 
-    prepared = prepare(data_path, manifest.read_options(), manifest.encode_options())
+    if prepared is None or hidden_targets(manifest):  # a public copy's split never read them
+        prepared = prepare(data_path, manifest.read_options(), manifest.encode_options())
     limit = None if "baseline" in header else CARD_MAX_CELLS
     return card_scores(prepared, test_rows, header.get("metric"), max_cells=limit)

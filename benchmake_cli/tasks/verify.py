@@ -130,7 +130,7 @@ def verify_manifest(
         check_exact_text(report, manifest, data_path, str(expected.field("input", "format")))
     check_files(report, manifest, expected if bytes_match else None)
     recompute = bytes_match and report.checks_passed
-    check_published(report, manifest, data_path if recompute else None)
+    check_published(report, manifest, data_path if recompute else None, fresh.prepared)
     return report
 
 
