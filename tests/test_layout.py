@@ -26,7 +26,9 @@ LAYER = {
     "method": 3,
     "bundle": 3,
     "request": 3,
+    "constraints": 2,  # parameter constraints, declared once: request, tasks and cli use them
     "errors": 1,
+    "paths": 1,  # paths as messages show them (bundle.locate uses it)
     "_version": 1,
 }
 UI_PACKAGES = {"typer", "rich", "click"}
@@ -68,13 +70,26 @@ def _layer(module: str) -> str | None:
 
 
 MODULES = _modules()
+TOP = max(LAYER.values())
+#: modules a layer above could be imported by: the package root and __main__ assemble the
+#: public API and sit outside the layers, and nothing lies above cli/, so neither can fail
+LAYERED = [(m, p) for m, p in MODULES if _layer(m) in LAYER and LAYER[_layer(m)] < TOP]  # type: ignore[index]
+#: the core: every module outside cli/ (the package root and __main__ included)
+CORE = [(m, p) for m, p in MODULES if _layer(m) != "cli"]
 
 
-@pytest.mark.parametrize(("module", "path"), MODULES, ids=[name for name, _ in MODULES])
+def test_every_module_is_checked_by_one_of_the_layer_tests() -> None:
+    cli = [m for m, _ in MODULES if _layer(m) == "cli"]
+    outside = [m for m, _ in MODULES if _layer(m) not in LAYER]
+    assert sorted(outside) == ["benchmake_cli", "benchmake_cli.__main__"]
+    assert len(LAYERED) + len(cli) + len(outside) == len(MODULES)
+    assert len(CORE) + len(cli) == len(MODULES)
+
+
+@pytest.mark.parametrize(("module", "path"), LAYERED, ids=[name for name, _ in LAYERED])
 def test_imports_run_one_way(module: str, path: Path) -> None:
     here = _layer(module)
-    if here not in LAYER:
-        return  # the package root and __main__ assemble the public API
+    assert here is not None
     upward = [
         name
         for name in _imports(module, path)
@@ -83,10 +98,8 @@ def test_imports_run_one_way(module: str, path: Path) -> None:
     assert not upward, f"{module} imports a layer above its own: {upward}"
 
 
-@pytest.mark.parametrize(("module", "path"), MODULES, ids=[name for name, _ in MODULES])
+@pytest.mark.parametrize(("module", "path"), CORE, ids=[name for name, _ in CORE])
 def test_core_has_no_user_interface(module: str, path: Path) -> None:
-    if _layer(module) == "cli":
-        return
     ui = [name for name in _imports(module, path) if name.split(".")[0] in UI_PACKAGES]
     assert not ui, f"{module} is core and imports {ui}: only benchmake_cli.cli may"
 
@@ -106,6 +119,13 @@ def test_the_layer_test_sees_upward_imports(tmp_path: Path) -> None:
     names = _imports("benchmake_cli.method.probe", probe)
     assert names == ["benchmake_cli.cli", "benchmake_cli.errors"]
     assert [n for n in names if LAYER[_layer(n)] > LAYER["method"]] == ["benchmake_cli.cli"]
+
+
+def test_the_ui_test_sees_ui_imports(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("import rich.console\nfrom typer import Exit\n", encoding="utf-8")
+    names = _imports("benchmake_cli.tasks.probe", probe)
+    assert [n for n in names if n.split(".")[0] in UI_PACKAGES] == ["rich.console", "typer"]
 
 
 @pytest.mark.parametrize("script", sorted((ROOT / "benchmarks").glob("*.py")), ids=lambda p: p.name)

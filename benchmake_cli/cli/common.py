@@ -34,13 +34,22 @@ STAGE_LABELS = {
     "shards": "splitting shards",
     "statistics": "comparing train and test",
     "model": "scoring the baseline model",
+    "load": "reading the data",
 }
 
 
+#: set when the command line asks for ``--json``: errors then also go to stdout as JSON
+JSON_ERRORS = {"on": False}
+
+
 def fail(message: str, code: int) -> typer.Exit:
-    """Print ``benchmake: error: message`` on stderr (control characters escaped, at most
-    :data:`~benchmake_cli.safe_text.MESSAGE_LIMIT` characters) and return the exit to raise."""
-    sys.stderr.write(f"benchmake: error: {safe_message(message)}\n")
+    """Print ``benchmake: error: message`` on stderr, control characters escaped and at most
+    :data:`~benchmake_cli.safe_text.MESSAGE_LIMIT` characters (and, under ``--json``, the
+    document ``{"error": message, "exit_code": code}`` on stdout); return the exit to raise."""
+    message = safe_message(message)
+    sys.stderr.write(f"benchmake: error: {message}\n")
+    if JSON_ERRORS["on"]:
+        emit_json({"error": message, "exit_code": int(code)})
     return typer.Exit(code=int(code))
 
 
