@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..formats import numpy_file
+from ..formats.table import Table
 
 #: from this size on, ``inspect`` reads an NPY file's header only
 HEADER_ONLY_BYTES = 1 << 30
@@ -42,3 +43,30 @@ def header_only(path: Path) -> dict[str, Any] | None:
             "shape; the values (missing, constant, duplicate rows) were not checked"
         ),
     }
+
+
+def header_report(
+    path: Path, frac: float, iterations: int, method: str, threads: int | None, mode: Any
+) -> Any:
+    """``inspect``'s report of a large NPY file, from its header (``None`` otherwise)."""
+    large = header_only(path)
+    if large is None:
+        return None
+    from .inspect import DataReport, plan_split  # inspect imports this module
+
+    report = DataReport(path, "npy", large["bytes"], large["shape"], {}, [])
+    report.n, report.d, report.modality = large["n"], large["d"], "not read (header only)"
+    report.assumed.append(large["note"])
+    planning = {"frac": frac, "iterations": iterations, "method": method, "mode": mode}
+    report.plan = plan_split(report.n, report.d, threads=threads, source=path.name, **planning)
+    return report
+
+
+def table_shape(table: Table) -> tuple[int, ...]:
+    """Rows × columns of a table, an array's shape, or the number of samples of a
+    sequence file or a folder of signals or graphs."""
+    if table.array is not None:
+        return tuple(int(s) for s in table.array.shape)
+    if table.frame is not None:
+        return (len(table.frame), table.frame.shape[1])
+    return (table.n_rows,)
