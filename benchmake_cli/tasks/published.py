@@ -218,8 +218,9 @@ def check_card_scores(
         sha = str(header["manifest_sha256"])
         publication = Publication.from_header(header)
         expected = render_card(manifest.data, sha, scores, publication)
-        metadata = croissant_metadata(manifest.data, sha, folder, scores, publication)
-        metadata = manifest_io.dumps(metadata)
+        metadata = manifest_io.dumps(
+            croissant_metadata(manifest.data, sha, folder, scores, publication)
+        )
         differing = [
             path.name
             for path, text in ((card, expected), (folder / names.CROISSANT, metadata))
