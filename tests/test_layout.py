@@ -30,6 +30,7 @@ LAYER = {
     "constraints": 2,  # parameter constraints, declared once: request, tasks and cli use them
     "errors": 1,
     "paths": 1,  # paths as messages show them (bundle.locate uses it)
+    "safe_text": 1,  # user text in messages: control characters escaped, length bounded
     "_version": 1,
 }
 UI_PACKAGES = {"typer", "rich", "click"}
