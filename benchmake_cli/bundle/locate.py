@@ -8,8 +8,11 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputNotFoundError, ManifestError
+from ..errors import DataError, InputNotFoundError, ManifestError
 from ..formats import registry as format_registry
+from ..formats.safety import special_kind
+from ..paths import tidy_path
+from ..safe_text import value
 from .manifest import Manifest
 
 
@@ -48,6 +51,9 @@ def locate_data(manifest: Manifest, data: str | Path | None = None) -> DataLocat
     """
     if data is not None:
         path = Path(data)
+        kind = special_kind(path) if path.exists() else None
+        if kind not in (None, "a folder"):
+            raise DataError(f"--data {value(path, 200)}: is {kind}, not the data's file or folder")
         return DataLocation(path if path.exists() else None, path, True)
     manifest.field("input", "path")  # required, if only as null
     recorded, name = manifest.input.path, manifest.field("input", "name")
@@ -56,6 +62,7 @@ def locate_data(manifest: Manifest, data: str | Path | None = None) -> DataLocat
     if isinstance(recorded, str) and recorded:
         looked_for = folder / recorded
         if _exists(looked_for):
+            looked_for = tidy_path(looked_for)  # messages name it without ../ detours
             _refuse_special(manifest, looked_for)
             return DataLocation(looked_for, looked_for, False)
     if isinstance(name, str) and name and Path(name).name == name:

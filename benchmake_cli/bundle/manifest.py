@@ -19,11 +19,11 @@ import numpy as np
 
 from .._version import __version__
 from ..encode.options import EncodeOptions
-from ..errors import ManifestError
+from ..errors import InputNotFoundError, ManifestError
 from ..formats import ReadOptions
 from ..formats import registry as format_registry
 from ..formats.spec import Format
-from . import names
+from . import limits, names
 from .sections import (
     EncodingSection,
     FileEntry,
@@ -173,6 +173,26 @@ class Manifest:
     def publication(self) -> PublicationSection:
         return PublicationSection(self.data.get("publication"))
 
+    # --- optional top-level fields (issue 25): older manifests lack them; verify skips them
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the split warned about: line 1 read as data, label-like features."""
+        value = self.data.get("warnings")
+        return [str(w) for w in value] if isinstance(value, list) else []
+
+    @property
+    def labels_target(self) -> dict[str, Any]:
+        """The target the input's own labels give (class sub-folders): name, from, classes;
+        ``{}`` when the split has none beyond ``encoding.options.target``."""
+        value = self.data.get("target")
+        return dict(value) if isinstance(value, dict) else {}
+
+    @property
+    def target_name(self) -> Any:
+        """The split's target: ``--target``'s column, else its labels' (``label``), or None."""
+        return self.encoding.target or self.labels_target.get("name")
+
     @property
     def files(self) -> dict[str, FileEntry]:
         """Every written file the manifest lists, by its path relative to the bundle."""
@@ -298,17 +318,12 @@ def _load_json(path: Path) -> Any:
     """The JSON value in a manifest file; :class:`ManifestError` when it cannot be read or
     parsed (the one place a manifest's text is parsed)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = limits.read_text(path)
     except FileNotFoundError:
-        raise ManifestError(f"{path}: no such manifest") from None
+        raise InputNotFoundError(f"{path}: no such manifest") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: cannot be read ({exc})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    except ValueError:  # an integer of more digits than Python converts
-        raise ManifestError(f"{path}: holds a number too long to be a recorded value") from None
+    return limits.parse(text, str(path))  # refuses over-long numbers, nesting, duplicates
 
 
 def load(path: str | Path) -> dict[str, Any]:

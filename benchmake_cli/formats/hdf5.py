@@ -13,6 +13,7 @@ import numpy as np
 
 from ..errors import DataError
 from .keyed import Inventory, read_keyed, subset
+from .safety import refuse_external_hdf5
 from .spec import ARRAY_FITS, FileFormat, ReadOptions
 from .table import Table
 
@@ -31,6 +32,7 @@ def read(
         reason = str(exc).split("(")[0].strip() or type(exc).__name__
         raise DataError(f"{path}: not a readable HDF5 file ({reason})") from None
     with handle:
+        refuse_external_hdf5(path, handle)
         try:
             inventory, groups = _inventory(handle)
         except (OSError, RuntimeError, ValueError, KeyError) as exc:  # a corrupt file

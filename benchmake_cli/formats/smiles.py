@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
+from ..safe_text import quoted
 from .delimited import decode_text
 from .spec import ReadOptions
 from .table import Table
@@ -34,6 +35,11 @@ def read(path: Path) -> Table:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
+        if line[0].isspace():
+            raise DataError(
+                f"{path}: line {number}: the SMILES field is empty (the line starts with "
+                f"{'a tab' if line[0] == chr(9) else 'white space'}, before {quoted(stripped, 40)})"
+            )
         fields = stripped.split(None, 1)
         if not records and header is None and fields[0].lower() == "smiles":
             header = line.rstrip()
@@ -62,8 +68,8 @@ def _check_smiles(path: Path, number: int, smiles: str) -> None:
         return
     hint = "; is this a CSV file? read it with --sequence-col" if bad in ",;" else ""
     raise DataError(
-        f"{path}: line {number}: {smiles[:40]!r} is not a SMILES string "
-        f"({bad!r} is not a SMILES character){hint}"
+        f"{path}: line {number}: {quoted(smiles, 40)} is not a SMILES string "
+        f"({quoted(bad)} is not a SMILES character){hint}"
     )
 
 

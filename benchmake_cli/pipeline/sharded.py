@@ -248,7 +248,9 @@ def _result(
         },
         info=info,
     )
-    return SplitResult(train, test, manifest.data, plan, write_data, prepared=prepared)
+    # the card of a sharded split states no scores, whether streamed or read whole (as verify
+    # recomputes it): the prepared input is not handed on
+    return SplitResult(train, test, manifest.data, plan, write_data)
 
 
 def _data_writer(

@@ -8,6 +8,8 @@
 >>> s = load_split(out / "manifest.json")
 >>> s.train.shape, s.test.shape, len(s.y_test), s.test_rows[:3].tolist()
 ((240, 10), (60, 10), 60, [14, 17, 18])
+>>> s.X_train.shape, list(s.ids_test.columns), s.y_train.name
+((240, 8), ['alloy_id'], 'hardness_hv')
 """
 
 from __future__ import annotations
@@ -27,13 +29,8 @@ from ..formats import ReadOptions
 from ..formats.delimited import WHITESPACE
 from ..formats.table import Table
 from ..request import suggest_keywords
-from .bundle_check import (
-    VerifyReport,
-    check_files,
-    check_indices,
-    check_recorded_values,
-    check_schema,
-)
+from ..safe_text import quoted
+from .bundle_check import check_recorded_values, refuse_broken_bundle
 from .sides import read_side, split_graphs
 
 
@@ -63,6 +60,11 @@ class LoadedSplit:
     Series) or labels (``--target-key`` arrays, class folders, OGB graph labels, as NumPy
     arrays), or None when none was recorded. ``train_rows`` and ``test_rows`` are the
     original 0-based row numbers, ascending, in the order of ``train`` and ``test``.
+
+    What a model needs: ``X_train`` and ``X_test`` hold the features only (a table's
+    feature columns, in the input's type; for other inputs, ``train`` and ``test``
+    themselves, which never hold the labels); ``ids_train`` and ``ids_test`` a table's
+    ``--id-col`` columns (None without any).
     """
 
     train: Any
@@ -74,6 +76,36 @@ class LoadedSplit:
     manifest: dict[str, Any]
     manifest_path: Path
 
+    def _columns(self, side: Any, kind: str) -> Any:
+        if not isinstance(side, pd.DataFrame):
+            return side if kind == "features" else None
+        encoding = Manifest(self.manifest).encoding
+        if kind == "ids":
+            names = [str(c) for c in encoding.id_columns]
+            return side[names] if names else None
+        used = [str(c) for c in encoding.columns_used]
+        return side[[c for c in side.columns if str(c) in used]]
+
+    @property
+    def X_train(self) -> Any:  # noqa: N802 - the name every ML reader expects
+        """The training features: a table's feature columns, else ``train``."""
+        return self._columns(self.train, "features")
+
+    @property
+    def X_test(self) -> Any:  # noqa: N802
+        """The test features: a table's feature columns, else ``test``."""
+        return self._columns(self.test, "features")
+
+    @property
+    def ids_train(self) -> Any:
+        """A table's ``--id-col`` columns on the training side (None without any)."""
+        return self._columns(self.train, "ids")
+
+    @property
+    def ids_test(self) -> Any:
+        """A table's ``--id-col`` columns on the test side (None without any)."""
+        return self._columns(self.test, "ids")
+
 
 @suggest_keywords
 def load_split(
@@ -81,9 +113,9 @@ def load_split(
 ) -> LoadedSplit:
     """Load the split a manifest (or the folder holding it) describes.
 
-    With ``verify`` (the default) the bundle is checked first: its schema, the SHA-256 of
-    every file it lists, and the index files (n, k, disjoint, covering); a difference
-    raises :class:`~benchmake_cli.errors.VerifyFailedError` naming it. ``verify=False``
+    With ``verify`` (the default) the bundle is checked first, as ``verify --bundle-only``
+    checks it: its schema, the SHA-256 of every file it lists, the card, the listings, the
+    index files (n, k, disjoint, covering) and the split data files; a difference raises :class:`~benchmake_cli.errors.VerifyFailedError` naming it. ``verify=False``
     skips that. The data itself is not read, except to resolve the file paths of an image
     or signal folder (``data`` names it when it has moved; ``benchmake verify`` checks it).
 
@@ -105,13 +137,7 @@ def load_split(
     check_recorded_values(manifest)
     manifest_path, folder = manifest.file, manifest.folder
     if verify:
-        report = VerifyReport(manifest_path)
-        if check_schema(report, manifest):
-            check_files(report, manifest, None)
-            check_indices(report, manifest)
-        failed = [f"{c.name}: {c.message}" for c in report.checks if not c.ok]
-        if failed:
-            raise VerifyFailedError(f"{manifest_path}: " + "; ".join(failed))
+        refuse_broken_bundle(manifest)
     rows = {
         side: read_row_numbers(folder / manifest.split.indices_file(side))
         for side in ("train", "test")
@@ -176,6 +202,13 @@ def _listed_paths(manifest: Manifest, side: str, data: Any) -> tuple[list[Path],
         location = locate_data(manifest, data)
         root = location.path if location.path is not None else Path(location.shown)
     paths = [root / relative for relative in listing["path"]]
+    if root.is_dir():  # the data (or the bundle's copies) is here: every listed file must be
+        missing = next((p for p in paths if not p.is_file()), None)
+        if missing is not None:
+            raise VerifyFailedError(
+                f"{manifest.side_file(side)} lists {quoted(missing.relative_to(root).as_posix())}, "
+                f"which is not a file in {root}; run benchmake verify"
+            )
     labels = listing["label"].to_numpy(dtype=str)
     return paths, labels if any(labels) else None
 
