@@ -169,7 +169,7 @@ def streamable(path: Path, options: ReadOptions) -> bool:
         entry = detect(path, options.type)
     except DataError:
         return False
-    return streams(entry) and isinstance(entry, ChunkedFormat) and entry.can_chunk(path)
+    return streams(entry) and isinstance(entry, ChunkedFormat) and entry.can_chunk(path, options)
 
 
 def _chunked_format(path: Path, options: ReadOptions) -> ChunkedFormat:

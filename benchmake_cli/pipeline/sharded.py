@@ -76,6 +76,7 @@ class EncodedStream:
     input_rows: int
     format: str
     read_options: dict[str, Any]
+    details: dict[str, Any]  #: the format's facts of the whole input (keys, parts, shape)
     modality: str
     columns_used: list[str]
     one_hot: dict[str, list[str]]
@@ -265,6 +266,7 @@ def split_in_shards(
         input_format={
             "format": sharded.encoded.format,
             "read_options": sharded.encoded.read_options,
+            **({"details": sharded.encoded.details} if sharded.encoded.details else {}),
         },
         encoding=sharded.encoding(),
         parameters=sharded.parameters,
@@ -371,6 +373,7 @@ def _finish_stream(path: Path, spilled: _Spilled, work_dir: Path) -> EncodedStre
         input_rows=spilled.input_rows,
         format=chunk.format,
         read_options=chunk.read_options,
+        details=chunk.info,
         modality=encoded.modality,
         columns_used=encoded.columns_used,
         one_hot=one_hot,
