@@ -162,8 +162,9 @@ def _refuse_unused_options(path: Path, entry: Format, options: ReadOptions) -> N
 
 
 def streamable(path: Path, options: ReadOptions) -> bool:
-    """Whether the file is read in chunks: a format that streams, read as a table."""
-    if options.type not in ("auto", "tabular") or not path.is_file():
+    """Whether the file is read in chunks: a format that streams, read as a table or as
+    sequences (a sequence file, or a table's ``--sequence-col``)."""
+    if options.type not in ("auto", "tabular", "sequence") or not path.is_file():
         return False
     try:
         entry = detect(path, options.type)

@@ -137,11 +137,7 @@ def make_plan(request: SplitRequest, source: InputSource | None = None) -> Plan:
     path = request.path
     source = source or InputSource(path)
     threshold, shard_rows = request.execution.sharding
-    streamed = (
-        request.chosen.shardable
-        and request.encode.sequence_col is None
-        and streamable(path, request.read)
-    )
+    streamed = request.chosen.shardable and streamable(path, request.read)
     rows = None
     if streamed:
         if format_registry.detect(path, request.read.type).values_as_text:  # a row per line

@@ -29,10 +29,12 @@ from ..encode import (
     CategoryAccumulator,
     Encoded,
     EncodeOptions,
+    VocabularyAccumulator,
     carried_columns,
     carried_hash,
     encode_chunk,
     expand_codes,
+    streams_sequences,
 )
 from ..errors import DataError
 from ..formats import ReadOptions, Table, detect_format, iter_chunks
@@ -77,6 +79,7 @@ class EncodedStream:
     format: str
     read_options: dict[str, Any]
     details: dict[str, Any]  #: the format's facts of the whole input (keys, parts, shape)
+    parameters: dict[str, Any] | None  #: the encoder's (a sequence vocabulary)
     modality: str
     columns_used: list[str]
     one_hot: dict[str, list[str]]
@@ -123,6 +126,7 @@ class ShardedSplit:
             content_sha256=self.content_sha256,
             carried_columns=encoded.carried_columns,
             carried_sha256=self.carried_sha256,
+            parameters=encoded.parameters,
         )
 
 
@@ -291,12 +295,32 @@ def _encode_pass(
 ) -> EncodedStream:
     """Read and encode the input once, collecting its text features' categories. A column
     first holding text after the first chunk lost the text of the chunks before: the input
-    is read once more, every categorical column known from the start (none can be new)."""
-    spilled = _spill_chunks(path, read_options, encode_options, work_dir, report, frozenset())
+    is read once more, every categorical column known from the start (none can be new).
+    Sequences are read twice: their vocabulary first, then their counts over it."""
+    vocabulary = _vocabulary_pass(path, read_options, encode_options)
+    spilled = _spill_chunks(
+        path, read_options, encode_options, work_dir, report, frozenset(), vocabulary
+    )
     if spilled.categories.late:
         known = spilled.categories.columns
         spilled = _spill_chunks(path, read_options, encode_options, work_dir, report, known)
     return _finish_stream(path, spilled, work_dir)
+
+
+def _vocabulary_pass(
+    path: Path, read_options: ReadOptions, encode_options: EncodeOptions
+) -> VocabularyAccumulator | None:
+    """The vocabulary of every chunk's sequences, when the input is read as sequences."""
+    chunks = iter_chunks(path, read_options, CHUNK_ROWS)
+    first = next(chunks, None)
+    if first is None or not streams_sequences(first, encode_options):
+        chunks.close()
+        return None
+    vocabulary = VocabularyAccumulator(encode_options)
+    vocabulary.add(first)
+    for chunk in chunks:
+        vocabulary.add(chunk)
+    return vocabulary
 
 
 @dataclass
@@ -321,12 +345,16 @@ def _spill_chunks(
     work_dir: Path,
     report: ProgressCallback,
     categorical: frozenset[str],
+    vocabulary: VocabularyAccumulator | None = None,
 ) -> _Spilled:
-    """Encode the input into the spill file (``categorical``: one-hot whatever it holds)."""
+    """Encode the input into the spill file (``categorical``: one-hot whatever it holds;
+    ``vocabulary``: the sequences' vocabulary, collected beforehand)."""
     spilled = _Spilled(CategoryAccumulator(categorical))
     with open(work_dir / SPILL, "wb") as sink:
         for chunk in iter_chunks(path, read_options, CHUNK_ROWS):
-            encoded = encode_chunk(chunk, encode_options, spilled.categories, spilled.input_rows)
+            encoded = encode_chunk(
+                chunk, encode_options, spilled.categories, spilled.input_rows, vocabulary
+            )
             spilled.first = spilled.first or (chunk, encoded)
             spilled.carried.append(encoded.carried)  # type: ignore[arg-type]
             if encoded.ties is not None:
@@ -374,6 +402,7 @@ def _finish_stream(path: Path, spilled: _Spilled, work_dir: Path) -> EncodedStre
         format=chunk.format,
         read_options=chunk.read_options,
         details=chunk.info,
+        parameters=encoded.parameters,
         modality=encoded.modality,
         columns_used=encoded.columns_used,
         one_hot=one_hot,
