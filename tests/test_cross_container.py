@@ -1,5 +1,7 @@
 """The same numbers in every array and table container give the same split, whole or sharded
-(issue 29): the split depends on the content alone, not on the container or how it is read."""
+(issue 29), and so do the same molecules in a ``.smi`` file and a table's ``--sequence-col``:
+the split depends on the content alone, not on the container or how it is read. Chunks are
+made small (64 rows) so that every input is read in several."""
 
 from __future__ import annotations
 
@@ -12,10 +14,16 @@ import pytest
 
 from benchmake_cli.formats import registry, streamable
 from benchmake_cli.formats.spec import ChunkedFormat, ReadOptions
+from benchmake_cli.pipeline import sharded
 from benchmake_cli.tasks.split import split_file
 from benchmake_cli.tasks.verify import verify_manifest
 
 N, D = 600, 4
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sharded, "CHUNK_ROWS", 64)
 
 
 def _numbers() -> np.ndarray:
@@ -97,4 +105,47 @@ def test_keyed_containers_stream_and_their_sharded_bundles_verify(
     assert np.array_equal(written.array, _numbers()[np.sort(result.test)])
     assert result.manifest["input"]["details"]["output_key"] == "x"
     report = verify_manifest(out / "manifest.json", data=inputs[name])
+    assert report.ok, [c for c in report.checks if not c.ok]
+
+
+def _molecules() -> list[str]:
+    """600 SMILES-like strings; the rarest tokens occur in a few rows only, so most chunks
+    miss part of the vocabulary."""
+    rng = np.random.default_rng(5)
+    parts = ["C", "c1ccccc1", "N", "O", "(C)", "(=O)", "CC", "S"]
+    molecules = ["".join(rng.choice(parts, size=rng.integers(2, 9))) for _ in range(N)]
+    for row, rare in [(17, "Br"), (333, "[nH]"), (590, "Cl")]:
+        molecules[row] += rare
+    return molecules
+
+
+@pytest.mark.parametrize("shard_rows", [0, 50, 200])
+def test_smi_and_sequence_column_give_the_same_test_rows(shard_rows: int, tmp_path: Path) -> None:
+    molecules = _molecules()
+    smi = tmp_path / "molecules.smi"
+    smi.write_text("".join(f"{m}\tm{i}\n" for i, m in enumerate(molecules)))
+    table = tmp_path / "molecules.csv"
+    pd.DataFrame({"smiles": molecules, "y": np.arange(N) % 2}).to_csv(table, index=False)
+    from_smi = split_file(smi, frac=0.2, shard_rows=shard_rows, tokens="smiles")
+    from_table = split_file(
+        table, frac=0.2, shard_rows=shard_rows, tokens="smiles", sequence_col="smiles", target="y"
+    )
+    for result in (from_smi, from_table):
+        assert (result.n_test, result.n_train) == (120, 480)
+        parameters = result.manifest["encoding"]["parameters"]
+        assert {"Br", "[nH]", "Cl"} <= set(parameters["vocabulary"])
+        assert parameters["vocabulary_size"] == 12  # C c 1 N O ( ) = S Br [nH] Cl
+    assert sorted(from_smi.test.tolist()) == sorted(from_table.test.tolist())
+
+
+def test_sharded_smi_bundle_holds_its_lines_and_verifies(tmp_path: Path) -> None:
+    smi = tmp_path / "molecules.smi"
+    lines = [f"{m} m{i}" for i, m in enumerate(_molecules())]
+    smi.write_text("smiles name\n" + "".join(f"{line}\n" for line in lines))
+    out = tmp_path / "out"
+    result = split_file(smi, frac=0.2, shard_rows=200, out=out)
+    assert result.manifest["method"]["parameters"]["sharding"]["shards"] == 3
+    written = (out / "test.smi").read_text().splitlines()
+    assert written == ["smiles name"] + [lines[i] for i in np.sort(result.test)]
+    report = verify_manifest(out / "manifest.json", data=smi)
     assert report.ok, [c for c in report.checks if not c.ok]
