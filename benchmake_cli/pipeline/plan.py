@@ -3,8 +3,9 @@
 :func:`make_plan` is the one place that decides; ``split`` runs the plan, ``verify`` runs
 the plan of the recorded options, and ``inspect`` reports it. An input is split in shards
 when its method can be (:attr:`~benchmake_cli.method.registry.Method.shardable`), it can be
-read in chunks (CSV, TSV, Parquet, NPY tables) and it holds more rows than the threshold.
-Parquet and NPY files say how many rows they hold in their headers; a text file's rows are
+read in chunks (CSV, TSV, Parquet tables, NPY, NPZ and HDF5 arrays of rank 1 or 2, .smi,
+FASTA and text sequence files, a table's ``--sequence-col``) and it holds more rows than
+the threshold. Parquet, NPY, NPZ and HDF5 files say how many rows they hold in their headers; a text file's rows are
 counted as lines while its bytes are hashed, so it is parsed only once, whole or in chunks.
 A line count is an upper bound (blank lines and line ends inside quotes are not rows): a
 text file split in shards that turns out to hold too few rows is split whole after all.

@@ -130,8 +130,8 @@ def split_whole(
     if not plan.streamed and get_method(plan.method).shardable and table.n_rows > plan.threshold:
         if shard_rows_given:
             raise ParameterError(
-                f"--shard-rows {plan.shard_rows}: sharded splits read CSV, TSV, Parquet and NPY "
-                f"tables in chunks; {table.path.name} is read as "
+                f"--shard-rows {plan.shard_rows}: sharded splits read tables, arrays of rank "
+                f"1 or 2 and sequence files in chunks; {table.path.name} is read as "
                 f"{encoded.modality} ({table.format}): pass --shard-rows 0 "
                 "to split it whole"
             )

@@ -50,8 +50,8 @@ def split_file(
     or ``link`` the files of an image or signal folder into ``train/`` and ``test/``;
     ``reference_indices``: also write the positions in the reference's hash order).
 
-    With a method that can shard (the default), CSV/TSV, Parquet and NPY tables of more
-    than 20,000 rows are split in shards (``shard_rows``; see
+    With a method that can shard (the default), tables (CSV/TSV, Parquet), arrays of rank 1
+    or 2 (NPY, NPZ, HDF5) and sequence files (.smi, FASTA, text) of more than 20,000 rows are split in shards (``shard_rows``; see
     :mod:`benchmake_cli.pipeline.shards`), read in chunks, on ``jobs`` local processes or
     on the Dask scheduler at ``scheduler`` (default: ``DASK_SCHEDULER_ADDRESS``, when set).
     Other inputs are read whole and split exactly; an explicit ``shard_rows`` that would
