@@ -149,3 +149,16 @@ def test_sharded_smi_bundle_holds_its_lines_and_verifies(tmp_path: Path) -> None
     assert written == ["smiles name"] + [lines[i] for i in np.sort(result.test)]
     report = verify_manifest(out / "manifest.json", data=smi)
     assert report.ok, [c for c in report.checks if not c.ok]
+
+
+def test_a_chunk_of_missing_sequences_is_dropped_as_in_a_whole_split(tmp_path: Path) -> None:
+    molecules = _molecules()
+    molecules[64:128] = [""] * 64  # the second 64-row chunk holds no sequence at all
+    table = tmp_path / "molecules.csv"
+    pd.DataFrame({"smiles": molecules, "y": np.arange(N) % 2}).to_csv(table, index=False)
+    options = {"sequence_col": "smiles", "target": "y", "drop_missing": True}
+    streamed = split_file(table, frac=0.2, shard_rows=200, **options)
+    whole = split_file(table, frac=0.2, shard_rows=0, **options)
+    for result in (streamed, whole):
+        assert result.manifest["encoding"]["dropped_rows"] == list(range(64, 128))
+        assert (result.n_test, result.n_train) == (108, 428)

@@ -84,7 +84,7 @@ class VocabularyAccumulator:
 
     def add(self, chunk: Table) -> None:
         """Collect the vocabulary of one chunk."""
-        sequences, *_ = _sequences(chunk, self.options)
+        sequences, *_ = _sequences(chunk, self.options, chunk=True)
         for sequence in sequences:
             self.grams.update(kmers(sequence, self.options.tokens, self.options.kmer))
         self._sorted = None
@@ -93,7 +93,7 @@ class VocabularyAccumulator:
         """One chunk's counts over the whole vocabulary (rows count from ``row_offset``)."""
         if self._sorted is None:
             self._sorted = sorted(self.grams)
-        sequences, rows, dropped, source = _sequences(chunk, self.options)
+        sequences, rows, dropped, source = _sequences(chunk, self.options, chunk=True)
         grams = [kmers(sequence, self.options.tokens, self.options.kmer) for sequence in sequences]
         where = (rows + row_offset, [row + row_offset for row in dropped], source)
         return _counted(chunk, self.options, self._sorted, grams, sequences, where)
@@ -148,9 +148,10 @@ def _listed(vocabulary: list) -> list:  # type: ignore[type-arg]
 
 
 def _sequences(
-    table: Table, options: EncodeOptions
+    table: Table, options: EncodeOptions, chunk: bool = False
 ) -> tuple[list[str], np.ndarray, list[int], str]:
-    """The sequences to encode, the input rows they come from, the dropped rows, the source."""
+    """The sequences to encode, the input rows they come from, the dropped rows, the source
+    (``chunk``: one chunk of a file, which may hold none)."""
     if table.sequences is not None:
         return table.sequences, np.arange(len(table.sequences)), [], "sequence"
     assert table.frame is not None and options.sequence_col is not None
@@ -174,6 +175,6 @@ def _sequences(
             "fill it in or pass --drop-missing"
         )
     rows = np.flatnonzero(~missing)
-    if not len(rows):
+    if not len(rows) and not chunk:
         raise DataError(f"{table.path}: column {column!r} holds no sequences")
     return text.to_numpy()[rows].tolist(), rows, np.flatnonzero(missing).tolist(), column

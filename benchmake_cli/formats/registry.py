@@ -170,6 +170,8 @@ def streamable(path: Path, options: ReadOptions) -> bool:
         entry = detect(path, options.type)
     except DataError:
         return False
+    if options.type != "auto" and options.type not in entry.fits:
+        return False  # refused by the whole read, which names what it fits
     return streams(entry) and isinstance(entry, ChunkedFormat) and entry.can_chunk(path, options)
 
 
