@@ -70,14 +70,14 @@ class BenchmakeError(Exception):
         return self.message
 
 
-class InputNotFoundError(BenchmakeError):
-    """The input path does not exist or cannot be opened."""
+class InputNotFoundError(BenchmakeError, FileNotFoundError):
+    """The input path does not exist or cannot be opened; also a :class:`FileNotFoundError`."""
 
     exit_code = ExitCode.NOT_FOUND
 
 
-class DataError(BenchmakeError):
-    """The input exists but its content cannot be split."""
+class DataError(BenchmakeError, ValueError):
+    """The input exists but its content cannot be split; also a :class:`ValueError`."""
 
     exit_code = ExitCode.BAD_DATA
 
@@ -85,13 +85,15 @@ class DataError(BenchmakeError):
 class ParameterError(BenchmakeError, ValueError):
     """A parameter value is invalid for this data; also a :class:`ValueError`.
 
-    ``parameter`` is the keyword of the Python API (``frac``) when the error is about one.
-    A message naming it holds the placeholder :data:`PARAMETER`; :func:`str` renders it as
-    the command line's flag (``--frac``), :meth:`naming` as the caller's own name.
+    ``parameter`` is the field of the request (the Python API's keyword, ``frac``) when the
+    error is about one. A message naming it holds the placeholder :data:`PARAMETER`, the
+    one way every raise names its parameter: :func:`str` renders it as that keyword,
+    :meth:`naming` as the caller's own name (the command line passes its flag, ``--frac``;
+    :func:`~benchmake_cli.partition` its ``test_size``).
 
     >>> error = ParameterError(f"{PARAMETER} 1.5: must be between 0 and 1", parameter="frac")
-    >>> str(error), str(error.naming({"frac": "test_size"})), isinstance(error, ValueError)
-    ('--frac 1.5: must be between 0 and 1', 'test_size 1.5: must be between 0 and 1', True)
+    >>> str(error), str(error.naming({"frac": "--frac"})), isinstance(error, ValueError)
+    ('frac 1.5: must be between 0 and 1', '--frac 1.5: must be between 0 and 1', True)
     """
 
     exit_code = ExitCode.BAD_PARAMETER
@@ -99,15 +101,15 @@ class ParameterError(BenchmakeError, ValueError):
     def __init__(self, message: str, *, parameter: str | None = None) -> None:
         self.template = message
         self.parameter = parameter
-        super().__init__(self.render(flag(parameter) if parameter else ""))
+        super().__init__(self.render(parameter or ""))
 
     def render(self, name: str) -> str:
         """The message naming the parameter ``name``."""
         return self.template.replace(PARAMETER, name)
 
     def naming(self, names: dict[str, str]) -> ParameterError:
-        """The same error naming the parameter as the caller calls it (``names``: API
-        keyword to the caller's name); unchanged for a parameter not in ``names``."""
+        """The same error naming the parameter as the caller calls it (``names``: request
+        field to the caller's name); unchanged for a parameter not in ``names``."""
         if self.parameter not in names:
             return self
         renamed = ParameterError(self.template, parameter=self.parameter)
@@ -119,26 +121,14 @@ class ParameterError(BenchmakeError, ValueError):
 #: where a :class:`ParameterError`'s message names its parameter
 PARAMETER = "\x00parameter\x00"
 
-#: command-line flags whose name is not the API keyword with ``--`` and dashes
-FLAGS = {"id_columns": "--id-col", "type": "--type", "header": "--no-header"}
 
-
-def flag(parameter: str) -> str:
-    """The command line's flag for an API keyword.
-
-    >>> flag("frac"), flag("shard_rows"), flag("id_columns")
-    ('--frac', '--shard-rows', '--id-col')
-    """
-    return FLAGS.get(parameter, "--" + parameter.replace("_", "-"))
-
-
-class OutputError(BenchmakeError):
+class OutputError(BenchmakeError, OSError):
     """The output location cannot be used."""
 
     exit_code = ExitCode.OUTPUT
 
 
-class ManifestError(BenchmakeError):
+class ManifestError(BenchmakeError, ValueError):
     """A manifest cannot be read or trusted."""
 
     exit_code = ExitCode.BAD_MANIFEST
@@ -150,25 +140,25 @@ class VerifyFailedError(BenchmakeError):
     exit_code = ExitCode.VERIFY_FAILED
 
 
-class DeviceError(BenchmakeError):
+class DeviceError(BenchmakeError, RuntimeError):
     """The requested compute device is not available."""
 
     exit_code = ExitCode.DEVICE
 
 
-class SchedulerError(BenchmakeError):
+class SchedulerError(BenchmakeError, RuntimeError):
     """The requested Dask scheduler cannot be reached or used."""
 
     exit_code = ExitCode.DEVICE
 
 
-class MissingExtraError(BenchmakeError):
+class MissingExtraError(BenchmakeError, ImportError):
     """An optional dependency (a ``pip install 'benchmake-cli[EXTRA]'`` extra) is missing."""
 
     exit_code = ExitCode.MISSING_EXTRA
 
 
-class PredictionsError(BenchmakeError):
+class PredictionsError(BenchmakeError, ValueError):
     """A predictions file given to ``score`` cannot be scored (names the file and row)."""
 
     exit_code = ExitCode.PREDICTIONS

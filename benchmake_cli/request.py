@@ -14,28 +14,147 @@ arguments and the command line's options are those field names.
 20
 >>> SplitRequest.from_options("data.csv", frac=0.2, colour="red")
 Traceback (most recent call last):
-TypeError: split_file() got an unexpected keyword argument 'colour'
+benchmake_cli.request.UnknownKeywordError: split_file() got an unexpected keyword argument 'colour'
+>>> SplitRequest.from_options("data.csv", frac=0.2, id_col=["id"])
+Traceback (most recent call last):
+benchmake_cli.request.UnknownKeywordError: split_file() got an unexpected keyword argument 'id_col'; did you mean `id_columns`?
+
+Each keyword's constraints are declared once, in :data:`PARAMETER_CONSTRAINTS` (see
+:mod:`benchmake_cli.constraints`), and checked when a request is made:
+
+>>> SplitRequest.from_options("data.csv", frac=0.2, iterations=0)
+Traceback (most recent call last):
+benchmake_cli.errors.ParameterError: iterations 0: must be an integer in [1, 100000]
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+import functools
+import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from .bundle.manifest import Manifest
 from .bundle.write import FILE_MODES
+from .constraints import Constraint, Interval, OfType, Options, check_parameter
 from .encode import EncodeOptions
+from .encode.options import TOKENIZERS
 from .errors import PARAMETER, ManifestError, ParameterError
 from .formats import ReadOptions
 from .formats.image_folder import parse_image_size
+from .formats.modality import MODALITIES
 from .method.registry import DEFAULT_METHOD, METHODS, Method, get_method, method_of_record
 from .method.split import SplitParameters, check_fraction_range
 
 SHARD_THRESHOLD = 20_000  #: inputs with more rows than this are sharded by default
 DEFAULT_SHARD_ROWS = 5_000  #: most rows per shard on average: S = ceil(n / shard_rows)
 MIN_SHARD_ROWS = 10  #: smaller shards would hold too few rows to find archetypes in
+MAX_ITERATIONS = 100_000  #: most iterations a split runs (the default is 200, or 20)
+MAX_SEED = 2**32 - 1  #: the largest seed: 32 bits, as NumPy's legacy seeding takes
+DEVICES = ("auto", "cpu", "gpu")
+
+#: What each keyword of :func:`split_file` (each field of the request's groups) accepts:
+#: a value is valid when it meets one of its constraints (``None``: the value ``None``).
+#: The library checks a request against these before any I/O; the command line derives
+#: its ``min``/``max`` and completions from them; ``verify`` checks a manifest's recorded
+#: method parameters against them (:func:`check_recorded_parameters`).
+PARAMETER_CONSTRAINTS: dict[str, list[Constraint]] = {
+    # how to read (ReadOptions)
+    "sep": [OfType(str), None],
+    "header": [OfType(bool)],
+    "type": [Options(("auto", *MODALITIES))],
+    "mode": [Options(("L", "RGB")), None],
+    # how to encode (EncodeOptions)
+    "strict": [OfType(bool)],
+    "drop_missing": [OfType(bool)],
+    "sequence_col": [OfType(str), None],
+    "tokens": [Options(TOKENIZERS)],
+    "kmer": [Interval(int, 1, None)],
+    "resample": [Interval(int, 2, None), None],
+    # the method's parameters (SplitParameters)
+    "method": [Options(tuple(METHODS))],
+    "frac": [Interval(float, 0, 1, closed="neither")],
+    "iterations": [Interval(int, 1, MAX_ITERATIONS)],
+    # 0 runs every iteration (bounded by MAX_ITERATIONS); NaN and infinities never stop
+    "tol": [Interval(float, 0, None, closed="left")],
+    "seed": [Interval(int, 0, MAX_SEED)],
+    # where and how it runs (Execution)
+    "device": [Options(DEVICES)],
+    "threads": [Interval(int, 1, None), None],
+    "jobs": [Interval(int, 1, None)],
+    "shard_rows": [Interval(int, 0, None), None],
+    "scheduler": [OfType(str), None],
+    # what is written (Output)
+    "files": [Options(FILE_MODES)],
+    "force": [OfType(bool)],
+    "reference_indices": [OfType(bool)],
+}
+
+
+class UnknownKeywordError(TypeError):
+    """A keyword that no option group has, as Python refuses it, with the nearest one."""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def suggest_keywords(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` refusing a misspelt keyword as Python does, adding the nearest of its
+    own keywords: ``split_file(id_col=...)``: "did you mean `id_columns`?"."""
+    known = [
+        name
+        for name, parameter in inspect.signature(function).parameters.items()
+        if parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+    ]
+
+    @functools.wraps(function)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        for name in kwargs:
+            if name not in known:
+                near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                hint = f"; did you mean `{near[0]}`?" if near else ""
+                raise UnknownKeywordError(
+                    f"{function.__name__}() got an unexpected keyword argument {name!r}{hint}"
+                )
+        return function(*args, **kwargs)
+
+    return checked
+
+
+def check_request_values(groups: tuple[object, ...]) -> None:
+    """Refuse any field of the option ``groups`` (dataclass instances) outside its
+    declared constraints, naming the field and its value."""
+    for group in groups:
+        for item in fields(group):  # type: ignore[arg-type]
+            if item.name in PARAMETER_CONSTRAINTS:
+                value = getattr(group, item.name)
+                check_parameter(item.name, value, PARAMETER_CONSTRAINTS[item.name])
+
+
+def check_recorded_parameters(method: Method, parameters: Mapping[str, Any]) -> None:
+    """Refuse a manifest whose recorded method ``parameters`` (``method.parameters``) are
+    outside what ``split`` accepts: :class:`~benchmake_cli.errors.ManifestError` naming the
+    field and its value. (A ``k`` that ``frac`` does not give for the recorded rows is a
+    verify failure the index check names, exit 7, as an edited fraction always was.)
+
+    >>> check_recorded_parameters(get_method("benchmake-cli"), {"frac": 0.2, "tol": -1})
+    Traceback (most recent call last):
+    benchmake_cli.errors.ManifestError: manifest field method.parameters.tol -1: must be a number >= 0
+    """
+    names = ("frac", "iterations", "tol", "seed")  # those a method records
+    for name in names:
+        if name not in parameters:
+            continue
+        try:
+            check_parameter(name, parameters[name], PARAMETER_CONSTRAINTS[name])
+        except ParameterError as error:
+            field_name = f"manifest field method.parameters.{name}"
+            raise ManifestError(error.naming({name: field_name}).message) from None
 
 
 def resolve_shard_rows(shard_rows: int | None) -> tuple[int, int]:
@@ -53,8 +172,9 @@ def resolve_shard_rows(shard_rows: int | None) -> tuple[int, int]:
         return 1 << 62, 0
     if shard_rows < MIN_SHARD_ROWS:
         raise ParameterError(
-            f"--shard-rows {shard_rows}: shards need at least {MIN_SHARD_ROWS} rows "
-            "(or 0 to never shard)"
+            f"{PARAMETER} {shard_rows}: shards need at least {MIN_SHARD_ROWS} rows "
+            "(or 0 to never shard)",
+            parameter="shard_rows",
         )
     return shard_rows, shard_rows
 
@@ -105,13 +225,9 @@ class SplitRequest:
     output: Output = field(default_factory=Output)
 
     def __post_init__(self) -> None:
-        chosen = get_method(self.method)
+        chosen = self.chosen
         check_fraction_range(self.params.frac)
-        if self.output.files not in FILE_MODES:
-            raise ParameterError(
-                f"files={self.output.files!r}: use one of {', '.join(FILE_MODES)}",
-                parameter="files",
-            )
+        check_request_values((self.read, self.encode, self.params, self.execution, self.output))
         if self.output.reference_indices and not chosen.has_reference_indices:
             raise ParameterError(
                 f"{PARAMETER}: --method {chosen.name} has no reference order; "
@@ -120,8 +236,9 @@ class SplitRequest:
             )
         _check_sharding(chosen, self.execution)
 
-    @property
+    @cached_property
     def chosen(self) -> Method:
+        """The method, resolved once: what the pipeline passes on."""
         return get_method(self.method)
 
     @classmethod
@@ -189,7 +306,9 @@ def reading(**options: Any) -> tuple[ReadOptions, EncodeOptions]:
     (';', ('a', 'b'), ('id',))
     """
     groups = _by_group(options, allowed=(ReadOptions, EncodeOptions), caller="reading")
-    return ReadOptions(**groups[ReadOptions]), EncodeOptions(**groups[EncodeOptions])
+    read, encode = ReadOptions(**groups[ReadOptions]), EncodeOptions(**groups[EncodeOptions])
+    check_request_values((read, encode))
+    return read, encode
 
 
 #: the keyword arguments of each group, by the class they fill
@@ -197,11 +316,11 @@ GROUPS: tuple[type, ...] = (ReadOptions, EncodeOptions, SplitParameters, Executi
 OWN_KEYWORDS = ("method",)  #: keywords of :class:`SplitRequest` itself
 
 #: how a keyword's value, as a caller may give it, becomes the field's value
-_NORMAL = {
+_NORMAL: dict[str, Callable[[Any], Any]] = {
     "key": lambda v: _keys(v, "key"),
     "target_key": lambda v: _keys(v, "target_key"),
     "image_size": parse_image_size,
-    "features": lambda v: tuple(v) if v is not None else None,
+    "features": lambda v: _keys(v, "features"),
     "id_columns": lambda v: tuple(v or ()),
     "out": lambda v: Path(v) if v is not None else None,
 }
@@ -220,9 +339,21 @@ def _by_group(
     groups: dict[type, dict[str, Any]] = {group: {} for group in (*allowed, SplitRequest)}
     for name, value in options.items():
         if name not in owner or name == "shard_threshold":
-            raise TypeError(f"{caller}() got an unexpected keyword argument {name!r}")
+            known = [known for known in owner if known != "shard_threshold"]
+            near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"; did you mean `{near[0]}`?" if near else ""
+            raise UnknownKeywordError(
+                f"{caller}() got an unexpected keyword argument {name!r}{hint}"
+            )
         groups[owner[name]][name] = _NORMAL[name](value) if name in _NORMAL else value
     return groups
+
+
+def request_keywords(allowed: tuple[type, ...] = GROUPS) -> frozenset[str]:
+    """The keywords of :func:`split_file` (``allowed``: of those option groups only): the
+    fields of the groups, as the command line's parameters are named."""
+    names = {f.name for group in allowed for f in fields(group)} - {"shard_threshold"}
+    return frozenset(names | (set(OWN_KEYWORDS) if allowed == GROUPS else set()))
 
 
 def _keys(keys: str | list[str] | tuple[str, ...] | None, name: str) -> tuple[str, ...] | None:
@@ -232,15 +363,13 @@ def _keys(keys: str | list[str] | tuple[str, ...] | None, name: str) -> tuple[st
     parts = keys.split(",") if isinstance(keys, str) else list(keys)
     cleaned = tuple(part.strip() for part in parts if part.strip())
     if not cleaned:
-        raise ParameterError(f"--key {keys!r}: name at least one array", parameter=name)
+        raise ParameterError(f"{PARAMETER} {keys!r}: name at least one", parameter=name)
     return cleaned
 
 
 def _check_sharding(method: Method, execution: Execution) -> None:
     """Sharding belongs to the methods that can split in shards; the others (the reference
     method) split the whole input at once."""
-    if execution.jobs < 1:
-        raise ParameterError(f"{PARAMETER} {execution.jobs}: must be at least 1", parameter="jobs")
     execution.sharding  # noqa: B018 - refuses a shard size too small
     if method.shardable:
         return

@@ -143,8 +143,9 @@ def measure(
     iterations: dict[str, int] = {}
     for method in [s for s in SPLITS[:2] if s in splits]:
         start = time.perf_counter()
-        params = SplitParameters(frac, iterations=get_method(method).default_iterations)
-        _, _, split, _ = compute_split(prepared, params, method=method)
+        chosen = get_method(method)
+        params = SplitParameters(frac, iterations=chosen.default_iterations)
+        split = compute_split(prepared, params, chosen)
         seconds[method] = time.perf_counter() - start
         tests[method], iterations[method] = split.test, split.iterations_run
     features = minmax_scale(encoded.X)
@@ -368,8 +369,9 @@ def paired(subject: Any, frac: float, rounds: int) -> str:
             if traced:
                 tracemalloc.start()
             start = time.perf_counter()
-            params = SplitParameters(frac, iterations=get_method(method).default_iterations)
-            compute_split(prepared, params, method=method)
+            chosen = get_method(method)
+            params = SplitParameters(frac, iterations=chosen.default_iterations)
+            compute_split(prepared, params, chosen)
             seconds[method].append(time.perf_counter() - start)
             if traced:
                 peak[method] = tracemalloc.get_traced_memory()[1]

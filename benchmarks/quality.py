@@ -45,7 +45,7 @@ def main() -> None:
             continue
         prepared = prepare(path, read_options, encode_options)
         start = time.perf_counter()
-        _, _, split, _ = compute_split(prepared, SplitParameters(frac), device="cpu")
+        split = compute_split(prepared, SplitParameters(frac), device="cpu")
         seconds = time.perf_counter() - start
         scaled = minmax_scale(prepared.encoded.X)
         ours = statistics.compare_split(scaled, split.test)

@@ -79,7 +79,7 @@ def measure(name: str, root: Path, frac: float, randoms: int) -> dict[str, Any]:
     prepared = prepare(root / relative, read_options, encode_options)
     read_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    _, _, split, _ = compute_split(prepared, SplitParameters(frac=frac))
+    split = compute_split(prepared, SplitParameters(frac=frac))
     split_seconds = time.perf_counter() - start
     X = minmax_scale(prepared.encoded.X)
     start = time.perf_counter()

@@ -49,8 +49,7 @@ Ours = Callable[[float], tuple[np.ndarray, np.ndarray]]
 def _through_split_file(path: Path, **options: Any) -> Ours:
     def run(frac: float) -> tuple[np.ndarray, np.ndarray]:
         result = split_file(path, frac=frac, method=METHOD, **options)
-        assert result.reference_test_positions is not None
-        return result.test, result.reference_test_positions
+        return result.test, result.extra_indices()["reference_test_indices"]
 
     return run
 
@@ -65,9 +64,9 @@ def _through_sequences(texts: list[str]) -> Ours:
     )
 
     def run(frac: float) -> tuple[np.ndarray, np.ndarray]:
-        split = get_method(METHOD).split(encoded, SplitParameters(frac=frac))
-        assert split.reference_test_positions is not None
-        return split.test, split.reference_test_positions
+        method = get_method(METHOD)
+        split = method.split(encoded, SplitParameters(frac=frac))
+        return split.test, method.extra_indices(split)["reference_test_indices"]
 
     return run
 

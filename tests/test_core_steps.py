@@ -7,7 +7,7 @@ import pytest
 
 from benchmake_cli.errors import ParameterError
 from benchmake_cli.method.factorize import factorize, initial_factors, splitmix_uniform
-from benchmake_cli.method.match import archetype_order, nearest_free_rows
+from benchmake_cli.method.match import column_variance, match_rows, order_by_variance
 from benchmake_cli.method.order import content_hash, order_rows, row_digests
 from benchmake_cli.method.scale import minmax_scale
 from benchmake_cli.method.split import check_fraction, count_test_rows
@@ -79,26 +79,26 @@ def test_factorize_same_result_for_any_thread_count_and_block_size_split() -> No
 
 def test_archetype_order_by_variance_ties_by_index() -> None:
     W = np.array([[0.0, 1.0, 0.0, 1.0], [0.0, 3.0, 0.0, 3.0], [0.0, 1.0, 1.0, 1.0]])
-    assert archetype_order(W).tolist() == [1, 3, 2, 0]
+    assert order_by_variance(column_variance(W)).indices.tolist() == [1, 3, 2, 0]
 
 
-def test_nearest_free_rows_respects_capacity_and_ties() -> None:
+def test_match_rows_respects_capacity_and_ties() -> None:
     rows = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     # archetype at equal distance from rows 1 and 2: the earlier row wins the tie
     middle = np.array([[0.5, 0.5]])
-    assert nearest_free_rows(rows, np.array([1, 1, 1]), middle).tolist() == [0]
+    assert match_rows(rows, np.array([1, 1, 1]), middle).chosen.tolist() == [0]
     tie = np.array([[0.6, 0.6]])
-    assert nearest_free_rows(rows, np.array([1, 1, 1]), tie).tolist() == [1]
+    assert match_rows(rows, np.array([1, 1, 1]), tie).chosen.tolist() == [1]
     # two copies of row 0: two archetypes near it both take it
     near0 = np.array([[0.0, 0.1], [0.1, 0.0], [0.05, 0.0]])
-    assert nearest_free_rows(rows, np.array([2, 1, 1]), near0).tolist() == [0, 0, 1]
+    assert match_rows(rows, np.array([2, 1, 1]), near0).chosen.tolist() == [0, 0, 1]
 
 
-def test_nearest_free_rows_falls_back_when_candidate_lists_run_out() -> None:
+def test_match_rows_falls_back_when_candidate_lists_run_out() -> None:
     rng = np.random.default_rng(3)
     rows = rng.random((200, 3))
     archetypes = np.tile(rows[:1], (150, 1))  # all want the same region
-    chosen = nearest_free_rows(rows, np.ones(200, dtype=int), archetypes, candidates=4)
+    chosen = match_rows(rows, np.ones(200, dtype=int), archetypes, candidates=4).chosen
     assert len(set(chosen.tolist())) == 150
     d = ((rows - rows[0]) ** 2).sum(axis=1)
     assert set(chosen.tolist()) == set(np.argsort(d, kind="stable")[:150].tolist())

@@ -1,7 +1,8 @@
 """Device choice is a speed choice: the same split on CPU and GPU, and clean fallbacks.
 
-The GPU comparisons run only where CuPy sees a CUDA device; the fallback logic is tested
-everywhere with a stand-in GPU.
+The GPU comparisons run only where CuPy sees a CUDA device (``-m gpu``; benchmarks/gpu_check.sh
+runs them on a lent one); the fallback logic is tested everywhere with a stand-in GPU, and
+tests/test_gpu_standin.py runs the whole GPU path through the strict CuPy stand-in.
 """
 
 from __future__ import annotations
@@ -79,13 +80,10 @@ def test_out_of_memory_on_the_gpu_falls_back_to_the_cpu_with_the_same_result(
     )
     monkeypatch.setattr(methods, "split_matrix", flaky_split)
     prepared = api.prepare(SAMPLE / "alloys.csv", encode_options=ALLOYS)
-    notes: list[str] = []
-    _, test, _, device = api.compute_split(
-        prepared, SplitParameters(0.2), device="gpu", notes=notes
-    )
+    split = api.compute_split(prepared, SplitParameters(0.2), device="gpu")
     expected = real_split(prepared.encoded.X, SplitParameters(0.2)).test
-    assert device == "cpu" and np.array_equal(test, prepared.encoded.rows[expected])
-    assert notes == ["the GPU ran out of memory; finished on the CPU (same result)"]
+    assert split.info["device"] == "cpu" and np.array_equal(split.test, expected)
+    assert split.notes[0] == "the GPU ran out of memory; finished on the CPU (same result)"
 
 
 def _cases() -> list[tuple[str, np.ndarray]]:
@@ -104,6 +102,7 @@ def _cases() -> list[tuple[str, np.ndarray]]:
 
 
 @needs_gpu
+@pytest.mark.gpu
 @pytest.mark.parametrize("method", ["benchmake-cli", "benchmake-hull"])
 @pytest.mark.parametrize("frac", [0.1, 0.2, 0.3])
 @pytest.mark.parametrize(("name", "X"), _cases(), ids=[c[0] for c in _cases()])

@@ -63,7 +63,8 @@ def test_pages_document_options_exit_codes_environment_and_files() -> None:
     )
     assert (
         "\\fB\\-\\-iterations\\fR \\fIN\\fR\nMost iterations of the method (default: 200 for "
-        "benchmake\\-cli, 20 for benchmake\\-hull; benchmake\\-1.1.2 always runs 200)." in page
+        "benchmake\\-cli, 20 for benchmake\\-hull; benchmake\\-1.1.2 always runs 200; at most "
+        "100000)." in page
     )
     for code in ExitCode:
         assert f".TP\n\\fB{int(code)}\\fR ({code.name})\n" in page

@@ -27,8 +27,8 @@ from benchmake_cli.formats.registry import (
     FORMATS,
     detect,
     detect_folder,
+    file_format,
     streams,
-    write_file,
     write_side,
     write_streamed,
 )
@@ -208,7 +208,7 @@ def test_streamed_equals_whole(
     for side, target in streamed.items():
         rows = np.flatnonzero(sides == side)
         once = tmp_path / f"whole{side}{entry.data_suffix}"
-        write_file(whole, rows, once)
+        file_format(whole.format).write(whole, rows, once)
         if entry.name in SAME_BYTES:
             assert target.read_bytes() == once.read_bytes()
         _assert_same(

@@ -28,7 +28,7 @@ METHOD = "benchmake-hull"
 ALLOYS = {"target": "hardness_hv", "id_columns": ["alloy_id"]}
 
 
-def split_matrix(X: np.ndarray, frac: float = 0.2, **options: object) -> hull.MatrixSplit:
+def split_matrix(X: np.ndarray, frac: float = 0.2, **options: object) -> hull.MethodSplit:
     params = SplitParameters(frac, iterations=hull.DEFAULT_ITERATIONS)
     return get_method(METHOD).split_matrix(X, params, **options)  # type: ignore[arg-type]
 

@@ -215,7 +215,7 @@ IMAGE_CASES = [
         _sizes,
         ("--mode", "CMYK", "--image-size", "8x8"),
         ExitCode.BAD_PARAMETER,
-        "--mode 'CMYK': use L (grey) or RGB",
+        "--mode 'CMYK': must be one of L, RGB or None (the default)",
     ),
     (
         "copy and link",

@@ -199,7 +199,15 @@ def test_reading_options_are_shared_with_split() -> None:
             spelling = (tuple(param.opts), param.help, param.metavar, param.multiple)
             assert seen.setdefault(param.name, spelling) == spelling, (name, param.name)
     inspect = {p.name for p in commands()["inspect"].params}
-    assert {"target", "features", "id_col", "sep", "no_header", "strict", "drop_missing"} <= inspect
+    assert {
+        "target",
+        "features",
+        "id_columns",
+        "sep",
+        "header",
+        "strict",
+        "drop_missing",
+    } <= inspect
 
 
 def test_cost_model_terms() -> None:

@@ -118,6 +118,139 @@ def test_benchmark_scripts_import_names_that_exist(script: Path) -> None:
             assert not missing, f"{script.name}: {node.module} has no {', '.join(missing)}"
 
 
+# --- function lengths and dead code (issue 23, item 7) ------------------------------------------
+
+MAX_FUNCTION_LINES = 80
+#: functions over the limit that another part of issue 23 shortens; an entry that is no longer
+#: long fails the test below, so the list only shrinks
+LONG_FUNCTIONS = {
+    "benchmake_cli.cli.evaluate_command.evaluate": "issue 23: option groups shared by commands",
+    "benchmake_cli.cli.split_command.split": "issue 23: CLI options as request fields",
+}
+#: top-level names no other code in benchmake_cli refers to, and why they stay
+UNREFERENCED = {
+    "benchmake_cli.cli.docs.recorded_typer_version": "reads back GENERATED_BY, beside the "
+    "writer; test_docs skips with it when man/ was made by another Typer",
+}
+
+
+def _function_lengths(module: str, path: Path) -> dict[str, int]:
+    """Lines of every function and method in ``path`` (``def`` to its last line), by
+    qualified name."""
+    lengths: dict[str, int] = {}
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = f"{prefix}.{child.name}"
+                if not isinstance(child, ast.ClassDef):
+                    lengths[name] = (child.end_lineno or child.lineno) - child.lineno + 1
+                visit(child, name)
+            else:
+                visit(child, prefix)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), module)
+    return lengths
+
+
+def _top_level_names(tree: ast.Module) -> list[str]:
+    """The functions, classes and constants a module defines at its top level (not the
+    functions a decorator call registers, such as Typer commands)."""
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if not any(isinstance(d, ast.Call) for d in node.decorator_list):
+                names.append(node.name)
+        elif isinstance(node, ast.Assign):
+            names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.append(node.target.id)
+    return [name for name in names if not name.startswith("__")]
+
+
+def _references(module: str, path: Path, tree: ast.Module) -> set[str]:
+    """What a module uses: ``NAME`` (its own names read, and exported in ``__all__``),
+    ``.NAME`` (an attribute, also read with ``getattr``) and ``other.module:NAME`` (a name it
+    imports from another module)."""
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(f".{node.attr}")
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            source = ".".join(base + ([node.module] if node.module else []))
+            found.update(f"{source}:{alias.name}" for alias in node.names)
+        elif _looked_up(node):
+            found.add(f".{node.args[1].value}")  # type: ignore[attr-defined]
+    for node in tree.body:  # __all__ = [...]: the names it exports
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            found.update(e.value for e in ast.walk(node.value) if isinstance(e, ast.Constant))
+    return found
+
+
+def _looked_up(node: ast.AST) -> bool:
+    """Whether ``node`` is ``getattr(x, "NAME")`` or ``hasattr(x, "NAME")``."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("getattr", "hasattr")
+        and len(node.args) > 1
+        and isinstance(node.args[1], ast.Constant)
+        and isinstance(node.args[1].value, str)
+    )
+
+
+def _unreferenced(modules: list[tuple[str, Path]]) -> list[str]:
+    """Top-level names of ``modules`` that neither their own module nor another (importing
+    them, or reading them as an attribute) uses."""
+    trees = {module: ast.parse(path.read_text(encoding="utf-8")) for module, path in modules}
+    uses = {module: _references(module, path, trees[module]) for module, path in modules}
+    elsewhere = set().union(*uses.values())
+    return [
+        f"{module}.{name}"
+        for module, tree in trees.items()
+        for name in _top_level_names(tree)
+        if name not in uses[module] and not {f".{name}", f"{module}:{name}"} & elsewhere
+    ]
+
+
+def test_no_function_is_long() -> None:
+    lengths = {
+        name: n for module, path in MODULES for name, n in _function_lengths(module, path).items()
+    }
+    long = {name: n for name, n in lengths.items() if n > MAX_FUNCTION_LINES}
+    unexplained = {name: n for name, n in long.items() if name not in LONG_FUNCTIONS}
+    assert not unexplained, f"functions over {MAX_FUNCTION_LINES} lines: {unexplained}"
+    stale = sorted(set(LONG_FUNCTIONS) - set(long))
+    assert not stale, f"no longer over {MAX_FUNCTION_LINES} lines: drop {stale} from LONG_FUNCTIONS"
+
+
+def test_no_dead_code() -> None:
+    dead = _unreferenced(MODULES)
+    unexplained = [name for name in dead if name not in UNREFERENCED]
+    assert not unexplained, f"defined in benchmake_cli but used nowhere in it: {unexplained}"
+    stale = sorted(set(UNREFERENCED) - set(dead))
+    assert not stale, f"referenced now or gone: drop {stale} from UNREFERENCED"
+
+
+def test_the_length_and_dead_code_checks_see_offenders(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    body = "".join(f"    x{i} = {i}\n" for i in range(MAX_FUNCTION_LINES))
+    probe.write_text(
+        f"LIMIT = 3\nUNUSED = 4\n\n\ndef long():\n{body}    return LIMIT\n\n\n"
+        "class Box:\n    def short(self):\n        return long()\n",
+        encoding="utf-8",
+    )
+    lengths = _function_lengths("probe", probe)
+    assert lengths == {"probe.long": MAX_FUNCTION_LINES + 2, "probe.Box.short": 2}
+    assert _unreferenced([("probe", probe)]) == ["probe.UNUSED", "probe.Box"]
+
+
 # --- the manifest is read through bundle.manifest.Manifest, its files named in bundle/names ---
 
 #: a manifest's top-level sections: ``x["split"]`` or ``x.get("info")`` outside bundle/ is

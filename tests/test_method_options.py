@@ -123,7 +123,7 @@ def test_split_asks_device_auto_with_the_methods_estimate(
         encode_options=EncodeOptions(target="hardness_hv", id_columns=("alloy_id",)),
     )
     params = SplitParameters(0.2, iterations=get_method(method).default_iterations)
-    whole.compute_split(prepared, params, method=method, device="auto")
+    whole.compute_split(prepared, params, get_method(method), device="auto")
     assert asked == [get_method(method).estimate_bytes(300, 10, 60, on_gpu=True)]
 
 
@@ -136,10 +136,10 @@ def test_split_with_too_little_gpu_memory_for_the_hull_stays_on_the_cpu(
         SAMPLE / "alloys.csv",
         encode_options=EncodeOptions(target="hardness_hv", id_columns=("alloy_id",)),
     )
-    notes: list[str] = []
     params = SplitParameters(0.2, iterations=hull.DEFAULT_ITERATIONS)
-    *_, device = whole.compute_split(prepared, params, method=HULL, device="auto", notes=notes)
-    assert device == "cpu" and any("GiB free, using the CPU" in note for note in notes)
+    split = whole.compute_split(prepared, params, get_method(HULL), device="auto")
+    assert split.info["device"] == "cpu"
+    assert any("GiB free, using the CPU" in note for note in split.notes)
 
 
 @pytest.mark.parametrize("method", [DEFAULT, HULL])

@@ -294,8 +294,9 @@ def test_sequences_use_the_reference_counts() -> None:
     assert split.parameters["data_type"] == "sequential" and len(split.test) == 8
     rows, positions = reference_split(texts, 0.2, "sequential")
     assert split.test.tolist() == rows.tolist()
-    assert split.reference_test_positions is not None
-    assert split.reference_test_positions.tolist() == positions.tolist()
+    assert get_method(METHOD).extra_indices(split)["reference_test_indices"].tolist() == (
+        positions.tolist()
+    )
 
 
 def test_unknown_modality_is_refused() -> None:
@@ -318,8 +319,7 @@ def test_sample_data_matches_the_reference(name: str, frac: float) -> None:
         _alloy_matrix(pd.read_csv(SAMPLE / "alloys.csv")), frac, "tabular"
     )
     assert result.test.tolist() == rows.tolist()
-    assert result.reference_test_positions is not None
-    assert result.reference_test_positions.tolist() == positions.tolist()
+    assert result.extra_indices()["reference_test_indices"].tolist() == positions.tolist()
 
 
 @pytest.mark.slow

@@ -29,7 +29,7 @@ CASES = {
 def test_test_set_is_harder_than_random_splits(name: str) -> None:
     parts, read_options, encode_options = CASES[name]
     prepared = prepare(shared_dataset(*parts), read_options, encode_options)
-    _, _, split, _ = compute_split(prepared, SplitParameters(0.2), device="cpu")
+    split = compute_split(prepared, SplitParameters(0.2), device="cpu")
     scaled = minmax_scale(prepared.encoded.X)
     ours = statistics.compare_split(scaled, split.test)
     randoms = [

@@ -26,7 +26,7 @@ ALLOYS = Path(__file__).resolve().parent.parent / "sample_data" / "alloys.csv"
 def test_a_bad_fraction_is_refused_before_the_input_is_read(tmp_path: Path) -> None:
     with pytest.raises(ParameterError) as caught:
         split_file(tmp_path / "missing.csv", frac=1.5)
-    assert str(caught.value) == "--frac 1.5: must be between 0 and 1 (exclusive), e.g. 0.2"
+    assert str(caught.value) == "frac 1.5: must be between 0 and 1 (exclusive), e.g. 0.2"
     assert caught.value.parameter == "frac" and isinstance(caught.value, ValueError)
 
 
@@ -52,7 +52,7 @@ def test_sharding_options_need_a_method_that_shards() -> None:
     with pytest.raises(ParameterError) as caught:
         SplitRequest.from_options(ALLOYS, frac=0.2, method="benchmake-1.1.2", jobs=2)
     assert str(caught.value) == (
-        "--jobs: sharded splits are part of --method benchmake-cli or --method benchmake-hull "
+        "jobs: sharded splits are part of --method benchmake-cli or --method benchmake-hull "
         "only; --method benchmake-1.1.2 splits the whole input, like the reference"
     )
 

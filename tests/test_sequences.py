@@ -191,7 +191,7 @@ CASES = [
         lambda t: _write(t / "x.smi", "CC\nCO\nCN\n"),
         ("--tokens", "words"),
         ExitCode.BAD_PARAMETER,
-        "--tokens 'words': use chars or smiles",
+        "--tokens 'words': must be one of chars, smiles",
     ),
     (
         "features with a sequence column",

@@ -6,21 +6,21 @@ import json
 import math
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from benchmake_cli.bundle.write import write_subset
-from benchmake_cli.encode import EncodeOptions
 from benchmake_cli.errors import ExitCode, ParameterError
-from benchmake_cli.formats import ReadOptions, read_table
-from benchmake_cli.method.registry import get_method
-from benchmake_cli.method.split import SplitParameters
+from benchmake_cli.formats import read_table
+from benchmake_cli.formats.registry import file_format
 from benchmake_cli.pipeline import engines, sharded
 from benchmake_cli.pipeline.engines import Engine
+from benchmake_cli.pipeline.plan import make_plan
 from benchmake_cli.pipeline.shards import allocate_test_rows, assign_shards
+from benchmake_cli.request import SplitRequest
 from benchmake_cli.tasks.split import split_file
 
 from .conftest import invoke, random_frame
@@ -68,22 +68,20 @@ def test_shard_of_a_row_depends_on_its_digest_only() -> None:
 @SHARDABLE
 def test_one_shard_is_the_exact_split(data_csv: Path, tmp_path: Path, method: str) -> None:
     exact = split_file(data_csv, frac=0.2, target="y", shard_rows=0, method=method)
-    params = SplitParameters(frac=0.2, iterations=get_method(method).default_iterations)
-    one = sharded.split_sharded(
-        data_csv,
-        ReadOptions(),
-        EncodeOptions(target="y"),
-        params,
-        shard_rows=N,
-        threshold=N - 1,
-        engine=Engine(),
-        work_dir=tmp_path,
-        method=method,
+    request = SplitRequest.from_options(data_csv, frac=0.2, target="y", method=method)
+    plan = replace(make_plan(request), shard_rows=N, threshold=N - 1)
+    one = sharded.split_sharded(request, plan, Engine(), tmp_path).manifest
+    sharding = one["method"]["parameters"]["sharding"]
+    assert sharding["shards"] == 1 and (sharding["shard_rows"], sharding["threshold_rows"]) == (
+        N,
+        N - 1,
     )
-    assert one.sharding["shards"] == 1
-    assert one.parameters == {**exact.manifest["method"]["parameters"], "sharding": one.sharding}
-    assert one.test.tolist() == exact.test.tolist()
-    assert one.content_sha256 == exact.manifest["encoding"]["content_sha256"]
+    assert one["method"]["parameters"] == {
+        **exact.manifest["method"]["parameters"],
+        "sharding": sharding,
+    }
+    assert one["split"] == exact.manifest["split"]
+    assert one["encoding"]["content_sha256"] == exact.manifest["encoding"]["content_sha256"]
     assert "sharding" not in exact.manifest["method"]["parameters"]
 
 
@@ -110,7 +108,7 @@ def test_sharded_split_writes_exact_counts_and_records_sharding(
     # the streamed subsets hold the same bytes as the in-memory writer's
     table = read_table(data_csv)
     for name, rows in (("test.csv", test), ("train.csv", train)):
-        write_subset(table, rows, tmp_path / name)
+        file_format(table.format).write(table, rows, tmp_path / name)
         assert (out / name).read_bytes() == (tmp_path / name).read_bytes()
     assert invoke(runner, "verify", out, "--data", data_csv, "-q").exit_code == 0
     manifest["method"]["parameters"]["sharding"]["shard_rows"] = 250

@@ -30,7 +30,6 @@ from . import names
 from .card import CardScores, number
 from .hub import Publication
 
-CROISSANT_FILE = names.CROISSANT
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 SPLITS = {"train": "cr:TrainingSplit", "test": "cr:TestSplit"}
 CONTEXT: dict[str, Any] = {
@@ -181,7 +180,7 @@ def _record_set(side: str, folder: Path, manifest: dict[str, Any]) -> dict[str, 
         description = (
             f"The {side} rows, by original 0-based row number ({names.indices_file(side)})."
         )
-    source = fields[0]["source"]["fileObject"]["@id"]
+    source = fields[0]["source"]["fileObject"]["@id"]  # type: ignore[index]
     fields.append(
         {
             "@type": "cr:Field",

@@ -307,6 +307,8 @@ def _load_json(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ManifestError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise ManifestError(f"{path}: holds a number too long to be a recorded value") from None
 
 
 def load(path: str | Path) -> dict[str, Any]:

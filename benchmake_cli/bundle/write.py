@@ -53,17 +53,12 @@ def data_file_names(table: Table | str) -> tuple[str, str]:
     return registry.data_file_names(table if isinstance(table, str) else table.format)
 
 
-def write_subset(table: Table, rows: np.ndarray, path: Path) -> None:
-    """Write the given input rows (every original column) in the input's table format."""
-    registry.write_file(table, rows, path)
-
-
 def write_subsets_streamed(
     chunks: Iterable[Table], sides: np.ndarray, paths: dict[int, Path]
 ) -> None:
     """Write, chunk by chunk, the rows whose ``sides`` value is each key of ``paths`` (input
     order, every original column) in the input's format: the same content as
-    :func:`write_subset`, holding one chunk at a time."""
+    the format's ``write`` of those rows, holding one chunk at a time."""
     registry.write_streamed(chunks, sides, paths)
 
 
@@ -91,12 +86,12 @@ def write_bundle(
     input_path: Path,
     force: bool = False,
     files: str = "list",
-    reference: tuple[np.ndarray, np.ndarray] | None = None,
+    extras: dict[str, np.ndarray] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     beside: Callable[[Path], None] | None = None,
 ) -> Path:
-    """Write a split into ``out``, atomically: the index files, the reference's positions
-    (``reference``: test and training positions in its hash order), the data
+    """Write a split into ``out``, atomically: the index files, the method's own index files
+    (``extras``: rows by manifest ``split`` key, written as ``KEY.txt``), the data
     (``write_data`` writes it into a folder and returns the names) and the manifest, with
     every written file's SHA-256; then ``beside(folder)`` writes what goes beside the
     manifest, bound to it rather than listed in it (the benchmark card)."""
@@ -106,11 +101,10 @@ def write_bundle(
         write_indices(staging / names.TRAIN_INDICES, train)
         write_indices(staging / names.TEST_INDICES, test)
         written = [names.TRAIN_INDICES, names.TEST_INDICES]
-        if reference is not None:
-            write_indices(staging / names.REFERENCE_TEST_INDICES, reference[0])
-            write_indices(staging / names.REFERENCE_TRAIN_INDICES, reference[1])
-            written += [names.REFERENCE_TEST_INDICES, names.REFERENCE_TRAIN_INDICES]
-            manifest.record_reference_indices()
+        for key, rows in (extras or {}).items():  # the method's own (Method.extra_indices)
+            write_indices(staging / f"{key}.txt", rows)
+            written.append(f"{key}.txt")
+            manifest.data["split"][key] = f"{key}.txt"
         report("write", 2, 4)
         written += write_data(staging)
         if files != "list":

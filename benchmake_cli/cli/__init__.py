@@ -40,8 +40,10 @@ class OneLineErrors(TyperGroup):
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        extra["windows_expand_args"] = windows_expand_args
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
@@ -74,13 +76,24 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.command("split", help=split_command.HELP)(split_command.split)
-app.command("verify", help=verify_command.HELP)(verify_command.verify)
-app.command("inspect", help=inspect_command.HELP)(inspect_command.inspect)
-app.command("evaluate", help=evaluate_command.HELP)(evaluate_command.evaluate)
-app.command("card", help=card_command.HELP)(card_command.card)
-app.command("score", help=score_command.HELP)(score_command.score)
-app.command("publish", help=publish_command.HELP)(publish_command.publish)
+
+
+def paragraphs(text: str) -> str:
+    """``text`` with each paragraph on one line, so that help wraps it at any width
+    rather than breaking it again at each line of the source."""
+    return "\n\n".join(" ".join(p.split()) for p in text.strip().split("\n\n"))
+
+
+for _name, _module, _command in (
+    ("split", split_command, split_command.split),
+    ("verify", verify_command, verify_command.verify),
+    ("inspect", inspect_command, inspect_command.inspect),
+    ("evaluate", evaluate_command, evaluate_command.evaluate),
+    ("card", card_command, card_command.card),
+    ("score", score_command, score_command.score),
+    ("publish", publish_command, publish_command.publish),
+):
+    app.command(_name, help=paragraphs(_module.HELP))(_command)
 
 
 def _print_version(value: bool) -> None:

@@ -14,7 +14,12 @@ from typing import Any, TypeVar
 
 import typer
 
-from ..errors import BenchmakeError, ExitCode
+from ..errors import BenchmakeError, ExitCode, ParameterError
+
+try:  # the click that typer runs on: its own copy in typer >= 0.25, the click package before
+    from typer._click.globals import get_current_context
+except ImportError:  # pragma: no cover - older typer
+    from click import get_current_context  # type: ignore[no-redef]
 
 T = TypeVar("T")
 
@@ -64,6 +69,8 @@ def run_core(action: Callable[[], T], verbose: bool = False) -> T:
     try:
         with _sigterm_unwinds():
             return action()
+    except ParameterError as exc:
+        raise fail(str(exc.naming(flags())), exc.exit_code) from None
     except BenchmakeError as exc:
         raise fail(str(exc), exc.exit_code) from None
     except KeyboardInterrupt:
@@ -80,6 +87,21 @@ def run_core(action: Callable[[], T], verbose: bool = False) -> T:
             "and please report it",
             ExitCode.FAILURE,
         ) from None
+
+
+def flags() -> dict[str, str]:
+    """The running command's flags by parameter name (``id_columns``: ``--id-col``): how
+    the command line names a :class:`~benchmake_cli.errors.ParameterError`'s parameter.
+    A parameter this command does not have is named as its request field."""
+    context = get_current_context(silent=True)
+    if context is None:
+        return {}
+    named = {}
+    for parameter in context.command.params:
+        long = [opt for opt in (*parameter.opts, *parameter.secondary_opts) if opt[:2] == "--"]
+        if long and parameter.name:
+            named[parameter.name] = long[0]
+    return named
 
 
 def emit_json(payload: dict[str, Any]) -> None:

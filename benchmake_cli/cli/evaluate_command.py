@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -14,29 +14,17 @@ from ..errors import ExitCode
 from .card_command import MetricOption
 from .common import emit_json, fail, progress_reporter, run_core
 from .evaluate_report import print_report
-from .options import (
-    READING_PARAMETERS,
-    DropMissingOption,
-    FeaturesOption,
-    IdColumnsOption,
-    ImageSizeOption,
-    JsonOption,
-    KeyOption,
-    KmerOption,
-    ManifestDataOption,
-    ModeOption,
-    NoHeaderOption,
-    ResampleOption,
-    SeparatorOption,
-    SequenceColumnOption,
-    StrictOption,
-    TargetKeyOption,
-    TargetOption,
-    TokensOption,
-    TypeOption,
-    VerboseOption,
+from .groups import (
+    READING,
+    READING_KEYWORDS,
     flags_given,
     reading_options,
+    with_options,
+)
+from .options import (
+    JsonOption,
+    ManifestDataOption,
+    VerboseOption,
 )
 from .rank_report import RankOption, print_ranking, ranking_for
 
@@ -109,6 +97,7 @@ class Task(str, Enum):
     regression = "regression"
 
 
+@with_options(READING)
 def evaluate(
     context: typer.Context,
     source: Annotated[
@@ -126,22 +115,6 @@ def evaluate(
         ),
     ] = None,
     data: ManifestDataOption = None,
-    target: TargetOption = None,
-    features: FeaturesOption = None,
-    id_col: IdColumnsOption = None,
-    sep: SeparatorOption = None,
-    no_header: NoHeaderOption = False,
-    strict: StrictOption = False,
-    drop_missing: DropMissingOption = False,
-    data_type: TypeOption = "auto",
-    key: KeyOption = None,
-    target_key: TargetKeyOption = None,
-    image_size: ImageSizeOption = None,
-    mode: ModeOption = None,
-    sequence_col: SequenceColumnOption = None,
-    tokens: TokensOption = "chars",
-    kmer: KmerOption = 1,
-    resample: ResampleOption = None,
     random: Annotated[
         int,
         typer.Option("--random", min=0, metavar="N", help="Seeded random splits of the same size."),
@@ -193,11 +166,14 @@ def evaluate(
     rank: RankOption = False,
     metric: MetricOption = None,
     json_output: JsonOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", metavar="", help="No progress on stderr.")
+    ] = False,
     verbose: VerboseOption = False,
+    **options: Any,
 ) -> None:
     is_manifest = source.is_dir() or source.suffix.lower() == ".json"
-    reading = flags_given(context, tuple(n for n in READING_PARAMETERS if n != "target"))
+    reading = flags_given(context, READING_KEYWORDS - {"target"})
     _check_usage(is_manifest, test_indices, data, reading)
     if plot is not None:
         from ..tasks.plots import require_matplotlib
@@ -218,7 +194,7 @@ def evaluate(
                 lambda: evaluate_manifest(
                     source,
                     data=data,
-                    target=target,
+                    target=options["target"],
                     compare=compare or (),
                     settings=settings,
                     progress=progress,
@@ -228,7 +204,7 @@ def evaluate(
         else:
             assert test_indices is not None
             read_options, encode_options = run_core(
-                lambda: reading_options(context),
+                lambda: reading_options(options),
                 verbose,
             )
             evaluation = run_core(

@@ -17,29 +17,17 @@ from ..tasks.inspect import (
     is_manifest,
 )
 from .common import emit_json, progress_reporter, run_core
+from .groups import (
+    READING,
+    reading_options,
+    with_options,
+)
 from .options import (
-    DropMissingOption,
-    FeaturesOption,
     FracOption,
-    IdColumnsOption,
-    ImageSizeOption,
     IterationsOption,
     JsonOption,
-    KeyOption,
-    KmerOption,
     MethodOption,
-    ModeOption,
-    NoHeaderOption,
-    ResampleOption,
-    SeparatorOption,
-    SequenceColumnOption,
-    StrictOption,
-    TargetKeyOption,
-    TargetOption,
     ThreadsOption,
-    TokensOption,
-    TypeOption,
-    reading_options,
 )
 
 HELP = """Show what a data file or a manifest holds, and what a split of the data would take.
@@ -68,16 +56,18 @@ EXAMPLES = [
 COLUMNS_SHOWN = 20  #: columns listed without --verbose
 
 QuietInspectOption = Annotated[
-    bool, typer.Option("--quiet", "-q", help="One summary line, no progress.")
+    bool, typer.Option("--quiet", "-q", metavar="", help="One summary line, no progress.")
 ]
 VerboseInspectOption = Annotated[
     bool,
-    typer.Option("--verbose", "-v", help="List every column and the terms of the time estimate."),
+    typer.Option(
+        "--verbose", "-v", metavar="", help="List every column and the terms of the time estimate."
+    ),
 ]
 
 
+@with_options(READING)
 def inspect(
-    context: typer.Context,
     path: Annotated[
         Path,
         typer.Argument(
@@ -86,28 +76,13 @@ def inspect(
         ),
     ],
     frac: FracOption = DEFAULT_FRAC,
-    target: TargetOption = None,
-    features: FeaturesOption = None,
-    id_col: IdColumnsOption = None,
-    sep: SeparatorOption = None,
-    no_header: NoHeaderOption = False,
-    strict: StrictOption = False,
-    drop_missing: DropMissingOption = False,
-    data_type: TypeOption = "auto",
-    key: KeyOption = None,
-    target_key: TargetKeyOption = None,
-    image_size: ImageSizeOption = None,
-    mode: ModeOption = None,
-    sequence_col: SequenceColumnOption = None,
-    tokens: TokensOption = "chars",
-    kmer: KmerOption = 1,
-    resample: ResampleOption = None,
     method: MethodOption = DEFAULT_METHOD,
     iterations: IterationsOption = None,
     threads: ThreadsOption = None,
     json_output: JsonOption = False,
     quiet: QuietInspectOption = False,
     verbose: VerboseInspectOption = False,
+    **options: Any,
 ) -> None:
     if is_manifest(path):
         summary = run_core(lambda: inspect_manifest(path), verbose)
@@ -117,7 +92,7 @@ def inspect(
             typer.echo(render_manifest(summary, quiet=quiet))
         return
     read_options, encode_options = run_core(
-        lambda: reading_options(context),
+        lambda: reading_options(options),
         verbose,
     )
     with progress_reporter(not quiet) as progress:

@@ -1,22 +1,47 @@
 """Option definitions shared by several commands, so each is spelled and documented once.
 
-Each alias is an ``Annotated`` type: a command declares ``target: TargetOption = None`` and
-gets the same flag, help text and checks as every other command that reads data.
+Each option is an ``Annotated`` alias on the name of the request field it fills
+(:class:`~benchmake_cli.request.SplitRequest`'s groups): a command's parameters *are* the
+request's keywords, with no table translating between them. The aliases are gathered into
+groups (:mod:`.groups`: reading, method, execution, output) that ``with_options`` adds to a
+command, so ``split``, ``evaluate``, ``inspect`` and
+``verify`` share one declaration of each. Ranges and choices come from the constraints
+declared on the fields (:data:`~benchmake_cli.request.PARAMETER_CONSTRAINTS`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
-from ..encode import EncodeOptions
-from ..formats import ReadOptions
+from ..constraints import interval_of, options_of
 from ..method.reference import REFERENCE_METHOD
 from ..method.registry import METHODS
 from ..pipeline.engines import SCHEDULER_ENV
-from ..request import reading
+from ..request import PARAMETER_CONSTRAINTS
+
+#: the help panels of ``split --help`` (the common options come first, in no panel)
+READING_PANEL = "Reading tables"
+MODALITY_PANEL = "Arrays, images, sequences, signals"
+METHOD_PANEL = "Method"
+EXECUTION_PANEL = "Execution"
+OUTPUT_PANEL = "Output"
+
+
+def bounds(name: str) -> dict[str, Any]:
+    """Typer's ``min``/``max`` for the field ``name``, from its declared interval."""
+    interval = interval_of(PARAMETER_CONSTRAINTS[name])
+    return interval.typer_bounds if interval is not None else {}
+
+
+def completion(name: str) -> Callable[[], list[str]]:
+    """The values of the field ``name`` a shell completes, from its declared choices."""
+    choices = list(options_of(PARAMETER_CONSTRAINTS[name]))
+    return lambda: choices
+
 
 # How to read and encode a data file (the same in split, inspect and any command reading data)
 TargetOption = Annotated[
@@ -45,17 +70,38 @@ IdColumnsOption = Annotated[
 SeparatorOption = Annotated[
     Optional[str],
     typer.Option(
-        metavar="S", help="Delimiter for CSV/TSV (default: detected); 'whitespace' for runs."
+        metavar="S",
+        help="Delimiter for CSV/TSV (default: detected); 'whitespace' for runs.",
+        rich_help_panel=READING_PANEL,
     ),
 ]
-NoHeaderOption = Annotated[
-    bool, typer.Option("--no-header", help="The CSV has no header; columns are 0, 1, ...")
+HeaderOption = Annotated[
+    bool,
+    typer.Option(
+        " /--no-header",
+        metavar="",
+        help="The CSV has no header; columns are 0, 1, ...",
+        show_default=False,
+        rich_help_panel=READING_PANEL,
+    ),
 ]
 StrictOption = Annotated[
-    bool, typer.Option("--strict", help="Refuse non-numeric feature columns (no one-hot).")
+    bool,
+    typer.Option(
+        "--strict",
+        metavar="",
+        help="Refuse non-numeric feature columns (no one-hot).",
+        rich_help_panel=READING_PANEL,
+    ),
 ]
 DropMissingOption = Annotated[
-    bool, typer.Option("--drop-missing", help="Drop rows with missing feature values.")
+    bool,
+    typer.Option(
+        "--drop-missing",
+        metavar="",
+        help="Drop rows with missing feature values.",
+        rich_help_panel=READING_PANEL,
+    ),
 ]
 
 # The data file a manifest describes (verify, evaluate)
@@ -75,44 +121,63 @@ FracOption = Annotated[
 MethodOption = Annotated[
     str,
     typer.Option(
+        metavar="NAME",
         help=f"Split method: {', '.join(METHODS)}. benchmake-1.1.2: the reference "
         "package's split, reproduced exactly on the CPU; benchmake-hull: archetypal "
-        "analysis, archetypes on the whole convex hull."
+        "analysis, archetypes on the whole convex hull.",
+        autocompletion=completion("method"),
+        rich_help_panel=METHOD_PANEL,
     ),
 ]
 IterationsOption = Annotated[
     Optional[int],
     typer.Option(
-        min=1,
+        **bounds("iterations"),
         metavar="N",
+        rich_help_panel=METHOD_PANEL,
         help="Most iterations of the method (default: "
         + ", ".join(f"{m.default_iterations} for {m.name}" for m in METHODS.values() if m.shardable)
-        + f"; {REFERENCE_METHOD} always runs {METHODS[REFERENCE_METHOD].default_iterations}).",
+        + f"; {REFERENCE_METHOD} always runs {METHODS[REFERENCE_METHOD].default_iterations}; "
+        "at most 100000).",
     ),
 ]
 TolOption = Annotated[
     float,
     typer.Option(
-        min=0.0,
+        **bounds("tol"),
         metavar="T",
+        rich_help_panel=METHOD_PANEL,
         help="Stop early when 10 iterations lower the squared error by less than TOL "
         "times its initial value; 0 always runs --iterations.",
     ),
 ]
 SeedOption = Annotated[
-    int, typer.Option(min=0, metavar="S", help="Seed of the NMF initialisation.")
+    int,
+    typer.Option(
+        **bounds("seed"),
+        metavar="S",
+        help="Seed of the NMF initialisation.",
+        rich_help_panel=METHOD_PANEL,
+    ),
 ]
 DeviceOption = Annotated[
     str,
     typer.Option(
-        metavar="cpu|gpu|auto",
+        metavar="DEVICE",
+        autocompletion=completion("device"),
+        rich_help_panel=EXECUTION_PANEL,
         help="cpu, gpu or auto (the GPU when CuPy sees one with enough free memory). "
         "A speed choice only: every device gives the same split.",
     ),
 ]
 ThreadsOption = Annotated[
     Optional[int],
-    typer.Option(min=1, metavar="N", help="CPU threads (default: all available)."),
+    typer.Option(
+        **bounds("threads"),
+        metavar="N",
+        help="CPU threads (default: all available).",
+        rich_help_panel=EXECUTION_PANEL,
+    ),
 ]
 
 # Large inputs: shards and where they run (split and verify)
@@ -120,7 +185,8 @@ ShardRowsOption = Annotated[
     Optional[int],
     typer.Option(
         "--shard-rows",
-        min=0,
+        **bounds("shard_rows"),
+        rich_help_panel=EXECUTION_PANEL,
         metavar="R",
         help="Rows per shard: an input of more rows is split in ceil(n / R) shards by "
         "content hash (default: 5000-row shards above 20000 rows; 0: never shard).",
@@ -129,7 +195,14 @@ ShardRowsOption = Annotated[
 ]
 JobsOption = Annotated[
     int,
-    typer.Option("--jobs", "-j", min=1, metavar="N", help="Local worker processes for shards."),
+    typer.Option(
+        "--jobs",
+        "-j",
+        **bounds("jobs"),
+        metavar="N",
+        help="Local worker processes for shards.",
+        rich_help_panel=EXECUTION_PANEL,
+    ),
 ]
 SchedulerOption = Annotated[
     Optional[str],
@@ -137,20 +210,28 @@ SchedulerOption = Annotated[
         "--scheduler",
         envvar=SCHEDULER_ENV,
         metavar="ADDRESS",
+        rich_help_panel=EXECUTION_PANEL,
         help="Dask scheduler (e.g. tcp://host:8786) to run the shards of a large input on.",
     ),
 ]
 
 # Output conventions of every command
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")]
-VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="More detail on stderr.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", metavar="", help="Print the result as JSON on stdout.")
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", metavar="", help="No progress or summary.")
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", metavar="", help="More detail on stderr.")
+]
 
 DataArgument = Annotated[
     Path,
     typer.Argument(
+        metavar="DATA",
         help="Data file (.csv .tsv .parquet .npy .npz .h5 .smi .fasta .txt) or folder "
-        "(images, signals, OGB graphs)."
+        "(images, signals, OGB graphs).",
     ),
 ]
 
@@ -159,94 +240,115 @@ TypeOption = Annotated[
     str,
     typer.Option(
         "--type",
+        metavar="TYPE",
+        autocompletion=completion("type"),
+        rich_help_panel=MODALITY_PANEL,
         help="auto, tabular, image, sequence, signal or graph (auto: from the file name, "
         "the folder's content or the array's shape; see docs/formats.md).",
     ),
 ]
 KeyOption = Annotated[
     Optional[str],
-    typer.Option(help="NPZ/HDF5 array(s) holding the data; a,b,c joins them in order."),
+    typer.Option(
+        metavar="ARRAYS",
+        rich_help_panel=MODALITY_PANEL,
+        help="NPZ/HDF5 array(s) holding the data; a,b,c joins them in order.",
+    ),
 ]
 TargetKeyOption = Annotated[
     Optional[str],
-    typer.Option(help="NPZ/HDF5 array(s) of labels: carried along, never used to split."),
+    typer.Option(
+        metavar="ARRAYS",
+        rich_help_panel=MODALITY_PANEL,
+        help="NPZ/HDF5 array(s) of labels: carried along, never used to split.",
+    ),
 ]
 ImageSizeOption = Annotated[
     Optional[str],
-    typer.Option(help="Resize every image to WIDTHxHEIGHT (bilinear), e.g. 64x64."),
+    typer.Option(
+        metavar="WxH",
+        rich_help_panel=MODALITY_PANEL,
+        help="Resize every image to WIDTHxHEIGHT (bilinear), e.g. 64x64.",
+    ),
 ]
 ModeOption = Annotated[
     Optional[str],
-    typer.Option(help="Image colour mode: L (grey) or RGB (default: RGB if any has colour)."),
+    typer.Option(
+        metavar="MODE",
+        rich_help_panel=MODALITY_PANEL,
+        help="Image colour mode: L (grey) or RGB (default: RGB if any has colour).",
+    ),
 ]
 CopyOption = Annotated[
-    bool, typer.Option("--copy", help="Also copy a folder's files into OUT/train, OUT/test.")
+    bool,
+    typer.Option(
+        "--copy",
+        metavar="",
+        help="Also copy a folder's files into OUT/train, OUT/test.",
+        rich_help_panel=OUTPUT_PANEL,
+    ),
 ]
 LinkOption = Annotated[
-    bool, typer.Option("--link", help="Also link a folder's files into OUT/train, OUT/test.")
+    bool,
+    typer.Option(
+        "--link",
+        metavar="",
+        help="Also link a folder's files into OUT/train, OUT/test.",
+        rich_help_panel=OUTPUT_PANEL,
+    ),
+]
+OutOption = Annotated[
+    Path, typer.Option("--out", "-o", metavar="OUT", help="Output folder (created).")
+]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force", metavar="", help="Replace a non-empty OUT.", rich_help_panel=OUTPUT_PANEL
+    ),
+]
+ReferenceIndicesOption = Annotated[
+    bool,
+    typer.Option(
+        "--reference-indices",
+        metavar="",
+        rich_help_panel=OUTPUT_PANEL,
+        help="Also write reference_test_indices.txt and reference_train_indices.txt: "
+        "positions in the reference's hash order, as benchmake 1.1.2 returns them "
+        "(--method benchmake-1.1.2 only).",
+    ),
 ]
 SequenceColumnOption = Annotated[
     Optional[str],
-    typer.Option(help="Column of a CSV/TSV/Parquet holding SMILES or other sequences."),
+    typer.Option(
+        metavar="COLUMN",
+        rich_help_panel=MODALITY_PANEL,
+        help="Column of a CSV/TSV/Parquet holding SMILES or other sequences.",
+    ),
 ]
 TokensOption = Annotated[
     str,
-    typer.Option(help="What a sequence is counted in: chars, or smiles (Cl, Br, [nH] ...)."),
+    typer.Option(
+        metavar="TOKENS",
+        autocompletion=completion("tokens"),
+        rich_help_panel=MODALITY_PANEL,
+        help="What a sequence is counted in: chars, or smiles (Cl, Br, [nH] ...).",
+    ),
 ]
 KmerOption = Annotated[
-    int, typer.Option(min=1, help="Count overlapping runs of K tokens (k-mers).")
+    int,
+    typer.Option(
+        **bounds("kmer"),
+        metavar="K",
+        rich_help_panel=MODALITY_PANEL,
+        help="Count overlapping runs of K tokens (k-mers).",
+    ),
 ]
 ResampleOption = Annotated[
     Optional[int],
-    typer.Option(min=2, help="Resample every signal to L points (linear interpolation)."),
+    typer.Option(
+        **bounds("resample"),
+        metavar="L",
+        rich_help_panel=MODALITY_PANEL,
+        help="Resample every signal to L points (linear interpolation).",
+    ),
 ]
-
-
-def split_columns(features: str | None) -> list[str] | None:
-    """The ``--features`` value as a list of column names.
-
-    >>> split_columns("a, b,c"), split_columns(None)
-    (['a', 'b', 'c'], None)
-    """
-    return [c.strip() for c in features.split(",")] if features else None
-
-
-#: the command parameters named otherwise in the core (SplitRequest's fields)
-CORE_NAMES = {"id_col": "id_columns", "data_type": "type", "no_header": "header"}
-#: the core's way of taking a command parameter's value
-CORE_VALUES = {"no_header": lambda value: not value, "features": split_columns}
-#: The command parameters that say how data is read and encoded (see reading_options).
-READING_PARAMETERS = (
-    "target", "features", "id_col", "sep", "no_header", "strict", "drop_missing", "data_type",
-    "key", "target_key", "image_size", "mode", "sequence_col", "tokens", "kmer", "resample",
-)  # fmt: skip
-
-
-def flags_given(context: typer.Context, names: tuple[str, ...]) -> list[str]:
-    """The long flags, among the parameters ``names``, that the command line set (rather
-    than their defaults), in the command's order."""
-    # By the source's name: Typer carries its own copy of Click's ParameterSource.
-    return [
-        next(flag for flag in parameter.opts if flag.startswith("--"))
-        for parameter in context.command.params
-        if parameter.name in names
-        and getattr(context.get_parameter_source(parameter.name), "name", "DEFAULT") != "DEFAULT"
-    ]
-
-
-def core_options(context: typer.Context, names: tuple[str, ...]) -> dict[str, Any]:
-    """The command's parameters ``names`` as the core's keyword arguments (the fields of
-    :class:`~benchmake_cli.request.SplitRequest`'s groups): one options group, read from
-    the command line's parsed values."""
-    given = context.params
-    return {
-        CORE_NAMES.get(name, name): CORE_VALUES[name](given[name])
-        if name in CORE_VALUES
-        else given[name]
-        for name in names
-    }
-
-
-def reading_options(context: typer.Context) -> tuple[ReadOptions, EncodeOptions]:
-    """The core's read and encode options from the command's reading parameters."""
-    return reading(**core_options(context, READING_PARAMETERS))

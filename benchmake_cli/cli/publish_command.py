@@ -34,7 +34,9 @@ def publish(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created).")],
     hide_test_targets: Annotated[
         bool,
-        typer.Option("--hide-test-targets", help="Leave the target column out of the test file."),
+        typer.Option(
+            "--hide-test-targets", metavar="", help="Leave the target column out of the test file."
+        ),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty OUT.")] = False,
     data: ManifestDataOption = None,

@@ -18,6 +18,7 @@ RankOption = Annotated[
     bool,
     typer.Option(
         "--rank",
+        metavar="",
         help="With a manifest: train a fixed panel of models (kNN, linear/logistic, random "
         "forest, gradient boosting) on this split and the random splits, and compare their "
         "rankings (Kendall's tau; needs: pip install 'benchmake-cli[models]').",

@@ -2,62 +2,36 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from typing import Any
 
 import typer
 
 from ..bundle.manifest import Manifest
 from ..errors import ExitCode
 from ..method.margins import LOW_MARGIN
-from ..method.registry import DEFAULT_METHOD
-from ..method.split import DEFAULT_SEED, DEFAULT_TOL, LESS_THAN_ONE_ROW
+from ..method.split import LESS_THAN_ONE_ROW
 from ..pipeline.run import SplitResult
 from ..request import SplitRequest
 from ..tasks import split as split_task
 from .common import emit_json, fail, progress_reporter, run_core
+from .groups import (
+    EXECUTION,
+    METHOD,
+    OUTPUT,
+    READING,
+    request_options,
+    with_options,
+)
 from .options import (
-    READING_PARAMETERS,
     CopyOption,
     DataArgument,
-    DeviceOption,
-    DropMissingOption,
-    FeaturesOption,
     FracOption,
-    IdColumnsOption,
-    ImageSizeOption,
-    IterationsOption,
-    JobsOption,
     JsonOption,
-    KeyOption,
-    KmerOption,
     LinkOption,
-    MethodOption,
-    ModeOption,
-    NoHeaderOption,
+    OutOption,
     QuietOption,
-    ResampleOption,
-    SchedulerOption,
-    SeedOption,
-    SeparatorOption,
-    SequenceColumnOption,
-    ShardRowsOption,
-    StrictOption,
-    TargetKeyOption,
-    TargetOption,
-    ThreadsOption,
-    TokensOption,
-    TolOption,
-    TypeOption,
     VerboseOption,
-    core_options,
 )
-
-#: the command's parameters that make its SplitRequest (besides the data and --copy/--link)
-SPLIT_PARAMETERS = (
-    *READING_PARAMETERS, "frac", "iterations", "tol", "seed", "method", "reference_indices",
-    "device", "threads", "shard_rows", "jobs", "scheduler", "out", "force",
-)  # fmt: skip
 
 HELP = """Split DATA into a training set and a challenging test set, and write the split.
 
@@ -108,57 +82,23 @@ EXAMPLES = [
 ]
 
 
+@with_options(READING, METHOD, EXECUTION, OUTPUT)
 def split(
-    context: typer.Context,
     data: DataArgument,
     frac: FracOption,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created).")],
-    target: TargetOption = None,
-    features: FeaturesOption = None,
-    id_col: IdColumnsOption = None,
-    sep: SeparatorOption = None,
-    no_header: NoHeaderOption = False,
-    strict: StrictOption = False,
-    drop_missing: DropMissingOption = False,
-    data_type: TypeOption = "auto",
-    key: KeyOption = None,
-    target_key: TargetKeyOption = None,
-    image_size: ImageSizeOption = None,
-    mode: ModeOption = None,
+    out: OutOption,
     copy_files: CopyOption = False,
     link_files: LinkOption = False,
-    sequence_col: SequenceColumnOption = None,
-    tokens: TokensOption = "chars",
-    kmer: KmerOption = 1,
-    resample: ResampleOption = None,
-    iterations: IterationsOption = None,
-    tol: TolOption = DEFAULT_TOL,
-    seed: SeedOption = DEFAULT_SEED,
-    method: MethodOption = DEFAULT_METHOD,
-    reference_indices: Annotated[
-        bool,
-        typer.Option(
-            "--reference-indices",
-            help="Also write reference_test_indices.txt and reference_train_indices.txt: "
-            "positions in the reference's hash order, as benchmake 1.1.2 returns them "
-            "(--method benchmake-1.1.2 only).",
-        ),
-    ] = False,
-    device: DeviceOption = "auto",
-    threads: ThreadsOption = None,
-    shard_rows: ShardRowsOption = None,
-    jobs: JobsOption = 1,
-    scheduler: SchedulerOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty OUT.")] = False,
     json_output: JsonOption = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
+    **options: Any,
 ) -> None:
     if copy_files and link_files:
         raise fail("--copy and --link: choose one", ExitCode.USAGE)
     files = "copy" if copy_files else "link" if link_files else "list"
-    options = core_options(context, SPLIT_PARAMETERS)
-    request = run_core(lambda: SplitRequest.from_options(data, files=files, **options), verbose)
+    given = request_options({"frac": frac, "out": out, "files": files, **options})
+    request = run_core(lambda: SplitRequest.from_options(data, **given), verbose)
     with progress_reporter(not quiet) as progress:
         result: SplitResult = run_core(
             lambda: split_task.split(request, progress=progress), verbose

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import ExitCode
 from ..tasks.verify import VerifyReport, verify_manifest
 from .common import emit_json, progress_reporter, run_core
+from .groups import (
+    EXECUTION,
+    only,
+    with_options,
+)
 from .options import (
-    JobsOption,
     JsonOption,
     ManifestDataOption,
-    SchedulerOption,
-    ThreadsOption,
     VerboseOption,
 )
 
@@ -56,35 +58,34 @@ EXAMPLES = [
 ]
 
 
+@with_options(only(EXECUTION, "threads", "jobs", "scheduler"))
 def verify(
     manifest: Annotated[Path, typer.Argument(help="manifest.json, or the folder holding it.")],
     data: ManifestDataOption = None,
-    threads: ThreadsOption = None,
-    jobs: JobsOption = 1,
-    scheduler: SchedulerOption = None,
     bundle_only: Annotated[
         bool,
         typer.Option(
             "--bundle-only",
+            metavar="",
             help="Check only the bundle (manifest, files, indices, split data files), "
             "not the data; exit 11 when it is intact.",
         ),
     ] = False,
     json_output: JsonOption = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No output; the exit code says it all.")
+        bool,
+        typer.Option("--quiet", "-q", metavar="", help="No output; the exit code says it all."),
     ] = False,
     verbose: VerboseOption = False,
+    **execution: Any,
 ) -> None:
     with progress_reporter(not quiet and verbose) as progress:
         report: VerifyReport = run_core(
             lambda: verify_manifest(
                 manifest,
                 data=data,
-                threads=threads,
                 progress=progress,
-                jobs=jobs,
-                scheduler=scheduler,
+                **execution,
                 bundle_only=bundle_only,
             ),
             verbose,

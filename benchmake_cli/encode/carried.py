@@ -103,7 +103,7 @@ def _carried_parts(table: Table, encoded: Encoded) -> list[_Part]:
         return canonical_strings(frame[0].iloc[rows, j])
 
     parts = [
-        _Part(name, lambda rows, j=j: column(rows, j))
+        _Part(name, lambda rows, j=j: column(rows, j))  # type: ignore[misc]
         for j, name in enumerate(_column_names(table))
         if name not in used
     ]
@@ -118,8 +118,11 @@ def _carried_parts(table: Table, encoded: Encoded) -> list[_Part]:
     return parts
 
 
-def carried_hash(row_digests: np.ndarray, carried: np.ndarray) -> str:
-    """Order-independent SHA-256 of the (features digest, carried digest) pairs."""
+def carried_hash(row_digests: np.ndarray, carried: np.ndarray | None) -> str:
+    """Order-independent SHA-256 of the (features digest, carried digest) pairs
+    (``carried``: :attr:`Encoded.carried`, which :func:`encode_table` always fills)."""
+    if carried is None:
+        raise ValueError("no carried digests: the rows were not encoded by encode_table")
     pairs = np.empty(len(row_digests), dtype=[("row", "S16"), ("carried", "S16")])
     pairs["row"], pairs["carried"] = row_digests, carried
     digest = hashlib.sha256(f"benchmake-carried/1 rows={len(pairs)}\n".encode())

@@ -80,7 +80,7 @@ class VocabularyAccumulator:
         _check_options(options)
         self.options = options
         self.grams: set[str | tuple[str, ...]] = set()
-        self._sorted: list | None = None  # type: ignore[type-arg]
+        self._sorted: list[str | tuple[str, ...]] | None = None
 
     def add(self, chunk: Table) -> None:
         """Collect the vocabulary of one chunk."""
@@ -102,7 +102,7 @@ class VocabularyAccumulator:
 def _counted(
     table: Table,
     options: EncodeOptions,
-    vocabulary: list,  # type: ignore[type-arg]
+    vocabulary: list[str | tuple[str, ...]],
     grams: list[Sequence[str | tuple[str, ...]]],
     sequences: list[str],
     where: tuple[np.ndarray, list[int], str],
@@ -143,7 +143,7 @@ def _counted(
     )
 
 
-def _listed(vocabulary: list) -> list:  # type: ignore[type-arg]
+def _listed(vocabulary: list) -> list:
     return [list(g) if isinstance(g, tuple) else g for g in vocabulary]
 
 

@@ -45,7 +45,7 @@ def encode(table: Table, options: EncodeOptions) -> Encoded:
         names = [f"row {r}" for r in rows]
     length = options.resample
     if length is None:
-        lengths = {}
+        lengths = {}  # type: ignore[var-annotated]
         for name, signal in zip(names, signals, strict=True):
             lengths.setdefault(len(signal), name)
         if len(lengths) > 1:

@@ -19,7 +19,8 @@ from .text_lines import SequenceFile, batched
 
 def _parse(path: Path, lines: Iterable[str]) -> Iterator[tuple[str, str, str]]:
     """(name, sequence, record) per record; the header (without ``>``) is the name."""
-    name, residues, record, header_line = "", "", [], 0
+    name, residues, header_line = "", "", 0
+    record: list[str] = []
     for number, line in enumerate(lines, start=1):
         text = line.rstrip()
         if not text.strip() or text.startswith(";"):

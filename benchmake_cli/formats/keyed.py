@@ -140,7 +140,7 @@ def read_keyed(
     array, parts = join(path, data_keys, load)
     if array.ndim == 0:
         raise DataError(f"{path}: holds no rows")
-    labels, label_parts = (None, [])
+    labels, label_parts = (None, [])  # type: ignore[var-annotated]
     if label_keys:
         labels, label_parts = join(path, label_keys, load)
         check_labels(path, parts, label_parts)
@@ -208,8 +208,11 @@ def keyed_layout(
                     f"{path}: arrays {chosen[0]!r} {first} and {key!r} {inventory[key][0]} "
                     "differ beyond the first dimension and cannot be joined"
                 )
-        parts = [{"key": key, "rows": int(inventory[key][0][0])} for key in chosen]
-        rows = sum(part["rows"] for part in parts)
+        counts = [int(inventory[key][0][0]) for key in chosen]
+        parts: list[dict[str, Any]] = [
+            {"key": key, "rows": count} for key, count in zip(chosen, counts, strict=True)
+        ]
+        rows = sum(counts)
         if rows == 0:
             raise DataError(f"{path}: {', '.join(chosen)} hold no rows")
         dtype = np.result_type(*(inventory[key][1] for key in chosen))

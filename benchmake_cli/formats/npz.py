@@ -60,7 +60,10 @@ def read(
 
 
 def _compressed(archive: np.lib.npyio.NpzFile) -> bool:
-    return any(info.compress_type != zipfile.ZIP_STORED for info in archive.zip.infolist())
+    return any(
+        info.compress_type != zipfile.ZIP_STORED
+        for info in archive.zip.infolist()  # type: ignore[union-attr]
+    )
 
 
 def layout(path: Path, options: ReadOptions) -> KeyedLayout:
@@ -98,6 +101,7 @@ class _Members:
         return np.frombuffer(data, dtype=dtype).reshape(stop - start, *shape[1:])
 
     def _open(self, key: str) -> None:
+        assert self.archive.zip is not None
         handle = self.archive.zip.open(f"{key}.npy")
         version = np.lib.format.read_magic(handle)
         read = (
@@ -136,8 +140,8 @@ def _inventory(path: Path, archive: np.lib.npyio.NpzFile) -> Inventory:
     inventory: Inventory = {}
     for name in archive.files:
         try:
-            with archive.zip.open(f"{name}.npy") as handle:
-                shape, dtype = read_header(path, handle)
+            with archive.zip.open(f"{name}.npy") as handle:  # type: ignore[union-attr]
+                shape, dtype = read_header(path, handle)  # type: ignore[arg-type]
         except (OSError, KeyError, zipfile.BadZipFile) as exc:
             raise DataError(f"{path}: entry {name!r} is not a readable array ({exc})") from None
         inventory[name] = (tuple(shape), np.dtype(dtype))

@@ -233,11 +233,6 @@ def file_format(name: str) -> FileFormat:
     return entry
 
 
-def write_file(table: Table, rows: np.ndarray, path: Path) -> None:
-    """Write the given input rows (every original column) as one file in the input's format."""
-    file_format(table.format).write(table, rows, path)
-
-
 def data_file_names(name: str) -> tuple[str, str]:
     """The train and test data files of a one-file format.
 
@@ -267,8 +262,9 @@ def _chunk_writer(name: str) -> ChunkWriter:
 
 def write_streamed(chunks: Iterable[Table], sides: np.ndarray, paths: dict[int, Path]) -> None:
     """Write, chunk by chunk, the rows whose ``sides`` value is each key of ``paths`` (input
-    order, every original column) in the input's format: the same bytes as
-    :func:`write_file`, holding one chunk at a time."""
+    order, every original column) in the input's format: the same bytes as its
+    :meth:`FileFormat.write <benchmake_cli.formats.spec.FileFormat.write>` of those rows,
+    holding one chunk at a time."""
     writers: dict[int, RowWriter] = {}
     offset = 0
     try:

@@ -16,7 +16,7 @@ import codecs
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from .delimited import decode_text
 from .spec import SEQUENCE_FITS, ChunkedFormat, ChunkWriter, FileFormat, ReadOptions
 from .table import Table
 
+T = TypeVar("T")
 BLOCK_BYTES = 1 << 20  #: bytes decoded at a time
 
 
@@ -69,9 +70,9 @@ def _table(path: Path, lines: list[str]) -> Table:
     )
 
 
-def batched(items: Iterable, rows: int) -> Iterator[list]:  # type: ignore[type-arg]
+def batched(items: Iterable[T], rows: int) -> Iterator[list[T]]:
     """Consecutive lists of at most ``rows`` items."""
-    batch: list = []  # type: ignore[type-arg]
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) == rows:

@@ -87,7 +87,7 @@ def namespace_of(array: Any) -> ModuleType:
     """The array namespace (``numpy`` or ``cupy``) an array belongs to."""
     if isinstance(array, np.ndarray):
         return np
-    import cupy  # type: ignore[import-not-found]
+    import cupy
 
     return cupy
 

@@ -1,10 +1,10 @@
 """What every split method is: a :class:`Method` (its checks, its split, its record in the
-manifest) and the :class:`MethodSplit` it returns. :mod:`.registry` holds the methods."""
+manifest, the files of its own it writes) returning a
+:class:`~benchmake_cli.method.split.MethodSplit`. :mod:`.registry` holds the methods."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, ClassVar
 
@@ -12,24 +12,7 @@ import numpy as np
 
 from ..encode import Encoded
 from . import factorize
-from .split import DEFAULT_ITERATIONS, MatrixSplit, ProgressCallback, SplitParameters
-
-
-@dataclass(frozen=True)
-class MethodSplit:
-    """What a method decided, by position in the encoded rows (0-based, ascending)."""
-
-    test: np.ndarray
-    train: np.ndarray
-    content_sha256: str
-    test_content_sha256: str
-    parameters: dict[str, Any]  #: ``method.parameters`` of the manifest
-    iterations_run: int
-    #: the test and training positions as the reference returns them (its hash order)
-    reference_test_positions: np.ndarray | None = None
-    reference_train_positions: np.ndarray | None = None
-    info: dict[str, Any] = field(default_factory=dict)  #: informational manifest fields
-    warnings: list[str] = field(default_factory=list)  #: for the user, e.g. small margins
+from .split import DEFAULT_ITERATIONS, MethodSplit, ProgressCallback, SplitParameters
 
 
 class Method(ABC):
@@ -74,10 +57,16 @@ class Method(ABC):
         test_rows: int | None = None,
         ties: np.ndarray | None = None,
         progress: ProgressCallback | None = None,
-    ) -> MatrixSplit:
+    ) -> MethodSplit:
         """Split a matrix (a shard: global ``bounds``, its own ``test_rows``); shardable
         methods only."""
         raise NotImplementedError(f"method {self.name} splits whole inputs only")
+
+    def extra_indices(self, split: MethodSplit) -> dict[str, np.ndarray]:
+        """The index files of this method's own that a bundle may hold besides
+        ``train_indices`` and ``test_indices`` (``--reference-indices``), by manifest
+        ``split`` key: the file is ``KEY.txt``, one number per line. None by default."""
+        return {}
 
     def record_parameters(self, params: SplitParameters, n: int) -> dict[str, Any]:
         """The manifest's ``method.parameters`` for ``n`` rows."""

@@ -115,7 +115,9 @@ def initial_factors(
     n, d = X.shape
     scale = 2.0 * math.sqrt(float(X.mean()) / k)
     W = xp.empty((n, k), dtype=xp.float64)
-    rows_per_chunk = max(1, (1 << 16) // k)  # chunks that stay in cache
+    # host: chunks that stay in cache; device: half a block (a chunk is a dozen kernel
+    # launches and three chunk-sized temporaries; the values depend only on the index)
+    rows_per_chunk = max(1, (1 << 16) // k if xp is np else min(n, GPU_BLOCK_ROWS) // 2)
     for start in range(0, n, rows_per_chunk):
         stop = min(n, start + rows_per_chunk)
         chunk = splitmix_uniform(xp, seed, 1, start * k, (stop - start) * k)

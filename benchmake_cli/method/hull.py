@@ -23,7 +23,8 @@ row-stochastic ``S`` (u × k) and ``C`` (k × k):
    error is halved and retried, one that lowers it grows the next step by 1.2. It stops
    after ``iterations`` iterations, or earlier at a multiple of ``CHECK_EVERY`` once the
    error fell by less than ``tol`` times the first error over the last ``CHECK_EVERY``.
-3. **Match** like the default method (:func:`~benchmake_cli.method.match.nearest_free_rows`):
+3. **Match** like the default method (:func:`~benchmake_cli.method.split.match_archetypes`,
+   :func:`~benchmake_cli.method.match.match_rows`):
    archetypes in FurthestSum order, each takes its nearest free row, ties to hash order,
    identical rows grouped.
 
@@ -47,7 +48,7 @@ from .backend import GPU_BLOCK_ROWS, single_threaded_blas, to_numpy
 from .factorize import LANES, default_threads
 from .order import ROW_HASH, TIES
 from .split import (
-    MatrixSplit,
+    MethodSplit,
     ProgressCallback,
     SplitParameters,
     count_test_rows,
@@ -92,33 +93,40 @@ def furthest_sum(U: np.ndarray, count: int, xp: ModuleType = np) -> np.ndarray:
     count = min(count, u)
     norms = (U * U).sum(axis=1)
     free = xp.ones(u, dtype=bool)
+    size = min(max(count, 2), u)  # one archetype: the row furthest from the seed
+    # picks stay on the device: a pick is an index array, never a Python int, so that
+    # FurthestSum makes no host round trip per archetype
+    picks = xp.zeros(size + 1, dtype=xp.int64)
+    sums = xp.zeros(u, dtype=xp.int64)
+    taken = 0
 
-    def distances(row: int) -> np.ndarray:
+    def distances(row: Any) -> np.ndarray:
         d2 = norms + norms[row] - 2.0 * (U @ U[row])
         return xp.rint(xp.sqrt(xp.maximum(d2, 0.0)) * (1.0 / QUANTUM)).astype(xp.int64)
 
-    def take(row: int) -> np.ndarray:
-        picks.append(row)
+    def take(row: Any) -> np.ndarray:
+        nonlocal taken
+        picks[taken] = row
+        taken += 1
         free[row] = False
-        taken = distances(row)
-        sums[...] += taken
-        return taken
+        distance = distances(row)
+        sums[...] += distance
+        return distance
 
-    def furthest() -> int:
-        return int(xp.where(free, sums, -1).argmax())
+    def furthest() -> Any:
+        return xp.where(free, sums, -1).argmax()
 
-    picks: list[int] = []
-    sums = xp.zeros(u, dtype=xp.int64)
     from_seed = take(0)  # the seed: the first row in hash order
-    while len(picks) < min(max(count, 2), u):  # one archetype: the row furthest from the seed
+    while taken < size:
         take(furthest())
+    first = 0
     if count < u:  # the seed was an arbitrary start: it competes again with the free rows
         sums -= from_seed
         free[0] = True
-        picks = picks[1:]
-        if len(picks) < count:
+        first = 1
+        if taken - first < count:
             take(furthest())
-    return np.asarray(picks, dtype=np.int64)
+    return to_numpy(picks[first:taken])
 
 
 class _Blocks:
@@ -140,7 +148,12 @@ class _Blocks:
 
     def each(self, work: Callable[[slice], None]) -> None:
         """``work(block)`` for every block (blocks write disjoint rows)."""
-        self._run(lambda lane: [work(block) for block in lane])
+
+        def lane_work(lane: list[slice]) -> None:
+            for block in lane:
+                work(block)
+
+        self._run(lane_work)
 
     def total(self, part: Callable[[slice], np.ndarray]) -> np.ndarray:
         """The sum of ``part(block)`` over the blocks, in a fixed order."""
@@ -254,7 +267,7 @@ class _Pcha:
             xp.multiply(gradient, -self.mu_c / scale, out=trial)
             trial += C
             _project_rows(trial, C, xp)
-            rows.each(lambda block, trial=trial: xp.matmul(trial[block], V, out=A[block]))
+            rows.each(lambda block, trial=trial: xp.matmul(trial[block], V, out=A[block]))  # type: ignore[misc]
             error = self._error(self.S, A)
             if error <= self.error:
                 self.C, self.A, self.spare = trial, A, C
@@ -284,29 +297,36 @@ def archetypes(
     U = xp.ascontiguousarray(xp.asarray(U, dtype=xp.float64))
     with single_threaded_blas(xp is np):
         picks = furthest_sum(U, k, xp)
-        done = 0
-        if iterations > 0 and len(picks) > 1:
+        if iterations <= 0 or len(picks) <= 1:
+            found, done = U[xp.asarray(picks)], 0
+        else:
             state = _Pcha(U, picks, xp, threads)
             try:
-                for _ in range(S_WARMUP):
-                    state.s_step()
-                initial = previous = state.error
-                for done in range(1, iterations + 1):
-                    state.c_step()
-                    state.s_step()
-                    if progress is not None:
-                        progress(done, iterations)
-                    if tol > 0 and done % CHECK_EVERY == 0:
-                        if previous - state.error < tol * initial:
-                            break
-                        previous = state.error
+                done = _iterate(state, iterations, tol, progress)
                 found = state.A
             finally:
                 state.close()
-        else:
-            found = U[xp.asarray(picks)]
     repeats = math.ceil(k / len(picks))
     return xp.concatenate([found] * repeats)[:k], done
+
+
+def _iterate(state: _Pcha, iterations: int, tol: float, progress: Progress | None) -> int:
+    """Take the warm-up ``S`` steps, then up to ``iterations`` ``C`` and ``S`` steps (module
+    doc); return the iterations run."""
+    for _ in range(S_WARMUP):
+        state.s_step()
+    initial = previous = state.error
+    for done in range(1, iterations + 1):
+        state.c_step()
+        state.s_step()
+        if progress is not None:
+            progress(done, iterations)
+        if tol <= 0 or done % CHECK_EVERY != 0:
+            continue
+        if previous - state.error < tol * initial:
+            return done
+        previous = state.error
+    return iterations
 
 
 def estimate_bytes(n: int, d: int, k: int) -> int:
@@ -325,7 +345,7 @@ def split_matrix_hull(
     bounds: tuple[np.ndarray, np.ndarray] | None = None,
     test_rows: int | None = None,
     ties: np.ndarray | None = None,
-) -> MatrixSplit:
+) -> MethodSplit:
     """:func:`~benchmake_cli.method.split.split_matrix` with archetypal analysis: the same
     hash order, scaling, ``bounds``/``test_rows`` for shards and matching.
 

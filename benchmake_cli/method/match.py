@@ -22,7 +22,7 @@ from types import ModuleType
 
 import numpy as np
 
-from .backend import namespace_of, single_threaded_blas, to_numpy
+from .backend import GPU_BLOCK_ROWS, namespace_of, single_threaded_blas, to_numpy
 
 QUANTUM = 1e-9  #: distances (squared, scaled space) are compared on this grid
 CANDIDATES = 32  #: nearest candidates kept per archetype beyond what its block can take
@@ -68,11 +68,6 @@ def grid_flip_distance(a: float | np.ndarray, b: np.ndarray, a_wins_ties: np.nda
     return np.where(odd, lo + (steps - 1) / 2, hi + steps / 2 - 1).clip(min=0.0)
 
 
-def archetype_order(W: np.ndarray, xp: ModuleType = np) -> np.ndarray:
-    """Archetype indices by decreasing variance of their column of ``W``; ties by index."""
-    return order_by_variance(to_numpy(column_variance(W, xp))).indices
-
-
 def order_by_variance(variance: np.ndarray) -> Order:
     """Indices by decreasing variance on a grid of ``VARIANCE_DIGITS`` significant digits of
     the largest, ties by index, with the smallest relative margin of adjacent pairs.
@@ -98,7 +93,7 @@ def column_variance(W: np.ndarray, xp: ModuleType = np, rows: int = 4096) -> np.
     """Population variance of each column, by row blocks: ``xp.var`` would allocate two
     temporaries as large as ``W`` itself.
 
-    Each block of ``rows`` rows is summed row after row (as a sum over axis 0 does), from
+    On the host, each block of ``rows`` rows is summed row after row (as a sum over axis 0 does), from
     squares made a few rows at a time, so that no temporary exceeds about 2 MiB.
 
     >>> column_variance(np.array([[1.0, 2.0], [3.0, 2.0]]), rows=1).tolist()
@@ -106,6 +101,12 @@ def column_variance(W: np.ndarray, xp: ModuleType = np, rows: int = 4096) -> np.
     """
     mean = W.mean(axis=0)
     total = xp.zeros(W.shape[1], dtype=xp.float64)
+    if xp is not np:  # a device: one reduction per block, not a kernel launch per row
+        for start in range(0, W.shape[0], GPU_BLOCK_ROWS):
+            squares = W[start : start + GPU_BLOCK_ROWS] - mean
+            squares *= squares
+            total += squares.sum(axis=0)
+        return total / W.shape[0]
     step = max(1, min(rows, (1 << 18) // max(W.shape[1], 1)))
     for start in range(0, W.shape[0], rows):
         stop = min(W.shape[0], start + rows)
@@ -151,25 +152,6 @@ def _in_steps(d2: np.ndarray) -> np.ndarray:
     return d2
 
 
-def nearest_free_rows(
-    unique_rows: np.ndarray,
-    capacity: np.ndarray,
-    archetypes: np.ndarray,
-    xp: ModuleType = np,
-    candidates: int = CANDIDATES,
-) -> np.ndarray:
-    """For each archetype in the given order, the nearest unique row with capacity left.
-
-    ``unique_rows`` (u × d) are the distinct scaled rows in hash order, ``capacity`` how many
-    copies of each exist. Returns, per archetype, the index of the unique row it took.
-
-    >>> rows = np.array([[0.0, 0.0], [1.0, 1.0], [0.5, 0.5]])
-    >>> nearest_free_rows(rows, np.array([1, 1, 1]), np.array([[0.9, 0.9], [1.0, 1.0]])).tolist()
-    [1, 2]
-    """
-    return match_rows(unique_rows, capacity, archetypes, xp, candidates).chosen
-
-
 def match_rows(
     unique_rows: np.ndarray,
     capacity: np.ndarray,
@@ -178,10 +160,19 @@ def match_rows(
     candidates: int = CANDIDATES,
     block: int | None = None,
 ) -> Matching:
-    """:func:`nearest_free_rows`, with the smallest relative margin of its choices: for each
-    archetype, how far the squared distances to the row it took and to any other free row
-    would have to move (relative to ``‖archetype‖² + ‖row‖²``, the size of the terms they
-    are computed from) for another row to win."""
+    """For each archetype in the given order, the nearest unique row with capacity left
+    (ties to the earlier row), and the smallest relative margin of these choices.
+
+    ``unique_rows`` (u × d) are the distinct scaled rows in hash order, ``capacity`` how many
+    copies of each exist; ``chosen`` holds, per archetype, the index of the unique row it
+    took. The margin is, over the archetypes, how far the squared distances to the row it
+    took and to any other free row would have to move (relative to ``‖archetype‖² +
+    ‖row‖²``, the size of the terms they are computed from) for another row to win.
+
+    >>> rows = np.array([[0.0, 0.0], [1.0, 1.0], [0.5, 0.5]])
+    >>> match_rows(rows, np.array([1, 1, 1]), np.array([[0.9, 0.9], [1.0, 1.0]])).chosen.tolist()
+    [1, 2]
+    """
     with single_threaded_blas(xp is np):
         return _match_rows(unique_rows, capacity, archetypes, xp, candidates, block)
 
@@ -221,6 +212,7 @@ def _match_rows(
             found = _choose(lists[offset], steps[offset], limits[offset], capacity)
             if found is None:
                 found = _choose(*_all_rows(unique_rows, row_norms, archetypes[j], xp), capacity)
+            assert found is not None  # every row is a candidate: one is always free
             pick, a, others, ties = found
             if len(others):
                 decisions.append((a, others, ties, centre_norms[j] + host_norms[pick]))

@@ -1,9 +1,11 @@
 """The split methods, by name: ``split`` computes with the one asked for, ``verify`` with the
 one its manifest records.
 
-Each method turns the encoded data and the split parameters into a :class:`MethodSplit`: the
-test and training rows (positions in the encoded rows), the content hashes and the
-parameters recorded in the manifest.
+Each method turns the encoded data and the split parameters into a
+:class:`~benchmake_cli.method.split.MethodSplit`: the test and training rows (positions in
+the encoded rows), the content hashes and the parameters recorded in the manifest. A
+request resolves its method once (:attr:`~benchmake_cli.request.SplitRequest.chosen`);
+the pipeline passes the :class:`Method` object on, never its name.
 
 - ``benchmake-cli`` (the default): this project's float64 method, the same split on every
   machine and device (:func:`~benchmake_cli.method.split.split_matrix`).
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any, ClassVar
 
@@ -27,14 +30,14 @@ from ..errors import PARAMETER, DataError, ManifestError, ParameterError
 from . import hull
 from . import reference as compat
 from .backend import resolve_device
-from .base import Method, MethodSplit
+from .base import Method
 from .order import DIGEST_BYTES, content_hash, row_digests
 from .split import (
     DEFAULT_SEED,
     DEFAULT_TOL,
     METHOD,
     METHOD_VERSION,
-    MatrixSplit,
+    MethodSplit,
     ProgressCallback,
     SplitParameters,
     check_fraction,
@@ -65,7 +68,7 @@ class BenchmakeCli(Method):
     def check(self, encoded: Encoded, params: SplitParameters) -> int:
         return check_fraction(encoded.n, params.frac, encoded.source)
 
-    def split_matrix(self, X: np.ndarray, params: SplitParameters, **options: Any) -> MatrixSplit:
+    def split_matrix(self, X: np.ndarray, params: SplitParameters, **options: Any) -> MethodSplit:
         """:meth:`Method.split_matrix`'s keyword options go to the matrix function as they are."""
         return self._matrix_split()(X, params, **options)
 
@@ -85,15 +88,11 @@ class BenchmakeCli(Method):
         result = self.split_matrix(
             encoded.X, params, xp=xp, threads=threads, progress=progress, ties=encoded.ties
         )
-        return MethodSplit(
-            test=result.test,
-            train=result.train,
-            content_sha256=result.content_sha256,
-            test_content_sha256=result.test_content_sha256,
+        return replace(
+            result,
             parameters=self.record_parameters(params, encoded.n),
-            iterations_run=result.iterations_run,
             info={"decision_margins": result.margins.to_dict()},
-            warnings=result.margins.warnings(),
+            notes=result.margins.warnings(),
         )
 
     def parameters_from_record(self, recorded: dict[str, Any]) -> SplitParameters:
@@ -137,6 +136,15 @@ class BenchmakeHull(BenchmakeCli):
 
     def estimate_bytes(self, n: int, d: int, k: int, on_gpu: bool) -> int:
         return hull.estimate_bytes(n, d, k)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferenceSplit(MethodSplit):
+    """The reference method's split, with the positions the reference itself returns
+    (in its hash order): what ``--reference-indices`` writes."""
+
+    test_positions: np.ndarray
+    train_positions: np.ndarray
 
 
 class Benchmake112(Method):
@@ -211,7 +219,7 @@ class Benchmake112(Method):
                     digests = row_digests(encoded.X)
         except ValueError as exc:
             raise DataError(f"--method {self.name}: {exc}") from None
-        return MethodSplit(
+        return ReferenceSplit(
             test=reference.test_rows,
             train=reference.train_rows,
             content_sha256=content_hash(digests, encoded.d),
@@ -226,10 +234,19 @@ class Benchmake112(Method):
                 "reference": "benchmake==1.1.2 BenchMake().partition, CPU path",
             },
             iterations_run=compat.REFERENCE_ITERATIONS,
-            reference_test_positions=reference.reference_test_positions,
-            reference_train_positions=reference.reference_train_positions,
+            test_positions=reference.reference_test_positions,
+            train_positions=reference.reference_train_positions,
             info={"blas": blas_description()},
         )
+
+    def extra_indices(self, split: MethodSplit) -> dict[str, np.ndarray]:
+        """The test and training positions in the reference's hash order."""
+        if not isinstance(split, ReferenceSplit):  # pragma: no cover - its own split only
+            raise TypeError(f"not a split of {self.name}")
+        return {
+            "reference_test_indices": split.test_positions,
+            "reference_train_indices": split.train_positions,
+        }
 
     def parameters_from_record(self, recorded: dict[str, Any]) -> SplitParameters:
         try:
@@ -248,6 +265,7 @@ METHODS: dict[str, Method] = {
     method.name: method for method in (BenchmakeCli(), Benchmake112(), BenchmakeHull())
 }
 DEFAULT_METHOD = METHOD
+DEFAULT = METHODS[DEFAULT_METHOD]  #: the default method, resolved
 
 
 def get_method(name: str) -> Method:

@@ -41,6 +41,7 @@ def minmax_scale(X: np.ndarray, xp: ModuleType = np) -> np.ndarray:
     >>> minmax_scale(np.array([[0.0, 5.0], [2.0, 5.0], [1.0, 5.0]])).tolist()
     [[0.0, 0.0], [1.0, 0.0], [0.5, 0.0]]
     """
+    X = xp.asarray(X, dtype=xp.float64)  # one copy to the device, not one per step
     low, span = minmax_bounds(X, xp)
     return apply_minmax(X, low, span, xp)
 

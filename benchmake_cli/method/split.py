@@ -65,8 +65,10 @@ class SplitParameters:
 
 
 @dataclass(frozen=True)
-class MatrixSplit:
-    """A split of the rows of a matrix, by row position (0-based, ascending)."""
+class MethodSplit:
+    """What a method decided, by row position in the matrix or encoded rows it split
+    (0-based, ascending): :func:`split_matrix` fills the split, a
+    :class:`~benchmake_cli.method.base.Method` adds its manifest record."""
 
     test: np.ndarray
     train: np.ndarray
@@ -75,6 +77,9 @@ class MatrixSplit:
     iterations_run: int
     #: each kind's smallest decision margin (``inf``: no decision of that kind)
     margins: Margins = field(default_factory=lambda: Margins.smallest([]))
+    parameters: dict[str, Any] = field(default_factory=dict)  #: ``method.parameters``
+    info: dict[str, Any] = field(default_factory=dict)  #: informational manifest fields
+    notes: list[str] = field(default_factory=list)  #: for the user: device, small margins
 
 
 def count_test_rows(n: int, frac: float) -> int:
@@ -145,7 +150,7 @@ def split_matrix(
     test_rows: int | None = None,
     ties: np.ndarray | None = None,
     block_rows: int | None = None,
-) -> MatrixSplit:
+) -> MethodSplit:
     """Split the rows of ``X`` (n × d, finite) into train and test positions.
 
     ``bounds`` (``(low, span)`` of :func:`~benchmake_cli.method.scale.apply_minmax`) scale ``X`` by
@@ -234,7 +239,7 @@ def match_archetypes(
     iterations_run: int,
     stop_margin: float = float("inf"),
     order_margin: float = float("inf"),
-) -> MatrixSplit:
+) -> MethodSplit:
     """Give each archetype, in order, its nearest free row (identical rows grouped): the
     test set."""
     n, k = X.shape[0], archetypes.shape[0]
@@ -252,7 +257,7 @@ def match_archetypes(
     is_test = np.zeros(n, dtype=bool)
     is_test[order.positions[test_positions]] = True
     test = np.flatnonzero(is_test)
-    return MatrixSplit(
+    return MethodSplit(
         test=test,
         train=np.flatnonzero(~is_test),
         content_sha256=content_hash(digests, X.shape[1]),

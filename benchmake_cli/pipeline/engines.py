@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import MissingExtraError, ParameterError, SchedulerError
+from ..errors import PARAMETER, MissingExtraError, ParameterError, SchedulerError
 from .shards import ShardOutcome, ShardTask, split_shard
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
@@ -71,7 +71,7 @@ def open_engine(jobs: int = 1, scheduler: str | None = None) -> Engine:
     else ``jobs`` local processes. A Dask scheduler is contacted now, so that an unreachable
     one fails before anything is read or written."""
     if jobs < 1:
-        raise ParameterError(f"--jobs {jobs}: must be at least 1")
+        raise ParameterError(f"{PARAMETER} {jobs}: must be at least 1", parameter="jobs")
     address = scheduler or os.environ.get(SCHEDULER_ENV) or None
     if address is None:
         return Engine(jobs=jobs)

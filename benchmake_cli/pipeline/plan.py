@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 from ..bundle.write import input_digest
 from ..formats import has_more_rows_than, streamable
 from ..formats import registry as format_registry
-from ..method.registry import DEFAULT_METHOD, get_method
+from ..method.base import Method
+from ..method.registry import DEFAULT
 from ..method.split import count_test_rows
 from .shards import shard_count
 
@@ -85,12 +86,12 @@ class Work:
     d: int
     k: int  #: test rows (NMF components) of those rows
     shards: int  #: how many such factorizations run (1: the whole input)
-    method: str = DEFAULT_METHOD  #: the method's name: its memory estimate
+    method: Method = field(default=DEFAULT, repr=False)  #: its memory estimate
 
     def peak_bytes(self, device: str) -> int:
         """Memory one factorization of the method needs on ``device`` (for the default
         method: ``W``, work buffers and ``X``)."""
-        return get_method(self.method).estimate_bytes(self.n, self.d, self.k, device == "gpu")
+        return self.method.estimate_bytes(self.n, self.d, self.k, device == "gpu")
 
     @property
     def w_bytes(self) -> int:
@@ -103,7 +104,7 @@ class Plan:
     """Whole or sharded, and the numbers that decided it."""
 
     path: Path
-    method: str
+    method: Method  #: the request's method, resolved
     sharded: bool
     threshold: int  #: inputs of more rows are sharded (when they can be)
     shard_rows: int  #: most rows per shard on average
@@ -120,10 +121,10 @@ class Plan:
         shards, the largest shard holds about ``ceil(n / shards)`` rows (content hashes
         spread rows evenly) and its share of the test rows.
 
-        >>> plan = Plan(Path("x.csv"), "benchmake-cli", True, 20_000, 5_000, True, None,
+        >>> plan = Plan(Path("x.csv"), DEFAULT, True, 20_000, 5_000, True, None,
         ...             InputSource(Path("x.csv")))
         >>> plan.work(100_000, 9, 0.2)
-        Work(n=5000, d=9, k=1000, shards=20, method='benchmake-cli')
+        Work(n=5000, d=9, k=1000, shards=20)
         """
         if not self.sharded:
             return Work(n, d, count_test_rows(n, frac), 1, self.method)
@@ -147,7 +148,7 @@ def make_plan(request: SplitRequest, source: InputSource | None = None) -> Plan:
             rows = threshold + 1 if has_more_rows_than(path, threshold, request.read) else None
     return Plan(
         path=path,
-        method=request.method,
+        method=request.chosen,
         sharded=streamed and rows is not None and rows > threshold,
         threshold=threshold,
         shard_rows=shard_rows,

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,14 +40,17 @@ from ..errors import DataError
 from ..formats import ReadOptions, Table, detect_format, iter_chunks
 from ..method.margins import Margins
 from ..method.order import content_hash, row_digests
-from ..method.registry import DEFAULT_METHOD, get_method, resolve_method_device
+from ..method.registry import resolve_method_device
 from ..method.scale import MinMaxBounds
-from ..method.split import ProgressCallback, SplitParameters, check_fraction, hash_of_test_rows
+from ..method.split import ProgressCallback, check_fraction, hash_of_test_rows
 from .engines import Engine, open_engine
 from .plan import Plan
 from .shards import ShardTask, allocate_test_rows, assign_shards, shard_count, sharding_record
 from .spill import bucket_rows, shard_path, work_folder
-from .whole import Outcome, check_files_mode
+from .whole import SplitResult, build_manifest, check_files_mode
+
+if TYPE_CHECKING:
+    from ..request import SplitRequest
 
 CHUNK_ROWS = 1 << 15  #: rows per chunk read, encoded and bucketed (a bounded buffer)
 SPILL = "encoded.f64"  #: the encoded rows, in input order, in the work folder
@@ -62,7 +65,7 @@ class TooFewRowsError(Exception):
         self.rows = rows
 
 
-TRAIN, TEST = 1, 2  #: values of :attr:`ShardedSplit.sides` (0: a dropped row)
+TRAIN, TEST = 1, 2  #: which side an input row is on, when the data is written (0: dropped)
 
 
 @dataclass
@@ -87,203 +90,191 @@ class EncodedStream:
     dropped_rows: list[int]
 
 
-@dataclass
-class ShardedSplit:
-    """A sharded split: the rows on each side (input row numbers), what the encode pass
-    found, and what the manifest records beyond it."""
-
-    train: np.ndarray
-    test: np.ndarray
-    sides: np.ndarray  #: per input row: 0 dropped, 1 train, 2 test
-    encoded: EncodedStream
-    content_sha256: str
-    test_content_sha256: str
-    carried_sha256: str
-    sharding: dict[str, Any] = field(default_factory=dict)
-    #: the manifest's ``method.parameters``: the split parameters plus ``sharding``
-    parameters: dict[str, Any] = field(default_factory=dict)
-    #: each kind's smallest decision margin over the shards
-    margins: Margins = field(default_factory=lambda: Margins.smallest([]))
-    read_seconds: float = 0.0  #: the encode pass: reading, encoding and hashing
-    device: str = "cpu"  #: where the shards ran
-    device_reason: str = "requested"  #: why (``--device auto``: the largest shard's memory)
-
-    @property
-    def n(self) -> int:
-        return len(self.encoded.rows)
-
-    def encoding(self) -> dict[str, Any]:
-        """The manifest's ``encoding`` fields beyond ``options``."""
-        encoded = self.encoded
-        return encoding_section(
-            modality=encoded.modality,
-            input_rows=encoded.input_rows,
-            n=self.n,
-            d=encoded.d,
-            columns_used=encoded.columns_used,
-            one_hot=encoded.one_hot,
-            dropped_rows=encoded.dropped_rows,
-            content_sha256=self.content_sha256,
-            carried_columns=encoded.carried_columns,
-            carried_sha256=self.carried_sha256,
-            parameters=encoded.parameters,
-        )
+def split_in_shards(
+    request: SplitRequest, plan: Plan, progress: ProgressCallback | None = None
+) -> SplitResult:
+    """Split the input of ``plan`` in shards, on the engine the request's ``jobs`` and
+    ``scheduler`` name, with spill files beside the output folder when there is one."""
+    fmt = detect_format(plan.path, request.read.type)
+    check_files_mode(request.output.files, fmt, plan.path.name)
+    execution = request.execution
+    with (
+        open_engine(execution.jobs, execution.scheduler) as engine,
+        work_folder(request.output.out) as work,
+    ):
+        return split_sharded(request, plan, engine, Path(work), progress)
 
 
 def split_sharded(
-    path: Path,
-    read_options: ReadOptions,
-    encode_options: EncodeOptions,
-    params: SplitParameters,
-    *,
-    shard_rows: int,
-    threshold: int,
+    request: SplitRequest,
+    plan: Plan,
     engine: Engine,
     work_dir: Path,
-    device: str = "cpu",
-    threads: int | None = None,
     progress: ProgressCallback | None = None,
-    method: str = DEFAULT_METHOD,
-) -> ShardedSplit:
-    """Split ``path`` in shards of about ``shard_rows`` rows, using ``work_dir`` for spill files
-    (about twice the encoded data, ``n × d × 8`` bytes, at the peak); ``device`` ``auto``
-    weighs the method's memory estimate of the largest shard."""
+) -> SplitResult:
+    """Split the input of ``plan`` in shards of about ``plan.shard_rows`` rows on ``engine``,
+    using ``work_dir`` for spill files (about twice the encoded data, ``n × d × 8`` bytes,
+    at the peak); ``device`` ``auto`` weighs the method's memory estimate of the largest
+    shard."""
     report = progress or (lambda stage, done, total: None)
     started = time.perf_counter()
-    encoded = _encode_pass(path, read_options, encode_options, work_dir, report)
+    stream = _encode_pass(plan.path, request.read, request.encode, work_dir, report)
     read_seconds = time.perf_counter() - started
-    if encoded.input_rows <= threshold:
-        raise TooFewRowsError(encoded.input_rows)
-    spill = work_dir / SPILL
-    n, d = len(encoded.rows), encoded.d
-    total_test = check_fraction(n, params.frac, path.name)
-    shards = shard_count(n, shard_rows)
-    shard_of = assign_shards(encoded.digests, shards)
-    sizes = np.bincount(shard_of, minlength=shards)
-    test_counts = allocate_test_rows(sizes, total_test)
-    chosen = get_method(method)
-    needed = chosen.estimate_bytes(int(sizes.max()), d, int(test_counts.max()), on_gpu=True)
-    device, _xp, device_reason = resolve_method_device(chosen, device, needed)
-    by_shard = np.argsort(shard_of, kind="stable")  # each shard's positions, ascending
-    starts = np.concatenate(([0], np.cumsum(sizes)))
-    bucket_rows(spill, shard_of, d, work_dir, CHUNK_ROWS)
+    if stream.input_rows <= plan.threshold:
+        raise TooFewRowsError(stream.input_rows)
+    n, d, method = len(stream.rows), stream.d, plan.method
+    shards = shard_count(n, plan.shard_rows)
+    shard_of = assign_shards(stream.digests, shards)
+    total_test = check_fraction(n, request.params.frac, plan.path.name)
+    layout = ShardLayout.of(shard_of, shards, total_test)
+    needed = method.estimate_bytes(
+        int(layout.sizes.max()), d, int(layout.test_counts.max()), on_gpu=True
+    )
+    execution = request.execution
+    device, _xp, reason = resolve_method_device(method, execution.device, needed)
+    bucket_rows(work_dir / SPILL, shard_of, d, work_dir, CHUNK_ROWS)
     del shard_of
-    low, span = encoded.bounds.low_span()
-    task_threads = threads if threads is not None else (None if engine.name == "local" else 1)
+    low, span = stream.bounds.low_span()
+    threads = execution.threads
+    template = ShardTask(
+        shard=0,
+        X=np.empty((0, d)),
+        low=low,
+        span=span,
+        test_rows=0,
+        params=request.params,
+        device=device,
+        threads=threads if threads is not None else (None if engine.name == "local" else 1),
+        method=method,
+    )
+    tasks = _tasks(template, work_dir, layout, stream.ties)
+    is_test, margins = _run_shards(engine, tasks, layout, n, report)
+    sharding = sharding_record(plan.shard_rows, plan.threshold, layout.sizes)
+    info = {"device": device, **engine.describe(), "decision_margins": margins.to_dict()}
+    result = _result(request, plan, stream, is_test, sharding, info)
+    result.notes = ([reason] if execution.device == "auto" else []) + margins.warnings()
+    result.seconds = {"read": read_seconds}
+    return result
 
-    def tasks() -> Iterator[ShardTask]:
-        for shard in range(shards):
-            shard_file = shard_path(work_dir, shard)
-            X = np.fromfile(shard_file, dtype="<f8").reshape(-1, d) if sizes[shard] else None
-            shard_file.unlink(missing_ok=True)
-            yield ShardTask(
-                shard=shard,
-                X=X if X is not None else np.empty((0, d)),
-                low=low,
-                span=span,
-                test_rows=int(test_counts[shard]),
-                params=params,
-                device=device,
-                threads=task_threads,
-                method=method,
-                ties=(
-                    None
-                    if encoded.ties is None
-                    else encoded.ties[by_shard[starts[shard] : starts[shard + 1]]]
-                ),
-            )
 
+@dataclass(frozen=True)
+class ShardLayout:
+    """Which rows each shard holds, and how many of them go to the test set."""
+
+    sizes: np.ndarray  #: rows per shard
+    test_counts: np.ndarray  #: test rows per shard
+    by_shard: np.ndarray  #: row positions, shard after shard, ascending within each
+    starts: np.ndarray  #: where each shard's positions start in ``by_shard``
+
+    @classmethod
+    def of(cls, shard_of: np.ndarray, shards: int, total_test: int) -> ShardLayout:
+        """The layout of rows assigned to ``shards`` shards (``shard_of``, some maybe empty)
+        with ``total_test`` test rows in all."""
+        sizes = np.bincount(shard_of, minlength=shards)
+        return cls(
+            sizes=sizes,
+            test_counts=allocate_test_rows(sizes, total_test),
+            by_shard=np.argsort(shard_of, kind="stable"),
+            starts=np.concatenate(([0], np.cumsum(sizes))),
+        )
+
+    def rows(self, shard: int) -> np.ndarray:
+        """The positions of the shard's rows, ascending."""
+        return self.by_shard[self.starts[shard] : self.starts[shard + 1]]
+
+
+def _tasks(
+    template: ShardTask, work_dir: Path, layout: ShardLayout, ties: np.ndarray | None
+) -> Iterator[ShardTask]:
+    """Each shard's task, its rows loaded from its spill file only when it is created."""
+    d = template.X.shape[1]
+    for shard, size in enumerate(layout.sizes):
+        shard_file = shard_path(work_dir, shard)
+        X = np.fromfile(shard_file, dtype="<f8").reshape(-1, d) if size else template.X
+        shard_file.unlink(missing_ok=True)
+        yield replace(
+            template,
+            shard=shard,
+            X=X,
+            test_rows=int(layout.test_counts[shard]),
+            ties=None if ties is None else ties[layout.rows(shard)],
+        )
+
+
+def _run_shards(
+    engine: Engine,
+    tasks: Iterator[ShardTask],
+    layout: ShardLayout,
+    n: int,
+    report: ProgressCallback,
+) -> tuple[np.ndarray, Margins]:
+    """Which of the ``n`` rows are test rows, and the smallest margins over the shards."""
     is_test = np.zeros(n, dtype=bool)
+    shards = len(layout.sizes)
     report("shards", 0, shards)
     margins = []
-    for done, (shard, outcome) in enumerate(engine.run(tasks()), start=1):
-        is_test[by_shard[starts[shard] + np.asarray(outcome.test, dtype=np.int64)]] = True
+    for done, (shard, outcome) in enumerate(engine.run(tasks), start=1):
+        is_test[layout.rows(shard)[np.asarray(outcome.test, dtype=np.int64)]] = True
         margins += [outcome.margins] if outcome.margins is not None else []
         report("shards", done, shards)
-    record = sharding_record(shard_rows, threshold, sizes)
-    sides = np.zeros(encoded.input_rows, dtype=np.int8)
-    sides[encoded.rows] = TRAIN
-    sides[encoded.rows[is_test]] = TEST
-    return ShardedSplit(
-        train=encoded.rows[~is_test],
-        test=encoded.rows[is_test],
-        sides=sides,
-        encoded=encoded,
-        content_sha256=content_hash(encoded.digests, d),
-        test_content_sha256=hash_of_test_rows(encoded.digests[is_test]),
-        carried_sha256=carried_hash(encoded.digests, encoded.carried),
-        sharding=record,
-        parameters={**chosen.record_parameters(params, n), "sharding": record},
-        margins=Margins.smallest(margins),
-        read_seconds=read_seconds,
-        device=device,
-        device_reason=device_reason,
-    )
+    return is_test, Margins.smallest(margins)
 
 
-def split_in_shards(
+def _result(
+    request: SplitRequest,
     plan: Plan,
-    read_options: ReadOptions,
-    encode_options: EncodeOptions,
-    params: SplitParameters,
-    *,
-    files: str = "list",
-    device: str = "cpu",
-    threads: int | None = None,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    near: Path | None = None,
-    progress: ProgressCallback | None = None,
-    method: str = DEFAULT_METHOD,
-) -> Outcome:
-    """Split the input of ``plan`` in shards, on the engine ``jobs`` and ``scheduler`` name,
-    with spill files beside ``near`` (the output folder) when given."""
-    check_files_mode(files, detect_format(plan.path, read_options.type), plan.path.name)
-    with open_engine(jobs, scheduler) as engine, work_folder(near) as work:
-        sharded = split_sharded(
-            plan.path,
-            read_options,
-            encode_options,
-            params,
-            shard_rows=plan.shard_rows,
-            threshold=plan.threshold,
-            engine=engine,
-            work_dir=Path(work),
-            device=device,
-            threads=threads,
-            progress=progress,
-            method=method,
-        )
-    train_name, test_name = data_file_names(sharded.encoded.format)
+    stream: EncodedStream,
+    is_test: np.ndarray,
+    sharding: dict[str, Any],
+    info: dict[str, Any],
+) -> SplitResult:
+    """The split's result: its rows, its manifest and how it writes its data."""
+    n, d = len(stream.rows), stream.d
+    sides = np.zeros(stream.input_rows, dtype=np.int8)  # per input row: 0 dropped
+    sides[stream.rows] = TRAIN
+    sides[stream.rows[is_test]] = TEST
+    train_name, test_name = data_file_names(stream.format)
 
     def write_data(folder: Path) -> list[str]:
         write_subsets_streamed(
-            iter_chunks(plan.path, read_options, CHUNK_ROWS),
-            sharded.sides,
+            iter_chunks(plan.path, request.read, CHUNK_ROWS),
+            sides,
             {TRAIN: folder / train_name, TEST: folder / test_name},
         )
         return [train_name, test_name]
 
-    return Outcome(
-        train=sharded.train,
-        test=sharded.test,
-        input_format={
-            "format": sharded.encoded.format,
-            "read_options": sharded.encoded.read_options,
-            **({"details": sharded.encoded.details} if sharded.encoded.details else {}),
-        },
-        encoding=sharded.encoding(),
-        parameters=sharded.parameters,
-        test_content_sha256=sharded.test_content_sha256,
-        info={
-            "device": sharded.device,
-            **engine.describe(),
-            "decision_margins": sharded.margins.to_dict(),
-        },
-        write_data=write_data,
-        read_seconds=sharded.read_seconds,
-        notes=([sharded.device_reason] if device == "auto" else []) + sharded.margins.warnings(),
+    encoding = encoding_section(
+        modality=stream.modality,
+        input_rows=stream.input_rows,
+        n=n,
+        d=d,
+        columns_used=stream.columns_used,
+        one_hot=stream.one_hot,
+        dropped_rows=stream.dropped_rows,
+        content_sha256=content_hash(stream.digests, d),
+        carried_columns=stream.carried_columns,
+        carried_sha256=carried_hash(stream.digests, stream.carried),
+        parameters=stream.parameters,
     )
+    train, test = stream.rows[~is_test], stream.rows[is_test]
+    manifest = build_manifest(
+        request,
+        plan,
+        input_format={
+            "format": stream.format,
+            "read_options": stream.read_options,
+            **({"details": stream.details} if stream.details else {}),
+        },
+        encoding=encoding,
+        parameters={**plan.method.record_parameters(request.params, n), "sharding": sharding},
+        split={
+            "n_train": len(train),
+            "n_test": len(test),
+            "test_content_sha256": hash_of_test_rows(stream.digests[is_test]),
+        },
+        info=info,
+    )
+    return SplitResult(train, test, manifest.data, plan, write_data)
 
 
 def _encode_pass(
@@ -314,7 +305,6 @@ def _vocabulary_pass(
     chunks = iter_chunks(path, read_options, CHUNK_ROWS)
     first = next(chunks, None)
     if first is None or not streams_sequences(first, encode_options):
-        chunks.close()
         return None
     vocabulary = VocabularyAccumulator(encode_options)
     vocabulary.add(first)

@@ -27,8 +27,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..method.backend import resolve_device
+from ..method.base import Method
 from ..method.margins import Margins
-from ..method.registry import DEFAULT_METHOD, get_method
+from ..method.registry import DEFAULT
 from ..method.split import SplitParameters
 from ..request import (  # noqa: F401 - the sharding options, named here too
     DEFAULT_SHARD_ROWS,
@@ -101,7 +102,7 @@ class ShardTask:
     device: str = "cpu"
     threads: int | None = 1
     ties: np.ndarray | None = None  #: per row, the digest that orders identical rows
-    method: str = DEFAULT_METHOD  #: a shardable method's name
+    method: Method = DEFAULT  #: a shardable method
 
 
 class ShardOutcome(NamedTuple):
@@ -128,7 +129,7 @@ def split_shard(task: ShardTask) -> ShardOutcome:
         order = np.arange(n) if task.ties is None else np.argsort(task.ties, kind="stable")
         return ShardOutcome(np.sort(order[:k]).astype(np.int64))
     _name, xp, _reason = resolve_device(task.device)
-    result = get_method(task.method).split_matrix(
+    result = task.method.split_matrix(
         task.X,
         task.params,
         xp=xp,

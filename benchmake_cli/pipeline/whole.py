@@ -1,16 +1,17 @@
-"""The whole mode: the input read and encoded at once, and split by the method in one go."""
+"""The whole mode: the input read and encoded at once, and split by the method in one go;
+and :class:`SplitResult`, what either mode returns."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..bundle.manifest import encoding_section
+from ..bundle.manifest import Manifest, encoding_section
 from ..bundle.write import write_side
 from ..encode import Encoded, EncodeOptions, carried_columns, carried_hash, encode_table
 from ..errors import ParameterError
@@ -18,10 +19,14 @@ from ..formats import ReadOptions, read_table
 from ..formats import registry as format_registry
 from ..formats.table import Table
 from ..method.backend import is_out_of_memory
+from ..method.base import Method
 from ..method.order import row_digests
-from ..method.registry import DEFAULT_METHOD, MethodSplit, get_method, resolve_method_device
-from ..method.split import ProgressCallback, SplitParameters
+from ..method.registry import DEFAULT, resolve_method_device
+from ..method.split import MethodSplit, ProgressCallback, SplitParameters
 from .plan import Plan
+
+if TYPE_CHECKING:
+    from ..request import SplitRequest
 
 
 @dataclass
@@ -35,23 +40,36 @@ class Prepared:
 
 
 @dataclass
-class Outcome:
-    """What either mode decided and found: everything the manifest and the bundle need."""
+class SplitResult:
+    """What a split did, whole or in shards: the one outcome of the pipeline.
 
-    train: np.ndarray  #: input row numbers, ascending
+    The rows on each side (input row numbers, ascending) and the manifest; the written
+    folder (``out``), the timings and the notes once :func:`~benchmake_cli.pipeline.run.run`
+    is done."""
+
+    train: np.ndarray
     test: np.ndarray
-    input_format: dict[str, Any]  #: the manifest's ``input`` fields beyond name, bytes, hash
-    encoding: dict[str, Any]  #: the manifest's ``encoding`` fields beyond ``options``
-    parameters: dict[str, Any]  #: the manifest's ``method.parameters``
-    test_content_sha256: str
-    info: dict[str, Any]  #: informational: device, engine, BLAS
+    manifest: dict[str, Any]  #: ``files`` and ``input.path`` are filled when it is written
+    plan: Plan
     #: writes the train and test data into a folder; returns the names written
-    write_data: Callable[[Path], list[str]]
-    read_seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
-    reference_test_positions: np.ndarray | None = None
-    reference_train_positions: np.ndarray | None = None
+    write_data: Callable[[Path], list[str]] = field(repr=False, compare=False)
+    notes: list[str] = field(default_factory=list)  #: device choices and fallbacks, for humans
+    seconds: dict[str, float] = field(default_factory=dict)  #: read, split, write, total
+    out: Path | None = None
+    split: MethodSplit | None = None  #: the method's own split (whole mode)
     prepared: Prepared | None = None  #: the whole mode's input, read and encoded
+
+    @property
+    def n_train(self) -> int:
+        return len(self.train)
+
+    @property
+    def n_test(self) -> int:
+        return len(self.test)
+
+    def extra_indices(self) -> dict[str, np.ndarray]:
+        """The method's own index files (the reference's positions), by manifest key."""
+        return self.plan.method.extra_indices(self.split) if self.split is not None else {}
 
 
 def prepare(
@@ -69,38 +87,32 @@ def prepare(
 def compute_split(
     prepared: Prepared,
     params: SplitParameters,
+    method: Method = DEFAULT,
     *,
-    method: str = DEFAULT_METHOD,
     device: str = "cpu",
     threads: int | None = None,
     progress: ProgressCallback | None = None,
-    notes: list[str] | None = None,
-) -> tuple[np.ndarray, np.ndarray, MethodSplit, str]:
-    """Split a prepared input with ``method``; returns (train rows, test rows, the method's
-    split by encoded position, device used).
+) -> MethodSplit:
+    """Split a prepared input with ``method``, by encoded position; ``info["device"]`` is the
+    device used and ``notes`` say why (``auto``) and any fallback.
 
     The device is a speed choice only: a GPU that runs out of memory mid-run falls back to
-    the CPU (noted in ``notes``) and gives the same split.
+    the CPU and gives the same split.
     """
     encoded = prepared.encoded
-    chosen = get_method(method)
-    k = chosen.check(encoded, params)
-    needed = chosen.estimate_bytes(encoded.n, encoded.d, k, on_gpu=True)
-    device_name, xp, reason = resolve_method_device(chosen, device, needed)
-    if notes is not None and device == "auto":
-        notes.append(reason)
+    k = method.check(encoded, params)
+    needed = method.estimate_bytes(encoded.n, encoded.d, k, on_gpu=True)
+    device_name, xp, reason = resolve_method_device(method, device, needed)
+    notes = [reason] if device == "auto" else []
     try:
-        result = chosen.split(encoded, params, xp=xp, threads=threads, progress=progress)
+        result = method.split(encoded, params, xp=xp, threads=threads, progress=progress)
     except Exception as error:
         if device_name != "gpu" or not is_out_of_memory(error):
             raise
-        if notes is not None:
-            notes.append("the GPU ran out of memory; finished on the CPU (same result)")
+        notes.append("the GPU ran out of memory; finished on the CPU (same result)")
         device_name = "cpu"
-        result = chosen.split(encoded, params, threads=threads, progress=progress)
-    if notes is not None:
-        notes.extend(result.warnings)
-    return encoded.rows[result.train], encoded.rows[result.test], result, device_name
+        result = method.split(encoded, params, threads=threads, progress=progress)
+    return replace(result, info={"device": device_name, **result.info}, notes=notes + result.notes)
 
 
 def check_files_mode(files: str, fmt: str, name: str) -> None:
@@ -110,76 +122,111 @@ def check_files_mode(files: str, fmt: str, name: str) -> None:
 
 
 def split_whole(
-    plan: Plan,
-    read_options: ReadOptions,
-    encode_options: EncodeOptions,
-    params: SplitParameters,
-    *,
-    files: str = "list",
-    shard_rows_given: bool = False,
-    device: str = "auto",
-    threads: int | None = None,
-    progress: ProgressCallback | None = None,
-) -> Outcome:
+    request: SplitRequest, plan: Plan, progress: ProgressCallback | None = None
+) -> SplitResult:
     """Read, encode and split the input of ``plan`` at once."""
     started = time.perf_counter()
-    prepared = prepare(plan.path, read_options, encode_options)
+    prepared = prepare(plan.path, request.read, request.encode)
     table, encoded = prepared.table, prepared.encoded
+    files = request.output.files
     check_files_mode(files, table.format, table.path.name)
-    notes: list[str] = []
-    if not plan.streamed and get_method(plan.method).shardable and table.n_rows > plan.threshold:
-        if shard_rows_given:
-            raise ParameterError(
-                f"--shard-rows {plan.shard_rows}: sharded splits read tables, arrays of rank "
-                f"1 or 2 and sequence files in chunks; {table.path.name} is read as "
-                f"{encoded.modality} ({table.format}): pass --shard-rows 0 "
-                "to split it whole"
-            )
-        notes.append(
-            f"not sharded: {table.path.name} is read as {encoded.modality} "
-            f"({table.format}) and split whole with the exact method"
-        )
-    seconds = time.perf_counter() - started
-    train, test, split, device_name = compute_split(
+    notes = _not_sharded(request, plan, prepared)
+    read_seconds = time.perf_counter() - started
+    execution = request.execution
+    split = compute_split(
         prepared,
-        params,
-        method=plan.method,
-        device=device,
-        threads=threads,
+        request.params,
+        plan.method,
+        device=execution.device,
+        threads=execution.threads,
         progress=progress,
-        notes=notes,
     )
-    return Outcome(
+    train, test = encoded.rows[split.train], encoded.rows[split.test]
+    input_format = {"format": table.format, "read_options": table.read_options}
+    manifest = build_manifest(
+        request,
+        plan,
+        input_format={**input_format, **({"details": table.info} if table.info else {})},
+        encoding=_encoding(prepared, split.content_sha256),
+        parameters=split.parameters,
+        split={
+            "n_train": len(train),
+            "n_test": len(test),
+            "test_content_sha256": split.test_content_sha256,
+        },
+        info=split.info,
+    )
+    return SplitResult(
         train=train,
         test=test,
-        input_format={
-            "format": table.format,
-            "read_options": table.read_options,
-            **({"details": table.info} if table.info else {}),
-        },
-        encoding=encoding_section(
-            modality=encoded.modality,
-            input_rows=table.n_rows,
-            n=encoded.n,
-            d=encoded.d,
-            columns_used=encoded.columns_used,
-            one_hot=encoded.one_hot,
-            dropped_rows=encoded.dropped_rows,
-            content_sha256=split.content_sha256,
-            carried_columns=carried_columns(table, encoded),
-            carried_sha256=carried_hash(row_digests(encoded.X), encoded.carried),
-            parameters=encoded.parameters,
-        ),
-        parameters=split.parameters,
-        test_content_sha256=split.test_content_sha256,
-        info={"device": device_name, **split.info},
+        manifest=manifest.data,
+        plan=plan,
         write_data=lambda folder: [
             *write_side(table, train, folder, "train", files),
             *write_side(table, test, folder, "test", files),
         ],
-        read_seconds=seconds,
-        notes=notes,
-        reference_test_positions=split.reference_test_positions,
-        reference_train_positions=split.reference_train_positions,
+        notes=notes + split.notes,
+        seconds={"read": read_seconds},
+        split=split,
         prepared=prepared,
+    )
+
+
+def _encoding(prepared: Prepared, content_sha256: str) -> dict[str, Any]:
+    """The manifest's ``encoding`` fields beyond ``options`` of an input read whole."""
+    table, encoded = prepared.table, prepared.encoded
+    return encoding_section(
+        modality=encoded.modality,
+        input_rows=table.n_rows,
+        n=encoded.n,
+        d=encoded.d,
+        columns_used=encoded.columns_used,
+        one_hot=encoded.one_hot,
+        dropped_rows=encoded.dropped_rows,
+        content_sha256=content_sha256,
+        carried_columns=carried_columns(table, encoded),
+        carried_sha256=carried_hash(row_digests(encoded.X), encoded.carried),
+        parameters=encoded.parameters,
+    )
+
+
+def _not_sharded(request: SplitRequest, plan: Plan, prepared: Prepared) -> list[str]:
+    """A note when a large input the method could shard is split whole: it cannot be read in
+    chunks (refused when ``--shard-rows`` was given)."""
+    table, encoded = prepared.table, prepared.encoded
+    if plan.streamed or not plan.method.shardable or table.n_rows <= plan.threshold:
+        return []
+    if request.execution.shard_rows is not None:
+        raise ParameterError(
+            f"--shard-rows {plan.shard_rows}: sharded splits read tables, arrays of rank 1 or 2 "
+            f"and sequence files in chunks; {table.path.name} is read as "
+            f"{encoded.modality} ({table.format}): pass --shard-rows 0 "
+            "to split it whole"
+        )
+    return [
+        f"not sharded: {table.path.name} is read as {encoded.modality} "
+        f"({table.format}) and split whole with the exact method"
+    ]
+
+
+def build_manifest(
+    request: SplitRequest,
+    plan: Plan,
+    *,
+    input_format: dict[str, Any],
+    encoding: dict[str, Any],
+    parameters: dict[str, Any],
+    split: dict[str, Any],
+    info: dict[str, Any],
+) -> Manifest:
+    """The manifest of a split, whole or in shards: the request's method and options, the
+    input's bytes and what the mode found (``input.path`` and ``files``: when written)."""
+    method = plan.method
+    size, digest = plan.source.digest()
+    return Manifest.build(
+        method={"name": method.name, "version": method.version, "parameters": parameters},
+        input={"name": plan.path.name, "bytes": size, "sha256": digest, **input_format},
+        encoding={"options": request.encode.to_dict(), **encoding},
+        split=split,
+        info=info,
     )

@@ -22,12 +22,13 @@ from ..bundle.indices import read_row_numbers
 from ..bundle.manifest import SCHEMA, Manifest
 from ..bundle.write import sha256_file
 from ..encode import carried_hash, encode_table
-from ..errors import BenchmakeError, ExitCode
+from ..errors import BenchmakeError, ExitCode, ManifestError
 from ..formats.table import Table
 from ..method.order import content_hash, row_digests
 from ..method.reference import reference_test_count
-from ..method.registry import DEFAULT_METHOD
+from ..method.registry import DEFAULT_METHOD, method_of_record
 from ..method.split import count_test_rows, hash_of_test_rows
+from ..request import check_recorded_parameters
 from .sides import drop_hidden, hidden_targets, join_sides, read_side, split_encode_options
 
 
@@ -92,6 +93,20 @@ class VerifyReport:
             "checks": [c.to_dict() for c in self.checks],
             "decision_margins": self.margins,
         }
+
+
+def check_recorded_values(manifest: Manifest) -> None:
+    """Refuse a manifest whose method or recorded method parameters ``split`` would refuse
+    (the constraints of :data:`~benchmake_cli.request.PARAMETER_CONSTRAINTS`): a
+    :class:`~benchmake_cli.errors.ManifestError` (exit 8) naming the field and value."""
+    section = manifest.data.get("method")
+    try:
+        method = method_of_record(section if isinstance(section, dict) else {})
+        parameters = section.get("parameters") if isinstance(section, dict) else None
+        if isinstance(parameters, dict):
+            check_recorded_parameters(method, parameters)
+    except ManifestError as exc:
+        raise ManifestError(f"{manifest.path}: {exc}") from None
 
 
 def check_bundle(report: VerifyReport, manifest: Manifest) -> None:
@@ -176,15 +191,17 @@ def check_indices(report: VerifyReport, manifest: Manifest) -> tuple[np.ndarray,
     """The index files list n_train and n_test rows (n_test = k), ascending, disjoint, and
     together every input row that was not dropped while encoding."""
     split, encoding = manifest.split, manifest.encoding
-    rows = {}
+    rows: dict[str, np.ndarray] = {}
     for side in ("train", "test"):
         name = split.indices_file(side)
+        if not inside(name):
+            _fail(report, "indices", f"{name!r} is not a path inside the split folder")
+            return None
         try:
-            rows[side] = read_row_numbers(manifest.folder / name) if inside(name) else None
+            rows[side] = read_row_numbers(manifest.folder / name)
         except BenchmakeError as exc:
-            return _fail(report, "indices", str(exc))
-        if rows[side] is None:
-            return _fail(report, "indices", f"{name!r} is not a path inside the split folder")
+            _fail(report, "indices", str(exc))
+            return None
     train, test = rows["train"], rows["test"]
     k = split.n_test if manifest.method.k is None else manifest.method.k
     expected_rows = np.setdiff1d(
@@ -218,7 +235,8 @@ def check_indices(report: VerifyReport, manifest: Manifest) -> tuple[np.ndarray,
     if len(extra):
         problems.append(f"{few(extra)} not input rows of the split (beyond or dropped)")
     if problems:
-        return _fail(report, "indices", "; ".join(problems))
+        _fail(report, "indices", "; ".join(problems))
+        return None
     report.add(
         "indices",
         True,
@@ -286,12 +304,12 @@ def check_data_files(
     if differing:
         report.add("split files", False, shown + ", but " + "; ".join(differing))
         return
-    names = [HASH_MEANINGS[key][0] for key in found]
-    matched = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    labels = [HASH_MEANINGS[key][0] for key in found]
+    matched = ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]
     report.add(
         "split files",
         True,
-        f"{shown}: their {matched} hash{'es' if len(names) > 1 else ''} match{'' if len(names) > 1 else 'es'}",
+        f"{shown}: their {matched} hash{'es' if len(labels) > 1 else ''} match{'' if len(labels) > 1 else 'es'}",
     )
 
 

@@ -38,9 +38,10 @@ from ..bundle.locate import locate_data
 from ..bundle.manifest import Manifest, dumps, open_manifest
 from ..bundle.write import input_digest, sha256_file
 from ..encode import target_values
-from ..errors import DataError, ManifestError, ParameterError
+from ..errors import PARAMETER, DataError, ManifestError, ParameterError
 from ..method.scale import minmax_scale
 from ..pipeline.whole import Prepared, prepare
+from .bundle_check import check_recorded_values
 
 CARD_MAX_CELLS = 2_000_000
 """Largest encoded input (n × d values) whose baseline ``split`` computes for the card."""
@@ -78,12 +79,15 @@ def choose_metric(task: str, metric: str | None, target: str) -> Metric:
     """The metric ``metric`` (or the task's default), refused when it does not suit."""
     name = metric or DEFAULT_METRIC[task]
     if name not in METRICS:
-        raise ParameterError(f"--metric {name!r}: use one of {', '.join(METRICS)}")
+        raise ParameterError(
+            f"{PARAMETER} {name!r}: use one of {', '.join(METRICS)}", parameter="metric"
+        )
     chosen = METRICS[name]
     if chosen.task != task:
         raise ParameterError(
-            f"--metric {name}: is a {chosen.task} metric; the target {target!r} is a {task} "
-            f"target (use one of {', '.join(m for m in METRICS if METRICS[m].task == task)})"
+            f"{PARAMETER} {name}: is a {chosen.task} metric; the target {target!r} is a {task} "
+            f"target (use one of {', '.join(m for m in METRICS if METRICS[m].task == task)})",
+            parameter="metric",
         )
     return chosen
 
@@ -133,7 +137,8 @@ def metric_value(data: CriterionData, rows: np.ndarray, predicted: np.ndarray) -
         return compute(data.metric.name, data.y[rows], predicted, data.classes)
     except ValueError as exc:
         raise ParameterError(
-            f"--metric {data.metric.name}: undefined on this test set ({exc})"
+            f"{PARAMETER} {data.metric.name}: undefined on this test set ({exc})",
+            parameter="metric",
         ) from None
 
 
@@ -260,6 +265,7 @@ def load_bundle(
     are not the recorded ones) and its test rows (refused when its recorded test index
     file changed)."""
     manifest = open_manifest(path)
+    check_recorded_values(manifest)
     data_path = locate_data(manifest, data).require()
     if data_path.is_file() and input_digest(data_path)[1] != manifest.input.sha256:
         raise DataError(

@@ -37,10 +37,11 @@ from ..bundle.locate import locate_data
 from ..bundle.manifest import open_manifest
 from ..bundle.write import input_digest, sha256_file
 from ..encode import EncodeOptions, target_values
-from ..errors import ParameterError
+from ..errors import PARAMETER, ParameterError
 from ..formats import ReadOptions
 from ..method.scale import minmax_scale
 from ..pipeline.whole import Prepared, prepare
+from ..request import suggest_keywords
 from .evaluation import (  # noqa: F401 - re-exported: the evaluation API
     METRIC_HIGHER_IS_HARDER,
     MODEL_METRICS,
@@ -64,7 +65,8 @@ def parse_compare(spec: str) -> tuple[str, Path]:
     name, sep, file = spec.partition("=")
     if not sep or not name.strip() or not file.strip():
         raise ParameterError(
-            f"--compare {spec!r}: expected NAME=INDICES_FILE, e.g. published=test_idx.txt"
+            f"{PARAMETER} {spec!r}: expected NAME=INDICES_FILE, e.g. published=test_idx.txt",
+            parameter="compare",
         )
     return name.strip(), Path(file.strip())
 
@@ -82,7 +84,9 @@ def _check_settings(settings: EvaluateSettings) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise ParameterError(f"{option} {value!r}: must be an integer >= {minimum}")
     if settings.task is not None and settings.task not in TASKS:
-        raise ParameterError(f"--task {settings.task!r}: must be one of {', '.join(TASKS)}")
+        raise ParameterError(
+            f"{PARAMETER} {settings.task!r}: must be one of {', '.join(TASKS)}", parameter="task"
+        )
 
 
 def evaluate_matrix(
@@ -243,15 +247,18 @@ def evaluate_prepared(
     for spec in compare:
         name, path = parse_compare(spec)
         if name in ("split", NEAREST_ORIGIN) or any(name == other for other, _ in compares):
-            raise ParameterError(f"--compare {spec!r}: the name {name!r} is already used")
+            raise ParameterError(
+                f"{PARAMETER} {spec!r}: the name {name!r} is already used", parameter="compare"
+            )
         compares.append((name, positions(path)))
     test = positions(test_file)
     y = None
     if target is not None:
         if target in encoded.columns_used:
             raise ParameterError(
-                f"--target {target!r}: is one of the features the split was computed on; "
-                "the model would see its own target"
+                f"{PARAMETER} {target!r}: is one of the features the split was computed on; "
+                "the model would see its own target",
+                parameter="target",
             )
         y = target_values(prepared.table, target, encoded.rows)
     evaluation = evaluate_matrix(
@@ -269,6 +276,7 @@ def evaluate_prepared(
     return evaluation
 
 
+@suggest_keywords
 def evaluate_file(
     data: str | Path,
     test_indices: str | Path,
@@ -280,7 +288,29 @@ def evaluate_file(
     progress: ProgressCallback | None = None,
 ) -> Evaluation:
     """Evaluate the split of ``data`` whose test rows are listed in ``test_indices``, reading
-    and encoding ``data`` as ``split`` would; the target (if any) is the model's target."""
+    and encoding ``data`` as ``split`` would; the target (if any) is the model's target.
+
+    Parameters
+    ----------
+    data : str or Path
+        The data file or folder.
+    test_indices : str or Path
+        Its test rows: 0-based row numbers, one per line.
+    read_options, encode_options : ReadOptions, EncodeOptions, optional
+        How to read and encode ``data`` (see :func:`benchmake_cli.request.reading`, which
+        makes both from ``split_file``'s reading keywords).
+    compare : sequence of str
+        Other splits to show beside it, ``NAME=INDICES_FILE`` each.
+    settings : EvaluateSettings, optional
+        Random splits, seeds and the baseline model's settings.
+    progress : callable, optional
+        ``progress(stage, done, total)``, called as the evaluation advances.
+
+    Returns
+    -------
+    Evaluation
+        The statistics, the baseline model's scores and the selection diagnostics.
+    """
     encode_options = encode_options or EncodeOptions()
     timer = time.perf_counter()
     prepared = prepare(data, read_options, encode_options)

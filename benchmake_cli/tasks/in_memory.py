@@ -35,6 +35,7 @@ from ..formats.table import Table
 from ..method.registry import DEFAULT_METHOD, get_method
 from ..method.split import DEFAULT_SEED, DEFAULT_TOL, SplitParameters
 from ..pipeline.whole import Prepared, compute_split
+from ..request import suggest_keywords
 
 DATA_TYPES = ("tabular", "image", "sequential", "signal", "graph")
 #: this API's names of the core's parameters, for its error messages
@@ -43,6 +44,7 @@ API_NAMES["frac"] = "test_size"
 MEMORY = Path("X")  #: how messages name in-memory data ("X: row 3, column 'a': ...")
 
 
+@suggest_keywords
 def partition(
     X: Any,
     y: Any = None,
@@ -70,9 +72,31 @@ def partition(
     objects with their index, lists), or with ``return_indices`` the lists
     ``(train_indices, test_indices)`` of 0-based positions in ``X``, ascending.
 
-    ``method`` is one of ``benchmake split --method``'s (``benchmake-cli``, the default,
-    ``benchmake-1.1.2`` or ``benchmake-hull``) and ``iterations`` by default the method's
-    own (200, 200, 20).
+    Parameters
+    ----------
+    X : DataFrame, Series, array or list
+        The data, by ``data_type`` as above.
+    y : array-like, optional
+        Labels, one per row of ``X``: carried along, never used to split.
+    test_size : float
+        Fraction of rows for the test set, 0 < test_size < 1.
+    data_type : str
+        ``tabular``, ``image``, ``sequential``, ``signal`` or ``graph``.
+    return_indices : bool
+        Return ``(train_indices, test_indices)`` instead of the pieces.
+    method : str
+        One of ``benchmake split --method``'s: ``benchmake-cli`` (the default),
+        ``benchmake-1.1.2`` or ``benchmake-hull``.
+    iterations : int, optional
+        Most iterations, 1 to 100000 (default: the method's own, 200, 200 or 20).
+    tol : float
+        Early-stopping tolerance, at least 0 (0: run every iteration).
+    seed : int
+        Seed of the NMF initialisation, 0 to 2**32 - 1.
+    device : str
+        ``auto``, ``cpu`` or ``gpu``.
+    threads : int, optional
+        CPU threads, at least 1 (default: all available).
 
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"a": range(20), "b": [i * i % 7 for i in range(20)]},
@@ -107,11 +131,10 @@ def partition(
         frac=test_size, iterations=chosen.iterations(iterations), tol=tol, seed=seed
     )
     try:
-        train, test, _split, _device = compute_split(
-            prepared, params, method=chosen.name, device=device, threads=threads
-        )
+        split = compute_split(prepared, params, chosen, device=device, threads=threads)
     except ParameterError as error:
         raise error.naming(API_NAMES) from None
+    train, test = prepared.encoded.rows[split.train], prepared.encoded.rows[split.test]
     if return_indices:
         return train.tolist(), test.tolist()
     return _take(X, train), _take(X, test), _take(y, train), _take(y, test)

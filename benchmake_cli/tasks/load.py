@@ -26,7 +26,14 @@ from ..errors import VerifyFailedError
 from ..formats import ReadOptions
 from ..formats.delimited import WHITESPACE
 from ..formats.table import Table
-from .bundle_check import VerifyReport, check_files, check_indices, check_schema
+from ..request import suggest_keywords
+from .bundle_check import (
+    VerifyReport,
+    check_files,
+    check_indices,
+    check_recorded_values,
+    check_schema,
+)
 from .sides import read_side, split_graphs
 
 
@@ -68,6 +75,7 @@ class LoadedSplit:
     manifest_path: Path
 
 
+@suggest_keywords
 def load_split(
     path: str | Path, *, verify: bool = True, data: str | Path | None = None
 ) -> LoadedSplit:
@@ -78,8 +86,23 @@ def load_split(
     raises :class:`~benchmake_cli.errors.VerifyFailedError` naming it. ``verify=False``
     skips that. The data itself is not read, except to resolve the file paths of an image
     or signal folder (``data`` names it when it has moved; ``benchmake verify`` checks it).
+
+    Parameters
+    ----------
+    path : str or Path
+        ``manifest.json``, or the folder holding it.
+    verify : bool
+        Check the bundle's files against the manifest first (the default).
+    data : str or Path, optional
+        Where the data is, when it is not where the manifest records it.
+
+    Returns
+    -------
+    LoadedSplit
+        The training and test rows (and their labels, when the split has a target).
     """
     manifest = open_manifest(path)
+    check_recorded_values(manifest)
     manifest_path, folder = manifest.file, manifest.folder
     if verify:
         report = VerifyReport(manifest_path)

@@ -289,8 +289,8 @@ def _selection(evaluation: Evaluation) -> Any:
             (
                 f"random ({len(evaluation.randoms)})",
                 TRAIN_COLOUR,
-                [float(np.mean(c)) if c else 0.0 for c in columns],
-                [float(np.std(c, ddof=1)) if len(c) > 1 else 0.0 for c in columns],
+                [float(np.mean(c)) if c else 0.0 for c in columns],  # type: ignore[arg-type]
+                [float(np.std(c, ddof=1)) if len(c) > 1 else 0.0 for c in columns],  # type: ignore[arg-type]
             )
         )
     for compare, colour in zip(evaluation.compares, COMPARE_COLOURS * 10, strict=False):

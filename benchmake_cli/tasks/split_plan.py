@@ -78,7 +78,7 @@ def plan_split(
     iterations = chosen.iterations(iterations)
     k = check_fraction(n, frac, source)
     threads = threads or default_threads()
-    work = mode.work(n, d, frac) if mode is not None else Work(n, d, k, 1, chosen.name)
+    work = mode.work(n, d, frac) if mode is not None else Work(n, d, k, 1, chosen)
     peak = {device: work.peak_bytes(device) for device in ("cpu", "gpu")}
     device, _xp, reason = resolve_method_device(chosen, "auto", peak["gpu"])
     gpu_free, gpu_total = _gpu_memory()

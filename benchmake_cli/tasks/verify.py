@@ -24,6 +24,7 @@ import numpy as np
 from ..bundle.indices import read_row_numbers
 from ..bundle.locate import locate_data
 from ..bundle.manifest import SCHEMA, Manifest, open_manifest
+from ..bundle.names import indices_key
 from ..bundle.write import sha256_file
 from ..errors import BenchmakeError, ManifestError, MissingExtraError, OutputError, SchedulerError
 from ..method.margins import describe as margin_phrase
@@ -32,7 +33,7 @@ from ..method.split import ProgressCallback, SplitParameters
 from ..pipeline.plan import InputSource, make_plan
 from ..pipeline.run import SplitResult, run
 from ..request import Output, SplitRequest
-from .bundle_check import VerifyReport, check_bundle, check_files, few
+from .bundle_check import VerifyReport, check_bundle, check_files, check_recorded_values, few
 from .publish import drop_columns
 from .sides import (
     hidden_targets,
@@ -65,6 +66,7 @@ def verify_manifest(
     (:mod:`.bundle_check`): the report's ``exit_code`` is then ``DATA_NOT_CHECKED`` when
     every check passed."""
     manifest = open_manifest(path)
+    check_recorded_values(manifest)
     report = VerifyReport(manifest.file)
     try:
         method = method_of_record(manifest.method.record())
@@ -229,10 +231,11 @@ def _check_split(
         report.add("split", True, f"recomputed test set ({fresh.n_test} rows) matches by content")
         return
     listed = [("test", False, fresh.test), ("train", False, fresh.train)]
-    if recorded_split.has_reference_indices:
+    if recorded_split.has_reference_indices:  # the method's own files (extra_indices)
+        extra = fresh.extra_indices()
         listed += [
-            ("test", True, fresh.reference_test_positions),
-            ("train", True, fresh.reference_train_positions),
+            (side, True, extra.get(indices_key(side, reference=True), np.empty(0, np.int64)))
+            for side in ("test", "train")
         ]
     for side, reference, rows in listed:
         indices_file = manifest.folder / recorded_split.indices_file(side, reference=reference)
