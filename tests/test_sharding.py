@@ -284,9 +284,9 @@ def test_reference_method_is_never_sharded(data_csv: Path, runner, option: list[
 
 
 def test_inputs_read_whole_are_not_sharded(tmp_path: Path, frame: pd.DataFrame) -> None:
-    npz = tmp_path / "data.npz"  # rank 3: images, read whole (a 2-D NPZ streams)
+    npz = tmp_path / "data.npz"  # rank 3: signals, read whole (a 2-D NPZ streams)
     np.savez(npz, x=frame.drop(columns="y").to_numpy().reshape(N, 2, 2))
-    with pytest.raises(ParameterError, match=r"--shard-rows 300: .* data.npz is read as image"):
+    with pytest.raises(ParameterError, match=r"--shard-rows 300: .* data.npz is read as signal"):
         split_file(npz, frac=0.2, shard_rows=SHARD_ROWS)
     # by default (no --shard-rows) such an input is split whole, and the notes say so
     whole = split_file(npz, frac=0.2, shard_rows=None)
