@@ -5,7 +5,7 @@
 Each case builds its input once (in ``--data``), runs ``benchmake split`` in a fresh
 process ``--runs`` times (``--big-runs`` for the million-row cases) while sampling the
 resident memory of that process and its children every 0.2 s, and prints one JSON line: the
-median wall time, the largest peak, the mode (whole or sharded, and the shard count), the
+median wall and CPU times, the largest peak, the mode (whole or sharded, and the shard count), the
 exact train and test sizes, and the exit code of ``benchmake verify`` of the first run's
 bundle (and, for HIV, how many of the seven statistics of ``benchmake evaluate`` beat the
 random splits). Nothing is asserted: the figures go into ``docs/performance.md``.
@@ -132,21 +132,26 @@ CASES: dict[str, tuple[Callable[[Path], tuple[Path, list[str]]], bool]] = {
 
 
 def run_measured(command: list[str], log: Path, deadline: float | None) -> dict:
-    """Run ``command``; its wall time, peak resident memory (process tree) and exit code."""
-    peak, start = 0, time.perf_counter()
+    """Run ``command``; its wall time, peak resident memory and CPU seconds (process tree,
+    sampled every 0.2 s) and exit code."""
+    peak, start, cpu = 0, time.perf_counter(), {}
     with open(log, "w") as handle:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=handle, text=True)
         stdout = ""
         while process.poll() is None:
-            peak = max(peak, tree_usage(process.pid)[0])
+            rss, cpu_now = tree_usage(process.pid)
+            peak = max(peak, rss)
+            for pid, seconds in cpu_now.items():
+                cpu[pid] = max(cpu.get(pid, 0.0), seconds)
             if deadline is not None and time.perf_counter() - start > deadline:
                 process.terminate()
                 process.wait()
-                return {"seconds": time.perf_counter() - start, "peak": peak, "rc": "timeout"}
+                return {"seconds": time.perf_counter() - start, "peak": peak, "rc": "timeout",
+                        "cpu": sum(cpu.values())}  # fmt: skip
             time.sleep(0.2)
         stdout = process.stdout.read() if process.stdout else ""
     return {"seconds": time.perf_counter() - start, "peak": peak, "rc": process.returncode,
-            "stdout": stdout}  # fmt: skip
+            "stdout": stdout, "cpu": sum(cpu.values())}  # fmt: skip
 
 
 def benchmake(*args: str) -> list[str]:
@@ -181,6 +186,7 @@ def run_case(name: str, folder: Path, runs: int, frac: float, deadline: float | 
         "runs": runs,
         "median_seconds": round(statistics.median(r["seconds"] for r in results), 1),
         "peak_gb": round(max(r["peak"] for r in results) / 1e9, 2),
+        "median_cpu_seconds": round(statistics.median(r["cpu"] for r in results), 1),
     }
     verify = benchmake("verify", str(out), "--data", str(data), "-q")
     row["verify_rc"] = subprocess.run(verify, capture_output=True, check=False).returncode
