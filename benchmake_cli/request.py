@@ -65,7 +65,7 @@ DEVICES = ("auto", "cpu", "gpu")
 PARAMETER_CONSTRAINTS: dict[str, list[Constraint]] = {
     # how to read (ReadOptions)
     "sep": [OfType(str), None],
-    "header": [OfType(bool)],
+    "header": [OfType(bool), None],  # None: detected from the first lines
     "type": [Options(("auto", *MODALITIES))],
     "mode": [Options(("L", "RGB")), None],
     # how to encode (EncodeOptions)

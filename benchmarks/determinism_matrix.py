@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import multiprocessing
 import shutil
@@ -470,6 +471,10 @@ def run_split(variant: Variant, frac: float) -> Outcome:
         return failed | {"seconds": seconds}, None, ""
     seconds = round(time.perf_counter() - start, 3)
     record = {"status": "reference", "identical": None, "n_test": result.n_test, "seconds": seconds}
+    # the SHA-256 of the test rows as test_indices.txt holds them (one per line): the
+    # suite pins the reference splits against tests/golden/splits/
+    text = "".join(f"{int(i)}\n" for i in result.test)
+    record["test_sha256"] = hashlib.sha256(text.encode("ascii")).hexdigest()
     return record, result.test, result.manifest["encoding"]["content_sha256"]
 
 

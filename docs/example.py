@@ -52,16 +52,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("predictions.csv"))
     args = parser.parse_args(argv)
     manifest = json.loads((args.bundle / "manifest.json").read_text(encoding="utf-8"))
-    target = manifest["encoding"]["options"]["target"]
     split = load_split(args.bundle / "manifest.json")
-    if not isinstance(split.train, pd.DataFrame):
-        raise SystemExit(f"{args.bundle}: not a table split; this example reads table splits")
-    train, test = split.train, split.test
-    X = features(pd.concat([train, test], ignore_index=True), manifest)
+    if not isinstance(split.X_train, pd.DataFrame) or split.y_train is None:
+        raise SystemExit(
+            f"{args.bundle}: not a table split with a target; this example reads those"
+        )
+    n_train = len(split.X_train)
+    X = features(pd.concat([split.X_train, split.X_test], ignore_index=True), manifest)
     low, span = X.min(axis=0), np.ptp(X, axis=0)
     X = np.divide(X - low, span, out=np.zeros_like(X), where=span > 0)  # as the split scaled
-    y_train = train[target].to_numpy()
-    predictions = predict(X[: len(train)], y_train, X[len(train) :])
+    predictions = predict(X[:n_train], split.y_train.to_numpy(), X[n_train:])
     pd.DataFrame({"row": split.test_rows, "prediction": predictions}).to_csv(args.out, index=False)
     command = ["benchmake", "score", str(args.bundle), str(args.out)]
     command += ["--data", args.data] if args.data else []

@@ -66,3 +66,31 @@ def csv_file(tmp_path: Path) -> Path:
     path = tmp_path / "data.csv"
     random_frame().to_csv(path, index=False)
     return path
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+    """What skipped and why, grouped: the ``shared`` and ``gpu`` markers, then the rest by
+    reason, so a clean checkout's summary says plainly which checks did not run."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    groups: dict[str, list[str]] = {}
+    for report in skipped:
+        keywords = getattr(report, "keywords", {})
+        if "shared" in keywords:
+            group = "needs ../shared/datasets (marker: shared)"
+        elif "gpu" in keywords:
+            group = "needs a CUDA device (marker: gpu)"
+        else:
+            group = _skip_reason(report)
+        groups.setdefault(group, []).append(report.nodeid)
+    terminalreporter.section("what skipped and why")
+    for group, ids in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
+        terminalreporter.write_line(f"{len(ids):4d} skipped: {group}")

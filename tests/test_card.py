@@ -155,8 +155,30 @@ def test_large_inputs_defer_the_baseline_to_the_card_command() -> None:
     assert scores.notes == (
         "Baseline not computed at split time: 300 × 10 encoded values exceed 100.",
     )
-    full = card_scores(prepared, np.arange(0, 300, 5))
-    assert full.baseline is not None and len(full.baseline.random_values) == 20
+    test = np.arange(0, 300, 5)
+    full = card_scores(prepared, test)
+    assert full.baseline is not None
+    # each of the 20 random baselines, recomputed by scikit-learn on the card's random splits
+    # (seed 0, one NumPy stream): not only 20 numbers, the right ones
+    rng = np.random.default_rng(0)
+    randoms = [np.sort(rng.choice(300, size=test.size, replace=False)) for _ in range(20)]
+    expected = [_sklearn_knn_rmse(rows) for rows in randoms]
+    assert full.baseline.random_values == pytest.approx(expected, rel=1e-9)
+    assert full.baseline.value == pytest.approx(_sklearn_knn_rmse(test), rel=1e-9)
+
+
+def _sklearn_knn_rmse(test: np.ndarray) -> float:
+    """The card's baseline on the sample alloys, by pandas and scikit-learn alone: kNN
+    (k = 5) on the min-max scaled numbers and one-hot phase, RMSE of hardness_hv."""
+    neighbors = pytest.importorskip("sklearn.neighbors")
+    frame = pd.read_csv(SAMPLE / "alloys.csv")
+    X = pd.get_dummies(frame.drop(columns=["alloy_id", "hardness_hv"]), dtype=float)
+    values = X.to_numpy(dtype=float)
+    values = (values - values.min(axis=0)) / (values.max(axis=0) - values.min(axis=0))
+    y = frame["hardness_hv"].to_numpy(dtype=float)
+    train = np.setdiff1d(np.arange(len(y)), test)
+    model = neighbors.KNeighborsRegressor(5, algorithm="brute").fit(values[train], y[train])
+    return float(np.sqrt(np.mean((y[test] - model.predict(values[test])) ** 2)))
 
 
 @pytest.mark.parametrize(("name", "options"), SAMPLE_SPLITS, ids=[s[0] for s in SAMPLE_SPLITS])

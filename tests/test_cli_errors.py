@@ -3,6 +3,7 @@ malformed files of every reader): usage errors and one-hot defaults."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -24,3 +25,18 @@ def test_one_hot_is_the_default_for_text_columns(tmp_path: Path, runner: CliRunn
     )
     result = invoke(runner, "split", tmp_path / "k.csv", "--frac", "0.2", "--out", tmp_path / "o")
     assert result.exit_code == 0, result.stderr
+    encoding = json.loads((tmp_path / "o" / "manifest.json").read_text())["encoding"]
+    assert encoding["columns_used"] == ["a", "kind"]
+    assert encoding["one_hot"] == {"kind": ["x", "y", "z"]}
+    assert encoding["d"] == 4  # a, then one column per category of kind
+    # the same numbers as one-hot columns written by hand: the same content, the same split
+    pd.DataFrame(
+        {"a": range(10), **{f"k_{c}": [int(v == c) for v in "xyzxyzxyzx"] for c in "xyz"}}
+    ).to_csv(tmp_path / "by_hand.csv", index=False)
+    by_hand = invoke(
+        runner, "split", tmp_path / "by_hand.csv", "--frac", "0.2", "--out", tmp_path / "h"
+    )
+    assert by_hand.exit_code == 0, by_hand.stderr
+    assert (tmp_path / "o" / "test_indices.txt").read_text() == (
+        tmp_path / "h" / "test_indices.txt"
+    ).read_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,6 +26,8 @@ from .conftest import ROOT, assert_clean_failure, invoke
 SPLIT = (sys.executable, "-m", "benchmake_cli", "split")
 #: a split that computes for about a second and writes a few MB: time to be caught at it
 SLOW = ("--frac", "0.002", "--shard-rows", "0", "--iterations", "10", "--tol", "0")
+#: runs tried before a race is called lost (a fast machine can finish before the signal)
+ATTEMPTS = 5
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +49,14 @@ def _start(data: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    """The child gets Ctrl-C's default action: a shell's background job (a CI step, a
+    mutation run) starts with SIGINT ignored, and Python would then never see it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _kill(process: subprocess.Popen[str]) -> None:
@@ -75,6 +85,19 @@ def _assert_nothing_or_complete(out: Path, data: Path) -> None:
         assert verify_manifest(out / "manifest.json", data=data).ok
 
 
+def _kill_while_writing(data: Path, out: Path) -> bool:
+    """Start a split and SIGKILL it once it writes; ``False`` when it finished first (its
+    output, verified complete, is then removed so the next try starts clean)."""
+    process = _start(data, out)
+    caught = _wait_for_staging(process, out)
+    _kill(process)
+    _assert_nothing_or_complete(out, data)
+    if out.exists():
+        shutil.rmtree(out)
+        return False
+    return caught
+
+
 def test_sigkill_while_writing_leaves_nothing_and_a_rerun_succeeds(
     big_csv: Path, tmp_path: Path
 ) -> None:
@@ -84,14 +107,12 @@ def test_sigkill_while_writing_leaves_nothing_and_a_rerun_succeeds(
         time.sleep(delay)
         _kill(process)
         _assert_nothing_or_complete(out, big_csv)
-        if out.exists():
-            pytest.skip("this machine finished the split before the kill landed")
-    process = _start(big_csv, out)  # the last one killed the moment it starts writing
-    assert _wait_for_staging(process, out), "the run never reached its writing step"
-    _kill(process)
-    _assert_nothing_or_complete(out, big_csv)
-    if out.exists():
-        pytest.skip("this machine finished writing before the kill landed")
+        if out.exists():  # it finished before the kill: complete, as it must be
+            shutil.rmtree(out)
+    # killed the moment it starts writing; a run that finishes first is tried again
+    caught = any(_kill_while_writing(big_csv, out) for _ in range(ATTEMPTS))
+    assert caught, f"no run of {ATTEMPTS} was caught writing its files"
+    assert not out.exists()
     assert _staging(out), "a run killed while writing leaves its staging folder"
     rerun = _start(big_csv, out)
     _, stderr = rerun.communicate(timeout=120)
@@ -164,19 +185,22 @@ def test_a_signal_ends_the_run_with_one_line_and_no_output(
     big_csv: Path, tmp_path: Path, send: signal.Signals, code: int, message: str, when: str
 ) -> None:
     out = tmp_path / "splits"
-    process = _start(big_csv, out, *(("--iterations", "1000") if when == "computing" else ()))
-    if when == "writing":
-        if not _wait_for_staging(process, out):
-            pytest.skip("the run finished before its files could be caught being written")
+    for _ in range(ATTEMPTS):  # a run that finishes before the signal lands is tried again
+        process = _start(big_csv, out, *(("--iterations", "1000") if when == "computing" else ()))
+        if when == "writing":
+            _wait_for_staging(process, out)
+        else:
+            assert process.stderr is not None
+            for line in process.stderr:  # plain progress: a line once a stage runs for 1 s
+                if "factorizing" in line:
+                    break
+        process.send_signal(send)
+        stdout, stderr = process.communicate(timeout=60)
+        if process.returncode != 0:
+            break
+        shutil.rmtree(out)
     else:
-        assert process.stderr is not None
-        for line in process.stderr:  # plain progress: a line once a stage runs for 1 s
-            if "factorizing" in line:
-                break
-    process.send_signal(send)
-    stdout, stderr = process.communicate(timeout=60)
-    if process.returncode == 0:
-        pytest.skip("the run finished before the signal landed")
+        pytest.fail(f"every one of {ATTEMPTS} runs finished before the signal landed")
     errors = [line for line in stderr.splitlines() if line.startswith("benchmake: error")]
     assert process.returncode == code, stderr
     assert errors == [message], stderr

@@ -262,3 +262,39 @@ def test_quick_start_is_two_commands_and_ci_runs_its_test_command() -> None:
     )
     assert test == "pip install '.[test]' && python -m pytest -q"
     assert test in CI_SCRIPT.read_text(encoding="utf-8").splitlines()
+
+
+def test_every_sample_output_in_docs_is_made_by_the_current_code() -> None:
+    """A page's marked output blocks are what the commands print now (tests/doc_outputs.py;
+    regenerate with ``python -m tests.doc_outputs``)."""
+    from . import doc_outputs
+
+    assert {p.name for p in doc_outputs.pages()} >= {"evaluate.md", "inspect.md", "verify.md"}
+    for page in doc_outputs.pages():
+        fresh = doc_outputs.normalise(doc_outputs.render(page))
+        committed = doc_outputs.normalise(page.read_text(encoding="utf-8"))
+        assert committed == fresh, (
+            f"docs/{page.name}: a sample output differs from what the command prints now; "
+            "run `python -m tests.doc_outputs` and commit the result"
+        )
+
+
+def test_every_console_block_in_docs_is_a_marked_output() -> None:
+    """No hand-written sample output: every ``console`` block stands under an output mark."""
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        lines = page.read_text(encoding="utf-8").split("\n")
+        for i, line in enumerate(lines):
+            if line.startswith("```console"):
+                assert i > 0 and lines[i - 1].startswith("<!-- output: "), f"{page.name}:{i + 1}"
+
+
+def test_a_changed_output_is_caught(tmp_path: Path) -> None:
+    from . import doc_outputs
+
+    page = tmp_path / "page.md"
+    page.write_text(
+        "<!-- output: benchmake --version -->\n```console\n$ benchmake --version\nbenchmake 0.0\n```\n"
+    )
+    rendered = doc_outputs.render(page)
+    assert "benchmake 0.0" not in rendered and rendered.startswith("<!-- output: ")
+    assert doc_outputs.normalise("in 0.25 s, 3.1 GiB available") == "in <time>, <memory> available"

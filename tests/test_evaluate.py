@@ -137,7 +137,7 @@ def test_table_on_stdout(runner: CliRunner, published) -> None:  # type: ignore[
         "MSE",
         "R²",
     ):
-        assert sum(line.count(label) for line in out.splitlines()) == 1, label
+        assert sum(line.startswith(f"│ {label} ") for line in out.splitlines()) == 1, label
     assert "random (mean ± std of 3)" in out
     assert out.count("* hardest in the row") == 2
     # one starred (hardest) value per statistic row

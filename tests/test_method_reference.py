@@ -322,6 +322,7 @@ def test_sample_data_matches_the_reference(name: str, frac: float) -> None:
     assert result.extra_indices()["reference_test_indices"].tolist() == positions.tolist()
 
 
+@pytest.mark.shared
 @pytest.mark.slow
 @pytest.mark.parametrize("frac", FRACTIONS)
 def test_german_credit_matches_the_reference(frac: float) -> None:
@@ -331,6 +332,7 @@ def test_german_credit_matches_the_reference(frac: float) -> None:
     assert result.test.tolist() == rows.tolist()
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("frac", FRACTIONS)
 def test_boston_matches_the_reference(frac: float) -> None:
     path = shared_dataset("boston", "BostonHousing.csv")
@@ -340,6 +342,7 @@ def test_boston_matches_the_reference(frac: float) -> None:
     assert result.test.tolist() == rows.tolist()
 
 
+@pytest.mark.shared
 @pytest.mark.slow
 @pytest.mark.parametrize("frac", [0.2])
 def test_bace_smiles_match_the_reference(frac: float) -> None:
@@ -351,6 +354,7 @@ def test_bace_smiles_match_the_reference(frac: float) -> None:
     assert split.test.tolist() == rows.tolist()
 
 
+@pytest.mark.shared
 @pytest.mark.slow
 def test_pneumoniamnist_matches_the_reference(tmp_path: Path) -> None:
     """The three published parts concatenated, saved as one NPY and split by the tool."""

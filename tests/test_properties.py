@@ -100,6 +100,43 @@ def test_the_python_api_returns_the_callers_rows(X: np.ndarray, data: st.DataObj
     assert sorted(test) == expected.tolist()
 
 
+def _decimal_count(n: int, frac: float) -> int:
+    return math.ceil(Fraction(repr(frac)) * n)
+
+
+#: (n, frac) with 40 < n ≤ 400 and frac of three decimals where ceil(n × frac) in floats is
+#: not the decimal rule's count (e.g. 100 × 0.07 = 7.000000000000001): 74 pairs
+FLOAT_DIFFERS = [
+    (n, f / 1000)
+    for n in range(41, 401)
+    for f in range(1, 1000)
+    if math.ceil(n * (f / 1000)) != _decimal_count(n, f / 1000) and _decimal_count(n, f / 1000) < n
+]
+
+
+def test_the_float_rule_and_the_decimal_rule_differ_on_the_listed_pairs() -> None:
+    assert len(FLOAT_DIFFERS) == 74 and (100, 0.07) in FLOAT_DIFFERS
+
+
+@settings(max_examples=12, deadline=None)
+@given(pair=st.sampled_from(FLOAT_DIFFERS), seed=st.integers(0, 2**32 - 1))
+def test_exact_sizes_follow_the_decimal_rule_where_floats_would_not(
+    pair: tuple[int, float], seed: int
+) -> None:
+    n, frac = pair
+    X = np.random.default_rng(seed).random((n, 3))
+    result = split_matrix(X, SplitParameters(frac=frac, iterations=3, tol=0.0), threads=1)
+    assert len(result.test) == _decimal_count(n, frac) != math.ceil(n * frac)
+    assert len(result.train) == n - len(result.test)
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(1, 10**12), thousandths=st.integers(1, 999))
+def test_the_test_count_is_the_decimal_rule_for_any_size(n: int, thousandths: int) -> None:
+    frac = thousandths / 1000
+    assert count_test_rows(n, frac) == _decimal_count(n, frac)
+
+
 @pytest.mark.parametrize("n", [2, 3, 7])
 def test_the_smallest_splits(n: int) -> None:
     X = np.arange(n * 2, dtype=float).reshape(n, 2) ** 2

@@ -25,6 +25,7 @@ CASES = {
 }
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_test_set_is_harder_than_random_splits(name: str) -> None:
     parts, read_options, encode_options = CASES[name]

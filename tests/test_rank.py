@@ -63,6 +63,57 @@ def test_rank_reports_every_model_on_each_split(bundle: Path) -> None:
     assert json.loads(again.stdout)["rank"] == rank  # fixed seeds
 
 
+#: the panel's ranking on the sample alloys' split (target phase, accuracy), pinned:
+#: 1 = best, equal scores share the better rank
+PINNED_SPLIT_RANKS = {"gradient_boosting": 1, "random_forest": 1, "linear": 3, "knn": 4}
+PINNED_RANDOM_MEAN_RANKS = {
+    "gradient_boosting": 1.0, "random_forest": 1.0, "linear": 3.5, "knn": 3.5,
+}  # fmt: skip
+NUMBERS = ["fe", "ni", "cr", "mo", "c", "anneal_temp_c", "cooling_rate_k_s", "hardness_hv"]
+
+
+def _panel_accuracy(X: np.ndarray, y: np.ndarray, test: np.ndarray) -> dict[str, float]:
+    """The panel's accuracy on one split, by scikit-learn directly (no benchmake code)."""
+    from sklearn import ensemble, linear_model, neighbors
+
+    models = {
+        "knn": neighbors.KNeighborsClassifier(5),
+        "linear": linear_model.LogisticRegression(max_iter=1000),
+        "random_forest": ensemble.RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=1),
+        "gradient_boosting": ensemble.HistGradientBoostingClassifier(max_iter=100, random_state=0),
+    }  # fmt: skip
+    train = np.setdiff1d(np.arange(len(y)), test)
+    return {
+        name: float(np.mean(model.fit(X[train], y[train]).predict(X[test]) == y[test]))
+        for name, model in models.items()
+    }
+
+
+def test_rank_order_is_pinned_and_recomputed_independently(bundle: Path) -> None:
+    pytest.importorskip("sklearn")
+    import pandas as pd
+    from scipy.stats import rankdata
+
+    result = invoke(
+        CliRunner(), "evaluate", bundle, "--data", DATA, "--rank", "--random", "2",
+        "--metric", "accuracy", "--json", "-q",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["feature_names"] == NUMBERS
+    models = payload["rank"]["models"]
+    assert {name: m["split_rank"] for name, m in models.items()} == PINNED_SPLIT_RANKS
+    assert {name: m["random_mean_rank"] for name, m in models.items()} == PINNED_RANDOM_MEAN_RANKS
+    frame = pd.read_csv(DATA)
+    X = frame[NUMBERS].to_numpy(dtype=float)
+    X = (X - X.min(axis=0)) / (X.max(axis=0) - X.min(axis=0))
+    test = np.array([int(v) for v in (bundle / "test_indices.txt").read_text().split()])
+    mine = _panel_accuracy(X, frame["phase"].to_numpy(), test)
+    assert {name: m["split"] for name, m in models.items()} == pytest.approx(mine)
+    ranks = rankdata([-mine[name] for name in PANEL], method="min")
+    assert dict(zip(PANEL, ranks.tolist(), strict=True)) == PINNED_SPLIT_RANKS
+
+
 def test_rank_needs_scikit_learn(bundle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "sklearn", None)
     result = invoke(CliRunner(), "evaluate", bundle, "--data", DATA, "--rank", "-q")

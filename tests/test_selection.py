@@ -3,6 +3,7 @@ ties, independence of row order, and their place in evaluate's report, JSON and 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -12,7 +13,6 @@ from typer.testing import CliRunner
 
 from benchmake_cli.analysis.selection import SELECTION_NAMES, SelectionDiagnostics
 from benchmake_cli.cli import app
-from benchmake_cli.method.order import order_rows, row_digests
 from benchmake_cli.method.scale import minmax_scale
 from benchmake_cli.tasks.evaluate import EvaluateSettings, evaluate_matrix
 
@@ -37,18 +37,30 @@ def test_values_on_a_line() -> None:
     assert diagnostics.farthest_origin(2).tolist() == [18, 19]
 
 
-def test_ties_in_hash_order_and_constant_features_left_out() -> None:
-    # every row has the same norm and feature 1 is constant: ties go to the hash order
-    X = np.array([[1.0, 5.0], [-1.0, 5.0], [1.0, 5.0], [-1.0, 5.0]] * 5)
-    X[:, 0] *= np.arange(1, 21) % 2 + 1  # two magnitudes, so the tails are ties too
-    features = minmax_scale(X)
-    diagnostics = SelectionDiagnostics(features, X)
-    hash_order = order_rows(row_digests(X)).positions
-    norms = np.linalg.norm(features, axis=1)
-    expected = [int(i) for i in hash_order if norms[i] == norms.min()][:3]
-    assert diagnostics.nearest_origin(3).tolist() == sorted(expected)
-    assert diagnostics.low_tails.shape == (1, 1)  # ceil(0.05 × 20) rows, one varying feature
-    assert int(diagnostics.low_tails[0, 0]) == expected[0]
+def _digest(row: tuple[float, ...]) -> bytes:
+    """The row's content hash as documented (BLAKE2b, 16 bytes, of its float64 values),
+    computed here with hashlib alone."""
+    return hashlib.blake2b(np.asarray(row, dtype="<f8").tobytes(), digest_size=16).digest()
+
+
+def test_ties_in_hash_order_not_input_order() -> None:
+    # (0, 1) and (1, 0) are equally near the origin; (1, 0) is first in hash order but
+    # second in the input, so hash order and input order pick different rows
+    early, late = (0.0, 1.0), (1.0, 0.0)
+    assert _digest(late) < _digest(early)
+    X = np.array([(1.0, 1.0), early, late] * 4 + [(1.0, 1.0)] * 8)
+    diagnostics = SelectionDiagnostics(minmax_scale(X), X)
+    assert diagnostics.nearest_origin(3).tolist() == [2, 5, 8]  # input order: [1, 2, 4]
+    # each feature's low tail (ceil(0.05 × 20) = 1 row): the first copy in hash order
+    assert diagnostics.low_tails.tolist() == [[1, 2]]
+
+
+def test_constant_features_are_left_out_of_the_tails() -> None:
+    X = np.array([[1.0, 5.0], [-1.0, 5.0], [3.0, 5.0], [2.0, 5.0]] * 5)
+    diagnostics = SelectionDiagnostics(minmax_scale(X), X)
+    assert diagnostics.low_tails.shape == (1, 1)  # one row, one varying feature
+    assert diagnostics.low_tails.tolist() == [[1]]
+    assert diagnostics.high_tails.tolist() == [[2]]
 
 
 def test_same_values_for_any_row_order() -> None:

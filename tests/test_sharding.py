@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,10 +58,16 @@ def test_test_counts_add_up_to_k_and_follow_largest_remainders() -> None:
 
 
 def test_shard_of_a_row_depends_on_its_digest_only() -> None:
-    digests = np.array([bytes([i]) * 16 for i in range(0, 256, 5)], dtype="S16")
+    # random digests: their four 4-byte words differ, so reading the wrong word (or the
+    # wrong byte order) gives other shards
+    digests = np.array([np.random.default_rng(i).bytes(16) for i in range(200)], dtype="S16")
     shuffled = np.random.default_rng(1).permutation(len(digests))
     assert (assign_shards(digests[shuffled], 7) == assign_shards(digests, 7)[shuffled]).all()
-    assert assign_shards(digests, 7).tolist() == sorted(assign_shards(digests, 7).tolist())
+    # the documented rule, computed here: floor(h × S / 2^32), h the first 4 bytes big-endian
+    for shards in (1, 2, 7, 1000):
+        expected = [int.from_bytes(d[:4], "big") * shards >> 32 for d in digests.tolist()]
+        assert assign_shards(digests, shards).tolist() == expected
+    assert len(set(assign_shards(digests, 7).tolist())) == 7
 
 
 @SHARDABLE
@@ -226,11 +231,9 @@ def test_unreachable_scheduler_fails_fast_and_writes_nothing(
     monkeypatch.setattr(engines, "CONNECT_TIMEOUT", 2.0)
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:9")
     out = tmp_path / "nested" / "out"
-    start = time.perf_counter()
     result = invoke(
         runner, "split", data_csv, "--frac", "0.2", "--out", out, "--shard-rows", SHARD_ROWS
     )
-    assert time.perf_counter() - start < 10
     assert result.exit_code == ExitCode.DEVICE
     assert result.stderr.startswith(
         "benchmake: error: --scheduler tcp://127.0.0.1:9: no Dask scheduler answered within 2 s"

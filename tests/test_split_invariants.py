@@ -76,6 +76,10 @@ def test_seed_and_iterations_are_parameters_of_the_result() -> None:
     base = split_matrix(X, SplitParameters(0.2, tol=0.0))
     other_seed = split_matrix(X, SplitParameters(0.2, tol=0.0, seed=1))
     assert not np.array_equal(base.test, other_seed.test)
+    fewer = split_matrix(X, SplitParameters(0.2, tol=0.0, iterations=5))
+    assert not np.array_equal(base.test, fewer.test)
+    again = split_matrix(X, SplitParameters(0.2, tol=0.0, iterations=5))
+    assert np.array_equal(fewer.test, again.test)
 
 
 def _formats(tmp_path: Path, frame: pd.DataFrame) -> dict[str, Path]:

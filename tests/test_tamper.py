@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from benchmake_cli import split_file, verify_manifest
 from benchmake_cli.errors import ExitCode
+from benchmake_cli.paths import tidy_path
 
 from .conftest import SAMPLE, invoke
 
@@ -379,7 +380,7 @@ def test_a_data_path_to_what_no_split_records_is_refused(
         assert result.exit_code == ExitCode.BAD_MANIFEST, result.stderr
         assert result.stderr == (
             f"benchmake: error: {out / 'manifest.json'}: its data path leads to "
-            f"{out / '..' / 'alloys.csv'}, {kind}, where a file was recorded; "
+            f"{tidy_path(out / '..' / 'alloys.csv')}, {kind}, where a file was recorded; "
             "pass --data PATH to name the data\n"
         )
     data.unlink() if not data.is_dir() else data.rmdir()

@@ -73,6 +73,7 @@ class CardScores:
     baseline: Baseline | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     pending_target: str | None = None  #: a target whose criterion ``benchmake card`` states
+    apart: tuple[str, ...] = ()  #: what sets the test set apart, in words (analysis.apart)
 
 
 def number(value: float) -> str:
@@ -131,6 +132,7 @@ def render_card(
         "0-based row numbers of the input",
         "- Split files: " + _listing(sorted(manifest.get("files", {}))),
         "",
+        *_apart_lines(scores),
         "## Objective criterion",
         "",
         *_criterion_lines(scores),
@@ -163,6 +165,13 @@ def render_card(
         *citation_lines(publication),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _apart_lines(scores: CardScores) -> list[str]:
+    """The card's section on what sets the test set apart (none without findings)."""
+    if not scores.apart:
+        return []
+    return ["## What sets the test set apart", "", *(f"- {line}" for line in scores.apart), ""]
 
 
 def _listing(names: list[str], limit: int = 12) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import InputNotFoundError, ManifestError
 from ..formats import registry as format_registry
+from ..paths import tidy_path
 from .manifest import Manifest
 
 
@@ -56,6 +57,7 @@ def locate_data(manifest: Manifest, data: str | Path | None = None) -> DataLocat
     if isinstance(recorded, str) and recorded:
         looked_for = folder / recorded
         if _exists(looked_for):
+            looked_for = tidy_path(looked_for)  # messages name it without ../ detours
             _refuse_special(manifest, looked_for)
             return DataLocation(looked_for, looked_for, False)
     if isinstance(name, str) and name and Path(name).name == name:

@@ -173,6 +173,26 @@ class Manifest:
     def publication(self) -> PublicationSection:
         return PublicationSection(self.data.get("publication"))
 
+    # --- optional top-level fields (issue 25): older manifests lack them; verify skips them
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the split warned about: line 1 read as data, label-like features."""
+        value = self.data.get("warnings")
+        return [str(w) for w in value] if isinstance(value, list) else []
+
+    @property
+    def labels_target(self) -> dict[str, Any]:
+        """The target the input's own labels give (class sub-folders): name, from, classes;
+        ``{}`` when the split has none beyond ``encoding.options.target``."""
+        value = self.data.get("target")
+        return dict(value) if isinstance(value, dict) else {}
+
+    @property
+    def target_name(self) -> Any:
+        """The split's target: ``--target``'s column, else its labels' (``label``), or None."""
+        return self.encoding.target or self.labels_target.get("name")
+
     @property
     def files(self) -> dict[str, FileEntry]:
         """Every written file the manifest lists, by its path relative to the bundle."""

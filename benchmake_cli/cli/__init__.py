@@ -21,7 +21,7 @@ from . import (
     split_command,
     verify_command,
 )
-from .common import fail
+from .common import JSON_ERRORS, fail
 
 #: the click that typer runs on: its own copy in typer ≥ 0.25, the click package before
 _click = getattr(typer_core, "_click", None) or getattr(typer_core, "click")  # noqa: B009
@@ -43,6 +43,10 @@ class OneLineErrors(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        given = list(sys.argv[1:] if args is None else args)
+        JSON_ERRORS["on"] = (
+            "--json" in given[: given.index("--")] if "--" in given else "--json" in given
+        )
         extra["windows_expand_args"] = windows_expand_args
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..analysis.metrics import METRICS
-from .common import emit_json, run_core
+from .common import emit_json, progress_reporter, run_core
 from .options import JsonOption, ManifestDataOption, QuietOption, VerboseOption
 
 HELP = """Write the benchmark card README.md and croissant.json beside a split's MANIFEST.
@@ -73,16 +73,18 @@ def card(
 ) -> None:
     from ..tasks.card import card_for_manifest
 
-    written, scores = run_core(
-        lambda: card_for_manifest(
-            manifest,
-            data=data,
-            metric=metric.value if metric is not None else None,
-            license=license,
-            citation=citation,
-        ),
-        verbose,
-    )
+    with progress_reporter(not quiet) as progress:
+        written, scores = run_core(
+            lambda: card_for_manifest(
+                manifest,
+                data=data,
+                metric=metric.value if metric is not None else None,
+                license=license,
+                citation=citation,
+                progress=progress,
+            ),
+            verbose,
+        )
     criterion, baseline = scores.criterion, scores.baseline
     if json_output:
         emit_json(

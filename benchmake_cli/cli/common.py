@@ -32,12 +32,20 @@ STAGE_LABELS = {
     "shards": "splitting shards",
     "statistics": "comparing train and test",
     "model": "scoring the baseline model",
+    "load": "reading the data",
 }
 
 
+#: set when the command line asks for ``--json``: errors then also go to stdout as JSON
+JSON_ERRORS = {"on": False}
+
+
 def fail(message: str, code: int) -> typer.Exit:
-    """Print ``benchmake: error: message`` on stderr and return the exit to raise."""
+    """Print ``benchmake: error: message`` on stderr (and, under ``--json``, the document
+    ``{"error": message, "exit_code": code}`` on stdout); return the exit to raise."""
     sys.stderr.write(f"benchmake: error: {message}\n")
+    if JSON_ERRORS["on"]:
+        emit_json({"error": message, "exit_code": int(code)})
     return typer.Exit(code=int(code))
 
 

@@ -51,6 +51,10 @@ def print_report(evaluation: Evaluation) -> None:
     from .selection_report import selection_table
 
     console.print(selection_table(evaluation))
+    if evaluation.apart is not None:
+        console.print("What sets the test set apart")
+        for line in evaluation.apart.lines():
+            console.print(f"  {line}")
     if evaluation.task is None or evaluation.split.model is None:
         console.print("No model score: no target column (pass --target COLUMN).")
         return
@@ -82,9 +86,23 @@ def print_report(evaluation: Evaluation) -> None:
     if evaluation.randoms:
         worse = evaluation.model_beats_random()
         console.print(
-            f"The model scores worse on this split than the random mean on "
-            f"{sum(worse.values())} of {len(worse)} metrics."
+            _criterion_first(evaluation) + f"{sum(worse.values())} of {len(worse)} metrics."
         )
+
+
+def _criterion_first(evaluation: Evaluation) -> str:
+    """The start of the baseline line: the card's criterion, then every metric."""
+    from ..analysis.metrics import METRICS
+
+    worse = evaluation.criterion_worse()
+    if worse is None or evaluation.criterion not in METRICS:
+        return "The model scores worse on this split than the random mean on "
+    label = METRICS[evaluation.criterion].label
+    verdict = "worse" if worse else "no worse"
+    return (
+        f"On the card's criterion, {label}, the model scores {verdict} on this split than "
+        "the random mean; it scores worse on "
+    )
 
 
 def _table(

@@ -61,7 +61,7 @@ READING: tuple[inspect.Parameter, ...] = (
     _keyword("features", FeaturesOption, None),
     _keyword("id_columns", IdColumnsOption, None),
     _keyword("sep", SeparatorOption, None),
-    _keyword("header", HeaderOption, True),
+    _keyword("header", HeaderOption, None),
     _keyword("strict", StrictOption, False),
     _keyword("drop_missing", DropMissingOption, False),
     _keyword("type", TypeOption, "auto"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -109,6 +110,8 @@ def inspect(
             ),
             verbose,
         )
+    for warning in report.warnings:
+        typer.echo(f"benchmake: warning: {warning}", err=True)
     if json_output:
         emit_json(report.to_dict())
     elif quiet:
@@ -202,6 +205,11 @@ def render_data(report: DataReport, verbose: bool = False) -> str:
     for problem in report.problems:
         lines.append(f"problem: {problem}")
     lines += [f"hint: {hint}" for hint in report.hints]
+    if report.suggested:
+        lines.append(
+            f"next: benchmake split {shlex.join([str(report.path), *report.suggested])} "
+            "--frac 0.2 --out SPLIT_FOLDER/"
+        )
     if report.plan is not None:
         lines += _plan_lines(report, verbose)
     return "\n".join(lines)
@@ -214,12 +222,15 @@ def _more(count: int) -> str:
 def _column_table(report: DataReport, verbose: bool) -> list[str]:
     shown = report.columns if verbose else report.columns[:COLUMNS_SHOWN]
     width = max([len("column")] + [len(c.name) for c in shown])
+    role = max([8] + [len(c.role) for c in shown])
     lines = [
-        f"  {'column':<{width}}  {'dtype':<8} {'kind':<8} {'role':<8} {'missing':>8} {'distinct':>9}"
+        f"  {'column':<{width}}  {'dtype':<8} {'kind':<8} {'role':<{role}} {'missing':>8} "
+        f"{'distinct':>9}"
     ]
     for c in shown:
         lines.append(
-            f"  {c.name:<{width}}  {c.dtype:<8} {c.kind:<8} {c.role:<8} {c.missing:>8} {c.distinct:>9}"
+            f"  {c.name:<{width}}  {c.dtype:<8} {c.kind:<8} {c.role:<{role}} {c.missing:>8} "
+            f"{c.distinct:>9}"
         )
     hidden = len(report.columns) - len(shown)
     if hidden:

@@ -76,11 +76,12 @@ SeparatorOption = Annotated[
     ),
 ]
 HeaderOption = Annotated[
-    bool,
+    Optional[bool],
     typer.Option(
-        " /--no-header",
+        "--header/--no-header",
         metavar="",
-        help="The CSV has no header; columns are 0, 1, ...",
+        help="Line 1 of a CSV/TSV holds the column names (--header) or data (--no-header: "
+        "columns are 0, 1, ...); default: detected (see docs/formats.md).",
         show_default=False,
         rich_help_panel=READING_PANEL,
     ),
@@ -90,7 +91,7 @@ StrictOption = Annotated[
     typer.Option(
         "--strict",
         metavar="",
-        help="Refuse non-numeric feature columns (no one-hot).",
+        help="Refuse non-numeric feature columns (no one-hot) and label-like features.",
         rich_help_panel=READING_PANEL,
     ),
 ]

@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from .common import emit_json, run_core
-from .options import JsonOption, ManifestDataOption, QuietOption, VerboseOption
+from .options import (
+    ForceOption,
+    JsonOption,
+    ManifestDataOption,
+    OutOption,
+    QuietOption,
+    VerboseOption,
+)
 
 HELP = """Write a publishable copy of the split MANIFEST describes into OUT: the split files, the index files, the card README.md, croissant.json and a manifest that records the private bundle's SHA-256 and what was hidden.
 
@@ -31,14 +38,14 @@ EXAMPLES = [
 
 def publish(
     manifest: Annotated[Path, typer.Argument(help="manifest.json, or the folder holding it.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created).")],
+    out: OutOption,
     hide_test_targets: Annotated[
         bool,
         typer.Option(
             "--hide-test-targets", metavar="", help="Leave the target column out of the test file."
         ),
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty OUT.")] = False,
+    force: ForceOption = False,
     data: ManifestDataOption = None,
     json_output: JsonOption = False,
     quiet: QuietOption = False,

@@ -103,9 +103,11 @@ def split(
         result: SplitResult = run_core(
             lambda: split_task.split(request, progress=progress), verbose
         )
-    warnings = [note for note in result.notes if LESS_THAN_ONE_ROW in note or LOW_MARGIN in note]
+    warnings = result.warnings + [
+        note for note in result.notes if LESS_THAN_ONE_ROW in note or LOW_MARGIN in note
+    ]
     every = verbose or any("out of memory" in note for note in result.notes)
-    for note in result.notes if every else warnings:
+    for note in result.warnings + result.notes if every else warnings:
         prefix = "warning: " if note in warnings else ""
         typer.echo(f"benchmake: {prefix}{note}", err=True)
     record = Manifest(result.manifest)

@@ -79,7 +79,7 @@ def verify(
     verbose: VerboseOption = False,
     **execution: Any,
 ) -> None:
-    with progress_reporter(not quiet and verbose) as progress:
+    with progress_reporter(not quiet) as progress:
         report: VerifyReport = run_core(
             lambda: verify_manifest(
                 manifest,

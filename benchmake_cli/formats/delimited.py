@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from .header_guess import first_line_is_data
 from .spec import TABLE_FITS, ChunkedFormat, ChunkWriter, FileFormat, ReadOptions
 from .table import Table
 
@@ -66,11 +67,23 @@ def decode_text(path: Path, raw: bytes | None = None, final: bool = True) -> str
         ) from None
 
 
-def _parse_options(text: str, fmt: str, sep: str | None, header: bool) -> tuple[str, dict]:
-    """The separator (as recorded) and the pandas options every read of this file uses."""
+#: the note a file whose first line was read as data gets (stderr and the manifest)
+FIRST_LINE_AS_DATA = (
+    "{name}: line 1 looks like data, not column names: read as a row "
+    "(pass --header if it is a header)"
+)
+
+
+def _parse_options(
+    text: str, fmt: str, sep: str | None, header: bool | None
+) -> tuple[str, dict, bool]:
+    """The separator (as recorded), the pandas options every read of this file uses and
+    whether it has a header (``None``: decided from the first lines, see header_guess)."""
     separator = sep if sep is not None else detect_separator(text[:65536], fmt)
     if separator in ("\\t", "tab"):
         separator = "\t"
+    if header is None:
+        header = not first_line_is_data(text[:SNIFF_BYTES], separator)
     pandas_sep = r"\s+" if separator in (WHITESPACE, " ") else separator
     options = {
         "sep": pandas_sep,
@@ -81,7 +94,20 @@ def _parse_options(text: str, fmt: str, sep: str | None, header: bool) -> tuple[
         "skip_blank_lines": True,
         "engine": "c" if pandas_sep != r"\s+" else "python",
     }
-    return separator, options
+    return separator, options, header
+
+
+def _notes(path: Path, asked: bool | None, header: bool) -> list[str]:
+    return [FIRST_LINE_AS_DATA.format(name=path.name)] if asked is None and not header else []
+
+
+def resolve_header(path: Path, fmt: str, options: ReadOptions) -> bool:
+    """Whether the file is read with a header (``options.header``, or as detected)."""
+    if options.header is not None:
+        return options.header
+    with open(path, "rb") as handle:
+        text = decode_text(path, handle.read(SNIFF_BYTES), final=False)
+    return _parse_options(text, fmt, options.sep, None)[2]
 
 
 def _finish(frame: pd.DataFrame, header: bool) -> pd.DataFrame:
@@ -90,12 +116,13 @@ def _finish(frame: pd.DataFrame, header: bool) -> pd.DataFrame:
     return frame.fillna("")  # short rows: pandas fills NaN even with na_filter off
 
 
-def read(path: Path, fmt: str, *, sep: str | None = None, header: bool = True) -> Table:
+def read(path: Path, fmt: str, *, sep: str | None = None, header: bool | None = None) -> Table:
     """Read delimited text; every value stays a string so written splits reproduce it."""
     text = decode_text(path)
     if not text.strip():
         raise DataError(f"{path}: file is empty")
-    separator, options = _parse_options(text, fmt, sep, header)
+    asked = header
+    separator, options, header = _parse_options(text, fmt, sep, header)
     if header:
         _check_header(path, text, separator)
     try:
@@ -113,11 +140,12 @@ def read(path: Path, fmt: str, *, sep: str | None = None, header: bool = True) -
         format=fmt,
         frame=_finish(frame, header),
         read_options={"sep": separator, "header": header},
+        notes=_notes(path, asked, header),
     )
 
 
 def iter_chunks(
-    path: Path, fmt: str, rows: int, *, sep: str | None = None, header: bool = True
+    path: Path, fmt: str, rows: int, *, sep: str | None = None, header: bool | None = None
 ) -> Iterator[Table]:
     """The file as consecutive tables of at most ``rows`` rows, parsed as :func:`read` does
     (the separator is detected from the first 64 KiB)."""
@@ -125,9 +153,11 @@ def iter_chunks(
         text = decode_text(path, handle.read(SNIFF_BYTES), final=False)
     if not text.strip():
         raise DataError(f"{path}: file is empty")
-    separator, options = _parse_options(text, fmt, sep, header)
+    asked = header
+    separator, options, header = _parse_options(text, fmt, sep, header)
     if header:
         _check_header(path, text, separator)
+    notes = _notes(path, asked, header)
     read_options = {"sep": separator, "header": header}
     try:
         with pd.read_csv(path, chunksize=rows, encoding="utf-8-sig", **options) as reader:
@@ -136,7 +166,9 @@ def iter_chunks(
                 if header:
                     _check_repeated_header(path, frame, first_row)
                 first_row += len(frame)
-                yield Table(path, fmt, frame=_finish(frame, header), read_options=read_options)
+                yield Table(
+                    path, fmt, frame=_finish(frame, header), read_options=read_options, notes=notes
+                )
     except pd.errors.ParserError as exc:
         raise DataError(f"{path}: {_parser_message(exc)}") from None
     except pd.errors.EmptyDataError:

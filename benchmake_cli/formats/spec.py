@@ -44,7 +44,7 @@ class ReadOptions:
     """
 
     sep: str | None = None
-    header: bool = True
+    header: bool | None = None  #: ``None``: detected from the first lines (CSV/TSV)
     type: str = "auto"
     key: tuple[str, ...] | None = None
     target_key: tuple[str, ...] | None = None
@@ -62,7 +62,7 @@ class ReadOptions:
         size = recorded.get("image_size")
         return cls(
             sep=recorded.get("sep"),
-            header=bool(recorded.get("header", True)),
+            header=bool(recorded.get("header", True)),  # recorded as read: never re-detected
             type=modality,
             key=keys("key"),
             target_key=keys("target_key"),

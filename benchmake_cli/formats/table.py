@@ -58,6 +58,7 @@ class Table:
     modality: str | None = None  #: --type, or the modality the container implies; None: auto
     read_options: dict[str, Any] = field(default_factory=dict)  #: what verify needs to re-read
     info: dict[str, Any] = field(default_factory=dict)  #: facts for the manifest (parts, shape)
+    notes: list[str] = field(default_factory=list)  #: what the reader decided, for the user
 
     @property
     def n_rows(self) -> int:

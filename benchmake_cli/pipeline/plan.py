@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from ..bundle.write import input_digest
 from ..formats import has_more_rows_than, streamable
 from ..formats import registry as format_registry
+from ..formats.delimited import resolve_header
 from ..method.base import Method
 from ..method.registry import DEFAULT
 from ..method.split import count_test_rows
@@ -143,7 +144,8 @@ def make_plan(request: SplitRequest, source: InputSource | None = None) -> Plan:
     rows = None
     if streamed:
         if format_registry.detect(path, request.read.type).values_as_text:  # a row per line
-            rows = max(0, source.lines() - int(request.read.header))
+            fmt = format_registry.detect(path, request.read.type).name
+            rows = max(0, source.lines() - int(resolve_header(path, fmt, request.read)))
         else:
             rows = threshold + 1 if has_more_rows_than(path, threshold, request.read) else None
     return Plan(

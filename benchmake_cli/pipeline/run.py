@@ -24,7 +24,7 @@ from ..method.split import ProgressCallback, fraction_notes
 from ..request import SplitRequest
 from .plan import Plan, make_plan
 from .sharded import TooFewRowsError, split_in_shards
-from .whole import SplitResult, split_whole
+from .whole import SplitResult, optional_fields, split_whole, stream_warnings
 
 __all__ = ["BesideWriter", "SplitResult", "run"]
 
@@ -79,8 +79,12 @@ def _execute(request: SplitRequest, plan: Plan, progress: ProgressCallback | Non
     """The split, in the plan's mode: the one place the modes differ."""
     if plan.sharded:
         resolve_method_device(plan.method, request.execution.device)  # refuses a GPU now
+        warnings = stream_warnings(plan.path, request.read, request.encode)  # --strict: now
         try:
-            return split_in_shards(request, plan, progress)
+            result = split_in_shards(request, plan, progress)
+            result.warnings = warnings
+            result.manifest.update(optional_fields(warnings, None))
+            return result
         except TooFewRowsError as few:  # a text file of many lines but few rows: split whole
             plan = replace(plan, sharded=False, rows=few.rows)
     return split_whole(request, plan, progress)

@@ -13,9 +13,18 @@ import numpy as np
 
 from ..bundle.manifest import Manifest, encoding_section
 from ..bundle.write import write_side
-from ..encode import Encoded, EncodeOptions, carried_columns, carried_hash, encode_table
+from ..encode import (
+    CategoryAccumulator,
+    Encoded,
+    EncodeOptions,
+    carried_columns,
+    carried_hash,
+    encode_chunk,
+    encode_table,
+)
+from ..encode.label_like import LABELS_TARGET, class_labels, label_warnings
 from ..errors import ParameterError
-from ..formats import ReadOptions, read_table
+from ..formats import ReadOptions, iter_chunks, read_table
 from ..formats import registry as format_registry
 from ..formats.table import Table
 from ..method.backend import is_out_of_memory
@@ -54,6 +63,9 @@ class SplitResult:
     #: writes the train and test data into a folder; returns the names written
     write_data: Callable[[Path], list[str]] = field(repr=False, compare=False)
     notes: list[str] = field(default_factory=list)  #: device choices and fallbacks, for humans
+    #: what the user must hear and the manifest keeps: the first line read as data,
+    #: label-like features (:mod:`benchmake_cli.encode.label_like`)
+    warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  #: read, split, write, total
     out: Path | None = None
     split: MethodSplit | None = None  #: the method's own split (whole mode)
@@ -82,6 +94,20 @@ def prepare(
     encode_options = encode_options or EncodeOptions()
     table = read_table(path, read_options)
     return Prepared(table, encode_table(table, encode_options), read_options, encode_options)
+
+
+def stream_warnings(
+    path: Path, read_options: ReadOptions, encode_options: EncodeOptions
+) -> list[str]:
+    """The warnings of an input split in shards, from its first chunk as :func:`split_whole`
+    finds them in the whole table (``--strict`` refuses a label-like feature)."""
+    chunks = iter_chunks(path, read_options, 1 << 15)
+    try:
+        chunk = next(chunks)
+    finally:
+        chunks.close()
+    encoded = encode_chunk(chunk, encode_options, CategoryAccumulator(frozenset()), 0)
+    return chunk.notes + label_warnings(chunk, encoded, encode_options)
 
 
 def compute_split(
@@ -130,6 +156,9 @@ def split_whole(
     table, encoded = prepared.table, prepared.encoded
     files = request.output.files
     check_files_mode(files, table.format, table.path.name)
+    warnings = prepared.table.notes + label_warnings(
+        prepared.table, prepared.encoded, prepared.encode_options
+    )
     notes = _not_sharded(request, plan, prepared)
     read_seconds = time.perf_counter() - started
     execution = request.execution
@@ -156,6 +185,7 @@ def split_whole(
         },
         info=split.info,
     )
+    manifest.data.update(optional_fields(warnings, prepared))
     return SplitResult(
         train=train,
         test=test,
@@ -166,6 +196,7 @@ def split_whole(
             *write_side(table, test, folder, "test", files),
         ],
         notes=notes + split.notes,
+        warnings=warnings,
         seconds={"read": read_seconds},
         split=split,
         prepared=prepared,
@@ -207,6 +238,20 @@ def _not_sharded(request: SplitRequest, plan: Plan, prepared: Prepared) -> list[
         f"not sharded: {table.path.name} is read as {encoded.modality} "
         f"({table.format}) and split whole with the exact method"
     ]
+
+
+def optional_fields(warnings: list[str], prepared: Prepared | None) -> dict[str, Any]:
+    """The manifest's optional top-level fields (older manifests lack them; ``verify`` never
+    checks them): ``warnings`` for the user, and ``target`` when the input's labels (class
+    sub-folders, ``--target-key``) are the split's target without ``--target``."""
+    extra: dict[str, Any] = {"warnings": list(warnings)} if warnings else {}
+    if prepared is not None and prepared.encode_options.target is None:
+        labels = class_labels(prepared.table, prepared.encoded.rows)
+        if labels is not None and prepared.table.frame is None:
+            source = "--target-key" if prepared.read_options.target_key else "class sub-folders"
+            classes = sorted({str(label) for label in labels.tolist()})
+            extra["target"] = {"name": LABELS_TARGET, "from": source, "classes": classes}
+    return extra
 
 
 def build_manifest(

@@ -99,12 +99,9 @@ def check_recorded_values(manifest: Manifest) -> None:
     """Refuse a manifest whose method or recorded method parameters ``split`` would refuse
     (the constraints of :data:`~benchmake_cli.request.PARAMETER_CONSTRAINTS`): a
     :class:`~benchmake_cli.errors.ManifestError` (exit 8) naming the field and value."""
-    section = manifest.data.get("method")
     try:
-        method = method_of_record(section if isinstance(section, dict) else {})
-        parameters = section.get("parameters") if isinstance(section, dict) else None
-        if isinstance(parameters, dict):
-            check_recorded_parameters(method, parameters)
+        method = method_of_record(manifest.method.record())
+        check_recorded_parameters(method, manifest.method.parameters)
     except ManifestError as exc:
         raise ManifestError(f"{manifest.path}: {exc}") from None
 

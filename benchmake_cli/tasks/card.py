@@ -14,12 +14,13 @@ among a seeded pool of at most :data:`POOL_ROWS` rows (as ``evaluate`` does).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..analysis.apart import what_sets_apart
 from ..analysis.baseline import CLASSIFICATION, SharedKnn, infer_task, predict_from, vote_fractions
 from ..analysis.metrics import DEFAULT_METRIC, METRICS, Metric, compute
 from ..bundle import names
@@ -38,8 +39,10 @@ from ..bundle.locate import locate_data
 from ..bundle.manifest import Manifest, dumps, open_manifest
 from ..bundle.write import input_digest, sha256_file
 from ..encode import target_values
+from ..encode.label_like import LABELS_TARGET, class_labels
 from ..errors import PARAMETER, DataError, ManifestError, ParameterError
 from ..method.scale import minmax_scale
+from ..method.split import ProgressCallback
 from ..pipeline.whole import Prepared, prepare
 from .bundle_check import check_recorded_values
 
@@ -100,12 +103,11 @@ def criterion_data(prepared: Prepared, metric: str | None = None) -> CriterionDa
     target = prepared.encode_options.target
     if target is not None:
         y = target_values(table, target, encoded.rows)
-    elif table.labels is not None and np.asarray(table.labels).ndim == 1:
-        target, y = "label", np.asarray(table.labels)[encoded.rows]
-        if np.unique(y).size == y.size:
-            return None  # a different label in every row names the row (.smi names), no class
     else:
-        return None
+        target, labels = LABELS_TARGET, class_labels(table, encoded.rows)
+        if labels is None:
+            return None
+        y = labels
     task = infer_task(y)
     chosen = choose_metric(task, metric, target)
     classes = np.unique(y) if task == CLASSIFICATION else None
@@ -143,7 +145,11 @@ def metric_value(data: CriterionData, rows: np.ndarray, predicted: np.ndarray) -
 
 
 def baseline_scores(
-    prepared: Prepared, data: CriterionData, test: np.ndarray, random_splits: int = RANDOM_SPLITS
+    prepared: Prepared,
+    data: CriterionData,
+    test: np.ndarray,
+    random_splits: int = RANDOM_SPLITS,
+    progress: ProgressCallback | None = None,
 ) -> Baseline:
     """The kNN baseline on the split with test positions ``test`` (encoded rows), and on
     the random splits of the same size."""
@@ -163,12 +169,15 @@ def baseline_scores(
         pool = np.sort(np.random.default_rng(SEED).choice(n, size=POOL_ROWS, replace=False))
     shared = SharedKnn(X, data.y, task=task, k=K, pool=pool)
     randoms = []
-    for rows in random_split_indices(n, test.size, random_splits, SEED):
+    report = progress or (lambda stage, done, total: None)
+    for done, rows in enumerate(random_split_indices(n, test.size, random_splits, SEED)):
+        report("model", done, random_splits)
         scored, neighbours = shared.neighbours(rows)
         try:
             randoms.append(metric_value(data, scored, _predictions(data, neighbours)))
         except ParameterError:
             continue  # e.g. ROC AUC of a random test set holding one class
+    report("model", random_splits, random_splits)
     return Baseline(MODEL, value, tuple(randoms), SEED, int(pool.size))
 
 
@@ -180,6 +189,7 @@ def card_scores(
     max_cells: int | None = CARD_MAX_CELLS,
     target: str | None = None,
     test_file: str = names.TEST_INDICES,
+    progress: ProgressCallback | None = None,
 ) -> CardScores:
     """The criterion and baseline of a split whose test rows (input row numbers, listed in
     ``test_file``) are ``test_rows``; the baseline only when the input has at most
@@ -194,6 +204,39 @@ def card_scores(
             pending_target=target,
         )
     data = criterion_data(prepared, metric)
+    scores = _scores_of(prepared, data, test_rows, max_cells, test_file, progress)
+    return replace(scores, apart=_apart_lines(prepared, data, test_rows, test_file))
+
+
+def _apart_lines(
+    prepared: Prepared, data: CriterionData | None, test_rows: np.ndarray, test_file: str
+) -> tuple[str, ...]:
+    """What sets the test set apart, in words, for the card."""
+    encoded = prepared.encoded
+    test = positions_of(test_rows, encoded.rows, prepared.table.n_rows, test_file)
+    X = np.asarray(encoded.X, dtype=np.float64)
+    classification = data is not None and data.criterion.task == CLASSIFICATION
+    apart = what_sets_apart(
+        X,
+        minmax_scale(X),
+        test,
+        encoded.feature_names,
+        encoded.modality,
+        data.y if data is not None else None,
+        classification=classification,
+    )
+    return tuple(apart.lines())
+
+
+def _scores_of(
+    prepared: Prepared,
+    data: CriterionData | None,
+    test_rows: np.ndarray,
+    max_cells: int | None,
+    test_file: str,
+    progress: ProgressCallback | None,
+) -> CardScores:
+    """The criterion and the baseline, or why there is none."""
     if data is None:
         return CardScores()
     encoded = prepared.encoded
@@ -207,7 +250,7 @@ def card_scores(
         )
     test = positions_of(test_rows, encoded.rows, prepared.table.n_rows, test_file)
     try:
-        baseline = baseline_scores(prepared, data, test)
+        baseline = baseline_scores(prepared, data, test, progress=progress)
     except ParameterError as exc:
         return CardScores(data.criterion, notes=(f"No baseline: {exc}.",))
     return CardScores(data.criterion, baseline)
@@ -246,13 +289,19 @@ def card_for_manifest(
     metric: str | None = None,
     license: str | None = None,
     citation: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[list[Path], CardScores]:
     """``benchmake card``: (re)write the card of an existing bundle, with the baseline
     computed whatever the input's size. The licence and citation stay what the card stated
     unless given."""
+    report = progress or (lambda stage, done, total: None)
+    report("load", 0, 1)
     manifest, prepared, test_rows = load_bundle(path, data)
+    report("load", 1, 1)
     test_file = manifest.split.indices_file("test")
-    scores = card_scores(prepared, test_rows, metric, max_cells=None, test_file=test_file)
+    scores = card_scores(
+        prepared, test_rows, metric, max_cells=None, test_file=test_file, progress=progress
+    )
     stated = Publication.from_header(read_card_header(manifest.folder) or {})
     publication = Publication(license or stated.license, citation or stated.citation)
     return write_card(manifest.folder, manifest, scores, publication), scores

@@ -27,16 +27,19 @@ from pathlib import Path
 import numpy as np
 
 from ..analysis.baseline import REGRESSION, SharedKnn, infer_task
+from ..analysis.metrics import DEFAULT_METRIC
 from ..analysis.selection import SelectionDiagnostics
 from ..analysis.statistics import (
     SplitComparer,
     random_split_indices,
 )
+from ..bundle.card import read_card_header
 from ..bundle.indices import positions_of, read_row_numbers
 from ..bundle.locate import locate_data
 from ..bundle.manifest import open_manifest
 from ..bundle.write import input_digest, sha256_file
 from ..encode import EncodeOptions, target_values
+from ..encode.label_like import LABELS_TARGET, class_labels
 from ..errors import PARAMETER, ParameterError
 from ..formats import ReadOptions
 from ..method.scale import minmax_scale
@@ -253,7 +256,10 @@ def evaluate_prepared(
         compares.append((name, positions(path)))
     test = positions(test_file)
     y = None
-    if target is not None:
+    labels = class_labels(prepared.table, encoded.rows)
+    if labels is not None and prepared.table.frame is None and target in (None, LABELS_TARGET):
+        target, y = LABELS_TARGET, labels  # class sub-folders or --target-key: the target
+    elif target is not None:
         if target in encoded.columns_used:
             raise ParameterError(
                 f"{PARAMETER} {target!r}: is one of the features the split was computed on; "
@@ -273,6 +279,8 @@ def evaluate_prepared(
     )
     evaluation.input_rows = encoded.rows
     evaluation.data = prepared.table.path
+    evaluation.criterion = DEFAULT_METRIC.get(evaluation.task or "")
+    evaluation.set_apart(encoded.X, encoded.modality, y)
     return evaluation
 
 
@@ -324,6 +332,7 @@ def evaluate_file(
         progress=progress,
     )
     evaluation.seconds = {"read": read_seconds, **evaluation.seconds}
+    evaluation.notes = prepared.table.notes + evaluation.notes
     return evaluation
 
 
@@ -343,7 +352,11 @@ def evaluate_manifest(
     data_path = locate_data(manifest, data).require()
     encode_options = manifest.encode_options()
     timer = time.perf_counter()
+    if progress is not None:
+        progress("load", 0, 1)
     prepared = prepare(data_path, manifest.read_options(), encode_options)
+    if progress is not None:
+        progress("load", 1, 1)
     read_seconds = time.perf_counter() - timer
     notes = []
     if data_path.exists() and input_digest(data_path)[1] != manifest.input.sha256:
@@ -364,6 +377,9 @@ def evaluate_manifest(
         progress=progress,
     )
     evaluation.manifest = manifest.file
+    card = read_card_header(manifest.folder) or {}
+    if card.get("metric") and card.get("manifest_sha256") == sha256_file(manifest.file):
+        evaluation.criterion = str(card["metric"])
     evaluation.notes = notes + evaluation.notes
     evaluation.seconds = {"read": read_seconds, **evaluation.seconds}
     return evaluation

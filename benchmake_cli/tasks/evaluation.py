@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.apart import Apart, what_sets_apart
 from ..analysis.baseline import CLASSIFICATION, REGRESSION, ModelScore
 from ..analysis.selection import SELECTION_NAMES, Selection
 from ..analysis.statistics import HIGHER_IS_HARDER, STATISTIC_NAMES, SetComparison
@@ -27,6 +28,8 @@ METRIC_HIGHER_IS_HARDER: dict[str, bool] = {
     "mse": True,
     "r2": False,
 }
+#: the card's criteria that evaluate's metrics order the same way
+CRITERION_AS = {"rmse": "mse"}
 #: how reports and plots name each model metric
 METRIC_LABELS: dict[str, str] = {
     "accuracy": "accuracy",
@@ -95,6 +98,23 @@ class Evaluation:
     manifest: Path | None = None
     notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    apart: Apart | None = None  #: what sets the test set apart (analysis.apart)
+    criterion: str | None = None  #: the card's metric (analysis.metrics), named first
+
+    def set_apart(self, raw: np.ndarray, modality: str, y: np.ndarray | None) -> None:
+        """Say what sets the test set apart (:mod:`~benchmake_cli.analysis.apart`), from the
+        encoded matrix in its own units ``raw`` and the target ``y``."""
+        classification = self.task == CLASSIFICATION
+        self.apart = what_sets_apart(
+            raw, self.features, self.split.test, self.feature_names, modality, y, classification
+        )
+
+    def criterion_worse(self) -> bool | None:
+        """Whether the model scores worse on the split than the random mean on the card's
+        criterion (RMSE as MSE, which orders splits the same way); ``None`` when the
+        evaluation has no such metric."""
+        metric = CRITERION_AS.get(self.criterion or "", self.criterion)
+        return self.model_beats_random().get(metric or "")
 
     @property
     def n(self) -> int:
@@ -174,6 +194,7 @@ class Evaluation:
             },
             "selection": self.selection_to_dict(),
             "model": None,
+            "apart": self.apart.to_dict() if self.apart is not None else None,
             "notes": list(self.notes),
             "seconds": {key: round(value, 3) for key, value in self.seconds.items()},
         }
@@ -196,6 +217,8 @@ class Evaluation:
                     if c.model is not None
                 },
                 "beats_random": self.model_beats_random(),
+                "criterion": self.criterion,
+                "criterion_worse": self.criterion_worse(),
             }
         return payload
 

@@ -39,12 +39,16 @@ from ..method.split import (
 )
 from ..pipeline.plan import make_plan
 from ..request import SplitRequest
+from .hints import advise
 from .split_plan import (
     DEFAULT_FRAC,
     SplitPlan,
     _available_host_memory,
     plan_split,
 )
+
+LABEL_LIKE_ROLE = "feature (label?)"  #: the role of a feature that looks like a label
+FEATURE_ROLES = ("feature", LABEL_LIKE_ROLE)
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,10 @@ class DataReport:
     content_sha256: str | None = None
     problems: list[str] = field(default_factory=list)  #: why ``split`` would refuse it
     hints: list[str] = field(default_factory=list)  #: options that would likely help
+    #: every hint's options as one command line, which ``split`` accepts
+    suggested: list[str] = field(default_factory=list)
+    #: the reader's notes (line 1 read as data) and label-like features, for stderr
+    warnings: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)  #: options the plan assumes
     plan: SplitPlan | None = None
 
@@ -120,6 +128,8 @@ class DataReport:
             "content_sha256": self.content_sha256,
             "problems": self.problems,
             "hints": self.hints,
+            "suggested_options": self.suggested,
+            "warnings": self.warnings,
             "assumed": self.assumed,
             "plan": self.plan.to_dict() if self.plan is not None else None,
         }
@@ -174,7 +184,7 @@ def inspect_data(
         read_options=table.read_options,
         columns=_column_summaries(table, encode_options),
     )
-    report.hints = _identifier_hints(report.columns, report.n_rows)
+    _advise(report, table, encode_options)
     too_wide = None if encode_options.strict else _too_wide_to_encode(report)
     if too_wide is not None:
         report.problems.append(too_wide)
@@ -231,19 +241,20 @@ def _encode_or_report(table: Table, options: EncodeOptions, report: DataReport) 
     return encoded
 
 
-def _identifier_hints(columns: list[ColumnSummary], n_rows: int) -> list[str]:
-    """Text features with a different value in every row: identifiers, most likely."""
-    return [
-        f"column {c.name!r} is text with a different value in every row: an identifier, "
-        f"which split refuses as a feature; pass --id-col {c.name}"
-        for c in columns
-        if c.role == "feature" and c.kind == "text" and c.distinct == n_rows > 1
-    ]
+def _advise(report: DataReport, table: Table, options: EncodeOptions) -> None:
+    """Hints (each with the options that act on it), the suggested options, the warnings,
+    and label-like features marked in the role column."""
+    features = [c for c in report.columns if c.role == "feature"]
+    text_unique = {c.name: c.distinct == report.n_rows > 1 for c in features if c.kind == "text"}
+    found = advise(table, options, text_unique, [c.name for c in features])
+    report.hints, report.suggested, report.warnings = found.hints, found.suggested, found.warnings
+    role = {name: LABEL_LIKE_ROLE for name in found.label_like & {c.name for c in features}}
+    report.columns = [replace(c, role=role.get(c.name, c.role)) for c in report.columns]
 
 
 def _encoded_width(columns: list[ColumnSummary]) -> int:
     """Features after encoding: one per numeric feature, one per category of a text one."""
-    return sum(c.distinct if c.kind == "text" else 1 for c in columns if c.role == "feature")
+    return sum(c.distinct if c.kind == "text" else 1 for c in columns if c.role in FEATURE_ROLES)
 
 
 def _too_wide_to_encode(report: DataReport) -> str | None:
@@ -253,7 +264,7 @@ def _too_wide_to_encode(report: DataReport) -> str | None:
     available = _available_host_memory()
     if available is None or needed <= available:
         return None
-    wide = [c.name for c in report.columns if c.role == "feature" and c.kind == "text"]
+    wide = [c.name for c in report.columns if c.role in FEATURE_ROLES and c.kind == "text"]
     return (
         f"{report.path}: encoding needs about {needed / 2**30:.1f} GiB for {report.n_rows} rows "
         f"x {width} features, more than the {available / 2**30:.1f} GiB available: one-hot "
@@ -374,7 +385,7 @@ def inspect_manifest(path: str | Path) -> dict[str, Any]:
             "n": encoding.n,
             "d": encoding.d,
             "columns_used": encoding.columns_used,
-            "target": encoding.target,
+            "target": manifest.target_name,
             "one_hot": encoding.one_hot,
             "dropped_rows": len(encoding.dropped_rows),
             "content_sha256": encoding.content_sha256,

@@ -8,6 +8,8 @@
 >>> s = load_split(out / "manifest.json")
 >>> s.train.shape, s.test.shape, len(s.y_test), s.test_rows[:3].tolist()
 ((240, 10), (60, 10), 60, [14, 17, 18])
+>>> s.X_train.shape, list(s.ids_test.columns), s.y_train.name
+((240, 8), ['alloy_id'], 'hardness_hv')
 """
 
 from __future__ import annotations
@@ -63,6 +65,11 @@ class LoadedSplit:
     Series) or labels (``--target-key`` arrays, class folders, OGB graph labels, as NumPy
     arrays), or None when none was recorded. ``train_rows`` and ``test_rows`` are the
     original 0-based row numbers, ascending, in the order of ``train`` and ``test``.
+
+    What a model needs: ``X_train`` and ``X_test`` hold the features only (a table's
+    feature columns, in the input's type; for other inputs, ``train`` and ``test``
+    themselves, which never hold the labels); ``ids_train`` and ``ids_test`` a table's
+    ``--id-col`` columns (None without any).
     """
 
     train: Any
@@ -73,6 +80,36 @@ class LoadedSplit:
     test_rows: np.ndarray
     manifest: dict[str, Any]
     manifest_path: Path
+
+    def _columns(self, side: Any, kind: str) -> Any:
+        if not isinstance(side, pd.DataFrame):
+            return side if kind == "features" else None
+        encoding = Manifest(self.manifest).encoding
+        if kind == "ids":
+            names = [str(c) for c in encoding.id_columns]
+            return side[names] if names else None
+        used = [str(c) for c in encoding.columns_used]
+        return side[[c for c in side.columns if str(c) in used]]
+
+    @property
+    def X_train(self) -> Any:  # noqa: N802 - the name every ML reader expects
+        """The training features: a table's feature columns, else ``train``."""
+        return self._columns(self.train, "features")
+
+    @property
+    def X_test(self) -> Any:  # noqa: N802
+        """The test features: a table's feature columns, else ``test``."""
+        return self._columns(self.test, "features")
+
+    @property
+    def ids_train(self) -> Any:
+        """A table's ``--id-col`` columns on the training side (None without any)."""
+        return self._columns(self.train, "ids")
+
+    @property
+    def ids_test(self) -> Any:
+        """A table's ``--id-col`` columns on the test side (None without any)."""
+        return self._columns(self.test, "ids")
 
 
 @suggest_keywords

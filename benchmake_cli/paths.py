@@ -1,0 +1,24 @@
+"""Paths as messages show them: no ``a/../b`` detours, relative to the working directory
+when that is shorter than the absolute path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def tidy_path(path: Path) -> Path:
+    """The same file, named as shortly as possible: ``..`` folded where that still names the
+    same file (else symbolic links resolved), relative to the working directory when shorter.
+
+    >>> tidy_path(Path("a/b/../../setup.cfg")) == Path("setup.cfg")
+    True
+    """
+    try:
+        absolute = Path(os.path.normpath(os.path.abspath(path)))
+        if not os.path.samefile(absolute, path):  # a symbolic link before a ".."
+            absolute = path.resolve()
+        relative = Path(os.path.relpath(absolute, Path.cwd()))
+    except (OSError, ValueError):  # gone, another drive, an unreadable folder: as given
+        return path
+    return relative if len(str(relative)) < len(str(absolute)) else absolute
