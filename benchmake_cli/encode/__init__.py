@@ -81,11 +81,15 @@ def encode_chunk(
     feature, a number or a category code in the numbering of ``categories`` (which collects
     the chunk's categories; :meth:`~.categories.CategoryAccumulator.layout` and
     :func:`expand_codes` make the one-hot columns once every chunk is read). Sequences are
-    counted over ``vocabulary``, collected from every chunk beforehand. Row numbers count
+    counted over ``vocabulary``, collected from every chunk beforehand (without it, over
+    the chunk's own, for a first look). Row numbers count
     from the offset; the all-constant check is left to the caller, which sees every chunk."""
     modality = resolve(chunk, options.sequence_col)
     _refuse_unused_options(chunk, modality, options)
-    if modality == "sequence" and vocabulary is not None:
+    if modality == "sequence":
+        if vocabulary is None:  # the chunk's own (a first look: warnings)
+            vocabulary = VocabularyAccumulator(options)
+            vocabulary.add(chunk)
         encoded = vocabulary.encode_chunk(chunk, row_offset)
         encoded.modality, encoded.source = modality, chunk.path.name
         encoded.carried = carried_digests(chunk, encoded, row_offset)

@@ -10,7 +10,7 @@ serve sharded splits.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 from ..errors import ParameterError
@@ -70,7 +70,7 @@ def streamable(path: str | Path, options: ReadOptions | None = None) -> bool:
 
 def iter_chunks(
     path: str | Path, options: ReadOptions | None = None, rows: int = 1 << 15
-) -> Iterator[Table]:
+) -> Generator[Table, None, None]:
     """The file as consecutive tables of at most ``rows`` rows each, read as they are needed
     (Parquet by batches, CSV/TSV by pandas chunks, NPY by slices of the mapped array, HDF5
     by dataset slices, NPZ member by member, sequence files by records)."""

@@ -9,7 +9,7 @@ in :data:`FORMATS`; a capability (reading in chunks, writing chunk by chunk) is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -190,7 +190,7 @@ def _chunked_format(path: Path, options: ReadOptions) -> ChunkedFormat:
     return entry
 
 
-def iter_chunks(path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
+def iter_chunks(path: Path, options: ReadOptions, rows: int) -> Generator[Table, None, None]:
     """The file as consecutive tables of at most ``rows`` rows, read as they are needed."""
     entry = _chunked_format(path, options)
     try:
