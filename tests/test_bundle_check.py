@@ -81,6 +81,7 @@ def test_the_design_cards_flow_verifies_without_data(
         "ok    files",
         "ok    indices",
         "ok    split files",
+        "ok    card",
         "ok    content",  # the split files hold the rows: the split is recomputed from them
         "ok    split",
         "ok    record",
@@ -137,16 +138,18 @@ def test_every_sample_bundle_passes_its_bundle_check(
 ) -> None:
     out = split_sample(runner, tmp_path, name, options)
     report = verify_manifest(out, bundle_only=True)
+    listed = name in ("micrographs", "shapes_png", "vibration_csv", "vibration_npy")
     assert [c.name for c in report.checks if c.ok] == [
         "manifest",
         "schema",
         "files",
         "indices",
         "split files",
+        *(["listings"] if listed else []),
+        "card",
     ], report.checks
     assert report.exit_code == ExitCode.DATA_NOT_CHECKED
-    split_files = report.checks[-1].message
-    listed = name in ("micrographs", "shapes_png", "vibration_csv", "vibration_npy")
+    split_files = next(c.message for c in report.checks if c.name == "split files")
     assert split_files.endswith(
         "(they list files; their content is the data's)"
         if listed
@@ -251,4 +254,5 @@ def test_the_reference_methods_bundle_is_checked_by_the_hashes_it_records(
     out = split_sample(runner, tmp_path, name, options)
     report = verify_manifest(out, bundle_only=True)
     assert report.exit_code == ExitCode.DATA_NOT_CHECKED, report.checks
-    assert report.checks[-1].message.endswith(matched)
+    split_files = next(c.message for c in report.checks if c.name == "split files")
+    assert split_files.endswith(matched)

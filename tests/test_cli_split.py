@@ -98,8 +98,15 @@ def test_non_empty_output_is_refused_without_force(runner: CliRunner, tmp_path: 
     assert "not empty" in result.stderr and "--force" in result.stderr
     assert (out / "keep.txt").read_text() == "mine"
     forced = _split(runner, SAMPLE / "alloys.csv", out, *SAMPLE_ARGS, "--force")
-    assert forced.exit_code == 0
-    assert not (out / "keep.txt").exists() and (out / "manifest.json").exists()
+    assert forced.exit_code == 6  # --force replaces only a bundle: keep.txt is the user's
+    assert "--force replaces only a benchmake bundle; it holds no benchmake manifest.json" in (
+        forced.stderr
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    (out / "keep.txt").unlink()
+    assert _split(runner, SAMPLE / "alloys.csv", out, *SAMPLE_ARGS).exit_code == 0
+    again = _split(runner, SAMPLE / "alloys.csv", out, *SAMPLE_ARGS, "--force")
+    assert again.exit_code == 0 and (out / "manifest.json").exists()
 
 
 def test_no_partial_folders_are_left_behind(runner: CliRunner, tmp_path: Path) -> None:

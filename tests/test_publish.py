@@ -199,6 +199,11 @@ def test_a_relabelled_bundle_is_caught_without_the_data(runner: CliRunner, tmp_p
     forged = json.loads((hull / "manifest.json").read_text())
     forged["method"] = json.loads((default / "manifest.json").read_text())["method"]
     (hull / "manifest.json").write_text(json.dumps(forged, indent=1, sort_keys=True))
+    for card in (
+        "README.md",
+        "croissant.json",
+    ):  # bound to the true manifest: the forger drops them
+        (hull / card).unlink()
     alone = _alone(hull, tmp_path / "elsewhere" / "hull")
     assert invoke(runner, "verify", alone, "--bundle-only").exit_code == ExitCode.DATA_NOT_CHECKED
     result = invoke(runner, "verify", alone)

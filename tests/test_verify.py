@@ -40,6 +40,7 @@ def test_verify_passes_on_the_published_split(runner: CliRunner, published) -> N
         "ok    split",
         "ok    record",
         "ok    files",
+        "ok    card",
         "info  decision margins (recorded)",
     ]
     assert lines[-1] == "verified"
@@ -48,7 +49,7 @@ def test_verify_passes_on_the_published_split(runner: CliRunner, published) -> N
 def test_verify_json(runner: CliRunner, published) -> None:  # type: ignore[no-untyped-def]
     data, manifest = published
     payload = json.loads(_verify(runner, manifest, data, "--json").stdout)
-    assert payload["ok"] is True and len(payload["checks"]) == 6
+    assert payload["ok"] is True and len(payload["checks"]) == 7
 
 
 def test_data_copied_into_the_split_folder_is_found_without_data(

@@ -8,6 +8,9 @@ import numpy as np
 
 from ..errors import DataError, InputNotFoundError
 
+#: the most digits a row number may have (an int64 holds 18 for sure)
+MAX_DIGITS = 18
+
 
 def read_row_numbers(path: str | Path) -> np.ndarray:
     """The row numbers listed in ``path``, in file order: one non-negative integer per line,
@@ -40,6 +43,11 @@ def read_row_numbers(path: str | Path) -> np.ndarray:
             raise DataError(
                 f"{path}: line {line_number}: {token[:40]!r} is not a row number "
                 "(expected one 0-based row number per line)"
+            )
+        if len(token) > MAX_DIGITS:
+            raise DataError(
+                f"{path}: line {line_number}: row number {token[:20]}… has {len(token)} digits; "
+                "no input has that many rows"
             )
         row = int(token)
         if row in first_line:

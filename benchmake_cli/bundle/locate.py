@@ -8,9 +8,11 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputNotFoundError, ManifestError
+from ..errors import DataError, InputNotFoundError, ManifestError
 from ..formats import registry as format_registry
+from ..formats.safety import special_kind
 from ..paths import tidy_path
+from ..safe_text import value
 from .manifest import Manifest
 
 
@@ -49,6 +51,9 @@ def locate_data(manifest: Manifest, data: str | Path | None = None) -> DataLocat
     """
     if data is not None:
         path = Path(data)
+        kind = special_kind(path) if path.exists() else None
+        if kind not in (None, "a folder"):
+            raise DataError(f"--data {value(path, 200)}: is {kind}, not the data's file or folder")
         return DataLocation(path if path.exists() else None, path, True)
     manifest.field("input", "path")  # required, if only as null
     recorded, name = manifest.input.path, manifest.field("input", "name")

@@ -19,11 +19,11 @@ import numpy as np
 
 from .._version import __version__
 from ..encode.options import EncodeOptions
-from ..errors import ManifestError
+from ..errors import InputNotFoundError, ManifestError
 from ..formats import ReadOptions
 from ..formats import registry as format_registry
 from ..formats.spec import Format
-from . import names
+from . import limits, names
 from .sections import (
     EncodingSection,
     FileEntry,
@@ -318,17 +318,12 @@ def _load_json(path: Path) -> Any:
     """The JSON value in a manifest file; :class:`ManifestError` when it cannot be read or
     parsed (the one place a manifest's text is parsed)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = limits.read_text(path)
     except FileNotFoundError:
-        raise ManifestError(f"{path}: no such manifest") from None
+        raise InputNotFoundError(f"{path}: no such manifest") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: cannot be read ({exc})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    except ValueError:  # an integer of more digits than Python converts
-        raise ManifestError(f"{path}: holds a number too long to be a recorded value") from None
+    return limits.parse(text, str(path))  # refuses over-long numbers, nesting, duplicates
 
 
 def load(path: str | Path) -> dict[str, Any]:

@@ -179,6 +179,10 @@ class EncodingSection(Section):
         return list(self._get("columns_used") or [])
 
     @property
+    def carried_columns(self) -> list[Any]:
+        return list(self._get("carried_columns") or [])
+
+    @property
     def one_hot(self) -> dict[str, Any]:
         return self._mapping("one_hot")
 

@@ -96,7 +96,7 @@ def write_bundle(
     every written file's SHA-256; then ``beside(folder)`` writes what goes beside the
     manifest, bound to it rather than listed in it (the benchmark card)."""
     report = progress or (lambda stage, done, total: None)
-    with staged_folder(out, force) as staging:
+    with staged_folder(out, force, (input_path,)) as staging:
         report("write", 0, 4)
         write_indices(staging / names.TRAIN_INDICES, train)
         write_indices(staging / names.TEST_INDICES, test)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import sys
@@ -20,6 +21,7 @@ try:  # the click that typer runs on: its own copy in typer >= 0.25, the click p
     from typer._click.globals import get_current_context
 except ImportError:  # pragma: no cover - older typer
     from click import get_current_context  # type: ignore[no-redef]
+from ..safe_text import message as safe_message
 
 T = TypeVar("T")
 
@@ -41,8 +43,10 @@ JSON_ERRORS = {"on": False}
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    """Print ``benchmake: error: message`` on stderr (and, under ``--json``, the document
-    ``{"error": message, "exit_code": code}`` on stdout); return the exit to raise."""
+    """Print ``benchmake: error: message`` on stderr, control characters escaped and at most
+    :data:`~benchmake_cli.safe_text.MESSAGE_LIMIT` characters (and, under ``--json``, the
+    document ``{"error": message, "exit_code": code}`` on stdout); return the exit to raise."""
+    message = safe_message(message)
     sys.stderr.write(f"benchmake: error: {message}\n")
     if JSON_ERRORS["on"]:
         emit_json({"error": message, "exit_code": int(code)})
@@ -113,8 +117,21 @@ def flags() -> dict[str, str]:
 
 
 def emit_json(payload: dict[str, Any]) -> None:
-    """Results for scripts: one JSON document on stdout."""
-    sys.stdout.write(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
+    """Results for scripts: one strict JSON document on stdout (a NaN or infinite number,
+    which JSON cannot hold, is written as ``null``)."""
+    text = json.dumps(_finite(payload), indent=2, sort_keys=True, default=str, allow_nan=False)
+    sys.stdout.write(text + "\n")
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by ``None``."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def plain_progress() -> bool:

@@ -64,8 +64,8 @@ comparison nearest-origin is the trivial split: the k smallest-norm rows.
 
 
 if TYPE_CHECKING:
-    pass
-#: The reading options, by flag, that a manifest makes unnecessary.
+    from ..tasks.evaluate import EvaluateSettings, Evaluation
+
 FILES = """Reads SOURCE (a manifest with its test_indices.txt and data: --data, or the
 manifest's recorded input.path read from its folder; or a data file and --test-indices FILE) and each --compare file; writes nothing unless --plot DIR is given.
 --plot DIR writes histograms.png (train against test for the six features with the largest
@@ -97,6 +97,74 @@ class Task(str, Enum):
     regression = "regression"
 
 
+TestIndicesOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--test-indices",
+        metavar="FILE",
+        help="With a data file: its test rows, 0-based row numbers, one per line.",
+    ),
+]
+
+RandomOption = Annotated[
+    int,
+    typer.Option("--random", min=0, metavar="N", help="Seeded random splits of the same size."),
+]
+
+CompareOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--compare",
+        metavar="NAME=INDICES_FILE",
+        help="Another split's test rows to show beside it, e.g. a published test set (repeatable).",
+    ),
+]
+
+TaskOption = Annotated[
+    Optional[Task],
+    typer.Option(help="The model's task (default: inferred from the target, and reported)."),
+]
+
+NeighboursOption = Annotated[
+    int, typer.Option("--k", min=1, metavar="K", help="Neighbours of the kNN baseline model.")
+]
+
+ModelRowsOption = Annotated[
+    int,
+    typer.Option(
+        "--model-rows",
+        min=0,
+        metavar="N",
+        help="Score the model on each split's test rows within a seeded sample of N "
+        "rows of the data (all rows when it has at most N); 0: all rows.",
+    ),
+]
+
+RandomSeedOption = Annotated[
+    int,
+    typer.Option(
+        "--random-seed",
+        min=0,
+        metavar="S",
+        help="Seed of the random splits and of the MMD, model and plot samples.",
+    ),
+]
+
+PlotOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--plot",
+        metavar="DIR",
+        help="Write histograms.png, pca.png, statistics.png and selection.png into DIR "
+        "(needs: pip install 'benchmake-cli[plot]').",
+    ),
+]
+
+ProgressQuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", metavar="", help="No progress on stderr.")
+]
+
+
 @with_options(READING)
 def evaluate(
     context: typer.Context,
@@ -106,69 +174,19 @@ def evaluate(
             help="manifest.json (or its folder), or a data file given with --test-indices."
         ),
     ],
-    test_indices: Annotated[
-        Optional[Path],
-        typer.Option(
-            "--test-indices",
-            metavar="FILE",
-            help="With a data file: its test rows, 0-based row numbers, one per line.",
-        ),
-    ] = None,
+    test_indices: TestIndicesOption = None,
     data: ManifestDataOption = None,
-    random: Annotated[
-        int,
-        typer.Option("--random", min=0, metavar="N", help="Seeded random splits of the same size."),
-    ] = 20,
-    compare: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--compare",
-            metavar="NAME=INDICES_FILE",
-            help="Another split's test rows to show beside it, e.g. a published test set "
-            "(repeatable).",
-        ),
-    ] = None,
-    task: Annotated[
-        Optional[Task],
-        typer.Option(help="The model's task (default: inferred from the target, and reported)."),
-    ] = None,
-    neighbours: Annotated[
-        int, typer.Option("--k", min=1, metavar="K", help="Neighbours of the kNN baseline model.")
-    ] = 5,
-    model_rows: Annotated[
-        int,
-        typer.Option(
-            "--model-rows",
-            min=0,
-            metavar="N",
-            help="Score the model on each split's test rows within a seeded sample of N "
-            "rows of the data (all rows when it has at most N); 0: all rows.",
-        ),
-    ] = 5000,
-    random_seed: Annotated[
-        int,
-        typer.Option(
-            "--random-seed",
-            min=0,
-            metavar="S",
-            help="Seed of the random splits and of the MMD, model and plot samples.",
-        ),
-    ] = 0,
-    plot: Annotated[
-        Optional[Path],
-        typer.Option(
-            "--plot",
-            metavar="DIR",
-            help="Write histograms.png, pca.png, statistics.png and selection.png into DIR "
-            "(needs: pip install 'benchmake-cli[plot]').",
-        ),
-    ] = None,
+    random: RandomOption = 20,
+    compare: CompareOption = None,
+    task: TaskOption = None,
+    neighbours: NeighboursOption = 5,
+    model_rows: ModelRowsOption = 5000,
+    random_seed: RandomSeedOption = 0,
+    plot: PlotOption = None,
     rank: RankOption = False,
     metric: MetricOption = None,
     json_output: JsonOption = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", metavar="", help="No progress on stderr.")
-    ] = False,
+    quiet: ProgressQuietOption = False,
     verbose: VerboseOption = False,
     **options: Any,
 ) -> None:
@@ -179,7 +197,7 @@ def evaluate(
         from ..tasks.plots import require_matplotlib
 
         run_core(require_matplotlib, verbose)
-    from ..tasks.evaluate import EvaluateSettings, evaluate_file, evaluate_manifest
+    from ..tasks.evaluate import EvaluateSettings
 
     settings = EvaluateSettings(
         random_splits=random,
@@ -188,37 +206,7 @@ def evaluate(
         model_rows=model_rows,
         task=task.value if task is not None else None,
     )
-    with progress_reporter(not quiet) as progress:
-        if is_manifest:
-            evaluation = run_core(
-                lambda: evaluate_manifest(
-                    source,
-                    data=data,
-                    target=options["target"],
-                    compare=compare or (),
-                    settings=settings,
-                    progress=progress,
-                ),
-                verbose,
-            )
-        else:
-            assert test_indices is not None
-            read_options, encode_options = run_core(
-                lambda: reading_options(options),
-                verbose,
-            )
-            evaluation = run_core(
-                lambda: evaluate_file(
-                    source,
-                    test_indices,
-                    read_options=read_options,
-                    encode_options=encode_options,
-                    compare=compare or (),
-                    settings=settings,
-                    progress=progress,
-                ),
-                verbose,
-            )
+    evaluation = _evaluation(source, test_indices, data, compare, settings, quiet, verbose, options)
     ranking = ranking_for(rank, is_manifest, source, data, metric, random, quiet, verbose)
     for note in evaluation.notes:
         sys.stderr.write(f"benchmake: note: {note}\n")
@@ -238,6 +226,52 @@ def evaluate(
         print_ranking(ranking)
     if plots:
         typer.echo("Plots: " + ", ".join(str(p) for p in plots))
+
+
+def _evaluation(
+    source: Path,
+    test_indices: Path | None,
+    data: Path | None,
+    compare: list[str] | None,
+    settings: EvaluateSettings,
+    quiet: bool,
+    verbose: bool,
+    options: dict[str, Any],
+) -> Evaluation:
+    """Evaluate a manifest's split, or a data file's with ``--test-indices``."""
+    from ..tasks.evaluate import evaluate_file, evaluate_manifest
+
+    with progress_reporter(not quiet) as progress:
+        if test_indices is None:
+            evaluation = run_core(
+                lambda: evaluate_manifest(
+                    source,
+                    data=data,
+                    target=options["target"],
+                    compare=compare or (),
+                    settings=settings,
+                    progress=progress,
+                ),
+                verbose,
+            )
+        else:
+            read_options, encode_options = run_core(
+                lambda: reading_options(options),
+                verbose,
+            )
+            evaluation = run_core(
+                lambda: evaluate_file(
+                    source,
+                    test_indices,
+                    read_options=read_options,
+                    encode_options=encode_options,
+                    compare=compare or (),
+                    settings=settings,
+                    progress=progress,
+                ),
+                verbose,
+            )
+    return evaluation
 
 
 def _check_usage(

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import ExitCode
+from ..safe_text import message as safe_message
 from ..tasks.verify import VerifyReport, verify_manifest
 from .common import emit_json, progress_reporter, run_core
 from .groups import (
@@ -94,7 +95,8 @@ def verify(
         emit_json(report.to_dict())
     elif not quiet:
         for check in report.checks:
-            typer.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.message}")
+            line = f"{check.name}: {check.message}"
+            typer.echo(f"{'ok  ' if check.ok else 'FAIL'}  {safe_message(line)}")
         if report.margins:
             typer.echo(f"info  {report.margins}")
         typer.echo(report.result)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from pyarrow import types as pa_types
 
 from ..errors import DataError, ParameterError
 from ..formats.table import Table
+from ..safe_text import quoted
 from .arrays import flatten_samples
 from .categories import CategoryAccumulator, expand_codes
 from .options import Encoded, EncodeOptions
@@ -96,6 +98,8 @@ def encode_chunk(table: Table, plan: ColumnPlan, row_offset: int = 0) -> ChunkEn
     categories: dict[str, list[str]] = {}
     for j, column in enumerate(plan.features):
         if column in text:
+            if column not in plan.categorical:  # text only because some cells are not numbers
+                refuse_stray_text(table.path, column, text[column][rows], rows + row_offset)
             values = text[column][rows].tolist()
             categories[column] = list(dict.fromkeys(values))
             code = {c: i for i, c in enumerate(categories[column])}
@@ -111,6 +115,28 @@ def encode_chunk(table: Table, plan: ColumnPlan, row_offset: int = 0) -> ChunkEn
             )
         X[:, j] = kept
     return ChunkEncoding(X, rows + row_offset, np.flatnonzero(~keep) + row_offset, categories)
+
+
+def refuse_stray_text(path: Path, column: str, text: np.ndarray, rows: np.ndarray) -> None:
+    """A column of numbers with a few cells that are not (``x``, a stray byte-order mark)
+    is a numeric column with bad cells, not a text feature: refuse it naming the first bad
+    cell's row (``rows``: the row number of each value)."""
+    numeric = np.fromiter((_is_number(t) for t in text), dtype=bool, count=len(text))
+    if numeric.all() or numeric.sum() < max(2, len(text) // 2):
+        return
+    i = int(np.flatnonzero(~numeric)[0])
+    raise DataError(
+        f"{path}: row {int(rows[i])}, column {quoted(column)}: {quoted(text[i])} is not a "
+        f"number, while {int(numeric.sum())} of its {len(text)} rows are; fix the cell"
+    )
+
+
+def _is_number(text: object) -> bool:
+    try:
+        float(str(text))
+    except ValueError:
+        return False
+    return True
 
 
 def _read_features(

@@ -23,6 +23,7 @@ from typing import NoReturn
 import numpy as np
 
 from ..errors import DataError, OutputError
+from .safety import refuse_special_samples
 from .spec import FolderFormat
 from .table import Table
 
@@ -51,7 +52,9 @@ def walk_files(root: Path) -> list[str]:
 
 
 def sample_files(root: Path, suffixes: tuple[str, ...]) -> list[str]:
-    """Relative POSIX paths of the files below ``root`` with one of ``suffixes``, sorted."""
+    """Relative POSIX paths of the files below ``root`` with one of ``suffixes``, sorted;
+    something under such a name that is not a regular file is refused."""
+    refuse_special_samples(root, suffixes)
     return [name for name in walk_files(root) if name.lower().endswith(suffixes)]
 
 

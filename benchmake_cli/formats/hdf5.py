@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import DataError, ParameterError
 from .keyed import Inventory, KeyedLayout, keyed_chunks, keyed_layout, read_keyed, subset
+from .safety import refuse_external_hdf5
 from .spec import ARRAY_FITS, ChunkedFormat, ChunkWriter, FileFormat, ReadOptions
 from .table import Table
 
@@ -30,7 +31,11 @@ def _open(path: Path):  # type: ignore[no-untyped-def]
         reason = str(exc).split("(")[0].strip() or type(exc).__name__
         raise DataError(f"{path}: not a readable HDF5 file ({reason})") from None
     try:
+        refuse_external_hdf5(path, handle)
         inventory, groups = _inventory(handle)
+    except DataError:
+        handle.close()
+        raise
     except (OSError, RuntimeError, ValueError, KeyError) as exc:  # a corrupt file
         handle.close()
         raise DataError(f"{path}: not a readable HDF5 file ({exc})") from None

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import DataError
+from .safety import refuse_binary_columns
 from .spec import TABLE_FITS, ChunkedFormat, ChunkWriter, FileFormat, ReadOptions
 from .table import Table
 
@@ -28,6 +29,7 @@ def _open(path: Path) -> pq.ParquetFile:
         names = handle.schema_arrow.names
     except (pa.ArrowException, OSError) as exc:
         raise _unreadable(path, exc) from None
+    refuse_binary_columns(path, handle.schema_arrow)
     repeated = [name for name, count in Counter(names).items() if count > 1]
     if repeated:
         raise DataError(f"{path}: column name {repeated[0]!r} appears twice")

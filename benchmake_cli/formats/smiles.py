@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
+from ..safe_text import quoted
 from .spec import ReadOptions
 from .table import Table
 from .text_lines import SequenceFile, iter_lines
@@ -31,6 +32,11 @@ def _parse(path: Path, lines: Iterable[str]) -> Iterator[str | tuple[str, str, s
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
+        if line[0].isspace():
+            raise DataError(
+                f"{path}: line {number}: the SMILES field is empty (the line starts with "
+                f"{'a tab' if line[0] == chr(9) else 'white space'}, before {quoted(stripped, 40)})"
+            )
         fields = stripped.split(None, 1)
         if not seen and fields[0].lower() == "smiles":
             seen = True
@@ -85,8 +91,8 @@ def _check_smiles(path: Path, number: int, smiles: str) -> None:
         return
     hint = "; is this a CSV file? read it with --sequence-col" if bad in ",;" else ""
     raise DataError(
-        f"{path}: line {number}: {smiles[:40]!r} is not a SMILES string "
-        f"({bad!r} is not a SMILES character){hint}"
+        f"{path}: line {number}: {quoted(smiles, 40)} is not a SMILES string "
+        f"({quoted(bad)} is not a SMILES character){hint}"
     )
 
 

@@ -46,7 +46,7 @@ def run(
     plan = plan or make_plan(request)
     output = request.output
     if output.out is not None:
-        check_output_folder(output.out, output.force)
+        check_output_folder(output.out, output.force, (plan.path,))
     result = _execute(request, plan, progress)
     split_end = time.perf_counter()
     manifest = Manifest(result.manifest)

@@ -4,7 +4,7 @@
 the index files fit n and k and are disjoint and covering, and that the train and test data
 files hold exactly the rows the index files name: their counts, and, read back together,
 the manifest's content, carried (target, id, label) and test-set hashes. It ends with the
-line saying the data was not checked. ``verify`` runs it when the data is not found, or
+line saying the data was not checked. ```verify`` runs it when the data is not found, or
 with ``--bundle-only``; its exit code is then :attr:`ExitCode.DATA_NOT_CHECKED` when every
 check passed, and 7 when one failed (an edited split file is caught without the data).
 """
@@ -22,13 +22,14 @@ from ..bundle.indices import read_row_numbers
 from ..bundle.manifest import SCHEMA, Manifest
 from ..bundle.write import sha256_file
 from ..encode import carried_hash, encode_table
-from ..errors import BenchmakeError, ExitCode, ManifestError
+from ..errors import BenchmakeError, ExitCode, ManifestError, VerifyFailedError
 from ..formats.table import Table
 from ..method.order import content_hash, row_digests
 from ..method.reference import reference_test_count
 from ..method.registry import DEFAULT_METHOD, method_of_record
 from ..method.split import count_test_rows, hash_of_test_rows
 from ..request import check_recorded_parameters
+from .published import check_published
 from .sides import drop_hidden, hidden_targets, join_sides, read_side, split_encode_options
 
 
@@ -114,6 +115,17 @@ def check_bundle(report: VerifyReport, manifest: Manifest) -> None:
     rows = check_indices(report, manifest)
     if rows is not None:
         check_data_files(report, manifest, *rows)
+    check_published(report, manifest)
+
+
+def refuse_broken_bundle(manifest: Manifest) -> None:
+    """Raise :class:`VerifyFailedError` naming what ``verify --bundle-only`` would fail on
+    (``load_split`` and ``score`` use a bundle only when it passes)."""
+    report = VerifyReport(manifest.file)
+    check_bundle(report, manifest)
+    failed = [f"{c.name}: {c.message}" for c in report.checks if not c.ok]
+    if failed:
+        raise VerifyFailedError(f"{manifest.file}: {failed[0]}")
 
 
 #: fields the bundle check reads, with their JSON types

@@ -40,6 +40,7 @@ from ..method.split import (
 from ..pipeline.plan import make_plan
 from ..request import SplitRequest
 from .hints import advise
+from .inspect_header import header_report, table_shape
 from .split_plan import (
     DEFAULT_FRAC,
     SplitPlan,
@@ -167,7 +168,6 @@ def inspect_data(
     iterations = get_method(method).iterations(iterations)
     read_options = read_options or ReadOptions()
     encode_options = encode_options or EncodeOptions()
-    table = read_table(path, read_options)
     request = SplitRequest(
         path=Path(path),
         params=SplitParameters(frac=frac, iterations=iterations),
@@ -176,11 +176,14 @@ def inspect_data(
         method=method,
     )
     mode = make_plan(request)
+    if (large := header_report(Path(path), frac, iterations, method, threads, mode)) is not None:
+        return large  # too large to read for a report: its header says n and d
+    table = read_table(path, read_options)
     report = DataReport(
         path=table.path,
         format=table.format,
         file_bytes=input_bytes(table.path),
-        shape=_shape(table),
+        shape=table_shape(table),
         read_options=table.read_options,
         columns=_column_summaries(table, encode_options),
     )
@@ -271,16 +274,6 @@ def _too_wide_to_encode(report: DataReport) -> str | None:
         f"encoding of text column(s) {', '.join(map(repr, wide))} makes most of them; leave "
         "them out with --id-col or --features, or refuse them with --strict"
     )
-
-
-def _shape(table: Table) -> tuple[int, ...]:
-    """Rows × columns of a table, an array's shape, or the number of samples of a
-    sequence file or a folder of signals or graphs."""
-    if table.array is not None:
-        return tuple(int(s) for s in table.array.shape)
-    if table.frame is not None:
-        return (len(table.frame), table.frame.shape[1])
-    return (table.n_rows,)
 
 
 def _column_summaries(table: Table, options: EncodeOptions) -> list[ColumnSummary]:

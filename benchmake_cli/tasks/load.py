@@ -29,13 +29,8 @@ from ..formats import ReadOptions
 from ..formats.delimited import WHITESPACE
 from ..formats.table import Table
 from ..request import suggest_keywords
-from .bundle_check import (
-    VerifyReport,
-    check_files,
-    check_indices,
-    check_recorded_values,
-    check_schema,
-)
+from ..safe_text import quoted
+from .bundle_check import check_recorded_values, refuse_broken_bundle
 from .sides import read_side, split_graphs
 
 
@@ -118,9 +113,9 @@ def load_split(
 ) -> LoadedSplit:
     """Load the split a manifest (or the folder holding it) describes.
 
-    With ``verify`` (the default) the bundle is checked first: its schema, the SHA-256 of
-    every file it lists, and the index files (n, k, disjoint, covering); a difference
-    raises :class:`~benchmake_cli.errors.VerifyFailedError` naming it. ``verify=False``
+    With ``verify`` (the default) the bundle is checked first, as ``verify --bundle-only``
+    checks it: its schema, the SHA-256 of every file it lists, the card, the listings, the
+    index files (n, k, disjoint, covering) and the split data files; a difference raises :class:`~benchmake_cli.errors.VerifyFailedError` naming it. ``verify=False``
     skips that. The data itself is not read, except to resolve the file paths of an image
     or signal folder (``data`` names it when it has moved; ``benchmake verify`` checks it).
 
@@ -142,13 +137,7 @@ def load_split(
     check_recorded_values(manifest)
     manifest_path, folder = manifest.file, manifest.folder
     if verify:
-        report = VerifyReport(manifest_path)
-        if check_schema(report, manifest):
-            check_files(report, manifest, None)
-            check_indices(report, manifest)
-        failed = [f"{c.name}: {c.message}" for c in report.checks if not c.ok]
-        if failed:
-            raise VerifyFailedError(f"{manifest_path}: " + "; ".join(failed))
+        refuse_broken_bundle(manifest)
     rows = {
         side: read_row_numbers(folder / manifest.split.indices_file(side))
         for side in ("train", "test")
@@ -213,6 +202,13 @@ def _listed_paths(manifest: Manifest, side: str, data: Any) -> tuple[list[Path],
         location = locate_data(manifest, data)
         root = location.path if location.path is not None else Path(location.shown)
     paths = [root / relative for relative in listing["path"]]
+    if root.is_dir():  # the data (or the bundle's copies) is here: every listed file must be
+        missing = next((p for p in paths if not p.is_file()), None)
+        if missing is not None:
+            raise VerifyFailedError(
+                f"{manifest.side_file(side)} lists {quoted(missing.relative_to(root).as_posix())}, "
+                f"which is not a file in {root}; run benchmake verify"
+            )
     labels = listing["label"].to_numpy(dtype=str)
     return paths, labels if any(labels) else None
 

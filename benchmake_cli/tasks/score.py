@@ -31,6 +31,9 @@ from ..bundle.manifest import Manifest, open_manifest
 from ..bundle.write import sha256_file
 from ..encode.carried import canonical_strings
 from ..errors import InputNotFoundError, ParameterError, PredictionsError
+from ..formats.safety import special_kind
+from ..safe_text import value as shown_value
+from .bundle_check import refuse_broken_bundle
 from .card import (
     CriterionData,
     baseline_scores,
@@ -41,6 +44,8 @@ from .card import (
 from .publish import private_bundle_for
 from .sides import hidden_targets
 
+#: the largest prediction magnitude scored: its square, summed over rows, stays finite
+MAX_PREDICTION = 1e150
 ROW_KEY = "row"
 VALUE_COLUMN = "prediction"
 
@@ -135,6 +140,7 @@ def score_predictions(
                 "predictions; the organiser passes --answers PRIVATE/manifest.json"
             )
         manifest = private_bundle_for(public, Path(answers))
+    refuse_broken_bundle(manifest if isinstance(manifest, Manifest) else open_manifest(manifest))
     benchmark = open_benchmark(manifest, data, metric, without_target="there is nothing to score")
     prepared, criterion, test = benchmark.prepared, benchmark.criterion, benchmark.test
     recorded, card = benchmark.manifest, benchmark.card
@@ -143,6 +149,8 @@ def score_predictions(
     for path in predictions:
         values = read_predictions(Path(path), keys, criterion)
         value = metric_value(criterion, np.sort(test), values)
+        if not np.isfinite(value):
+            raise PredictionsError(f"{path}: the predictions give a {value} score")
         entries.append(Entry(str(path), sha256_file(Path(path)), value))
     baseline = card.get("baseline") if card.get("metric") == criterion.metric.name else None
     if baseline is None:
@@ -212,6 +220,9 @@ def read_predictions(path: Path, keys: _Keys, criterion: CriterionData) -> np.nd
     """The values of ``path`` for the test rows in ascending row order: labels or numbers,
     or scores ((n,) or (n, classes)) for ROC AUC."""
     if not path.is_file():
+        kind = special_kind(path) if path.exists() else None
+        if kind is not None:  # a FIFO or device could block or never end: never opened
+            raise PredictionsError(f"{path}: is {kind}, not a predictions file")
         raise InputNotFoundError(f"{path}: no such file")
     if path.suffix.lower() not in (".csv", ".tsv", ".parquet"):
         return _read_lines(path, keys, criterion)
@@ -319,13 +330,16 @@ def _values(
         if task == "regression":
             bad = ~np.isfinite(numbers)
             need = f"a finite number (the target {target!r} is a regression target)"
+            if not bad.any():
+                bad = np.abs(numbers) > MAX_PREDICTION
+                need = f"at most {MAX_PREDICTION:.0e} in magnitude (larger overflows the metric)"
         else:
             bad = ~((numbers >= 0.0) & (numbers <= 1.0))  # NaN fails both
             need = "a probability (a number from 0 to 1)"
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise PredictionsError(
-                f"{path}: {unit} {first + positions[i]}: {name} {raw[i]!r} is not {need}"
+                f"{path}: {unit} {first + positions[i]}: {name} {shown_value(raw[i])!r} is not {need}"
             )
         return numbers
     assert criterion.classes is not None

@@ -34,7 +34,9 @@ from ..pipeline.plan import InputSource, make_plan
 from ..pipeline.run import SplitResult, run
 from ..request import Output, SplitRequest
 from .bundle_check import VerifyReport, check_bundle, check_files, check_recorded_values, few
+from .exact_text import check_exact_text
 from .publish import drop_columns
+from .published import NOT_QUOTED, check_listing_names, check_published
 from .sides import (
     hidden_targets,
     rebuild_input,
@@ -98,7 +100,8 @@ def verify_manifest(
     execution = {"device": "cpu", "threads": threads, "jobs": jobs, "scheduler": scheduler}
     with tempfile.TemporaryDirectory(prefix=".benchmake-verify-") as work:
         try:
-            output = Output(out=Path(work) / "split" if bytes_match else None)
+            listed = manifest.input_format().copies_files  # listings name files: always written
+            output = Output(out=Path(work) / "split" if bytes_match or listed else None)
             request = SplitRequest.from_manifest(manifest, data_path, output=output, **execution)
             fresh = run(request, plan=make_plan(request, source), progress=progress)
             if bytes_match:
@@ -110,15 +113,24 @@ def verify_manifest(
                 f"cannot write the fresh split into the temporary folder {work} (TMPDIR): {exc}"
             ) from None
         except BenchmakeError as exc:
-            report.add("content", False, f"cannot split the data as recorded: {exc}")
+            # data that is not the recorded bytes may be any file: quote none of its content
+            why = str(exc) if bytes_match else NOT_QUOTED.format(type(exc).__name__)
+            report.add("content", False, f"cannot split the data as recorded: {why}")
             check_files(report, manifest, None)
+            check_published(report, manifest)
             return report
     expected = Manifest.reread(fresh.manifest)  # as it reads back from JSON
     _check_content(report, manifest, expected, bytes_match)
     _check_split(report, manifest, method, params, fresh, bytes_match)
     report.margins = _margins(manifest, expected)
     _check_record(report, manifest, expected, bytes_match)
+    if not bytes_match and listed:
+        check_listing_names(report, manifest, expected)
+    if not bytes_match:
+        check_exact_text(report, manifest, data_path, str(expected.field("input", "format")))
     check_files(report, manifest, expected if bytes_match else None)
+    recompute = bytes_match and report.checks_passed
+    check_published(report, manifest, data_path if recompute else None, fresh.prepared)
     return report
 
 
@@ -310,9 +322,8 @@ def _check_record(
         for key in sorted(keys or (set(recorded) | set(fresh)) - {"content_sha256"}):
             if section == "encoding" and key in skipped:
                 continue
-            differing += _differences(
-                recorded.get(key, _ABSENT), fresh.get(key, _ABSENT), f"{section}.{key}"
-            )
+            old, new = recorded.get(key, _ABSENT), fresh.get(key, _ABSENT)
+            differing += _differences(old, new, f"{section}.{key}", quote=bytes_match)
     if differing:
         report.add("record", False, "; ".join(differing))
     else:
@@ -353,20 +364,22 @@ def _blas_note(manifest: Manifest, method: Method) -> str:
 _ABSENT = "(absent)"
 
 
-def _differences(recorded: Any, fresh: Any, name: str) -> list[str]:
-    """One phrase per leaf field that differs, named by its dotted path."""
+def _differences(recorded: Any, fresh: Any, name: str, quote: bool = True) -> list[str]:
+    """One phrase per leaf field that differs, named by its dotted path (``quote``: show
+    the recomputed value, which comes from the data)."""
     if isinstance(recorded, dict) and isinstance(fresh, dict):
         return [
             line
             for key in sorted(set(recorded) | set(fresh))
             for line in _differences(
-                recorded.get(key, _ABSENT), fresh.get(key, _ABSENT), f"{name}.{key}"
+                recorded.get(key, _ABSENT), fresh.get(key, _ABSENT), f"{name}.{key}", quote
             )
         ]
     if recorded == fresh:
         return []
     meaning = f" ({FIELD_MEANINGS[name]})" if name in FIELD_MEANINGS else ""
-    return [f"{name} recorded {_short(recorded)}, recomputed {_short(fresh)}{meaning}"]
+    found = _short(fresh) if quote or isinstance(fresh, (int, float)) else "another value"
+    return [f"{name} recorded {_short(recorded)}, recomputed {found}{meaning}"]
 
 
 def _short(value: Any, limit: int = 60) -> str:
