@@ -5,7 +5,9 @@ maps to a list of constraints, and a value is valid when it meets any one of the
 (``None`` in the list accepts ``None``). The library checks a request against them before
 any I/O (:func:`check_parameter`), the command line derives Typer's ``min=``/``max=`` and
 completions from them, and ``verify`` refuses a manifest whose recorded values are outside
-them.
+them. A request field declares its constraints, and its command-line option, in its own
+metadata: ``field(default=1, metadata=declare(Interval(int, 1, None), metavar="N",
+help="..."))`` (:class:`Declared`).
 
 >>> check_parameter("iterations", 0, [Interval(int, 1, 10)])
 Traceback (most recent call last):
@@ -18,8 +20,8 @@ benchmake_cli.errors.ParameterError: device 'tpu': must be one of cpu, gpu, auto
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
 from .errors import PARAMETER, ParameterError
@@ -153,3 +155,50 @@ def interval_of(constraints: Sequence[Constraint]) -> Interval | None:
 def options_of(constraints: Sequence[Constraint]) -> tuple[str, ...]:
     """The strings ``constraints`` allow, if they are a fixed set (for completion)."""
     return next((c.options for c in constraints if isinstance(c, Options)), ())
+
+
+#: the help panels of ``split --help`` (the common options come first, in no panel)
+READING_PANEL = "Reading tables"
+MODALITY_PANEL = "Arrays, images, sequences, signals"
+METHOD_PANEL = "Method"
+EXECUTION_PANEL = "Execution"
+OUTPUT_PANEL = "Output"
+#: where a group's options are listed: the common ones first, then by panel
+PANELS = (None, READING_PANEL, MODALITY_PANEL, METHOD_PANEL, EXECUTION_PANEL, OUTPUT_PANEL)
+
+FIELD_DEFAULT: Any = object()  #: the command line's default is the field's
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A request field's one declaration: the values it accepts and, when it is a
+    command-line option (``help`` given), how the command line spells and documents it.
+    Typer's ``min``/``max`` and completions are derived from ``constraints``; the default
+    is the field's (``default``: another one on the command line); the option's type is
+    the field's (``typed``: another one the request normalises, e.g. ``"a,b"``)."""
+
+    constraints: tuple[Constraint, ...] = ()
+    help: str | Callable[[], str] | None = None  #: ``None``: no command-line option
+    flags: tuple[str, ...] = ()  #: ``()``: the field's name, ``--like-this``
+    metavar: str | None = None
+    panel: str | None = None
+    typed: Any = None
+    default: Any = FIELD_DEFAULT
+    extra: Mapping[str, Any] = field(default_factory=dict)  #: e.g. ``envvar``, ``show_default``
+
+    @property
+    def help_text(self) -> str | None:
+        return self.help() if callable(self.help) else self.help
+
+
+def declare(*constraints: Constraint, **presentation: Any) -> dict[str, Declared]:
+    """A dataclass field's metadata (``field(metadata=declare(...))``): the ``constraints``
+    of its values and its command-line ``presentation`` (the fields of
+    :class:`Declared`)."""
+    return {"declared": Declared(constraints, **presentation)}
+
+
+def declared(item: Any) -> Declared | None:
+    """The declaration a dataclass field carries, if any."""
+    found = item.metadata.get("declared")
+    return found if isinstance(found, Declared) else None

@@ -19,8 +19,10 @@ benchmake_cli.request.UnknownKeywordError: split_file() got an unexpected keywor
 Traceback (most recent call last):
 benchmake_cli.request.UnknownKeywordError: split_file() got an unexpected keyword argument 'id_col'; did you mean `id_columns`?
 
-Each keyword's constraints are declared once, in :data:`PARAMETER_CONSTRAINTS` (see
-:mod:`benchmake_cli.constraints`), and checked when a request is made:
+Each option is declared once, on its field (``field(metadata=declare(...))``, see
+:mod:`benchmake_cli.constraints`): the values it accepts, gathered in
+:data:`PARAMETER_CONSTRAINTS` and checked when a request is made, and how the command line
+spells it, from which ``benchmake_cli.cli`` makes its options and option groups:
 
 >>> SplitRequest.from_options("data.csv", frac=0.2, iterations=0)
 Traceback (most recent call last):
@@ -39,60 +41,28 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from .bundle.manifest import Manifest
-from .bundle.write import FILE_MODES
-from .constraints import Constraint, Interval, OfType, Options, check_parameter
+from .constraints import (
+    METHOD_PANEL,
+    Constraint,
+    Options,
+    check_parameter,
+    declare,
+    declared,
+)
 from .encode import EncodeOptions
-from .encode.options import TOKENIZERS
 from .errors import PARAMETER, ManifestError, ParameterError
+from .execution import (  # noqa: F401 - the sharding options, named here too
+    DEFAULT_SHARD_ROWS,
+    MIN_SHARD_ROWS,
+    SHARD_THRESHOLD,
+    Execution,
+    Output,
+    resolve_shard_rows,
+)
 from .formats import ReadOptions
 from .formats.image_folder import parse_image_size
-from .formats.modality import MODALITIES
 from .method.registry import DEFAULT_METHOD, METHODS, Method, get_method, method_of_record
 from .method.split import SplitParameters, check_fraction_range
-
-SHARD_THRESHOLD = 20_000  #: inputs with more rows than this are sharded by default
-DEFAULT_SHARD_ROWS = 5_000  #: most rows per shard on average: S = ceil(n / shard_rows)
-MIN_SHARD_ROWS = 10  #: smaller shards would hold too few rows to find archetypes in
-MAX_ITERATIONS = 100_000  #: most iterations a split runs (the default is 200, or 20)
-MAX_SEED = 2**32 - 1  #: the largest seed: 32 bits, as NumPy's legacy seeding takes
-DEVICES = ("auto", "cpu", "gpu")
-
-#: What each keyword of :func:`split_file` (each field of the request's groups) accepts:
-#: a value is valid when it meets one of its constraints (``None``: the value ``None``).
-#: The library checks a request against these before any I/O; the command line derives
-#: its ``min``/``max`` and completions from them; ``verify`` checks a manifest's recorded
-#: method parameters against them (:func:`check_recorded_parameters`).
-PARAMETER_CONSTRAINTS: dict[str, list[Constraint]] = {
-    # how to read (ReadOptions)
-    "sep": [OfType(str), None],
-    "header": [OfType(bool), None],  # None: detected from the first lines
-    "type": [Options(("auto", *MODALITIES))],
-    "mode": [Options(("L", "RGB")), None],
-    # how to encode (EncodeOptions)
-    "strict": [OfType(bool)],
-    "drop_missing": [OfType(bool)],
-    "sequence_col": [OfType(str), None],
-    "tokens": [Options(TOKENIZERS)],
-    "kmer": [Interval(int, 1, None)],
-    "resample": [Interval(int, 2, None), None],
-    # the method's parameters (SplitParameters)
-    "method": [Options(tuple(METHODS))],
-    "frac": [Interval(float, 0, 1, closed="neither")],
-    "iterations": [Interval(int, 1, MAX_ITERATIONS)],
-    # 0 runs every iteration (bounded by MAX_ITERATIONS); NaN and infinities never stop
-    "tol": [Interval(float, 0, None, closed="left")],
-    "seed": [Interval(int, 0, MAX_SEED)],
-    # where and how it runs (Execution)
-    "device": [Options(DEVICES)],
-    "threads": [Interval(int, 1, None), None],
-    "jobs": [Interval(int, 1, None)],
-    "shard_rows": [Interval(int, 0, None), None],
-    "scheduler": [OfType(str), None],
-    # what is written (Output)
-    "files": [Options(FILE_MODES)],
-    "force": [OfType(bool)],
-    "reference_indices": [OfType(bool)],
-}
 
 
 class UnknownKeywordError(TypeError):
@@ -157,61 +127,6 @@ def check_recorded_parameters(method: Method, parameters: Mapping[str, Any]) -> 
             raise ManifestError(error.naming({name: field_name}).message) from None
 
 
-def resolve_shard_rows(shard_rows: int | None) -> tuple[int, int]:
-    """``(threshold, shard_rows)``: shard when the input has more rows than ``threshold``.
-
-    ``None`` is the default (shards of 5,000 rows above 20,000 rows); a number ``R`` forces
-    shards of ``R`` rows whenever the input has more than ``R`` rows; ``0`` never shards.
-
-    >>> resolve_shard_rows(None), resolve_shard_rows(500), resolve_shard_rows(0)[0] > 10**18
-    ((20000, 5000), (500, 500), True)
-    """
-    if shard_rows is None:
-        return SHARD_THRESHOLD, DEFAULT_SHARD_ROWS
-    if shard_rows == 0:
-        return 1 << 62, 0
-    if shard_rows < MIN_SHARD_ROWS:
-        raise ParameterError(
-            f"{PARAMETER} {shard_rows}: shards need at least {MIN_SHARD_ROWS} rows "
-            "(or 0 to never shard)",
-            parameter="shard_rows",
-        )
-    return shard_rows, shard_rows
-
-
-@dataclass(frozen=True)
-class Execution:
-    """Where and how the split runs: speed choices, never result choices (but sharding)."""
-
-    device: str = "auto"
-    threads: int | None = None
-    jobs: int = 1
-    scheduler: str | None = None
-    #: rows per shard (``None``: the default, ``0``: never shard; see
-    #: :func:`resolve_shard_rows`)
-    shard_rows: int | None = None
-    #: shard inputs of more rows than this (``None``: as ``shard_rows`` implies); a manifest
-    #: records it apart from ``shard_rows``
-    shard_threshold: int | None = None
-
-    @property
-    def sharding(self) -> tuple[int, int]:
-        """``(threshold, shard_rows)``: shard above ``threshold`` rows, in shards of about
-        ``shard_rows`` rows."""
-        threshold, rows = resolve_shard_rows(self.shard_rows)
-        return (self.shard_threshold if self.shard_threshold is not None else threshold), rows
-
-
-@dataclass(frozen=True)
-class Output:
-    """What is written, and where (``out`` ``None``: nothing)."""
-
-    out: Path | None = None
-    force: bool = False
-    files: str = "list"  #: a folder's files: ``list``, or also ``copy`` or ``link`` them
-    reference_indices: bool = False  #: also the positions in the reference's hash order
-
-
 @dataclass(frozen=True)
 class SplitRequest:
     """Everything a split needs to know, checked when made (see the module docstring)."""
@@ -220,7 +135,17 @@ class SplitRequest:
     params: SplitParameters
     read: ReadOptions = field(default_factory=ReadOptions)
     encode: EncodeOptions = field(default_factory=EncodeOptions)
-    method: str = DEFAULT_METHOD
+    method: str = field(
+        default=DEFAULT_METHOD,
+        metadata=declare(
+            Options(tuple(METHODS)),
+            metavar="NAME",
+            help=f"Split method: {', '.join(METHODS)}. benchmake-1.1.2: the reference "
+            "package's split, reproduced exactly on the CPU; benchmake-hull: archetypal "
+            "analysis, archetypes on the whole convex hull.",
+            panel=METHOD_PANEL,
+        ),
+    )
     execution: Execution = field(default_factory=Execution)
     output: Output = field(default_factory=Output)
 
@@ -313,6 +238,18 @@ def reading(**options: Any) -> tuple[ReadOptions, EncodeOptions]:
 
 #: the keyword arguments of each group, by the class they fill
 GROUPS: tuple[type, ...] = (ReadOptions, EncodeOptions, SplitParameters, Execution, Output)
+
+#: What each keyword of :func:`split_file` (each field of the request's groups) accepts, as
+#: its field declares it: a value is valid when it meets one of its constraints (``None``:
+#: the value ``None``). The library checks a request against these before any I/O; the
+#: command line derives its ``min``/``max`` and completions from them; ``verify`` checks a
+#: manifest's recorded method parameters against them (:func:`check_recorded_parameters`).
+PARAMETER_CONSTRAINTS: dict[str, list[Constraint]] = {
+    item.name: list(declaration.constraints)
+    for group in (*GROUPS, SplitRequest)
+    for item in fields(group)
+    if (declaration := declared(item)) is not None and declaration.constraints
+}
 OWN_KEYWORDS = ("method",)  #: keywords of :class:`SplitRequest` itself
 
 #: how a keyword's value, as a caller may give it, becomes the field's value

@@ -26,6 +26,7 @@ LAYER = {
     "method": 3,
     "bundle": 3,
     "request": 3,
+    "execution": 3,  # the request's execution and output groups
     "constraints": 2,  # parameter constraints, declared once: request, tasks and cli use them
     "errors": 1,
     "paths": 1,  # paths as messages show them (bundle.locate uses it)

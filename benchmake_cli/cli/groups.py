@@ -4,96 +4,53 @@ by :func:`with_options`."""
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import typer
 
+from ..constraints import FIELD_DEFAULT, PANELS, declared
 from ..encode import EncodeOptions
 from ..formats import ReadOptions
-from ..method.registry import DEFAULT_METHOD
-from ..method.split import DEFAULT_SEED, DEFAULT_TOL
-from ..request import reading, request_keywords
-from .options import (
-    DeviceOption,
-    DropMissingOption,
-    FeaturesOption,
-    ForceOption,
-    HeaderOption,
-    IdColumnsOption,
-    ImageSizeOption,
-    IterationsOption,
-    JobsOption,
-    KeyOption,
-    KmerOption,
-    MethodOption,
-    ModeOption,
-    ReferenceIndicesOption,
-    ResampleOption,
-    SchedulerOption,
-    SeedOption,
-    SeparatorOption,
-    SequenceColumnOption,
-    ShardRowsOption,
-    StrictOption,
-    TargetKeyOption,
-    TargetOption,
-    ThreadsOption,
-    TokensOption,
-    TolOption,
-    TypeOption,
-)
+from ..method.split import SplitParameters
+from ..request import Execution, Output, SplitRequest, reading, request_keywords
+from .options import option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _keyword(name: str, annotation: Any, default: Any) -> inspect.Parameter:
-    return inspect.Parameter(
-        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
-    )
+def group(*classes: type, leave_out: tuple[str, ...] = ()) -> tuple[inspect.Parameter, ...]:
+    """The command-line options the fields of ``classes`` declare, in the order of their
+    classes and fields, the common ones first and then panel by panel; each keyword-only,
+    its default the field's (or the one its declaration gives the command line)."""
+    placed = []
+    for owner in classes:
+        for item in dataclasses.fields(owner):
+            found = declared(item)
+            if found is None or found.help is None or item.name in leave_out:
+                continue
+            default = item.default if found.default is FIELD_DEFAULT else found.default
+            keyword = inspect.Parameter(
+                item.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=default,
+                annotation=option(owner, item.name),
+            )
+            placed.append((PANELS.index(found.panel), keyword))
+    return tuple(keyword for _, keyword in sorted(placed, key=lambda pair: pair[0]))
 
 
 #: How data is read and encoded: split, evaluate and inspect (``target`` and ``features``
 #: and ``id_columns`` come first in ``--help``; the rest in their panels).
-READING: tuple[inspect.Parameter, ...] = (
-    _keyword("target", TargetOption, None),
-    _keyword("features", FeaturesOption, None),
-    _keyword("id_columns", IdColumnsOption, None),
-    _keyword("sep", SeparatorOption, None),
-    _keyword("header", HeaderOption, None),
-    _keyword("strict", StrictOption, False),
-    _keyword("drop_missing", DropMissingOption, False),
-    _keyword("type", TypeOption, "auto"),
-    _keyword("key", KeyOption, None),
-    _keyword("target_key", TargetKeyOption, None),
-    _keyword("image_size", ImageSizeOption, None),
-    _keyword("mode", ModeOption, None),
-    _keyword("sequence_col", SequenceColumnOption, None),
-    _keyword("tokens", TokensOption, "chars"),
-    _keyword("kmer", KmerOption, 1),
-    _keyword("resample", ResampleOption, None),
-)
+READING = group(ReadOptions, EncodeOptions)
 #: The method and its parameters (``frac``, which every command places itself, aside).
-METHOD: tuple[inspect.Parameter, ...] = (
-    _keyword("method", MethodOption, DEFAULT_METHOD),
-    _keyword("iterations", IterationsOption, None),
-    _keyword("tol", TolOption, DEFAULT_TOL),
-    _keyword("seed", SeedOption, DEFAULT_SEED),
-)
+METHOD = group(SplitRequest, SplitParameters, leave_out=("frac",))
 #: Where and how a split runs.
-EXECUTION: tuple[inspect.Parameter, ...] = (
-    _keyword("device", DeviceOption, "auto"),
-    _keyword("threads", ThreadsOption, None),
-    _keyword("shard_rows", ShardRowsOption, None),
-    _keyword("jobs", JobsOption, 1),
-    _keyword("scheduler", SchedulerOption, None),
-)
+EXECUTION = group(Execution)
 #: What a split writes besides its files (``out`` is the command's own).
-OUTPUT: tuple[inspect.Parameter, ...] = (
-    _keyword("force", ForceOption, False),
-    _keyword("reference_indices", ReferenceIndicesOption, False),
-)
+OUTPUT = group(Output)
 
 
 def only(group: tuple[inspect.Parameter, ...], *names: str) -> tuple[inspect.Parameter, ...]:

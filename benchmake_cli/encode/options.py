@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
+from ..constraints import MODALITY_PANEL, READING_PANEL, Interval, OfType, Options, declare
 from ..errors import ManifestError
 
 TOKENIZERS = ("chars", "smiles")
@@ -21,15 +22,90 @@ class EncodeOptions:
     signals are resampled to (``None``: lengths must already agree).
     """
 
-    target: str | None = None
-    features: tuple[str, ...] | None = None
-    id_columns: tuple[str, ...] = ()
-    strict: bool = False
-    drop_missing: bool = False
-    sequence_col: str | None = None
-    tokens: str = "chars"
-    kmer: int = 1
-    resample: int | None = None
+    target: str | None = field(
+        default=None,
+        metadata=declare(
+            metavar="COLUMN",
+            help="Target column: never a feature (split carries it into the split files; "
+            "evaluate scores its baseline model on it).",
+        ),
+    )
+    features: tuple[str, ...] | None = field(
+        default=None,
+        metadata=declare(
+            typed=Optional[str],
+            metavar="A,B,...",
+            help="Comma-separated feature columns (default: all but target and ids).",
+        ),
+    )
+    id_columns: tuple[str, ...] = field(
+        default=(),
+        metadata=declare(
+            typed=Optional[list[str]],
+            default=None,
+            flags=("--id-col",),
+            metavar="COLUMN",
+            help="Column kept in the outputs but not used to split (repeatable).",
+        ),
+    )
+    strict: bool = field(
+        default=False,
+        metadata=declare(
+            OfType(bool),
+            flags=("--strict",),
+            metavar="",
+            help="Refuse non-numeric feature columns (no one-hot) and label-like features.",
+            panel=READING_PANEL,
+        ),
+    )
+    drop_missing: bool = field(
+        default=False,
+        metadata=declare(
+            OfType(bool),
+            flags=("--drop-missing",),
+            metavar="",
+            help="Drop rows with missing feature values.",
+            panel=READING_PANEL,
+        ),
+    )
+    sequence_col: str | None = field(
+        default=None,
+        metadata=declare(
+            OfType(str),
+            None,
+            metavar="COLUMN",
+            panel=MODALITY_PANEL,
+            help="Column of a CSV/TSV/Parquet holding SMILES or other sequences.",
+        ),
+    )
+    tokens: str = field(
+        default="chars",
+        metadata=declare(
+            Options(TOKENIZERS),
+            metavar="TOKENS",
+            panel=MODALITY_PANEL,
+            help="What a sequence is counted in: chars, or smiles (Cl, Br, [nH] ...).",
+        ),
+    )
+    kmer: int = field(
+        default=1,
+        metadata=declare(
+            Interval(int, 1, None),
+            metavar="K",
+            panel=MODALITY_PANEL,
+            help="Count overlapping runs of K tokens (k-mers).",
+        ),
+    )
+    resample: int | None = field(
+        default=None,
+        metadata=declare(
+            Interval(int, 2, None),
+            None,
+            metavar="L",
+            panel=MODALITY_PANEL,
+            help="Resample every signal to L points (linear interpolation).",
+        ),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         return {

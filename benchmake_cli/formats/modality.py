@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from ..errors import ParameterError
 from .registry import get, lookup
+from .spec import MODALITIES as MODALITIES  # declared with --type, on ReadOptions
 from .table import Table
-
-MODALITIES = ("tabular", "image", "sequence", "signal", "graph")
 
 
 def container(table: Table) -> str:

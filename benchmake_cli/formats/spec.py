@@ -18,13 +18,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Optional, Protocol
 
 import numpy as np
 
+from ..constraints import MODALITY_PANEL, READING_PANEL, OfType, Options, declare
 from .table import Table
+
+MODALITIES = ("tabular", "image", "sequence", "signal", "graph")
 
 #: the modalities (``--type``) each kind of container can be read as
 TABLE_FITS = ("tabular", "sequence", "signal", "graph")
@@ -43,13 +46,78 @@ class ReadOptions:
     say how images are decoded.
     """
 
-    sep: str | None = None
-    header: bool | None = None  #: ``None``: detected from the first lines (CSV/TSV)
-    type: str = "auto"
-    key: tuple[str, ...] | None = None
-    target_key: tuple[str, ...] | None = None
-    image_size: tuple[int, int] | None = None
-    mode: str | None = None
+    sep: str | None = field(
+        default=None,
+        metadata=declare(
+            OfType(str),
+            None,
+            metavar="S",
+            help="Delimiter for CSV/TSV (default: detected); 'whitespace' for runs.",
+            panel=READING_PANEL,
+        ),
+    )
+    #: ``None``: detected from the first lines (CSV/TSV)
+    header: bool | None = field(
+        default=None,
+        metadata=declare(
+            OfType(bool),
+            None,
+            flags=("--header/--no-header",),
+            metavar="",
+            help="Line 1 of a CSV/TSV holds the column names (--header) or data (--no-header: "
+            "columns are 0, 1, ...); default: detected (see docs/formats.md).",
+            extra={"show_default": False},
+            panel=READING_PANEL,
+        ),
+    )
+    type: str = field(
+        default="auto",
+        metadata=declare(
+            Options(("auto", *MODALITIES)),
+            flags=("--type",),
+            metavar="TYPE",
+            panel=MODALITY_PANEL,
+            help="auto, tabular, image, sequence, signal or graph (auto: from the file name, "
+            "the folder's content or the array's shape; see docs/formats.md).",
+        ),
+    )
+    key: tuple[str, ...] | None = field(
+        default=None,
+        metadata=declare(
+            typed=Optional[str],
+            metavar="ARRAYS",
+            panel=MODALITY_PANEL,
+            help="NPZ/HDF5 array(s) holding the data; a,b,c joins them in order.",
+        ),
+    )
+    target_key: tuple[str, ...] | None = field(
+        default=None,
+        metadata=declare(
+            typed=Optional[str],
+            metavar="ARRAYS",
+            panel=MODALITY_PANEL,
+            help="NPZ/HDF5 array(s) of labels: carried along, never used to split.",
+        ),
+    )
+    image_size: tuple[int, int] | None = field(
+        default=None,
+        metadata=declare(
+            typed=Optional[str],
+            metavar="WxH",
+            panel=MODALITY_PANEL,
+            help="Resize every image to WIDTHxHEIGHT (bilinear), e.g. 64x64.",
+        ),
+    )
+    mode: str | None = field(
+        default=None,
+        metadata=declare(
+            Options(("L", "RGB")),
+            None,
+            metavar="MODE",
+            panel=MODALITY_PANEL,
+            help="Image colour mode: L (grey) or RGB (default: RGB if any has colour).",
+        ),
+    )
 
     @classmethod
     def from_recorded(cls, recorded: dict[str, Any], modality: str) -> ReadOptions:

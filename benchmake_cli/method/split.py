@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from types import ModuleType
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
+from ..constraints import METHOD_PANEL, Interval, declare
 from ..errors import PARAMETER, DataError, ParameterError
 from . import factorize as nmf
 from . import match
@@ -29,19 +30,71 @@ METHOD_VERSION = 1
 DEFAULT_ITERATIONS = 200
 DEFAULT_TOL = 1e-4
 DEFAULT_SEED = 0
+MAX_ITERATIONS = 100_000  #: most iterations a split runs (the default is 200, or 20)
+MAX_SEED = 2**32 - 1  #: the largest seed: 32 bits, as NumPy's legacy seeding takes
 
 #: progress(stage, done, total) with stage one of "hash", "factorize", "match"
 ProgressCallback = Callable[[str, int, int], None]
+
+
+def _iterations_help() -> str:
+    """``--iterations``' help: each method's default (read when the command line is made)."""
+    from .reference import REFERENCE_METHOD
+    from .registry import METHODS
+
+    defaults = ", ".join(
+        f"{m.default_iterations} for {m.name}" for m in METHODS.values() if m.shardable
+    )
+    reference = METHODS[REFERENCE_METHOD].default_iterations
+    return (
+        f"Most iterations of the method (default: {defaults}; {REFERENCE_METHOD} always runs "
+        f"{reference}; at most {MAX_ITERATIONS})."
+    )
 
 
 @dataclass(frozen=True)
 class SplitParameters:
     """Every parameter that affects the result (all recorded in the manifest)."""
 
-    frac: float
-    iterations: int = DEFAULT_ITERATIONS
-    tol: float = DEFAULT_TOL
-    seed: int = DEFAULT_SEED
+    frac: float = field(
+        metadata=declare(
+            Interval(float, 0, 1, closed="neither"),
+            flags=("--frac", "-f"),
+            metavar="F",
+            help="Fraction of rows for the test set, 0 < F < 1.",
+        )
+    )
+    iterations: int = field(
+        default=DEFAULT_ITERATIONS,
+        metadata=declare(
+            Interval(int, 1, MAX_ITERATIONS),
+            typed=Optional[int],
+            default=None,  # the method's own
+            metavar="N",
+            panel=METHOD_PANEL,
+            help=_iterations_help,
+        ),
+    )
+    # 0 runs every iteration (bounded by MAX_ITERATIONS); NaN and infinities never stop
+    tol: float = field(
+        default=DEFAULT_TOL,
+        metadata=declare(
+            Interval(float, 0, None, closed="left"),
+            metavar="T",
+            panel=METHOD_PANEL,
+            help="Stop early when 10 iterations lower the squared error by less than TOL "
+            "times its initial value; 0 always runs --iterations.",
+        ),
+    )
+    seed: int = field(
+        default=DEFAULT_SEED,
+        metadata=declare(
+            Interval(int, 0, MAX_SEED),
+            metavar="S",
+            help="Seed of the NMF initialisation.",
+            panel=METHOD_PANEL,
+        ),
+    )
 
     def to_dict(self, n: int) -> dict[str, Any]:
         return {

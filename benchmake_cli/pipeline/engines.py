@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import PARAMETER, MissingExtraError, ParameterError, SchedulerError
+from ..execution import SCHEDULER_ENV
 from .shards import ShardOutcome, ShardTask, split_shard
 
-SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 CONNECT_TIMEOUT = 10.0  #: seconds to wait for a Dask scheduler before giving up
 IN_FLIGHT_PER_WORKER = 2
 

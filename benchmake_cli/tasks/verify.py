@@ -14,7 +14,6 @@ the report says so.
 from __future__ import annotations
 
 import dataclasses
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from .bundle_check import VerifyReport, check_bundle, check_files, check_recorde
 from .exact_text import check_exact_text
 from .publish import drop_columns
 from .published import NOT_QUOTED, check_listing_names, check_published
+from .record_diff import ABSENT, differences
 from .sides import (
     hidden_targets,
     rebuild_input,
@@ -82,17 +82,7 @@ def verify_manifest(
     if location.given:
         location.require()  # --data names a file that must be there
     if bundle_only or location.path is None:
-        report.data_checked = False
-        report.data_note = (
-            f"data not checked (--bundle-only): pass --data PATH, or leave out --bundle-only "
-            f"to check {location.shown}"
-            if bundle_only
-            else f"data not checked: {location.shown} not found; pass --data PATH "
-            "to check the data and recompute the split"
-        )
-        check_bundle(report, manifest)
-        if not bundle_only and report.checks_passed:
-            _recompute_from_bundle(report, manifest, (method, params), progress)
+        _without_data(report, manifest, location.shown, bundle_only, (method, params), progress)
         return report
     data_path = location.require()
     source = InputSource(data_path)  # its bytes are read and hashed once
@@ -132,6 +122,29 @@ def verify_manifest(
     recompute = bytes_match and report.checks_passed
     check_published(report, manifest, data_path if recompute else None, fresh.prepared)
     return report
+
+
+def _without_data(
+    report: VerifyReport,
+    manifest: Manifest,
+    looked_for: str,
+    bundle_only: bool,
+    method_and_params: tuple[Method, SplitParameters],
+    progress: ProgressCallback | None,
+) -> None:
+    """The bundle check, then, unless ``bundle_only``, the split recomputed from the rows
+    the bundle's own split files hold."""
+    report.data_checked = False
+    report.data_note = (
+        f"data not checked (--bundle-only): pass --data PATH, or leave out --bundle-only "
+        f"to check {looked_for}"
+        if bundle_only
+        else f"data not checked: {looked_for} not found; pass --data PATH "
+        "to check the data and recompute the split"
+    )
+    check_bundle(report, manifest)
+    if not bundle_only and report.checks_passed:
+        _recompute_from_bundle(report, manifest, method_and_params, progress)
 
 
 def _recompute_from_bundle(
@@ -280,15 +293,6 @@ def _check_split(
     )
 
 
-#: what the manifest's fields mean, for the lines naming those that differ
-FIELD_MEANINGS = {
-    "encoding.carried_sha256": "the target, id or label values differ",
-    "encoding.carried_columns": "other columns are carried along",
-    "split.n_test": "the number of test rows",
-    "split.n_train": "the number of training rows",
-}
-
-
 def _check_record(
     report: VerifyReport,
     manifest: Manifest,
@@ -322,8 +326,8 @@ def _check_record(
         for key in sorted(keys or (set(recorded) | set(fresh)) - {"content_sha256"}):
             if section == "encoding" and key in skipped:
                 continue
-            old, new = recorded.get(key, _ABSENT), fresh.get(key, _ABSENT)
-            differing += _differences(old, new, f"{section}.{key}", quote=bytes_match)
+            old, new = recorded.get(key, ABSENT), fresh.get(key, ABSENT)
+            differing += differences(old, new, f"{section}.{key}", quote=bytes_match)
     if differing:
         report.add("record", False, "; ".join(differing))
     else:
@@ -359,34 +363,3 @@ def _blas_note(manifest: Manifest, method: Method) -> str:
         f" (split made with BLAS {recorded}, this machine has {here}: --method {method.name} "
         "is exact only on the same BLAS build and CPU)"
     )
-
-
-_ABSENT = "(absent)"
-
-
-def _differences(recorded: Any, fresh: Any, name: str, quote: bool = True) -> list[str]:
-    """One phrase per leaf field that differs, named by its dotted path (``quote``: show
-    the recomputed value, which comes from the data)."""
-    if isinstance(recorded, dict) and isinstance(fresh, dict):
-        return [
-            line
-            for key in sorted(set(recorded) | set(fresh))
-            for line in _differences(
-                recorded.get(key, _ABSENT), fresh.get(key, _ABSENT), f"{name}.{key}", quote
-            )
-        ]
-    if recorded == fresh:
-        return []
-    meaning = f" ({FIELD_MEANINGS[name]})" if name in FIELD_MEANINGS else ""
-    found = _short(fresh) if quote or isinstance(fresh, (int, float)) else "another value"
-    return [f"{name} recorded {_short(recorded)}, recomputed {found}{meaning}"]
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    """A value as it reads in JSON, cut to ``limit`` characters (a SHA-256 to 12 digits)."""
-    if value is _ABSENT:
-        return value
-    if isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value):
-        return value[:12] + "…"
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
