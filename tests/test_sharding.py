@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmake_cli.errors import ExitCode
+from benchmake_cli.errors import DataError, ExitCode
 from benchmake_cli.formats import read_table
 from benchmake_cli.formats.registry import file_format
 from benchmake_cli.pipeline import engines, sharded
@@ -206,16 +206,32 @@ def test_a_text_value_after_the_first_chunk_makes_the_column_categorical(
     monkeypatch.setattr(sharded, "CHUNK_ROWS", 100)
     frame = random_frame(n=N, d=2)
     frame["grade"] = (np.arange(N) % 4).astype(str)
-    frame.loc[N - 3, "grade"] = "A"
+    frame.loc[N // 3 :, "grade"] = np.where(np.arange(N - N // 3) % 2, "A", "B")
     path = tmp_path / "late.csv"
     frame.to_csv(path, index=False)
     result = split_file(path, frac=0.2, target="y", shard_rows=SHARD_ROWS)
     whole = split_file(path, frac=0.2, target="y", shard_rows=0)
-    assert result.manifest["encoding"]["one_hot"] == {"grade": ["0", "1", "2", "3", "A"]}
+    assert result.manifest["encoding"]["one_hot"] == {"grade": ["0", "1", "2", "3", "A", "B"]}
     assert (
         result.manifest["encoding"]["content_sha256"]
         == whole.manifest["encoding"]["content_sha256"]
     )
+
+
+def test_one_stray_text_cell_in_a_numeric_column_is_refused_by_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One text cell among numbers is a typo to fix, not a category (issue 24), sharded or
+    whole, even when it comes after the first chunk."""
+    monkeypatch.setattr(sharded, "CHUNK_ROWS", 100)
+    frame = random_frame(n=N, d=2)
+    frame["grade"] = (np.arange(N) % 4).astype(str)
+    frame.loc[N - 3, "grade"] = "A"
+    path = tmp_path / "late.csv"
+    frame.to_csv(path, index=False)
+    for shard_rows in (SHARD_ROWS, 0):
+        with pytest.raises(DataError, match=rf"row {N - 3}, column 'grade': 'A' is not a number"):
+            split_file(path, frac=0.2, target="y", shard_rows=shard_rows)
 
 
 def test_shard_rows_below_the_minimum_is_a_parameter_error(data_csv: Path, runner) -> None:  # type: ignore[no-untyped-def]
@@ -291,7 +307,7 @@ def test_inputs_read_whole_are_sharded_in_memory_by_the_same_rules(
 ) -> None:
     X = frame.drop(columns="y").to_numpy()
     npz, npy = tmp_path / "data.npz", tmp_path / "data.npy"
-    np.savez(npz, x=X)
+    np.savez(npz, x=X.reshape(len(X), 2, -1))  # rank 3: signals, read whole (2-D arrays stream)
     np.save(npy, X)
     in_memory = split_file(npz, frac=0.2, shard_rows=SHARD_ROWS)
     streamed = split_file(npy, frac=0.2, shard_rows=SHARD_ROWS)

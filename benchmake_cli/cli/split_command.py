@@ -42,9 +42,10 @@ sample; orders rows by content hash; min-max scales; factorizes with NMF (one ar
 test row) and puts the rows nearest the archetypes into the test set. Writes manifest.json,
 train_indices.txt, test_indices.txt and the train/test data in the input's format into OUT.
 
-CSV/TSV, Parquet and NPY tables of more than 20,000 rows are read in chunks and split in
-shards of about 5,000 rows (--shard-rows), in parallel with --jobs or on a Dask cluster with
---scheduler (methods benchmake-cli and benchmake-hull).
+Tables (CSV/TSV, Parquet; a --sequence-col too), arrays of rank 1 or 2 (NPY, NPZ, HDF5)
+and sequence files (.smi, FASTA, text) of more than 20,000 rows are read in chunks and
+split in shards of about 5,000 rows (--shard-rows), in parallel with --jobs or on a Dask
+cluster with --scheduler (methods benchmake-cli and benchmake-hull).
 
 --method benchmake-1.1.2 reproduces the split of the reference package benchmake 1.1.2
 exactly (CPU only, float32, 200 iterations, seed 42); indices are still the input's row

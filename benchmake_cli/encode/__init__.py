@@ -18,6 +18,7 @@ from . import graph, image, sequence, signal, tabular
 from .carried import carried_columns, carried_digests, carried_hash, tie_digests
 from .categories import CategoryAccumulator, expand_codes
 from .options import TOKENIZERS, Encoded, EncodeOptions
+from .sequence import VocabularyAccumulator
 from .tabular import MISSING_TOKENS, column_as_numbers, table_frame, target_values
 
 __all__ = [
@@ -27,12 +28,14 @@ __all__ = [
     "CategoryAccumulator",
     "EncodeOptions",
     "Encoded",
+    "VocabularyAccumulator",
     "carried_columns",
     "carried_hash",
     "column_as_numbers",
     "encode_chunk",
     "encode_table",
     "expand_codes",
+    "streams_sequences",
     "table_frame",
     "target_values",
 ]
@@ -68,20 +71,34 @@ def encode_table(table: Table, options: EncodeOptions | None = None) -> Encoded:
 
 
 def encode_chunk(
-    chunk: Table, options: EncodeOptions, categories: CategoryAccumulator, row_offset: int
+    chunk: Table,
+    options: EncodeOptions,
+    categories: CategoryAccumulator,
+    row_offset: int,
+    vocabulary: VocabularyAccumulator | None = None,
 ) -> Encoded:
     """One chunk of a streamed table, starting at input row ``row_offset``: one column per
     feature, a number or a category code in the numbering of ``categories`` (which collects
     the chunk's categories; :meth:`~.categories.CategoryAccumulator.layout` and
-    :func:`expand_codes` make the one-hot columns once every chunk is read). Row numbers
-    count from the offset; the all-constant check is left to the caller, which sees every
-    chunk."""
+    :func:`expand_codes` make the one-hot columns once every chunk is read). Sequences are
+    counted over ``vocabulary``, collected from every chunk beforehand (without it, over
+    the chunk's own, for a first look). Row numbers count
+    from the offset; the all-constant check is left to the caller, which sees every chunk."""
     modality = resolve(chunk, options.sequence_col)
     _refuse_unused_options(chunk, modality, options)
+    if modality == "sequence":
+        if vocabulary is None:  # the chunk's own (a first look: warnings)
+            vocabulary = VocabularyAccumulator(options)
+            vocabulary.add(chunk)
+        encoded = vocabulary.encode_chunk(chunk, row_offset)
+        encoded.modality, encoded.source = modality, chunk.path.name
+        encoded.carried = carried_digests(chunk, encoded, row_offset)
+        encoded.ties = tie_digests(chunk, encoded, row_offset)
+        return encoded
     if modality != "tabular":
         raise DataError(
-            f"{chunk.path}: is read as {modality}; a sharded split streams tabular "
-            "inputs only (CSV, TSV, Parquet, NPY): pass --shard-rows 0"
+            f"{chunk.path}: is read as {modality}; a sharded split streams tables, arrays "
+            "and sequences only: pass --shard-rows 0"
         )
     plan = tabular.plan_columns(chunk, options, categories.columns)
     part = tabular.encode_chunk(chunk, plan, row_offset)
@@ -127,3 +144,9 @@ def _refuse_unused_options(table: Table, modality: str, options: EncodeOptions) 
     for option, used in given.items():
         if used and option not in allowed:
             raise ParameterError(f"{option}: applies to the columns of a table; {why}")
+
+
+def streams_sequences(chunk: Table, options: EncodeOptions) -> bool:
+    """Whether a streamed input's chunks are sequences (counted over a vocabulary that a
+    first pass collects) rather than table rows."""
+    return resolve(chunk, options.sequence_col) == "sequence"

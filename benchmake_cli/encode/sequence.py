@@ -55,15 +55,61 @@ def kmers(sequence: str, tokens: str, k: int) -> Sequence[str | tuple[str, ...]]
     return [tuple(parts[i : i + k]) for i in range(len(parts) - k + 1)]
 
 
-def encode(table: Table, options: EncodeOptions) -> Encoded:
-    """One row per sequence: its token (or k-mer) counts over the whole file's vocabulary."""
+def _check_options(options: EncodeOptions) -> None:
     if options.tokens not in TOKENIZERS:
         raise ParameterError(f"--tokens {options.tokens!r}: use {' or '.join(TOKENIZERS)}")
     if options.kmer < 1:
         raise ParameterError(f"--kmer {options.kmer}: must be 1 or more")
+
+
+def encode(table: Table, options: EncodeOptions) -> Encoded:
+    """One row per sequence: its token (or k-mer) counts over the whole file's vocabulary."""
+    _check_options(options)
     sequences, rows, dropped, source = _sequences(table, options)
     grams = [kmers(sequence, options.tokens, options.kmer) for sequence in sequences]
     vocabulary = sorted(set(itertools.chain.from_iterable(grams)))
+    return _counted(table, options, vocabulary, grams, sequences, (rows, dropped, source))
+
+
+class VocabularyAccumulator:
+    """The vocabulary of a file read in chunks: every chunk's tokens (or k-mers) are added
+    in a first pass (:meth:`add`), then every chunk is counted over the sorted whole
+    (:meth:`encode_chunk`): the same rows as :func:`encode` of the whole file."""
+
+    def __init__(self, options: EncodeOptions) -> None:
+        _check_options(options)
+        self.options = options
+        self.grams: set[str | tuple[str, ...]] = set()
+        self._sorted: list[str | tuple[str, ...]] | None = None
+
+    def add(self, chunk: Table) -> None:
+        """Collect the vocabulary of one chunk."""
+        sequences, *_ = _sequences(chunk, self.options, chunk=True)
+        for sequence in sequences:
+            self.grams.update(kmers(sequence, self.options.tokens, self.options.kmer))
+        self._sorted = None
+
+    def encode_chunk(self, chunk: Table, row_offset: int) -> Encoded:
+        """One chunk's counts over the whole vocabulary (rows count from ``row_offset``)."""
+        if self._sorted is None:
+            self._sorted = sorted(self.grams)
+        sequences, rows, dropped, source = _sequences(chunk, self.options, chunk=True)
+        grams = [kmers(sequence, self.options.tokens, self.options.kmer) for sequence in sequences]
+        where = (rows + row_offset, [row + row_offset for row in dropped], source)
+        return _counted(chunk, self.options, self._sorted, grams, sequences, where)
+
+
+def _counted(
+    table: Table,
+    options: EncodeOptions,
+    vocabulary: list[str | tuple[str, ...]],
+    grams: list[Sequence[str | tuple[str, ...]]],
+    sequences: list[str],
+    where: tuple[np.ndarray, list[int], str],
+) -> Encoded:
+    """The counts of ``grams`` over ``vocabulary``; ``where``: input rows, dropped rows and
+    the source column."""
+    rows, dropped, source = where
     if not vocabulary:
         raise DataError(
             f"{table.path}: no sequence is {options.kmer} tokens long; nothing to count"
@@ -102,9 +148,10 @@ def _listed(vocabulary: list) -> list:
 
 
 def _sequences(
-    table: Table, options: EncodeOptions
+    table: Table, options: EncodeOptions, chunk: bool = False
 ) -> tuple[list[str], np.ndarray, list[int], str]:
-    """The sequences to encode, the input rows they come from, the dropped rows, the source."""
+    """The sequences to encode, the input rows they come from, the dropped rows, the source
+    (``chunk``: one chunk of a file, which may hold none)."""
     if table.sequences is not None:
         return table.sequences, np.arange(len(table.sequences)), [], "sequence"
     assert table.frame is not None and options.sequence_col is not None
@@ -128,6 +175,6 @@ def _sequences(
             "fill it in or pass --drop-missing"
         )
     rows = np.flatnonzero(~missing)
-    if not len(rows):
+    if not len(rows) and not chunk:
         raise DataError(f"{table.path}: column {column!r} holds no sequences")
     return text.to_numpy()[rows].tolist(), rows, np.flatnonzero(missing).tolist(), column

@@ -72,13 +72,14 @@ def iter_chunks(
     path: str | Path, options: ReadOptions | None = None, rows: int = 1 << 15
 ) -> Generator[Table, None, None]:
     """The file as consecutive tables of at most ``rows`` rows each, read as they are needed
-    (Parquet by batches, CSV/TSV by pandas chunks, NPY by slices of the mapped array)."""
+    (Parquet by batches, CSV/TSV by pandas chunks, NPY by slices of the mapped array, HDF5
+    by dataset slices, NPZ member by member, sequence files by records)."""
     return registry.iter_chunks(Path(path), options or ReadOptions(), rows)
 
 
 def count_rows(path: str | Path, options: ReadOptions | None = None) -> int:
-    """The data rows of a :func:`streamable` file: Parquet and NPY from their headers, text
-    by parsing it chunk by chunk."""
+    """The data rows of a :func:`streamable` file: Parquet, NPY, NPZ and HDF5 from their
+    headers, text by parsing it chunk by chunk."""
     return registry.count_rows(Path(path), options or ReadOptions())
 
 

@@ -7,69 +7,72 @@ or ``.`` (gaps) are refused, naming the line.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError
-from .delimited import decode_text
-from .spec import ReadOptions
 from .table import Table
-from .text_lines import SequenceFile
+from .text_lines import SequenceFile, batched
 
 
-def read(path: Path) -> Table:
-    """Read every record; the header (without ``>``) is carried along as the record's name."""
-    headers: list[str] = []
-    sequences: list[str] = []
-    records: list[list[str]] = []
-    header_line = 0
-    for number, line in enumerate(decode_text(path).splitlines(), start=1):
+def _parse(path: Path, lines: Iterable[str]) -> Iterator[tuple[str, str, str]]:
+    """(name, sequence, record) per record; the header (without ``>``) is the name."""
+    name, residues, header_line = "", "", 0
+    record: list[str] = []
+    for number, line in enumerate(lines, start=1):
         text = line.rstrip()
         if not text.strip() or text.startswith(";"):
             continue
         if text.startswith(">"):
-            _check_last(path, headers, sequences, header_line)
+            if record:
+                yield _finished(path, name, residues, record, header_line)
             name = text[1:].strip()
             if not name:
                 raise DataError(f"{path}: line {number}: header '>' without a name")
-            headers.append(name)
-            sequences.append("")
-            records.append([text])
-            header_line = number
+            residues, record, header_line = "", [text], number
             continue
-        if not headers:
+        if not record:
             raise DataError(
                 f"{path}: line {number}: sequence data before the first '>' header "
                 "(FASTA records start with a '>name' line)"
             )
-        residues = "".join(text.split())
+        letters = "".join(text.split())
         bad = next(
-            (c for c in residues if not (c.isascii() and c.isalpha()) and c not in "*-."), None
+            (c for c in letters if not (c.isascii() and c.isalpha()) and c not in "*-."), None
         )
         if bad is not None:
             raise DataError(
                 f"{path}: line {number}: {text[:40]!r} holds {bad!r}, not a residue letter"
             )
-        sequences[-1] += residues
-        records[-1].append(text)
-    if not headers:
+        residues += letters
+        record.append(text)
+    if not record:
         raise DataError(f"{path}: holds no FASTA records (no '>' header lines)")
-    _check_last(path, headers, sequences, header_line)
-    return Table(
-        path=path,
-        format="fasta",
-        sequences=sequences,
-        labels=np.array(headers, dtype=str),
-        records=["\n".join(lines) for lines in records],
-        modality="sequence",
-        read_options={},
-    )
+    yield _finished(path, name, residues, record, header_line)
 
 
-def _check_last(path: Path, headers: list[str], sequences: list[str], line: int) -> None:
-    if headers and not sequences[-1]:
-        raise DataError(f"{path}: line {line}: record {headers[-1]!r} has no sequence")
+def _finished(
+    path: Path, name: str, residues: str, record: list[str], line: int
+) -> tuple[str, str, str]:
+    if not residues:
+        raise DataError(f"{path}: line {line}: record {name!r} has no sequence")
+    return name, residues, "\n".join(record)
+
+
+def read_tables(path: Path, lines: Iterable[str], rows: int) -> Iterator[Table]:
+    """The records in tables of at most ``rows``; the headers are carried along as labels."""
+    for batch in batched(_parse(path, lines), rows):
+        yield Table(
+            path=path,
+            format="fasta",
+            sequences=[residues for _, residues, _ in batch],
+            labels=np.array([name for name, _, _ in batch], dtype=str),
+            records=[record for _, _, record in batch],
+            modality="sequence",
+            read_options={},
+        )
 
 
 class Fasta(SequenceFile):
@@ -79,8 +82,8 @@ class Fasta(SequenceFile):
     suffixes = (".fasta", ".fa", ".fas", ".faa", ".fna", ".ffn")
     data_suffix = ".fasta"
 
-    def read(self, path: Path, options: ReadOptions) -> Table:
-        return read(path)
+    def read_lines(self, path: Path, lines: Iterable[str], rows: int) -> Iterator[Table]:
+        return read_tables(path, lines, rows)
 
 
 FORMAT = Fasta()

@@ -8,7 +8,8 @@ recorded in the manifest. Split files name the joined array by the keys' common 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +166,132 @@ def subset(table: Table, rows: np.ndarray) -> dict[str, np.ndarray]:
     if table.labels is not None:
         arrays[table.info["output_target_key"]] = table.labels[rows]
     return arrays
+
+
+@dataclass(frozen=True)
+class KeyedLayout:
+    """What reading the chosen arrays yields, known from the file's inventory alone: the
+    keys, the joined dtype and the read options and manifest facts of :func:`read_keyed`."""
+
+    data_keys: list[str]
+    label_keys: list[str] | None
+    dtypes: tuple[np.dtype, np.dtype | None]  #: the joined data and labels
+    options: dict[str, Any]
+    info: dict[str, Any]
+
+
+def keyed_layout(
+    path: Path,
+    inventory: Inventory,
+    keys: Sequence[str] | None,
+    target_keys: Sequence[str] | None,
+    groups: Sequence[str] = (),
+    pickled: bool = False,
+) -> KeyedLayout:
+    """The layout :func:`read_keyed` would give, from shapes and dtypes, nothing loaded."""
+    label_keys = (
+        choose_keys(path, inventory, target_keys, "--target-key", groups=groups, pickled=pickled)
+        if target_keys
+        else None
+    )
+    data_keys = choose_keys(
+        path, inventory, keys, "--key", exclude=label_keys or (), groups=groups, pickled=pickled
+    )
+    if label_keys and set(label_keys) & set(data_keys):
+        raise ParameterError("--target-key: an array cannot be both data and labels")
+
+    def joined(chosen: list[str]) -> tuple[np.dtype, list[dict[str, Any]], tuple[int, ...]]:
+        first = inventory[chosen[0]][0]
+        for key in chosen[1:]:
+            if inventory[key][0][1:] != first[1:]:
+                raise DataError(
+                    f"{path}: arrays {chosen[0]!r} {first} and {key!r} {inventory[key][0]} "
+                    "differ beyond the first dimension and cannot be joined"
+                )
+        counts = [int(inventory[key][0][0]) for key in chosen]
+        parts: list[dict[str, Any]] = [
+            {"key": key, "rows": count} for key, count in zip(chosen, counts, strict=True)
+        ]
+        rows = sum(counts)
+        if rows == 0:
+            raise DataError(f"{path}: {', '.join(chosen)} hold no rows")
+        dtype = np.result_type(*(inventory[key][1] for key in chosen))
+        return dtype, parts, (rows, *first[1:])
+
+    dtype, parts, shape = joined(data_keys)
+    info: dict[str, Any] = {
+        "parts": parts,
+        "shape": list(shape),
+        "dtype": str(dtype),
+        "output_key": joined_name(data_keys),
+    }
+    label_dtype = None
+    if label_keys:
+        label_dtype, label_parts, _ = joined(label_keys)
+        check_labels(path, parts, label_parts)
+        info["label_parts"] = label_parts
+        name = joined_name(label_keys)
+        info["output_target_key"] = name if name != info["output_key"] else label_keys[0]
+    options = {"key": data_keys, "target_key": label_keys}
+    return KeyedLayout(data_keys, label_keys, (dtype, label_dtype), options, info)
+
+
+#: reads rows ``start:stop`` of one array (called in ascending order, array by array)
+RowReader = Callable[[str, int, int], np.ndarray]
+
+
+def _joined_rows(
+    keys: list[str],
+    parts: list[dict[str, Any]],
+    dtype: np.dtype,
+    read: RowReader,
+    start: int,
+    stop: int,
+) -> np.ndarray:
+    """Rows ``start:stop`` of the arrays ``keys`` joined along the first dimension."""
+    pieces, offset = [], 0
+    for key, part in zip(keys, parts, strict=True):
+        low, high = max(start, offset), min(stop, offset + part["rows"])
+        if low < high:
+            pieces.append(read(key, low - offset, high - offset))
+        offset += part["rows"]
+    joined = pieces[0] if len(pieces) == 1 else np.concatenate(pieces, axis=0)
+    return joined.astype(dtype, copy=False)
+
+
+def keyed_chunks(
+    path: Path,
+    name: str,
+    layout: KeyedLayout,
+    read: RowReader,
+    rows: int,
+    extra: dict[str, Any] | None = None,
+) -> Iterator[Table]:
+    """The joined arrays as consecutive tables of at most ``rows`` rows, each holding the
+    read options and manifest facts of the whole file (``extra``: more facts)."""
+    info = {**layout.info, **(extra or {})}
+    total = int(layout.info["shape"][0])
+    for start in range(0, total, rows):
+        stop = min(total, start + rows)
+        array = _joined_rows(
+            layout.data_keys, layout.info["parts"], layout.dtypes[0], read, start, stop
+        )
+        labels = None
+        if layout.label_keys:
+            assert layout.dtypes[1] is not None
+            labels = _joined_rows(
+                layout.label_keys,
+                layout.info["label_parts"],
+                layout.dtypes[1],
+                read,
+                start,
+                stop,
+            )
+        yield Table(
+            path=path,
+            format=name,
+            array=array,
+            labels=labels,
+            read_options=layout.options,
+            info=info,
+        )

@@ -173,7 +173,7 @@ class Npy(FileFormat, ChunkedFormat, ChunkWriter):
     def count(self, path: Path, options: ReadOptions) -> int:
         return count_rows(path)
 
-    def can_chunk(self, path: Path) -> bool:
+    def can_chunk(self, path: Path, options: ReadOptions) -> bool:
         return can_stream(path)
 
     def open_writer(self, first: Table, path: Path, total_rows: int) -> RowWriter:

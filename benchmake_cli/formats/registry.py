@@ -162,14 +162,17 @@ def _refuse_unused_options(path: Path, entry: Format, options: ReadOptions) -> N
 
 
 def streamable(path: Path, options: ReadOptions) -> bool:
-    """Whether the file is read in chunks: a format that streams, read as a table."""
-    if options.type not in ("auto", "tabular") or not path.is_file():
+    """Whether the file is read in chunks: a format that streams, read as a table or as
+    sequences (a sequence file, or a table's ``--sequence-col``)."""
+    if options.type not in ("auto", "tabular", "sequence") or not path.is_file():
         return False
     try:
         entry = detect(path, options.type)
     except DataError:
         return False
-    return streams(entry) and isinstance(entry, ChunkedFormat) and entry.can_chunk(path)
+    if options.type != "auto" and options.type not in entry.fits:
+        return False  # refused by the whole read, which names what it fits
+    return streams(entry) and isinstance(entry, ChunkedFormat) and entry.can_chunk(path, options)
 
 
 def _chunked_format(path: Path, options: ReadOptions) -> ChunkedFormat:

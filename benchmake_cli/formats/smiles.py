@@ -8,16 +8,16 @@ naming the line: it is a sign of another kind of file (HTML, CSV) rather than mo
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError
 from ..safe_text import quoted
-from .delimited import decode_text
 from .spec import ReadOptions
 from .table import Table
-from .text_lines import SequenceFile
+from .text_lines import SequenceFile, iter_lines
 
 #: every character a SMILES string can hold: atoms, bonds, branches, rings, charges, ...
 SMILES_CHARACTERS = frozenset(
@@ -25,13 +25,10 @@ SMILES_CHARACTERS = frozenset(
 )
 
 
-def read(path: Path) -> Table:
-    """Read the SMILES (first field) of every line; the rest of the line is carried along."""
-    sequences: list[str] = []
-    names: list[str] = []
-    records: list[str] = []
-    header: str | None = None
-    for number, line in enumerate(decode_text(path).splitlines(), start=1):
+def _parse(path: Path, lines: Iterable[str]) -> Iterator[str | tuple[str, str, str]]:
+    """The header line first, when the file has one; then (SMILES, name, record) per line."""
+    seen = False
+    for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
@@ -41,25 +38,51 @@ def read(path: Path) -> Table:
                 f"{'a tab' if line[0] == chr(9) else 'white space'}, before {quoted(stripped, 40)})"
             )
         fields = stripped.split(None, 1)
-        if not records and header is None and fields[0].lower() == "smiles":
-            header = line.rstrip()
+        if not seen and fields[0].lower() == "smiles":
+            seen = True
+            yield line.rstrip()
             continue
+        seen = True
         _check_smiles(path, number, fields[0])
-        sequences.append(fields[0])
-        names.append(fields[1] if len(fields) > 1 else "")
-        records.append(line.rstrip())
-    if not sequences:
+        yield fields[0], fields[1] if len(fields) > 1 else "", line.rstrip()
+
+
+def read_tables(
+    path: Path, lines: Iterable[str], rows: int, named: bool | None = None
+) -> Iterator[Table]:
+    """The molecules in tables of at most ``rows``; the names are carried along as labels
+    when any line has one (``named``: whether any has, known beforehand for chunks)."""
+    header: str | None = None
+    batch: list[tuple[str, str, str]] = []
+    found = False
+
+    def table() -> Table:
+        names = [name for _, name, _ in batch]
+        has_names = any(names) if named is None else named
+        return Table(
+            path=path,
+            format="smi",
+            sequences=[smiles for smiles, _, _ in batch],
+            labels=np.array(names, dtype=str) if has_names else None,
+            records=[record for _, _, record in batch],
+            modality="sequence",
+            read_options={},
+            info={"header": header},
+        )
+
+    for item in _parse(path, lines):
+        if isinstance(item, str):
+            header = item
+            continue
+        batch.append(item)
+        if len(batch) == rows:
+            found = True
+            yield table()
+            batch = []
+    if batch:
+        yield table()
+    elif not found:
         raise DataError(f"{path}: holds no SMILES lines (only blank lines, comments or a header)")
-    return Table(
-        path=path,
-        format="smi",
-        sequences=sequences,
-        labels=np.array(names, dtype=str) if any(names) else None,
-        records=records,
-        modality="sequence",
-        read_options={},
-        info={"header": header},
-    )
 
 
 def _check_smiles(path: Path, number: int, smiles: str) -> None:
@@ -80,8 +103,14 @@ class Smiles(SequenceFile):
     suffixes = (".smi", ".smiles")
     data_suffix = ".smi"
 
-    def read(self, path: Path, options: ReadOptions) -> Table:
-        return read(path)
+    def read_lines(self, path: Path, lines: Iterable[str], rows: int) -> Iterator[Table]:
+        return read_tables(path, lines, rows)
+
+    def chunks(self, path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
+        named = any(
+            not isinstance(item, str) and item[1] for item in _parse(path, iter_lines(path))
+        )
+        return read_tables(path, iter_lines(path), rows, named)
 
 
 FORMAT = Smiles()

@@ -241,7 +241,7 @@ class ChunkedFormat(ABC):
         """Whether the input holds more than ``limit`` rows (override to stop counting early)."""
         return self.count(path, options) > limit
 
-    def can_chunk(self, path: Path) -> bool:
+    def can_chunk(self, path: Path, options: ReadOptions) -> bool:
         """Whether this particular input is read in chunks (an NPY of rank 3 is not)."""
         return True
 

@@ -4,9 +4,11 @@
 the plan of the recorded options, and ``inspect`` reports it. An input is split in shards
 when its method can be (:attr:`~benchmake_cli.method.registry.Method.shardable`) and it
 holds more rows than the threshold, whatever its container: an input that can be read in
-chunks (CSV, TSV, Parquet, NPY tables) is streamed; any other is read whole (``X`` only,
-``n × d``) and split in shards in memory by the same rules (:meth:`Plan.after_reading`).
-Parquet and NPY files say how many rows they hold in their headers; a text file's rows are
+chunks (CSV, TSV, Parquet tables, NPY, NPZ and HDF5 arrays of rank 1 or 2, .smi, FASTA and
+text sequence files, a table's ``--sequence-col``) is streamed; any other is read whole
+(``X`` only, ``n × d``) and split in shards in memory by the same rules
+(:meth:`Plan.after_reading`). Parquet, NPY, NPZ and HDF5 files say how many rows they hold
+in their headers; a text file's rows are
 counted as lines while its bytes are hashed, so it is parsed only once, whole or in chunks.
 A line count is an upper bound (blank lines and line ends inside quotes are not rows): a
 text file split in shards that turns out to hold too few rows is split whole after all.
@@ -156,11 +158,7 @@ def make_plan(request: SplitRequest, source: InputSource | None = None) -> Plan:
     path = request.path
     source = source or InputSource(path)
     threshold, shard_rows = request.execution.sharding
-    streamed = (
-        request.chosen.shardable
-        and request.encode.sequence_col is None
-        and streamable(path, request.read)
-    )
+    streamed = request.chosen.shardable and streamable(path, request.read)
     rows = None
     if streamed:
         if format_registry.detect(path, request.read.type).values_as_text:  # a row per line

@@ -16,9 +16,11 @@ from ..encode import (
     CategoryAccumulator,
     Encoded,
     EncodeOptions,
+    VocabularyAccumulator,
     carried_columns,
     encode_chunk,
     expand_codes,
+    streams_sequences,
 )
 from ..errors import DataError
 from ..formats import ReadOptions, Table, iter_chunks
@@ -61,12 +63,31 @@ def encode_pass(
 ) -> EncodedStream:
     """Read and encode the input once, collecting its text features' categories. A column
     first holding text after the first chunk lost the text of the chunks before: the input
-    is read once more, every categorical column known from the start (none can be new)."""
-    spilled = _spill_chunks(path, read_options, encode_options, work_dir, report, frozenset())
+    is read once more, every categorical column known from the start (none can be new).
+    Sequences are read twice: their vocabulary first, then their counts over it."""
+    vocabulary = _vocabulary_pass(path, read_options, encode_options)
+    spilled = _spill_chunks(
+        path, read_options, encode_options, work_dir, report, frozenset(), vocabulary
+    )
     if spilled.categories.late:
         known = spilled.categories.columns
         spilled = _spill_chunks(path, read_options, encode_options, work_dir, report, known)
     return _finish_stream(path, spilled, work_dir)
+
+
+def _vocabulary_pass(
+    path: Path, read_options: ReadOptions, encode_options: EncodeOptions
+) -> VocabularyAccumulator | None:
+    """The vocabulary of every chunk's sequences, when the input is read as sequences."""
+    chunks = iter_chunks(path, read_options, CHUNK_ROWS)
+    first = next(chunks, None)
+    if first is None or not streams_sequences(first, encode_options):
+        return None
+    vocabulary = VocabularyAccumulator(encode_options)
+    vocabulary.add(first)
+    for chunk in chunks:
+        vocabulary.add(chunk)
+    return vocabulary
 
 
 @dataclass
@@ -91,12 +112,16 @@ def _spill_chunks(
     work_dir: Path,
     report: ProgressCallback,
     categorical: frozenset[str],
+    vocabulary: VocabularyAccumulator | None = None,
 ) -> _Spilled:
-    """Encode the input into the spill file (``categorical``: one-hot whatever it holds)."""
+    """Encode the input into the spill file (``categorical``: one-hot whatever it holds;
+    ``vocabulary``: the sequences' vocabulary, collected beforehand)."""
     spilled = _Spilled(CategoryAccumulator(categorical))
     with open(work_dir / SPILL, "wb") as sink:
         for chunk in iter_chunks(path, read_options, CHUNK_ROWS):
-            encoded = encode_chunk(chunk, encode_options, spilled.categories, spilled.input_rows)
+            encoded = encode_chunk(
+                chunk, encode_options, spilled.categories, spilled.input_rows, vocabulary
+            )
             spilled.first = spilled.first or (chunk, encoded)
             spilled.carried.append(encoded.carried)  # type: ignore[arg-type]
             if encoded.ties is not None:
@@ -143,8 +168,8 @@ def _finish_stream(path: Path, spilled: _Spilled, work_dir: Path) -> EncodedStre
         input_rows=spilled.input_rows,
         format=chunk.format,
         read_options=chunk.read_options,
-        details={},
-        parameters=None,
+        details=chunk.info,
+        parameters=encoded.parameters,
         modality=encoded.modality,
         columns_used=encoded.columns_used,
         one_hot=one_hot,

@@ -148,8 +148,9 @@ def split_file(
 
     Notes
     -----
-    With a method that can shard (the default), CSV/TSV, Parquet and NPY tables of more
-    than 20,000 rows are split in shards, read in chunks, on ``jobs`` local processes or on
+    With a method that can shard (the default), tables (CSV/TSV, Parquet; a
+    ``sequence_col`` too), arrays of rank 1 or 2 (NPY, NPZ, HDF5) and sequence files (.smi,
+    FASTA, text) of more than 20,000 rows are split in shards, read in chunks, on ``jobs`` local processes or on
     the Dask scheduler at ``scheduler``. Other inputs are read whole and split exactly; an
     explicit ``shard_rows`` that would shard them is refused.
     """
