@@ -1,5 +1,5 @@
 """Paths as messages show them: no ``a/../b`` detours, relative to the working directory
-when that is shorter than the absolute path."""
+when they lie inside it, else absolute."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from pathlib import Path
 
 def tidy_path(path: Path) -> Path:
     """The same file, named as shortly as possible: ``..`` folded where that still names the
-    same file (else symbolic links resolved), relative to the working directory when shorter.
+    same file (else symbolic links resolved), relative to the working directory when it lies
+    inside it (never ``../x``), else absolute.
 
-    >>> tidy_path(Path("a/b/../../setup.cfg")) == Path("setup.cfg")
+    >>> tidy_path(Path("benchmake_cli/../pyproject.toml")) == Path("pyproject.toml")
+    True
+    >>> tidy_path(Path("/")) == Path("/")
     True
     """
     try:
@@ -21,4 +24,5 @@ def tidy_path(path: Path) -> Path:
         relative = Path(os.path.relpath(absolute, Path.cwd()))
     except (OSError, ValueError):  # gone, another drive, an unreadable folder: as given
         return path
-    return relative if len(str(relative)) < len(str(absolute)) else absolute
+    inside = relative.parts[:1] != ("..",)
+    return relative if inside and len(str(relative)) < len(str(absolute)) else absolute

@@ -14,7 +14,7 @@ import pytest
 
 from benchmake_cli.formats import registry, streamable
 from benchmake_cli.formats.spec import ChunkedFormat, ReadOptions
-from benchmake_cli.pipeline import sharded
+from benchmake_cli.pipeline import sharded, stream
 from benchmake_cli.tasks.split import split_file
 from benchmake_cli.tasks.verify import verify_manifest
 
@@ -23,7 +23,8 @@ N, D = 600, 4
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sharded, "CHUNK_ROWS", 64)
+    monkeypatch.setattr(sharded, "CHUNK_ROWS", 64)  # the chunks written
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 64)  # the chunks read and encoded
 
 
 def _numbers() -> np.ndarray:

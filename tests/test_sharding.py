@@ -15,7 +15,7 @@ import pytest
 from benchmake_cli.errors import DataError, ExitCode
 from benchmake_cli.formats import read_table
 from benchmake_cli.formats.registry import file_format
-from benchmake_cli.pipeline import engines, sharded
+from benchmake_cli.pipeline import engines, sharded, stream
 from benchmake_cli.pipeline.engines import Engine
 from benchmake_cli.pipeline.plan import make_plan
 from benchmake_cli.pipeline.shards import allocate_test_rows, assign_shards
@@ -156,14 +156,14 @@ def test_split_depends_on_content_not_order_format_chunks_or_jobs(
     written = np.load(tmp_path / "npy" / "test.npy")
     assert (written == np.load(npy)[reference.test]).all()
     assert split(data_csv, jobs=2).test.tolist() == reference.test.tolist()
-    monkeypatch.setattr(sharded, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 100)
     assert split(data_csv).test.tolist() == reference.test.tolist()
 
 
 def test_rows_are_numbered_across_chunks(
     data_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(sharded, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 100)
     lines = data_csv.read_text().splitlines()
     lines[1 + 250] = "," + lines[1 + 250].split(",", 1)[1]  # row 250 loses x0
     data_csv.write_text("\n".join(lines) + "\n")
@@ -203,7 +203,7 @@ def test_text_features_are_one_hot_encoded_as_in_the_whole_mode(tmp_path: Path) 
 def test_a_text_value_after_the_first_chunk_makes_the_column_categorical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sharded, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 100)
     frame = random_frame(n=N, d=2)
     frame["grade"] = (np.arange(N) % 4).astype(str)
     frame.loc[N // 3 :, "grade"] = np.where(np.arange(N - N // 3) % 2, "A", "B")
@@ -223,7 +223,7 @@ def test_one_stray_text_cell_in_a_numeric_column_is_refused_by_row(
 ) -> None:
     """One text cell among numbers is a typo to fix, not a category (issue 24), sharded or
     whole, even when it comes after the first chunk."""
-    monkeypatch.setattr(sharded, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 100)
     frame = random_frame(n=N, d=2)
     frame["grade"] = (np.arange(N) % 4).astype(str)
     frame.loc[N - 3, "grade"] = "A"

@@ -16,7 +16,7 @@ from benchmake_cli.encode.tabular import encode, encode_chunk, plan_columns
 from benchmake_cli.errors import DataError
 from benchmake_cli.formats import Table
 from benchmake_cli.formats.modality import MODALITIES
-from benchmake_cli.pipeline import sharded
+from benchmake_cli.pipeline import stream
 from benchmake_cli.tasks.split import split_file
 
 from .conftest import random_frame
@@ -80,7 +80,7 @@ def test_chunks_and_accumulator_give_the_whole_encoding(mixed: pd.DataFrame) -> 
 def test_a_column_first_text_after_the_first_chunk_is_late(mixed: pd.DataFrame) -> None:
     options = EncodeOptions(target="y", id_columns=("id", "site"))
     frame = mixed.assign(grade=(np.arange(60) % 4).astype(str))
-    frame.loc[50, "grade"] = "A"
+    frame.loc[30:, "grade"] = "A"  # text from the second chunk on (one stray cell is refused)
     categories = CategoryAccumulator()
     for start in (0, 30):
         table = _table(frame.iloc[start : start + 30].reset_index(drop=True))
@@ -97,20 +97,24 @@ def test_an_identifier_column_is_refused_by_the_accumulator(mixed: pd.DataFrame)
 def test_late_text_columns_cost_one_more_read_not_one_each(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sharded, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 100)
     reads: list[Path] = []
-    real = sharded.iter_chunks
+    real = stream.iter_chunks
 
     def counted(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        reads.append(path)
-        return real(path, *args, **kwargs)
+        """A read of the whole file counts; a look at its first chunk (is it sequences?)
+        does not."""
+        for number, chunk in enumerate(real(path, *args, **kwargs)):
+            if number == 1:
+                reads.append(path)
+            yield chunk
 
-    monkeypatch.setattr(sharded, "iter_chunks", counted)
+    monkeypatch.setattr(stream, "iter_chunks", counted)
     frame = random_frame(n=900, d=2)
     frame["grade"] = (np.arange(900) % 4).astype(str)
     frame["band"] = (np.arange(900) % 3).astype(str)
-    frame.loc[450, "grade"] = "A"
-    frame.loc[850, "band"] = "B"
+    frame.loc[400:, "grade"] = "A"  # text from the fifth chunk on: a late categorical column
+    frame.loc[100:, "band"] = "B"  # from the second (one stray cell would be refused)
     path = tmp_path / "late.csv"
     frame.to_csv(path, index=False)
     result = split_file(path, frac=0.2, target="y", shard_rows=300)
