@@ -12,8 +12,16 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError, ParameterError
-from .keyed import Inventory, KeyedLayout, keyed_chunks, keyed_layout, read_keyed, subset
+from ..errors import DataError
+from .keyed import (
+    Inventory,
+    KeyedArrays,
+    KeyedLayout,
+    keyed_chunks,
+    keyed_layout,
+    read_keyed,
+    subset,
+)
 from .safety import refuse_external_hdf5
 from .spec import ARRAY_FITS, ChunkedFormat, ChunkWriter, FileFormat, ReadOptions
 from .table import Table
@@ -175,16 +183,14 @@ class RowWriter:
             self.handle.close()
 
 
-class Hdf5(FileFormat, ChunkedFormat, ChunkWriter):
+class Hdf5(KeyedArrays, FileFormat, ChunkedFormat, ChunkWriter):
     """HDF5 files: ``--key`` names the dataset paths; read whole or by dataset slices."""
 
     name = "hdf5"
-    container = "array"
-    description = "an array"
     fits = ARRAY_FITS
     suffixes = (".h5", ".hdf5", ".hdf")
     data_suffix = ".h5"
-    options = frozenset({"key"})
+    layout = staticmethod(layout)
 
     def read(self, path: Path, options: ReadOptions) -> Table:
         return read(path, options.key, options.target_key)
@@ -194,16 +200,6 @@ class Hdf5(FileFormat, ChunkedFormat, ChunkWriter):
 
     def chunks(self, path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
         return iter_chunks(path, options, rows)
-
-    def count(self, path: Path, options: ReadOptions) -> int:
-        return int(layout(path, options).info["shape"][0])
-
-    def can_chunk(self, path: Path, options: ReadOptions) -> bool:
-        """Rank 1 and 2 only: higher ranks are images or signals, read whole."""
-        try:
-            return len(layout(path, options).info["shape"]) <= 2
-        except (DataError, ParameterError):
-            return False
 
     def open_writer(self, first: Table, path: Path, total_rows: int) -> RowWriter:
         return RowWriter(first, path, total_rows)

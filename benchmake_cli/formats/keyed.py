@@ -295,3 +295,28 @@ def keyed_chunks(
             read_options=layout.options,
             info=info,
         )
+
+
+class KeyedArrays:
+    """What NPZ and HDF5 formats share: named arrays chosen with ``--key`` (joined when
+    several), their row count from the file's inventory, and chunked reading for arrays of
+    rank 1 and 2 only (higher ranks are images or signals, read whole). A format class
+    mixes it in and names its module's ``layout`` reader."""
+
+    container = "array"
+    description = "an array"
+    options = frozenset({"key"})
+
+    @staticmethod
+    def layout(path: Path, options: Any) -> KeyedLayout:
+        raise NotImplementedError
+
+    def count(self, path: Path, options: Any) -> int:
+        return int(self.layout(path, options).info["shape"][0])
+
+    def can_chunk(self, path: Path, options: Any) -> bool:
+        """Rank 1 and 2 only: higher ranks are images or signals, read whole."""
+        try:
+            return len(self.layout(path, options).info["shape"]) <= 2
+        except (DataError, ParameterError):
+            return False

@@ -17,8 +17,16 @@ from typing import IO, BinaryIO
 
 import numpy as np
 
-from ..errors import DataError, ParameterError
-from .keyed import Inventory, KeyedLayout, keyed_chunks, keyed_layout, read_keyed, subset
+from ..errors import DataError
+from .keyed import (
+    Inventory,
+    KeyedArrays,
+    KeyedLayout,
+    keyed_chunks,
+    keyed_layout,
+    read_keyed,
+    subset,
+)
 from .numpy_file import read_header
 from .spec import ARRAY_FITS, ChunkedFormat, ChunkWriter, FileFormat, ReadOptions
 from .table import Table
@@ -217,17 +225,15 @@ class RowWriter:
             self.archive.close()
 
 
-class Npz(FileFormat, ChunkedFormat, ChunkWriter):
+class Npz(KeyedArrays, FileFormat, ChunkedFormat, ChunkWriter):
     """NumPy ``.npz`` archives: ``--key`` chooses the arrays; read whole or member by member
     in rows."""
 
     name = "npz"
-    container = "array"
-    description = "an array"
     fits = ARRAY_FITS
     suffixes = (".npz",)
     data_suffix = ".npz"
-    options = frozenset({"key"})
+    layout = staticmethod(layout)
 
     def read(self, path: Path, options: ReadOptions) -> Table:
         return read(path, options.key, options.target_key)
@@ -237,16 +243,6 @@ class Npz(FileFormat, ChunkedFormat, ChunkWriter):
 
     def chunks(self, path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
         return iter_chunks(path, options, rows)
-
-    def count(self, path: Path, options: ReadOptions) -> int:
-        return int(layout(path, options).info["shape"][0])
-
-    def can_chunk(self, path: Path, options: ReadOptions) -> bool:
-        """Rank 1 and 2 only: higher ranks are images or signals, read whole."""
-        try:
-            return len(layout(path, options).info["shape"]) <= 2
-        except (DataError, ParameterError):
-            return False
 
     def open_writer(self, first: Table, path: Path, total_rows: int) -> RowWriter:
         return RowWriter(first, path, total_rows)
