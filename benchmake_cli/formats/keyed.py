@@ -127,16 +127,7 @@ def read_keyed(
 ) -> tuple[np.ndarray, np.ndarray | None, dict[str, Any], dict[str, Any]]:
     """Choose, load and join the data and label arrays; return them with read options and
     manifest facts (``groups`` and ``pickled`` as for :func:`choose_keys`)."""
-    label_keys = (
-        choose_keys(path, inventory, target_keys, "--target-key", groups=groups, pickled=pickled)
-        if target_keys
-        else None
-    )
-    data_keys = choose_keys(
-        path, inventory, keys, "--key", exclude=label_keys or (), groups=groups, pickled=pickled
-    )
-    if label_keys and set(label_keys) & set(data_keys):
-        raise ParameterError("--target-key: an array cannot be both data and labels")
+    data_keys, label_keys = chosen_keys(path, inventory, keys, target_keys, groups, pickled)
     array, parts = join(path, data_keys, load)
     if array.ndim == 0:
         raise DataError(f"{path}: holds no rows")
@@ -189,16 +180,7 @@ def keyed_layout(
     pickled: bool = False,
 ) -> KeyedLayout:
     """The layout :func:`read_keyed` would give, from shapes and dtypes, nothing loaded."""
-    label_keys = (
-        choose_keys(path, inventory, target_keys, "--target-key", groups=groups, pickled=pickled)
-        if target_keys
-        else None
-    )
-    data_keys = choose_keys(
-        path, inventory, keys, "--key", exclude=label_keys or (), groups=groups, pickled=pickled
-    )
-    if label_keys and set(label_keys) & set(data_keys):
-        raise ParameterError("--target-key: an array cannot be both data and labels")
+    data_keys, label_keys = chosen_keys(path, inventory, keys, target_keys, groups, pickled)
 
     def joined(chosen: list[str]) -> tuple[np.dtype, list[dict[str, Any]], tuple[int, ...]]:
         first = inventory[chosen[0]][0]
@@ -320,3 +302,26 @@ class KeyedArrays:
             return len(self.layout(path, options).info["shape"]) <= 2
         except (DataError, ParameterError):
             return False
+
+
+def chosen_keys(
+    path: Path,
+    inventory: Inventory,
+    keys: Sequence[str] | None,
+    target_keys: Sequence[str] | None,
+    groups: Sequence[str],
+    pickled: bool,
+) -> tuple[list[str], list[str] | None]:
+    """``(data keys, label keys)`` that ``--key`` and ``--target-key`` choose; one array
+    cannot be both."""
+    label_keys = (
+        choose_keys(path, inventory, target_keys, "--target-key", groups=groups, pickled=pickled)
+        if target_keys
+        else None
+    )
+    data_keys = choose_keys(
+        path, inventory, keys, "--key", exclude=label_keys or (), groups=groups, pickled=pickled
+    )
+    if label_keys and set(label_keys) & set(data_keys):
+        raise ParameterError("--target-key: an array cannot be both data and labels")
+    return data_keys, label_keys
