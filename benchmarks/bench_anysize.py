@@ -1,9 +1,11 @@
 """Time and peak memory of ``benchmake split`` in its default mode on every kind of input
 (issue 29): HIV with ``--sequence-col``, HDF5 against the same numbers in Parquet, a
-``.smi`` file, a folder of small PNGs, and a million rows of HDF5 against Parquet.
+``.smi`` file, a folder of small PNGs, an OGB folder of 50,000 graphs, and a million rows
+of HDF5 against Parquet.
 
 Each case builds its input once (in ``--data``), runs ``benchmake split`` in a fresh
-process ``--runs`` times (``--big-runs`` for the million-row cases) while sampling the
+process ``--runs`` times (``--big-runs`` for the million-row cases; the cases take turns,
+run after run, so that paired cases see the same load) while sampling the
 resident memory of that process and its children every 0.2 s, and prints one JSON line: the
 median wall and CPU times, the largest peak, the mode (whole or sharded, and the shard count), the
 exact train and test sizes, and the exit code of ``benchmake verify`` of the first run's
@@ -120,12 +122,44 @@ def build_pngs(folder: Path, n: int = 24_000, classes: int = 4) -> tuple[Path, l
     return root, []
 
 
+def build_ogb(folder: Path, n: int = 50_000) -> tuple[Path, list[str]]:
+    """``n`` random molecule-like graphs (5 to 30 nodes, a ring of bonds plus a few more,
+    4 node features) in OGB's raw layout, gzip-compressed."""
+    import gzip
+
+    root = folder / f"ogb_{n}"
+    done = root / ".complete"
+    if not done.exists():
+        root.mkdir(parents=True, exist_ok=True)
+        rng = np.random.default_rng(3)
+        nodes = rng.integers(5, 31, size=n)
+        edges, counts = [], []
+        for size in nodes.tolist():
+            ring = [(i, (i + 1) % size) for i in range(size)]
+            extra = [tuple(pair) for pair in rng.integers(0, size, size=(size // 5, 2)).tolist()]
+            edges.append("".join(f"{a},{b}\n" for a, b in ring + extra))
+            counts.append(len(ring) + len(extra))
+        features = rng.integers(0, 9, size=(int(nodes.sum()), 4))
+        files = {
+            "num-node-list": "".join(f"{v}\n" for v in nodes.tolist()),
+            "num-edge-list": "".join(f"{v}\n" for v in counts),
+            "edge": "".join(edges),
+            "node-feat": "".join(",".join(map(str, row)) + "\n" for row in features.tolist()),
+            "graph-label": "".join(f"{v}\n" for v in rng.integers(0, 2, size=n).tolist()),
+        }
+        for stem, text in files.items():
+            (root / f"{stem}.csv.gz").write_bytes(gzip.compress(text.encode(), mtime=0))
+        done.write_text("")
+    return root, []
+
+
 CASES: dict[str, tuple[Callable[[Path], tuple[Path, list[str]]], bool]] = {
     "hiv": (build_hiv, False),
     "hdf5-100k": (lambda f: build_hdf5(f, 100_000, 16), False),
     "parquet-100k": (lambda f: build_parquet(f, 100_000, 16), False),
     "smi-60k": (build_smi, False),
     "png-24k": (build_pngs, False),
+    "ogb-50k": (build_ogb, False),
     "hdf5-1m": (lambda f: build_hdf5(f, 1_000_000, 16), True),
     "parquet-1m": (lambda f: build_parquet(f, 1_000_000, 16), True),
 }
@@ -158,21 +192,27 @@ def benchmake(*args: str) -> list[str]:
     return [sys.executable, "-m", "benchmake_cli", *args]
 
 
-def run_case(name: str, folder: Path, runs: int, frac: float, deadline: float | None) -> dict:
+def split_once(name: str, folder: Path, frac: float, deadline: float | None) -> dict:
+    """One measured ``benchmake split`` of the case ``name`` into ``folder/out_NAME``."""
     builder, _ = CASES[name]
     data, options = builder(folder)
-    out = folder / f"out_{name}"
-    results = []
-    for _ in range(runs):
-        split = benchmake("split", str(data), "--frac", str(frac), "--out", str(out), "--force",
-                          "--json", *options)  # fmt: skip
-        result = run_measured(split, folder / f"{name}.log", deadline)
-        results.append(result)
-        if result["rc"] != 0:
-            return {"case": name, "rc": result["rc"], "seconds": round(result["seconds"], 1),
-                    "peak_gb": round(result["peak"] / 1e9, 2),
-                    "error": (folder / f"{name}.log").read_text()[-500:]}  # fmt: skip
-    summary = json.loads(results[0]["stdout"])
+    split = benchmake("split", str(data), "--frac", str(frac), "--out", str(folder / f"out_{name}"),
+                      "--force", "--json", *options)  # fmt: skip
+    result = run_measured(split, folder / f"{name}.log", deadline)
+    result["data"] = data
+    if result["rc"] != 0:
+        result["error"] = (folder / f"{name}.log").read_text()[-500:]
+    return result
+
+
+def summarize(name: str, folder: Path, results: list[dict]) -> dict:
+    """The case's line: medians over its runs, the first run's bundle verified."""
+    failed = next((r for r in results if r["rc"] != 0), None)
+    if failed is not None:
+        return {"case": name, "rc": failed["rc"], "seconds": round(failed["seconds"], 1),
+                "peak_gb": round(failed["peak"] / 1e9, 2), "error": failed["error"]}  # fmt: skip
+    out, data = folder / f"out_{name}", results[0]["data"]
+    summary = json.loads(results[-1]["stdout"])
     manifest = json.loads((out / "manifest.json").read_text())
     sharding = manifest["method"]["parameters"].get("sharding") or {}
     row = {
@@ -183,7 +223,8 @@ def run_case(name: str, folder: Path, runs: int, frac: float, deadline: float | 
         "mode": f"sharded ({sharding['shards']} shards)" if sharding else "whole",
         "n_train": summary["n_train"],
         "n_test": summary["n_test"],
-        "runs": runs,
+        "runs": len(results),
+        "seconds": [round(r["seconds"], 1) for r in results],
         "median_seconds": round(statistics.median(r["seconds"] for r in results), 1),
         "peak_gb": round(max(r["peak"] for r in results) / 1e9, 2),
         "median_cpu_seconds": round(statistics.median(r["cpu"] for r in results), 1),
@@ -209,9 +250,16 @@ def main() -> None:
     args = parser.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     print(json.dumps({"uptime": os.getloadavg(), "cpus": os.cpu_count()}), flush=True)
+    results: dict[str, list[dict]] = {name: [] for name in args.cases}
+    rounds = max(args.big_runs if CASES[name][1] else args.runs for name in args.cases)
+    for round_ in range(rounds):  # interleaved: a paired case sees the same load
+        for name in args.cases:
+            wanted = args.big_runs if CASES[name][1] else args.runs
+            failed = bool(results[name]) and results[name][-1]["rc"] != 0
+            if round_ < wanted and not failed:
+                results[name].append(split_once(name, args.data, args.frac, args.deadline))
     for name in args.cases:
-        runs = args.big_runs if CASES[name][1] else args.runs
-        print(json.dumps(run_case(name, args.data, runs, args.frac, args.deadline)), flush=True)
+        print(json.dumps(summarize(name, args.data, results[name])), flush=True)
     print(json.dumps({"uptime": os.getloadavg()}), flush=True)
 
 

@@ -27,7 +27,6 @@ from benchmake_cli.formats.registry import (
     FORMATS,
     detect,
     detect_folder,
-    file_format,
     streams,
     write_side,
     write_streamed,
@@ -54,7 +53,8 @@ SAMPLES: dict[str, tuple[str, ReadOptions]] = {
 }
 #: streamed writers that give the very bytes of the whole writer (Parquet's row groups follow
 #: the chunks, so only its content is the same)
-SAME_BYTES = ("csv", "tsv", "npy", "npz", "hdf5", "smi", "fasta", "text")
+SAME_BYTES = ("csv", "tsv", "npy", "npz", "hdf5", "smi", "fasta", "text", "image-folder")
+SAME_BYTES += ("signal-folder", "ogb")
 #: inputs read in chunks where the sample above is read whole (images: arrays of rank 3):
 #: the alloys' numbers as a 2-D array with labels, in a group of the HDF5 file
 STREAM_SAMPLES: dict[str, tuple[str, ReadOptions]] = {
@@ -100,6 +100,8 @@ def _subset(table: Table, rows: np.ndarray) -> dict[str, object]:
         value = getattr(table, name)
         if value is not None:
             content[name] = np.asarray(value)[rows]
+    if table.signals is not None:
+        content["signals"] = np.concatenate([table.signals[int(r)].ravel() for r in rows])
     for name in ("sequences", "records"):
         value = getattr(table, name)
         if value is not None:
@@ -181,9 +183,9 @@ def test_detects_reads_writes_and_reads_back(
     _assert_same(_subset(again, np.arange(len(rows))), _subset(table, rows))
 
 
-@pytest.mark.parametrize("entry", [e for e in FILE_FORMATS if streams(e)], ids=lambda e: e.name)
+@pytest.mark.parametrize("entry", [e for e in FORMATS if streams(e)], ids=lambda e: e.name)
 def test_streamed_equals_whole(
-    entry: FileFormat, stream_samples: dict[str, tuple[Path, ReadOptions]], tmp_path: Path
+    entry: Format, stream_samples: dict[str, tuple[Path, ReadOptions]], tmp_path: Path
 ) -> None:
     path, options = stream_samples[entry.name]
     assert streamable(path, options)
@@ -202,18 +204,25 @@ def test_streamed_equals_whole(
     assert count_rows(path, options) == n
     assert has_more_rows_than(path, n - 1, options) and not has_more_rows_than(path, n, options)
 
-    sides = (np.arange(n) % 3 == 0).astype(np.int8)
-    streamed = {side: tmp_path / f"streamed{side}{entry.data_suffix}" for side in (0, 1)}
-    write_streamed(iter_chunks(path, options, rows=7), sides, streamed)
-    for side, target in streamed.items():
-        rows = np.flatnonzero(sides == side)
-        once = tmp_path / f"whole{side}{entry.data_suffix}"
-        file_format(whole.format).write(whole, rows, once)
+    sides = (np.arange(n) % 3 == 0).astype(np.int8) + 1  # 1: train, 2: test
+    streamed, once = tmp_path / "streamed", tmp_path / "whole"
+    streamed.mkdir(), once.mkdir()
+    names = {1: "train", 2: "test"}
+    written = write_streamed(iter_chunks(path, options, rows=7), sides, streamed, names, "list")
+    expected = [
+        name
+        for code, side in names.items()
+        for name in write_side(whole, np.flatnonzero(sides == code), once, side)
+    ]
+    assert written == expected
+    for name in written:
         if entry.name in SAME_BYTES:
-            assert target.read_bytes() == once.read_bytes()
-        _assert_same(
-            _subset(read_table(target, options), np.arange(len(rows))), _subset(whole, rows)
-        )
+            assert (streamed / name).read_bytes() == (once / name).read_bytes(), name
+    if isinstance(entry, FileFormat):
+        for code, side in names.items():
+            rows = np.flatnonzero(sides == code)
+            again = read_table(streamed / entry.data_name(side), options)
+            _assert_same(_subset(again, np.arange(len(rows))), _subset(whole, rows))
 
 
 def test_rank_three_npy_is_read_whole() -> None:

@@ -53,13 +53,17 @@ def data_file_names(table: Table | str) -> tuple[str, str]:
     return registry.data_file_names(table if isinstance(table, str) else table.format)
 
 
+TRAIN, TEST = 1, 2  #: which side an input row is on in :func:`write_subsets_streamed` (0: dropped)
+
+
 def write_subsets_streamed(
-    chunks: Iterable[Table], sides: np.ndarray, paths: dict[int, Path]
-) -> None:
-    """Write, chunk by chunk, the rows whose ``sides`` value is each key of ``paths`` (input
-    order, every original column) in the input's format: the same content as
-    the format's ``write`` of those rows, holding one chunk at a time."""
-    registry.write_streamed(chunks, sides, paths)
+    chunks: Iterable[Table], sides: np.ndarray, folder: Path, files: str = "list"
+) -> list[str]:
+    """Write, chunk by chunk, the rows whose ``sides`` value is :data:`TRAIN` as the train
+    data and :data:`TEST` as the test data into ``folder``, in the input's format (input order, every original
+    column): the same files as :func:`write_side` of those rows, holding one chunk at a
+    time; returns the relative POSIX paths written."""
+    return registry.write_streamed(chunks, sides, folder, {TRAIN: "train", TEST: "test"}, files)
 
 
 def input_digest(path: Path) -> tuple[int, str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import DataError
 from ..formats.table import GraphSet, Table
 from . import tabular
 from .options import Encoded, EncodeOptions
@@ -32,14 +33,52 @@ def encode(table: Table, options: EncodeOptions) -> Encoded:
         encoded = tabular.encode(table, options)
         encoded.parameters["representation"] = "node-feature matrix, one row per node"
         return encoded
-    return _encode_graphs(table.graphs)
+    graphs = table.graphs
+    return _encode_graphs(graphs, int(_degrees(graphs).max(initial=0)), _feature_width(graphs))
 
 
-def _encode_graphs(graphs: GraphSet) -> Encoded:
-    """One row per graph: counts, degree histogram and node-feature mean, sum and max."""
+class DegreeAccumulator:
+    """The degree bins of graphs read in chunks: every chunk's largest degree is taken in a
+    first pass (:meth:`add`), then every chunk is encoded over the bins of the whole
+    (:meth:`encode_chunk`): the same rows as :func:`encode` of the whole folder."""
+
+    def __init__(self, options: EncodeOptions) -> None:
+        self.largest = 0
+        self.width = 0
+
+    def add(self, chunk: Table) -> None:
+        """Take one chunk's largest degree and node-feature width."""
+        graphs = _graphs(chunk)
+        self.largest = max(self.largest, int(_degrees(graphs).max(initial=0)))
+        self.width = max(self.width, _feature_width(graphs))
+
+    def encode_chunk(self, chunk: Table, row_offset: int) -> Encoded:
+        """One chunk's rows over the whole's bins (rows count from ``row_offset``)."""
+        encoded = _encode_graphs(_graphs(chunk), self.largest, self.width)
+        encoded.rows = encoded.rows + row_offset
+        return encoded
+
+
+def _graphs(chunk: Table) -> GraphSet:
+    if chunk.graphs is None:
+        raise DataError(
+            f"{chunk.path}: a node-feature table is split whole or in memory, not streamed"
+        )
+    return chunk.graphs
+
+
+def _feature_width(graphs: GraphSet) -> int:
+    """Node-feature columns (0 without ``node-feat`` or without a node in the whole set)."""
+    features = graphs.node_features
+    return int(features.shape[1]) if features is not None and features.size else 0
+
+
+def _encode_graphs(graphs: GraphSet, largest: int, width: int) -> Encoded:
+    """One row per graph: counts, degree histogram (bins up to the ``largest`` degree, at
+    most :data:`DEGREE_CAP`) and the ``width`` node features' mean, sum and max."""
     n = graphs.count
     degrees = _degrees(graphs)
-    cap = int(min(degrees.max(initial=0), DEGREE_CAP))
+    cap = min(largest, DEGREE_CAP)
     graph_of_node = np.repeat(np.arange(n), graphs.node_counts)
     bins = np.minimum(degrees, cap)
     histogram = np.bincount(graph_of_node * (cap + 1) + bins, minlength=n * (cap + 1))
@@ -53,11 +92,8 @@ def _encode_graphs(graphs: GraphSet) -> Encoded:
         + [f"degree={d}" for d in range(cap)]
         + [f"degree>={cap}" if cap == DEGREE_CAP else f"degree={cap}"]
     )
-    width = 0
-    if graphs.node_features is not None and graphs.node_features.size:
-        mean, total, peak = _feature_summaries(graphs)
-        width = total.shape[1]
-        parts += [mean, total, peak]
+    if width:
+        parts += list(_feature_summaries(graphs, width))
         for summary in ("mean", "sum", "max"):
             names += [f"{summary}(f{j})" for j in range(width)]
     X = np.ascontiguousarray(np.hstack(parts), dtype=np.float64)
@@ -87,10 +123,12 @@ def _degrees(graphs: GraphSet) -> np.ndarray:
     return np.bincount(ends, minlength=total)
 
 
-def _feature_summaries(graphs: GraphSet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _feature_summaries(graphs: GraphSet, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, sum and max of each of the ``width`` node-feature columns, per graph."""
+    n = graphs.count
     features = graphs.node_features
-    assert features is not None
-    n, width = graphs.count, features.shape[1]
+    if features is None or not features.size:  # a chunk of graphs without nodes
+        features = np.zeros((0, width))
     total = np.zeros((n, width))
     peak = np.zeros((n, width))
     present = graphs.node_counts > 0

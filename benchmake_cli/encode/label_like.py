@@ -124,3 +124,35 @@ def class_labels(table: Table, rows: np.ndarray) -> np.ndarray | None:
         return None
     y = np.asarray(table.labels)[rows]
     return None if np.unique(y).size == y.size else y
+
+
+class LabelClasses:
+    """The classes of an input's labels (class sub-folders, ``--target-key``), collected
+    chunk by chunk or from the whole input at once: the split's target when no
+    ``--target`` is named (:meth:`target`). Labels that differ in every row (the names of a
+    ``.smi`` file's molecules) are no classes."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.rows = 0
+        self.present = True
+
+    def add(self, table: Table, rows: np.ndarray) -> None:
+        """The labels of ``table``'s rows ``rows`` (positions within the table)."""
+        if table.labels is None or table.frame is not None or np.asarray(table.labels).ndim != 1:
+            self.present = False
+            return
+        for value in np.asarray(table.labels)[rows].tolist():
+            key = str(value)
+            self.counts[key] = self.counts.get(key, 0) + 1
+        self.rows += len(rows)
+
+    def target(self, from_key: bool, options: EncodeOptions) -> dict[str, object] | None:
+        """The manifest's ``target`` field (``from_key``: the labels are ``--target-key``
+        arrays); ``None`` under ``--target`` or without classes."""
+        if options.target is not None or not self.present or not self.rows:
+            return None
+        if len(self.counts) == self.rows:
+            return None
+        source = "--target-key" if from_key else "class sub-folders"
+        return {"name": LABELS_TARGET, "from": source, "classes": sorted(self.counts)}

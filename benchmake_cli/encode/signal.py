@@ -12,6 +12,7 @@ array read as a signal uses its numeric feature columns as one channel.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
@@ -22,8 +23,12 @@ from .arrays import check_finite
 from .options import Encoded, EncodeOptions
 
 
-def encode(table: Table, options: EncodeOptions) -> Encoded:
-    """One row per signal, resampled to ``options.resample`` points when asked."""
+def encode(
+    table: Table, options: EncodeOptions, reference: tuple[str, int] | None = None
+) -> Encoded:
+    """One row per signal, resampled to ``options.resample`` points when asked; without it,
+    every signal must have the length of the first (``reference``: the name and length of
+    the first signal of the whole input, when ``table`` is a later chunk of it)."""
     rows: np.ndarray | None = None
     base: Encoded | None = None
     if table.signals is not None:
@@ -45,15 +50,12 @@ def encode(table: Table, options: EncodeOptions) -> Encoded:
         names = [f"row {r}" for r in rows]
     length = options.resample
     if length is None:
-        lengths = {}  # type: ignore[var-annotated]
+        lengths: dict[int, str] = {reference[1]: reference[0]} if reference else {}
         for name, signal in zip(names, signals, strict=True):
             lengths.setdefault(len(signal), name)
         if len(lengths) > 1:
             (la, a), (lb, b) = list(lengths.items())[:2]
-            raise DataError(
-                f"{table.path}: signals differ in length: {a} has {la} samples, {b} has {lb}; "
-                "pass --resample L to resample them all to L samples"
-            )
+            raise length_error(table.path, (a, la), (b, lb))
         length = len(signals[0])
         stacked = np.stack(signals)
     else:
@@ -82,6 +84,15 @@ def encode(table: Table, options: EncodeOptions) -> Encoded:
             else None,
             "flatten": "time-major, channels interleaved",
         },
+    )
+
+
+def length_error(path: Path, first: tuple[str, int], other: tuple[str, int]) -> DataError:
+    """The refusal of signals of two lengths: (name, length) of the first and of another."""
+    (a, la), (b, lb) = first, other
+    return DataError(
+        f"{path}: signals differ in length: {a} has {la} samples, {b} has {lb}; "
+        "pass --resample L to resample them all to L samples"
     )
 
 

@@ -5,7 +5,7 @@ folder, hidden files and folders (names starting with ``.``) left out, ordered b
 relative POSIX path (code-point order). Files in first-level sub-folders take the
 sub-folder's name as their label (the ``ImageFolder`` convention).
 
-Split files of image and signal folders (:func:`write_listing`): ``train.csv``/``test.csv``
+Split files of image and signal folders (:class:`ListingWriter`, whole or chunk by chunk): ``train.csv``/``test.csv``
 list each sample's relative path and label; ``--copy`` also copies the files into
 ``train/`` and ``test/`` (same relative paths), ``--link`` makes relative symbolic links
 there instead.
@@ -14,7 +14,6 @@ there instead.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import shutil
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 
 from ..errors import DataError, OutputError
 from .safety import refuse_special_samples
-from .spec import FolderFormat
+from .spec import ChunkedFormat, FolderFormat, ReadOptions, SideChunkWriter
 from .table import Table
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
@@ -108,41 +107,62 @@ def input_bytes(path: Path) -> int:
     return sum((path / relative).stat().st_size for relative in walk_files(path))
 
 
-def write_listing(table: Table, rows: np.ndarray, folder: Path, side: str, files: str) -> list[str]:
-    """Write ``side.csv`` and, with ``files`` ``copy`` or ``link``, the ``side/`` folder."""
-    assert table.records is not None
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["path", "label"])
-    for r in rows:
-        label = str(table.labels[int(r)]) if table.labels is not None else ""
-        writer.writerow([table.records[int(r)], label])
-    listing = f"{side}.csv"
-    (folder / listing).write_bytes(buffer.getvalue().encode("utf-8"))
-    written = [listing]
-    if files == "list":
-        return written
-    for r in rows:
-        relative = table.records[int(r)]
-        source = (table.path / relative).resolve()
-        target = folder / side / relative
+class ListingWriter:
+    """One side of a folder of sample files, chunk by chunk: ``side.csv`` lists each
+    sample's relative path and label; with ``files`` ``copy`` or ``link`` the files are also
+    copied into (or linked from) ``side/``, under the same relative paths."""
+
+    def __init__(self, folder: Path, side: str, files: str) -> None:
+        self.folder, self.side, self.files = folder, side, files
+        self.listing = f"{side}.csv"
+        self.handle = open(folder / self.listing, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+        self.writer = csv.writer(self.handle, lineterminator="\n")
+        self.writer.writerow(["path", "label"])
+        self.placed: list[str] = []
+
+    def append(self, chunk: Table, rows: np.ndarray) -> None:
+        assert chunk.records is not None
+        for r in rows:
+            label = str(chunk.labels[int(r)]) if chunk.labels is not None else ""
+            self.writer.writerow([chunk.records[int(r)], label])
+        if self.files != "list":
+            for r in rows:
+                self._place(chunk.path, chunk.records[int(r)])
+
+    def _place(self, root: Path, relative: str) -> None:
+        source = (root / relative).resolve()
+        target = self.folder / self.side / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            if files == "copy":
+            if self.files == "copy":
                 shutil.copyfile(source, target)
             else:
                 os.symlink(os.path.relpath(source, target.parent.resolve()), target)
         except OSError as exc:
             raise OutputError(
-                f"cannot {files} {source} to {side}/{relative} ({exc.strerror or exc})"
+                f"cannot {self.files} {source} to {self.side}/{relative} ({exc.strerror or exc})"
             ) from None
-        written.append(f"{side}/{relative}")
+        self.placed.append(f"{self.side}/{relative}")
+
+    def close(self) -> list[str]:
+        self.handle.close()
+        return [self.listing, *self.placed]
+
+
+def write_listing(table: Table, rows: np.ndarray, folder: Path, side: str, files: str) -> list[str]:
+    """Write ``side.csv`` and, with ``files`` ``copy`` or ``link``, the ``side/`` folder."""
+    writer = ListingWriter(folder, side, files)
+    try:
+        writer.append(table, rows)
+    finally:
+        written = writer.close()
     return written
 
 
-class SampleFolder(FolderFormat):
-    """A folder of one file per sample (ending in one of ``sample_suffixes``), written as a
-    listing (:func:`write_listing`) with the files copied or linked on request."""
+class SampleFolder(FolderFormat, ChunkedFormat, SideChunkWriter):
+    """A folder of one file per sample (ending in one of ``sample_suffixes``), read whole or
+    in batches of files, written as a listing (:class:`ListingWriter`) with the files copied
+    or linked on request."""
 
     copies_files = True
     sample_suffixes: tuple[str, ...]
@@ -150,7 +170,13 @@ class SampleFolder(FolderFormat):
     def detect(self, root: Path) -> bool:
         return bool(sample_files(root, self.sample_suffixes))
 
+    def count(self, path: Path, options: ReadOptions) -> int:
+        return len(sample_files(path, self.sample_suffixes))
+
     def write_side(
         self, table: Table, rows: np.ndarray, folder: Path, side: str, files: str
     ) -> list[str]:
         return write_listing(table, rows, folder, side, files)
+
+    def open_side(self, first: Table, folder: Path, side: str, files: str) -> ListingWriter:
+        return ListingWriter(folder, side, files)

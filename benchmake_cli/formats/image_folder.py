@@ -8,13 +8,16 @@ when shrinking; the aspect ratio is not kept). Without ``--mode`` the folder is 
 n × H × W for ``L`` and n × H × W × 3 for ``RGB``: exactly the array an NPY file of the
 same pixels holds, so both give the same encoded rows. 16-bit, 32-bit and float images,
 multi-frame files and images larger than :data:`MAX_IMAGE_PIXELS` (a decompression bomb)
-are refused, naming the file.
+are refused, naming the file. A folder is read whole or in batches of files, its headers
+first (:func:`layout`): either way each image is decoded the same.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +33,7 @@ MAX_IMAGE_PIXELS = 89_478_485
 GREY_MODES = frozenset({"1", "L", "LA", "La"})
 UNSUPPORTED_MODES = frozenset({"I", "F", "I;16", "I;16B", "I;16L", "I;16N"})
 RESAMPLING = "BILINEAR"
+CHUNK_BYTES = 64 << 20  #: about this many encoded bytes (float64 pixels) per batch of images
 
 
 def parse_image_size(text: str | tuple[int, int] | None) -> tuple[int, int] | None:
@@ -48,10 +52,54 @@ def parse_image_size(text: str | tuple[int, int] | None) -> tuple[int, int] | No
     return int(match.group(1)), int(match.group(2))
 
 
-def read(root: Path, image_size: tuple[int, int] | None, mode: str | None) -> Table:
-    """Read every image below ``root`` into one uint8 array, in relative-path order."""
-    from PIL import Image
+@dataclass(frozen=True)
+class ImageLayout:
+    """What every image of a folder becomes, found from their headers alone: the files in
+    order, their labels, the colour mode and the size they are decoded to."""
 
+    root: Path
+    files: list[str]
+    labels: np.ndarray | None
+    mode: str
+    size: tuple[int, int]  #: (width, height)
+    image_size: tuple[int, int] | None
+
+    @property
+    def row_shape(self) -> tuple[int, ...]:
+        width, height = self.size
+        return (height, width) + ((3,) if self.mode == "RGB" else ())
+
+    def table(self, start: int, stop: int) -> Table:
+        """The images ``start`` to ``stop`` (in file order), decoded into one uint8 array."""
+        names = self.files[start:stop]
+        pixels = np.empty((len(names), *self.row_shape), dtype=np.uint8)
+        for i, name in enumerate(names):
+            pixels[i] = _decode(self.root / name, self.mode, self.size)
+        classes = sorted(set(self.labels.tolist())) if self.labels is not None else []
+        return Table(
+            path=self.root,
+            format="image-folder",
+            array=pixels,
+            labels=self.labels[start:stop] if self.labels is not None else None,
+            records=names,
+            modality="image",
+            read_options={
+                "image_size": list(self.image_size) if self.image_size else None,
+                "mode": self.mode,
+            },
+            info={
+                "files": len(self.files),
+                "order": "relative POSIX path, code-point order",
+                "classes": classes,
+                "shape": [len(self.files), *self.row_shape],
+                "resampling": f"Pillow Image.Resampling.{RESAMPLING}" if self.image_size else None,
+            },
+        )
+
+
+def layout(root: Path, image_size: tuple[int, int] | None, mode: str | None) -> ImageLayout:
+    """Every image's header read (not its pixels): sizes must agree without ``--image-size``;
+    the mode is ``--mode``, else ``RGB`` when any image has colour."""
     if mode is not None and mode not in MODES:
         raise ParameterError(f"--mode {mode!r}: use L (grey) or RGB")
     files = sample_files(root, IMAGE_SUFFIXES)
@@ -70,38 +118,41 @@ def read(root: Path, image_size: tuple[int, int] | None, mode: str | None) -> Ta
                 f"{b} is {size_b[0]}x{size_b[1]}; pass --image-size WxH to resize them all"
             )
     chosen = mode or ("RGB" if any(m not in GREY_MODES for _, m in headers) else "L")
-    width, height = image_size or headers[0][0]
-    shape = (len(files), height, width) + ((3,) if chosen == "RGB" else ())
-    pixels = np.empty(shape, dtype=np.uint8)
-    resample = getattr(Image.Resampling, RESAMPLING)
-    for i, name in enumerate(files):
-        with _open(root / name) as image:
-            try:
-                converted = image.convert(chosen)
-                if converted.size != (width, height):
-                    converted = converted.resize((width, height), resample)
-                pixels[i] = np.asarray(converted, dtype=np.uint8)
-            except (OSError, SyntaxError, ValueError, EOFError) as exc:
-                if isinstance(exc, PermissionError):
-                    raise
-                raise DataError(f"{root / name}: cannot be decoded as an image ({exc})") from None
-    classes = sorted(set(labels.tolist())) if labels is not None else []
-    return Table(
-        path=root,
-        format="image-folder",
-        array=pixels,
-        labels=labels,
-        records=files,
-        modality="image",
-        read_options={"image_size": list(image_size) if image_size else None, "mode": chosen},
-        info={
-            "files": len(files),
-            "order": "relative POSIX path, code-point order",
-            "classes": classes,
-            "shape": list(shape),
-            "resampling": f"Pillow Image.Resampling.{RESAMPLING}" if image_size else None,
-        },
-    )
+    return ImageLayout(root, files, labels, chosen, image_size or headers[0][0], image_size)
+
+
+def read(root: Path, image_size: tuple[int, int] | None, mode: str | None) -> Table:
+    """Read every image below ``root`` into one uint8 array, in relative-path order."""
+    found = layout(root, image_size, mode)
+    return found.table(0, len(found.files))
+
+
+def chunks(
+    root: Path, image_size: tuple[int, int] | None, mode: str | None, rows: int
+) -> Iterator[Table]:
+    """The images in batches of at most ``rows`` files, each batch's pixels at most about
+    :data:`CHUNK_BYTES` once encoded (float64); the headers are all read first."""
+    found = layout(root, image_size, mode)
+    row_bytes = 8 * int(np.prod(found.row_shape))
+    step = max(1, min(rows, CHUNK_BYTES // row_bytes))
+    for start in range(0, len(found.files), step):
+        yield found.table(start, start + step)
+
+
+def _decode(path: Path, mode: str, size: tuple[int, int]) -> np.ndarray:
+    """One image's pixels in ``mode``, resized to ``size`` (width, height) when it differs."""
+    from PIL import Image
+
+    with _open(path) as image:
+        try:
+            converted = image.convert(mode)
+            if converted.size != size:
+                converted = converted.resize(size, getattr(Image.Resampling, RESAMPLING))
+            return np.asarray(converted, dtype=np.uint8)
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            if isinstance(exc, PermissionError):
+                raise
+            raise DataError(f"{path}: cannot be decoded as an image ({exc})") from None
 
 
 def _open(path: Path):  # type: ignore[no-untyped-def]
@@ -163,6 +214,9 @@ class ImageFolder(SampleFolder):
 
     def read(self, path: Path, options: ReadOptions) -> Table:
         return read(path, options.image_size, options.mode)
+
+    def chunks(self, path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
+        return chunks(path, options.image_size, options.mode, rows)
 
 
 FORMAT = ImageFolder()

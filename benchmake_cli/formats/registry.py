@@ -37,6 +37,8 @@ from .spec import (
     Format,
     ReadOptions,
     RowWriter,
+    SideChunkWriter,
+    SideWriter,
 )
 from .table import Table
 
@@ -69,7 +71,7 @@ FORMATS_BY_SUFFIX = {
 
 def streams(entry: Format) -> bool:
     """Whether a sharded split can read and write the format in chunks."""
-    return isinstance(entry, ChunkedFormat) and isinstance(entry, ChunkWriter)
+    return isinstance(entry, ChunkedFormat) and isinstance(entry, (ChunkWriter, SideChunkWriter))
 
 
 #: the formats a sharded split reads in chunks
@@ -128,18 +130,22 @@ def detect_folder(root: Path, requested_type: str = "auto") -> FolderFormat:
     folder.refuse_unknown(root)
 
 
-def read(path: Path, options: ReadOptions) -> Table:
-    """Read an existing file or folder with its format's reader."""
+def detect_input(path: Path, requested_type: str = "auto") -> Format:
+    """The format of an existing file or folder (refusing an empty file)."""
     if not path.exists():
         raise InputNotFoundError(f"{path}: no such file or folder")
+    if path.is_dir():
+        return detect_folder(path, requested_type)
+    entry = detect(path, requested_type)
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: file is empty")
+    return entry
+
+
+def read(path: Path, options: ReadOptions) -> Table:
+    """Read an existing file or folder with its format's reader."""
     try:
-        entry: Format
-        if path.is_dir():
-            entry = detect_folder(path, options.type)
-        else:
-            entry = detect(path, options.type)
-            if path.stat().st_size == 0:
-                raise DataError(f"{path}: file is empty")
+        entry = detect_input(path, options.type)
         _refuse_unused_options(path, entry, options)
         return entry.read(path, options)
     except PermissionError as exc:
@@ -162,13 +168,14 @@ def _refuse_unused_options(path: Path, entry: Format, options: ReadOptions) -> N
 
 
 def streamable(path: Path, options: ReadOptions) -> bool:
-    """Whether the file is read in chunks: a format that streams, read as a table or as
-    sequences (a sequence file, or a table's ``--sequence-col``)."""
-    if options.type not in ("auto", "tabular", "sequence") or not path.is_file():
+    """Whether the input is read in chunks: a file format that streams, read as a table or
+    as sequences (a sequence file, or a table's ``--sequence-col``), or a folder format that
+    streams (images, signals, OGB graphs)."""
+    if path.is_file() and options.type not in ("auto", "tabular", "sequence"):
         return False
     try:
-        entry = detect(path, options.type)
-    except DataError:
+        entry = detect_input(path, options.type)
+    except (DataError, ParameterError):
         return False
     if options.type != "auto" and options.type not in entry.fits:
         return False  # refused by the whole read, which names what it fits
@@ -176,16 +183,10 @@ def streamable(path: Path, options: ReadOptions) -> bool:
 
 
 def _chunked_format(path: Path, options: ReadOptions) -> ChunkedFormat:
-    """The format of an existing, non-empty file read in chunks."""
-    if not path.exists():
-        raise InputNotFoundError(f"{path}: no such file or folder")
-    if path.is_dir():
-        raise DataError(f"{path}: is a folder; it is read whole, not in chunks")
-    entry = detect(path, options.type)
-    if path.stat().st_size == 0:
-        raise DataError(f"{path}: file is empty")
+    """The format of an existing, non-empty file or folder read in chunks."""
+    entry = detect_input(path, options.type)
     if not isinstance(entry, ChunkedFormat):  # pragma: no cover - streamable() said so first
-        raise DataError(f"{path}: {entry.name} files are read whole, not in chunks")
+        raise DataError(f"{path}: {entry.name} inputs are read whole, not in chunks")
     _refuse_unused_options(path, entry, options)
     return entry
 
@@ -253,29 +254,53 @@ def side_name(name: str, side: str) -> str:
     return get(name).side_name(side)
 
 
-def _chunk_writer(name: str) -> ChunkWriter:
-    entry = get(name)
+class _DataFile:
+    """A one-file format's writer of one side, as a :class:`SideWriter`."""
+
+    def __init__(self, writer: RowWriter, name: str) -> None:
+        self.writer, self.name = writer, name
+
+    def append(self, chunk: Table, rows: np.ndarray) -> None:
+        self.writer.append(chunk, rows)
+
+    def close(self) -> list[str]:
+        self.writer.close()
+        return [self.name]
+
+
+def open_side_writer(first: Table, folder: Path, side: str, files: str, total: int) -> SideWriter:
+    """The chunk-by-chunk writer of the ``side`` data of ``first``'s format in ``folder``
+    (``total``: the rows it will hold)."""
+    entry = get(first.format)
+    if isinstance(entry, SideChunkWriter):
+        return entry.open_side(first, folder, side, files)
     if not isinstance(entry, ChunkWriter):  # pragma: no cover - streamable() said so first
-        raise DataError(f"{name}: is written whole, not chunk by chunk")
-    return entry
+        raise DataError(f"{entry.name}: is written whole, not chunk by chunk")
+    name = file_format(entry.name).data_name(side)
+    return _DataFile(entry.open_writer(first, folder / name, total), name)
 
 
-def write_streamed(chunks: Iterable[Table], sides: np.ndarray, paths: dict[int, Path]) -> None:
-    """Write, chunk by chunk, the rows whose ``sides`` value is each key of ``paths`` (input
-    order, every original column) in the input's format: the same bytes as its
-    :meth:`FileFormat.write <benchmake_cli.formats.spec.FileFormat.write>` of those rows,
-    holding one chunk at a time."""
-    writers: dict[int, RowWriter] = {}
+def write_streamed(
+    chunks: Iterable[Table], sides: np.ndarray, folder: Path, names: dict[int, str], files: str
+) -> list[str]:
+    """Write, chunk by chunk, the rows whose ``sides`` value is each key of ``names`` as
+    that side (input order, every original column) into ``folder`` in the input's format:
+    the same files as its :meth:`~benchmake_cli.formats.spec.Format.write_side` of those
+    rows, holding one chunk at a time; returns the relative POSIX paths written, side after
+    side."""
+    writers: dict[int, SideWriter] = {}
+    written: dict[int, list[str]] = {}
     offset = 0
     try:
         for chunk in chunks:
             part = sides[offset : offset + chunk.n_rows]
             offset += chunk.n_rows
-            for side, path in paths.items():
-                if side not in writers:
-                    total = int((sides == side).sum())
-                    writers[side] = _chunk_writer(chunk.format).open_writer(chunk, path, total)
-                writers[side].append(chunk, np.flatnonzero(part == side))
+            for code, side in names.items():
+                if code not in writers:
+                    total = int((sides == code).sum())
+                    writers[code] = open_side_writer(chunk, folder, side, files, total)
+                writers[code].append(chunk, np.flatnonzero(part == code))
     finally:
-        for writer in writers.values():
-            writer.close()
+        for code, writer in writers.items():
+            written[code] = writer.close()
+    return [name for code in names for name in written.get(code, [])]

@@ -3,11 +3,13 @@
 A CSV signal has one row per time step and one column per channel (an optional header line
 of names is skipped; the delimiter is detected as for tables). An NPY signal is an array of
 shape (length,) or (length, channels). Every signal must have the same number of channels;
-lengths may differ here and are checked (or resampled) when encoding.
+lengths may differ here and are checked (or resampled) when encoding. A folder is read
+whole or in batches of files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,33 +24,43 @@ from .table import Table
 
 def read(root: Path) -> Table:
     """Read every signal file below ``root``, in relative-path order."""
+    return next(chunks(root, 1 << 62))
+
+
+def chunks(root: Path, rows: int) -> Iterator[Table]:
+    """The signals in batches of at most ``rows`` files, in relative-path order; every one
+    must have the channels of the first."""
     files = sample_files(root, SIGNAL_SUFFIXES)
     if not files:
         raise DataError(empty_message(root, "signal files", SIGNAL_SUFFIXES))
     labels = class_labels(root, files)
-    signals = [read_signal(root / name) for name in files]
-    channels = signals[0].shape[1]
-    for name, signal in zip(files, signals, strict=True):
-        if signal.shape[1] != channels:
-            raise DataError(
-                f"{root}: signals differ in channels: {files[0]} has {channels}, "
-                f"{name} has {signal.shape[1]}"
-            )
-    return Table(
-        path=root,
-        format="signal-folder",
-        signals=signals,
-        labels=labels,
-        records=files,
-        modality="signal",
-        read_options={},
-        info={
-            "files": len(files),
-            "order": "relative POSIX path, code-point order",
-            "classes": sorted(set(labels.tolist())) if labels is not None else [],
-            "channels": int(channels),
-        },
-    )
+    classes = sorted(set(labels.tolist())) if labels is not None else []
+    channels: int | None = None
+    for start in range(0, len(files), rows):
+        names = files[start : start + rows]
+        signals = [read_signal(root / name) for name in names]
+        channels = channels or signals[0].shape[1]
+        for name, signal in zip(names, signals, strict=True):
+            if signal.shape[1] != channels:
+                raise DataError(
+                    f"{root}: signals differ in channels: {files[0]} has {channels}, "
+                    f"{name} has {signal.shape[1]}"
+                )
+        yield Table(
+            path=root,
+            format="signal-folder",
+            signals=signals,
+            labels=labels[start : start + rows] if labels is not None else None,
+            records=names,
+            modality="signal",
+            read_options={},
+            info={
+                "files": len(files),
+                "order": "relative POSIX path, code-point order",
+                "classes": classes,
+                "channels": int(channels),
+            },
+        )
 
 
 def read_signal(path: Path) -> np.ndarray:
@@ -114,6 +126,9 @@ class SignalFolder(SampleFolder):
 
     def read(self, path: Path, options: ReadOptions) -> Table:
         return read(path)
+
+    def chunks(self, path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
+        return chunks(path, rows)
 
 
 FORMAT = SignalFolder()

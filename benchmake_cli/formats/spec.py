@@ -7,7 +7,8 @@ format reads (:meth:`Format.read`) and writes one side of a split
 file-name endings and writes one file per side, a folder format (:class:`FolderFormat`)
 recognises a folder (:meth:`FolderFormat.detect`). Optional capabilities are mixins that a
 class has or has not, checked with ``isinstance``: :class:`ChunkedFormat` reads in chunks
-(``chunks``, ``count``), :class:`ChunkWriter` writes a subset chunk by chunk. A format gains
+(``chunks``, ``count``), :class:`ChunkWriter` writes a subset chunk by chunk (a folder
+format: :class:`SideChunkWriter`). A format gains
 one by inheriting the mixin and defining its methods.
 
 The instances are listed once, in :mod:`benchmake_cli.formats.registry`; nothing else in the
@@ -149,6 +150,17 @@ class RowWriter(Protocol):
         """Finish and close the file."""
 
 
+class SideWriter(Protocol):
+    """One side of a split written chunk by chunk: a data file, or a folder format's listing
+    and files."""
+
+    def append(self, chunk: Table, rows: np.ndarray) -> None:
+        """Write the rows ``rows`` of ``chunk`` (positions within the chunk, ascending)."""
+
+    def close(self) -> list[str]:
+        """Finish; the relative POSIX paths written."""
+
+
 class Format(ABC):
     """One format: how it is read and how one side of a split is written.
 
@@ -253,3 +265,13 @@ class ChunkWriter(ABC):
     @abstractmethod
     def open_writer(self, first: Table, path: Path, total_rows: int) -> RowWriter:
         """A writer of ``total_rows`` rows into ``path``, opened with the first chunk."""
+
+
+class SideChunkWriter(ABC):
+    """A folder format that writes one side chunk by chunk: the same files as its
+    :meth:`Format.write_side` (a mixin beside :class:`FolderFormat`)."""
+
+    @abstractmethod
+    def open_side(self, first: Table, folder: Path, side: str, files: str) -> SideWriter:
+        """A writer of the ``side`` data into ``folder``, opened with the first chunk
+        (``files``: ``list``, ``copy`` or ``link``)."""

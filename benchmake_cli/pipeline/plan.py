@@ -5,11 +5,12 @@ the plan of the recorded options, and ``inspect`` reports it. An input is split 
 when its method can be (:attr:`~benchmake_cli.method.registry.Method.shardable`) and it
 holds more rows than the threshold, whatever its container: an input that can be read in
 chunks (CSV, TSV, Parquet tables, NPY, NPZ and HDF5 arrays of rank 1 or 2, .smi, FASTA and
-text sequence files, a table's ``--sequence-col``) is streamed; any other is read whole
-(``X`` only, ``n × d``) and split in shards in memory by the same rules
-(:meth:`Plan.after_reading`). Parquet, NPY, NPZ and HDF5 files say how many rows they hold
-in their headers; a text file's rows are
-counted as lines while its bytes are hashed, so it is parsed only once, whole or in chunks.
+text sequence files, a table's ``--sequence-col``, image and signal folders, OGB graph
+folders) is streamed; any other is read whole (``X`` only, ``n × d``) and split in shards
+in memory by the same rules (:meth:`Plan.after_reading`). Parquet, NPY, NPZ and HDF5 files
+say how many rows they hold in their headers, a folder by its files (an OGB folder: its
+graph count list); a text file's rows are counted as lines while its bytes are hashed, so
+it is parsed only once, whole or in chunks.
 A line count is an upper bound (blank lines and line ends inside quotes are not rows): a
 text file split in shards that turns out to hold too few rows is split whole after all.
 
@@ -161,9 +162,9 @@ def make_plan(request: SplitRequest, source: InputSource | None = None) -> Plan:
     streamed = request.chosen.shardable and streamable(path, request.read)
     rows = None
     if streamed:
-        if format_registry.detect(path, request.read.type).values_as_text:  # a row per line
-            fmt = format_registry.detect(path, request.read.type).name
-            rows = max(0, source.lines() - int(resolve_header(path, fmt, request.read)))
+        entry = format_registry.detect_input(path, request.read.type)
+        if entry.values_as_text:  # a row per line
+            rows = max(0, source.lines() - int(resolve_header(path, entry.name, request.read)))
         else:
             rows = threshold + 1 if has_more_rows_than(path, threshold, request.read) else None
     return Plan(

@@ -108,7 +108,7 @@ def _execute(request: SplitRequest, plan: Plan, progress: ProgressCallback | Non
         resolve_method_device(plan.method, request.execution.device)  # refuses a GPU now
         result = split_read_in_shards(request, plan, prepared, progress)
         result.warnings = read_warnings(prepared)
-        result.manifest.update(optional_fields(result.warnings, prepared))
+        result.manifest.update(optional_fields(result.warnings, None))
     result.seconds = {"read": read_seconds + result.seconds.get("read", 0.0)}
     return result
 

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..bundle.manifest import encoding_section
-from ..bundle.write import data_file_names, write_side, write_subsets_streamed
+from ..bundle.write import TEST, TRAIN, write_side, write_subsets_streamed
 from ..encode import carried_hash
-from ..formats import detect_format, iter_chunks
+from ..formats import iter_chunks
+from ..formats.registry import detect_input
 from ..method.margins import Margins
 from ..method.order import content_hash
 from ..method.registry import resolve_method_device
@@ -37,7 +38,7 @@ from .plan import Plan
 from .shards import ShardTask, allocate_test_rows, assign_shards, shard_count, sharding_record
 from .spill import bucket_rows, shard_path, work_folder
 from .stream import CHUNK_ROWS, SPILL, EncodedStream, encode_pass
-from .whole import Prepared, SplitResult, build_manifest, check_files_mode
+from .whole import Prepared, SplitResult, build_manifest, check_files_mode, optional_fields
 
 if TYPE_CHECKING:
     from ..request import SplitRequest
@@ -52,15 +53,12 @@ class TooFewRowsError(Exception):
         self.rows = rows
 
 
-TRAIN, TEST = 1, 2  #: which side an input row is on, when the data is written (0: dropped)
-
-
 def split_in_shards(
     request: SplitRequest, plan: Plan, progress: ProgressCallback | None = None
 ) -> SplitResult:
     """Split the input of ``plan`` in shards, on the engine the request's ``jobs`` and
     ``scheduler`` name, with spill files beside the output folder when there is one."""
-    fmt = detect_format(plan.path, request.read.type)
+    fmt = detect_input(plan.path, request.read.type).name
     check_files_mode(request.output.files, fmt, plan.path.name)
     execution = request.execution
     with (
@@ -248,6 +246,8 @@ def _result(
         },
         info=info,
     )
+    target = stream.labels.target(bool(request.read.target_key), request.encode)
+    manifest.data.update(optional_fields([], target))
     # the card of a sharded split states no scores, whether streamed or read whole (as verify
     # recomputes it): the prepared input is not handed on
     return SplitResult(train, test, manifest.data, plan, write_data)
@@ -272,14 +272,6 @@ def _data_writer(
         ]
     sides = np.zeros(stream.input_rows, dtype=np.int8)  # per input row: 0 dropped
     sides[train], sides[test] = TRAIN, TEST
-    train_name, test_name = data_file_names(stream.format)
-
-    def write_data(folder: Path) -> list[str]:
-        write_subsets_streamed(
-            iter_chunks(plan.path, request.read, CHUNK_ROWS),
-            sides,
-            {TRAIN: folder / train_name, TEST: folder / test_name},
-        )
-        return [train_name, test_name]
-
-    return write_data
+    return lambda folder: write_subsets_streamed(
+        iter_chunks(plan.path, request.read, CHUNK_ROWS), sides, folder, files
+    )

@@ -16,12 +16,13 @@ from ..encode import (
     CategoryAccumulator,
     Encoded,
     EncodeOptions,
-    VocabularyAccumulator,
+    FirstPass,
     carried_columns,
     encode_chunk,
     expand_codes,
-    streams_sequences,
+    first_pass,
 )
+from ..encode.label_like import LabelClasses
 from ..errors import DataError
 from ..formats import ReadOptions, Table, iter_chunks
 from ..method.order import row_digests
@@ -52,6 +53,7 @@ class EncodedStream:
     one_hot: dict[str, list[str]]
     carried_columns: list[str]
     dropped_rows: list[int]
+    labels: LabelClasses  #: the classes of the input's labels, the target without --target
 
 
 def encode_pass(
@@ -64,10 +66,11 @@ def encode_pass(
     """Read and encode the input once, collecting its text features' categories. A column
     first holding text after the first chunk lost the text of the chunks before: the input
     is read once more, every categorical column known from the start (none can be new).
-    Sequences are read twice: their vocabulary first, then their counts over it."""
-    vocabulary = _vocabulary_pass(path, read_options, encode_options)
+    Sequences and graphs are read twice: their vocabulary (degree bins) first, then their
+    rows over it."""
+    collected = _first_pass(path, read_options, encode_options)
     spilled = _spill_chunks(
-        path, read_options, encode_options, work_dir, report, frozenset(), vocabulary
+        path, read_options, encode_options, work_dir, report, frozenset(), collected
     )
     if spilled.categories.late:
         known = spilled.categories.columns
@@ -75,19 +78,21 @@ def encode_pass(
     return _finish_stream(path, spilled, work_dir)
 
 
-def _vocabulary_pass(
+def _first_pass(
     path: Path, read_options: ReadOptions, encode_options: EncodeOptions
-) -> VocabularyAccumulator | None:
-    """The vocabulary of every chunk's sequences, when the input is read as sequences."""
+) -> FirstPass | None:
+    """What every chunk gives (a vocabulary, degree bins), when the input's modality needs
+    it before any chunk is encoded (:func:`~benchmake_cli.encode.first_pass`)."""
     chunks = iter_chunks(path, read_options, CHUNK_ROWS)
     first = next(chunks, None)
-    if first is None or not streams_sequences(first, encode_options):
+    collected = first_pass(first, encode_options) if first is not None else None
+    if first is None or collected is None:
+        chunks.close()
         return None
-    vocabulary = VocabularyAccumulator(encode_options)
-    vocabulary.add(first)
+    collected.add(first)
     for chunk in chunks:
-        vocabulary.add(chunk)
-    return vocabulary
+        collected.add(chunk)
+    return collected
 
 
 @dataclass
@@ -103,6 +108,7 @@ class _Spilled:
     bounds: MinMaxBounds = field(default_factory=MinMaxBounds)
     first: tuple[Table, Encoded] | None = None
     input_rows: int = 0
+    labels: LabelClasses = field(default_factory=LabelClasses)
 
 
 def _spill_chunks(
@@ -112,27 +118,33 @@ def _spill_chunks(
     work_dir: Path,
     report: ProgressCallback,
     categorical: frozenset[str],
-    vocabulary: VocabularyAccumulator | None = None,
+    collected: FirstPass | None = None,
 ) -> _Spilled:
     """Encode the input into the spill file (``categorical``: one-hot whatever it holds;
-    ``vocabulary``: the sequences' vocabulary, collected beforehand)."""
+    ``collected``: what the first pass took from every chunk)."""
     spilled = _Spilled(CategoryAccumulator(categorical))
     with open(work_dir / SPILL, "wb") as sink:
         for chunk in iter_chunks(path, read_options, CHUNK_ROWS):
             encoded = encode_chunk(
-                chunk, encode_options, spilled.categories, spilled.input_rows, vocabulary
+                chunk,
+                encode_options,
+                spilled.categories,
+                spilled.input_rows,
+                collected,
+                spilled.first,
             )
             spilled.first = spilled.first or (chunk, encoded)
             spilled.carried.append(encoded.carried)  # type: ignore[arg-type]
             if encoded.ties is not None:
                 spilled.ties.append(encoded.ties)
-            spilled.input_rows += chunk.n_rows
             if not spilled.categories.columns:  # else the one-hot rows are known at the end
                 spilled.digests.append(row_digests(encoded.X))
                 spilled.bounds.update(encoded.X)
             spilled.rows.append(encoded.rows)
+            spilled.labels.add(chunk, encoded.rows - spilled.input_rows)
             spilled.dropped.extend(encoded.dropped_rows)
             sink.write(np.ascontiguousarray(encoded.X, dtype="<f8").tobytes())
+            spilled.input_rows += chunk.n_rows
             report("read", spilled.input_rows, spilled.input_rows + 1)
     report("read", spilled.input_rows, spilled.input_rows)
     return spilled
@@ -175,6 +187,7 @@ def _finish_stream(path: Path, spilled: _Spilled, work_dir: Path) -> EncodedStre
         one_hot=one_hot,
         carried_columns=carried_columns(chunk, encoded),
         dropped_rows=spilled.dropped,
+        labels=spilled.labels,
     )
 
 
@@ -211,6 +224,8 @@ def spill_prepared(table: Table, encoded: Encoded, work_dir: Path) -> EncodedStr
             f"{table.path}: every feature is constant ({len(low)} columns): "
             "there is nothing to split on"
         )
+    labels = LabelClasses()
+    labels.add(table, encoded.rows)
     with open(work_dir / SPILL, "wb") as sink:
         for start in range(0, encoded.n, CHUNK_ROWS):
             block = X[start : start + CHUNK_ROWS]
@@ -232,4 +247,5 @@ def spill_prepared(table: Table, encoded: Encoded, work_dir: Path) -> EncodedStr
         one_hot=encoded.one_hot,
         carried_columns=carried_columns(table, encoded),
         dropped_rows=list(encoded.dropped_rows),
+        labels=labels,
     )

@@ -22,7 +22,7 @@ from ..encode import (
     encode_chunk,
     encode_table,
 )
-from ..encode.label_like import LABELS_TARGET, class_labels, label_warnings
+from ..encode.label_like import LabelClasses, label_warnings
 from ..errors import ParameterError
 from ..formats import ReadOptions, iter_chunks, read_table
 from ..formats import registry as format_registry
@@ -194,7 +194,7 @@ def split_whole(
         },
         info=split.info,
     )
-    manifest.data.update(optional_fields(warnings, prepared))
+    manifest.data.update(optional_fields(warnings, label_target(prepared)))
     return SplitResult(
         train=train,
         test=test,
@@ -238,18 +238,20 @@ def read_warnings(prepared: Prepared) -> list[str]:
     )
 
 
-def optional_fields(warnings: list[str], prepared: Prepared | None) -> dict[str, Any]:
+def optional_fields(warnings: list[str], target: dict[str, Any] | None) -> dict[str, Any]:
     """The manifest's optional top-level fields (older manifests lack them; ``verify`` never
     checks them): ``warnings`` for the user, and ``target`` when the input's labels (class
-    sub-folders, ``--target-key``) are the split's target without ``--target``."""
+    sub-folders, ``--target-key``) are the split's target without ``--target``
+    (:meth:`~benchmake_cli.encode.label_like.LabelClasses.target`)."""
     extra: dict[str, Any] = {"warnings": list(warnings)} if warnings else {}
-    if prepared is not None and prepared.encode_options.target is None:
-        labels = class_labels(prepared.table, prepared.encoded.rows)
-        if labels is not None and prepared.table.frame is None:
-            source = "--target-key" if prepared.read_options.target_key else "class sub-folders"
-            classes = sorted({str(label) for label in labels.tolist()})
-            extra["target"] = {"name": LABELS_TARGET, "from": source, "classes": classes}
-    return extra
+    return {**extra, **({"target": target} if target else {})}
+
+
+def label_target(prepared: Prepared) -> dict[str, Any] | None:
+    """The ``target`` field of an input read whole (see :func:`optional_fields`)."""
+    classes = LabelClasses()
+    classes.add(prepared.table, prepared.encoded.rows)
+    return classes.target(bool(prepared.read_options.target_key), prepared.encode_options)
 
 
 def build_manifest(
