@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from benchmake_cli.errors import DataError
-from benchmake_cli.formats import ReadOptions, image_folder, iter_chunks, read_table, streamable
+from benchmake_cli.formats import ReadOptions, iter_chunks, read_table, spec, streamable
 from benchmake_cli.pipeline import plan, sharded, stream
 from benchmake_cli.request import SplitRequest
 from benchmake_cli.tasks.split import split_file
@@ -136,12 +136,20 @@ def test_signal_channels_are_checked_across_batches(tmp_path: Path) -> None:
         list(iter_chunks(tmp_path, ReadOptions(), rows=4))
 
 
-def test_a_batch_of_images_is_bounded_by_its_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    path = SAMPLE / "shapes_png"
-    row_bytes = 8 * int(np.prod(read_table(path).array.shape[1:]))  # type: ignore[union-attr]
-    monkeypatch.setattr(image_folder, "CHUNK_BYTES", 5 * row_bytes)
-    sizes = [chunk.n_rows for chunk in iter_chunks(path, ReadOptions(), rows=1000)]
-    assert sizes == [5] * 9 + [3]
+@pytest.mark.parametrize(
+    ("data", "row_bytes", "sizes"),
+    [
+        ("shapes_png", 8 * 16 * 16 * 3, [5] * 9 + [3]),  # decoded pixels, as float64
+        ("shapes.npy", 8 * 16 * 16 * 3, [5] * 9 + [3]),
+        ("vibration_npy", 1152, [5] * 8),  # a file of 64 x 2 float64 and its 128-byte header
+    ],
+)
+def test_a_chunk_of_wide_samples_is_bounded_by_its_bytes(
+    data: str, row_bytes: int, sizes: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spec, "CHUNK_BYTES", 5 * row_bytes + 1)
+    chunks = iter_chunks(SAMPLE / data, ReadOptions(), rows=1000)
+    assert [chunk.n_rows for chunk in chunks] == sizes
 
 
 def _ogb(folder: Path, edges: list[str], nodes: int = 3) -> Path:

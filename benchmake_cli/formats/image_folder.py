@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import DataError, ParameterError
 from .folder import IMAGE_SUFFIXES, SampleFolder, class_labels, empty_message, sample_files
-from .spec import ReadOptions
+from .spec import ReadOptions, rows_within
 from .table import Table
 
 MODES = ("L", "RGB")
@@ -33,7 +33,6 @@ MAX_IMAGE_PIXELS = 89_478_485
 GREY_MODES = frozenset({"1", "L", "LA", "La"})
 UNSUPPORTED_MODES = frozenset({"I", "F", "I;16", "I;16B", "I;16L", "I;16N"})
 RESAMPLING = "BILINEAR"
-CHUNK_BYTES = 64 << 20  #: about this many encoded bytes (float64 pixels) per batch of images
 
 
 def parse_image_size(text: str | tuple[int, int] | None) -> tuple[int, int] | None:
@@ -131,10 +130,9 @@ def chunks(
     root: Path, image_size: tuple[int, int] | None, mode: str | None, rows: int
 ) -> Iterator[Table]:
     """The images in batches of at most ``rows`` files, each batch's pixels at most about
-    :data:`CHUNK_BYTES` once encoded (float64); the headers are all read first."""
+    :data:`~.spec.CHUNK_BYTES` once encoded (float64); the headers are all read first."""
     found = layout(root, image_size, mode)
-    row_bytes = 8 * int(np.prod(found.row_shape))
-    step = max(1, min(rows, CHUNK_BYTES // row_bytes))
+    step = rows_within(rows, 8 * int(np.prod(found.row_shape)))
     for start in range(0, len(found.files), step):
         yield found.table(start, start + step)
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DataError, ParameterError
+from .spec import rows_within
 from .table import Table
 
 #: array name → (shape, dtype) of every array in the file
@@ -249,12 +250,14 @@ def keyed_chunks(
     rows: int,
     extra: dict[str, Any] | None = None,
 ) -> Iterator[Table]:
-    """The joined arrays as consecutive tables of at most ``rows`` rows, each holding the
+    """The joined arrays as consecutive tables of at most ``rows`` rows (fewer for wide rows:
+    :func:`~.spec.rows_within`), each holding the
     read options and manifest facts of the whole file (``extra``: more facts)."""
     info = {**layout.info, **(extra or {})}
     total = int(layout.info["shape"][0])
-    for start in range(0, total, rows):
-        stop = min(total, start + rows)
+    step = rows_within(rows, 8 * int(np.prod(layout.info["shape"][1:])))
+    for start in range(0, total, step):
+        stop = min(total, start + step)
         array = _joined_rows(
             layout.data_keys, layout.info["parts"], layout.dtypes[0], read, start, stop
         )

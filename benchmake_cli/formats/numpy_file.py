@@ -11,7 +11,7 @@ from typing import BinaryIO
 import numpy as np
 
 from ..errors import DataError
-from .spec import ARRAY_FITS, ChunkedFormat, ChunkWriter, FileFormat, ReadOptions
+from .spec import ARRAY_FITS, ChunkedFormat, ChunkWriter, FileFormat, ReadOptions, rows_within
 from .table import Table
 
 NPY_MAGIC = b"\x93NUMPY"
@@ -108,10 +108,12 @@ def count_dimensions(path: Path) -> int:
 
 
 def iter_chunks(path: Path, rows: int) -> Iterator[Table]:
-    """The array as consecutive in-memory copies of at most ``rows`` rows."""
+    """The array as consecutive in-memory copies of at most ``rows`` rows (fewer for wide
+    rows: :func:`~.spec.rows_within`)."""
     array = _open_mapped(path)
-    for start in range(0, array.shape[0], rows):
-        yield Table(path=path, format="npy", array=np.array(array[start : start + rows]))
+    step = rows_within(rows, 8 * int(np.prod(array.shape[1:])))
+    for start in range(0, array.shape[0], step):
+        yield Table(path=path, format="npy", array=np.array(array[start : start + step]))
 
 
 def can_stream(path: Path) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
+from . import spec
 from .delimited import WHITESPACE, decode_text, detect_separator
 from .folder import SIGNAL_SUFFIXES, SampleFolder, class_labels, empty_message, sample_files
 from .numpy_file import load_array
@@ -24,20 +25,22 @@ from .table import Table
 
 def read(root: Path) -> Table:
     """Read every signal file below ``root``, in relative-path order."""
-    return next(chunks(root, 1 << 62))
+    return next(chunks(root, 1 << 62, bounded=False))
 
 
-def chunks(root: Path, rows: int) -> Iterator[Table]:
-    """The signals in batches of at most ``rows`` files, in relative-path order; every one
-    must have the channels of the first."""
+def chunks(root: Path, rows: int, *, bounded: bool = True) -> Iterator[Table]:
+    """The signals in batches of at most ``rows`` files and about
+    :data:`~.spec.CHUNK_BYTES` of them on disk (``bounded``), in relative-path order; every
+    one must have the channels of the first."""
     files = sample_files(root, SIGNAL_SUFFIXES)
     if not files:
         raise DataError(empty_message(root, "signal files", SIGNAL_SUFFIXES))
     labels = class_labels(root, files)
     classes = sorted(set(labels.tolist())) if labels is not None else []
     channels: int | None = None
-    for start in range(0, len(files), rows):
-        names = files[start : start + rows]
+    batches = _batches(root, files, rows) if bounded else iter([(0, len(files))])
+    for start, stop in batches:
+        names = files[start:stop]
         signals = [read_signal(root / name) for name in names]
         channels = channels or signals[0].shape[1]
         for name, signal in zip(names, signals, strict=True):
@@ -50,7 +53,7 @@ def chunks(root: Path, rows: int) -> Iterator[Table]:
             path=root,
             format="signal-folder",
             signals=signals,
-            labels=labels[start : start + rows] if labels is not None else None,
+            labels=labels[start:stop] if labels is not None else None,
             records=names,
             modality="signal",
             read_options={},
@@ -61,6 +64,19 @@ def chunks(root: Path, rows: int) -> Iterator[Table]:
                 "channels": int(channels),
             },
         )
+
+
+def _batches(root: Path, files: list[str], rows: int) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` of consecutive batches of at most ``rows`` files whose sizes add up
+    to at most :data:`~.spec.CHUNK_BYTES` (at least one file each)."""
+    start, size = 0, 0
+    for i, name in enumerate(files):
+        file_bytes = (root / name).stat().st_size
+        if i > start and (i - start == rows or size + file_bytes > spec.CHUNK_BYTES):
+            yield start, i
+            start, size = i, 0
+        size += file_bytes
+    yield start, len(files)
 
 
 def read_signal(path: Path) -> np.ndarray:

@@ -29,6 +29,7 @@ from ..constraints import MODALITY_PANEL, READING_PANEL, OfType, Options, declar
 from .table import Table
 
 MODALITIES = ("tabular", "image", "sequence", "signal", "graph")
+CHUNK_BYTES = 64 << 20  #: about the most encoded bytes (float64) in one chunk of wide rows
 
 #: the modalities (``--type``) each kind of container can be read as
 TABLE_FITS = ("tabular", "sequence", "signal", "graph")
@@ -238,12 +239,23 @@ class FolderFormat(Format):
         return f"{side}.csv" if self.copies_files else side
 
 
+def rows_within(rows: int, row_bytes: int) -> int:
+    """At most ``rows`` rows, and no more than :data:`CHUNK_BYTES` of ``row_bytes`` each
+    (always at least one): the rows of one chunk of wide samples.
+
+    >>> rows_within(32768, 16 * 8), rows_within(32768, 256 * 256 * 3 * 8), rows_within(5, 1 << 40)
+    (32768, 42, 1)
+    """
+    return max(1, min(rows, CHUNK_BYTES // max(1, row_bytes)))
+
+
 class ChunkedFormat(ABC):
     """A format read in consecutive chunks of rows (a mixin beside :class:`Format`)."""
 
     @abstractmethod
     def chunks(self, path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
-        """The input as consecutive tables of at most ``rows`` rows, read as needed."""
+        """The input as consecutive tables of at most ``rows`` rows, read as needed (fewer
+        where the samples are wide: :func:`rows_within`)."""
 
     @abstractmethod
     def count(self, path: Path, options: ReadOptions) -> int:
