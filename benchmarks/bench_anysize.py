@@ -5,12 +5,13 @@ of HDF5 against Parquet.
 
 Each case builds its input once (in ``--data``), runs ``benchmake split`` in a fresh
 process ``--runs`` times (``--big-runs`` for the million-row cases; the cases take turns,
-run after run, so that paired cases see the same load) while sampling the
-resident memory of that process and its children every 0.2 s, and prints one JSON line: the
-median wall and CPU times, the largest peak, the mode (whole or sharded, and the shard count), the
-exact train and test sizes, and the exit code of ``benchmake verify`` of the first run's
-bundle (and, for HIV, how many of the seven statistics of ``benchmake evaluate`` beat the
-random splits). Nothing is asserted: the figures go into ``docs/performance.md``.
+run after run, so that paired cases see the same load) while sampling the resident memory
+of that process and its children every 0.2 s, and prints one JSON line: the median wall and
+CPU times, the largest peak, the mode (whole or sharded, and the shard count), the exact
+train and test sizes, what ``benchmake inspect`` plans for the same input (mode, shards and
+encoded width, to compare with the split's), the exit code of ``benchmake verify`` of the
+last run's bundle (and, for HIV, how many of the seven statistics of ``benchmake evaluate``
+beat the random splits). Nothing is asserted: the figures go into ``docs/performance.md``.
 
     python benchmarks/bench_anysize.py --cases hdf5-100k parquet-100k --runs 1
     python benchmarks/bench_anysize.py --data /tmp/anysize --big-runs 1
@@ -192,10 +193,14 @@ def benchmake(*args: str) -> list[str]:
     return [sys.executable, "-m", "benchmake_cli", *args]
 
 
+CASE_OPTIONS: dict[str, list[str]] = {}  #: each case's options, once it is built
+
+
 def split_once(name: str, folder: Path, frac: float, deadline: float | None) -> dict:
     """One measured ``benchmake split`` of the case ``name`` into ``folder/out_NAME``."""
     builder, _ = CASES[name]
     data, options = builder(folder)
+    CASE_OPTIONS[name] = options
     split = benchmake("split", str(data), "--frac", str(frac), "--out", str(folder / f"out_{name}"),
                       "--force", "--json", *options)  # fmt: skip
     result = run_measured(split, folder / f"{name}.log", deadline)
@@ -229,6 +234,11 @@ def summarize(name: str, folder: Path, results: list[dict]) -> dict:
         "peak_gb": round(max(r["peak"] for r in results) / 1e9, 2),
         "median_cpu_seconds": round(statistics.median(r["cpu"] for r in results), 1),
     }
+    inspected = subprocess.run(benchmake("inspect", str(data), "--json", *CASE_OPTIONS[name]),
+                               capture_output=True, text=True, check=False)  # fmt: skip
+    if inspected.returncode == 0:
+        plan = json.loads(inspected.stdout)["plan"]
+        row["inspect"] = f"{plan['mode']} ({plan.get('shards', 1)} shards), d {plan['d']}"
     verify = benchmake("verify", str(out), "--data", str(data), "-q")
     row["verify_rc"] = subprocess.run(verify, capture_output=True, check=False).returncode
     if name == "hiv":
