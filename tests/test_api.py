@@ -7,12 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from benchmake_cli import partition, split_file
 from benchmake_cli.encode.characters import character_counts
 from benchmake_cli.errors import DataError, ParameterError
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, invoke
 
 
 def _data(n: int = 60, d: int = 4, seed: int = 1) -> np.ndarray:
@@ -74,6 +75,19 @@ def test_same_split_as_the_command_line(tmp_path: Path) -> None:
     )
     assert test == result.test.tolist()
     assert result.manifest["split"]["n_test"] == 60 and result.out is None
+
+
+def test_split_file_detects_a_header_as_the_command_line_does(tmp_path: Path) -> None:
+    """A CSV without a header line: ``split_file`` reads line 1 as data, as ``split`` does."""
+    path = tmp_path / "headerless.csv"
+    path.write_text("".join(",".join(map(str, row)) + "\n" for row in _data(40, 3)))
+    result = split_file(path, frac=0.2, out=tmp_path / "api")
+    assert result.manifest["input"]["read_options"]["header"] is False
+    assert result.manifest["encoding"]["input_rows"] == 40
+    invoke(CliRunner(), "split", path, "--frac", "0.2", "--out", tmp_path / "cli")
+    assert (tmp_path / "cli" / "manifest.json").read_bytes() == (
+        tmp_path / "api" / "manifest.json"
+    ).read_bytes()
 
 
 def test_split_file_writes_and_returns_the_manifest(tmp_path: Path) -> None:

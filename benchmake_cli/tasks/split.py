@@ -38,7 +38,7 @@ def split_file(
     features: str | Sequence[str] | None = None,
     id_columns: Sequence[str] = (),
     sep: str | None = None,
-    header: bool = True,
+    header: bool | None = None,
     strict: bool = False,
     drop_missing: bool = False,
     type: str = "auto",
@@ -90,8 +90,9 @@ def split_file(
         Columns kept in the outputs but not used to split.
     sep : str, optional
         Delimiter of a CSV/TSV (default: detected); ``"whitespace"`` for runs.
-    header : bool
-        Whether a CSV has a header row (``False``: columns are 0, 1, ...).
+    header : bool, optional
+        Whether a CSV has a header row (``False``: columns are 0, 1, ...); ``None``:
+        detected from its first lines, as ``benchmake split`` does.
     strict : bool
         Refuse non-numeric feature columns rather than one-hot encode them.
     drop_missing : bool
