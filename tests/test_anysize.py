@@ -20,14 +20,18 @@ from benchmake_cli.tasks.inspect import inspect_data
 from .conftest import SAMPLE, invoke
 from .test_inspect import SAMPLE_INPUTS
 
-#: inputs that cannot be read in chunks, with the options they need, and their rows
-IN_MEMORY = {
+#: inputs of every kind beyond plain tables (streamed, or a rank-4 HDF5 array split in shards
+#: in memory), with the options they need, and their rows
+INPUTS = {
     "image folder": (SAMPLE / "shapes_png", [], 48),
+    "signal folder": (SAMPLE / "vibration_csv", ["--resample", "64"], 40),
+    "graphs": (SAMPLE / "molgraphs", [], 80),
     "smi": (SAMPLE / "molecules.smi", [], 120),
     "hdf5": (SAMPLE / "shapes.h5", ["--key", "images", "--target-key", "labels"], 48),
     "fasta": (SAMPLE / "proteins.fasta", [], 60),
     "sequence column": (SAMPLE / "molecules.csv", ["--sequence-col", "smiles"], 120),
 }
+COMMANDS_ON = ["image folder", "signal folder", "graphs", "smi", "hdf5"]
 
 
 def _split(out: Path, data: Path, *options: str):  # type: ignore[no-untyped-def]
@@ -42,9 +46,9 @@ def _rows(path: Path) -> list[int]:
     return [int(line) for line in path.read_text().split()]
 
 
-@pytest.mark.parametrize("name", sorted(IN_MEMORY))
+@pytest.mark.parametrize("name", sorted(INPUTS))
 def test_shard_rows_splits_every_input_in_shards(name: str, tmp_path: Path) -> None:
-    data, options, rows = IN_MEMORY[name]
+    data, options, rows = INPUTS[name]
     result = _split(tmp_path / "b", data, *options, "--shard-rows", "10")
     assert result.exit_code == 0, result.stderr
     manifest = _manifest(tmp_path / "b")
@@ -78,8 +82,8 @@ def test_same_numbers_give_the_same_test_rows_streamed_or_read_whole(tmp_path: P
 def sharded_bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("sharded")
     bundles = {}
-    for name in ("image folder", "smi", "hdf5"):
-        data, options, _rows = IN_MEMORY[name]
+    for name in COMMANDS_ON:
+        data, options, _rows = INPUTS[name]
         out = root / name.replace(" ", "_")
         result = _split(out, data, *options, "--shard-rows", "10")
         assert result.exit_code == 0, result.stderr
@@ -87,7 +91,7 @@ def sharded_bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     return bundles
 
 
-@pytest.mark.parametrize("name", ["image folder", "smi", "hdf5"])
+@pytest.mark.parametrize("name", COMMANDS_ON)
 def test_commands_read_sharded_bundles(name: str, sharded_bundles: dict[str, Path]) -> None:
     out = sharded_bundles[name]
     evaluated = invoke(CliRunner(), "evaluate", out, "--random", "3")
@@ -99,8 +103,10 @@ def test_commands_read_sharded_bundles(name: str, sharded_bundles: dict[str, Pat
     loaded = load_split(out)
     assert list(loaded.test_rows) == _rows(out / "test_indices.txt")
     assert len(loaded.train) + len(loaded.test) == _manifest(out)["encoding"]["n"]
-    if name == "image folder":  # listed as files, as whole splits are
-        assert all(Path(p).suffix == ".png" for p in loaded.test)
+    if name in ("image folder", "signal folder"):  # listed as files, as whole splits are
+        assert {Path(p).suffix for p in loaded.test} == {".png" if "image" in name else ".csv"}
+    if name == "graphs":  # a raw OGB folder per side
+        assert (out / "test" / "num-node-list.csv.gz").is_file()
     if name == "hdf5":
         assert loaded.test.shape == (10, 16, 16, 3)
 
