@@ -30,6 +30,7 @@ from ..method.scale import MinMaxBounds
 from ..method.split import ProgressCallback
 
 CHUNK_ROWS = 1 << 15  #: rows per chunk read, encoded and bucketed (a bounded buffer)
+PROBE_ROWS = 64  #: rows read to learn what the input is read as
 SPILL = "encoded.f64"  #: the encoded rows, in input order, in the work folder
 
 
@@ -82,16 +83,15 @@ def _first_pass(
     path: Path, read_options: ReadOptions, encode_options: EncodeOptions
 ) -> FirstPass | None:
     """What every chunk gives (a vocabulary, degree bins), when the input's modality needs
-    it before any chunk is encoded (:func:`~benchmake_cli.encode.first_pass`)."""
-    chunks = iter_chunks(path, read_options, CHUNK_ROWS)
-    first = next(chunks, None)
+    it before any chunk is encoded (:func:`~benchmake_cli.encode.first_pass`); a chunk of a
+    few rows tells whether it does."""
+    probe = iter_chunks(path, read_options, PROBE_ROWS)
+    first = next(probe, None)
+    probe.close()
     collected = first_pass(first, encode_options) if first is not None else None
-    if first is None or collected is None:
-        chunks.close()
-        return None
-    collected.add(first)
-    for chunk in chunks:
-        collected.add(chunk)
+    if collected is not None:
+        for chunk in iter_chunks(path, read_options, CHUNK_ROWS):
+            collected.add(chunk)
     return collected
 
 
