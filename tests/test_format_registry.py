@@ -27,6 +27,7 @@ from benchmake_cli.formats.registry import (
     FORMATS,
     detect,
     detect_folder,
+    iter_write_chunks,
     streams,
     write_side,
     write_streamed,
@@ -208,7 +209,8 @@ def test_streamed_equals_whole(
     streamed, once = tmp_path / "streamed", tmp_path / "whole"
     streamed.mkdir(), once.mkdir()
     names = {1: "train", 2: "test"}
-    written = write_streamed(iter_chunks(path, options, rows=7), sides, streamed, names, "list")
+    chunks_written = iter_write_chunks(path, options, rows=7)
+    written = write_streamed(chunks_written, sides, streamed, names, "list")
     expected = [
         name
         for code, side in names.items()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -172,6 +173,18 @@ class SampleFolder(FolderFormat, ChunkedFormat, SideChunkWriter):
 
     def count(self, path: Path, options: ReadOptions) -> int:
         return len(sample_files(path, self.sample_suffixes))
+
+    def write_chunks(self, path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
+        """The files' paths and labels, without reading the files: all a listing needs."""
+        files = sample_files(path, self.sample_suffixes)
+        labels = class_labels(path, files)
+        for start in range(0, len(files), rows):
+            yield Table(
+                path=path,
+                format=self.name,
+                labels=labels[start : start + rows] if labels is not None else None,
+                records=files[start : start + rows],
+            )
 
     def write_side(
         self, table: Table, rows: np.ndarray, folder: Path, side: str, files: str

@@ -200,6 +200,16 @@ def iter_chunks(path: Path, options: ReadOptions, rows: int) -> Generator[Table,
         raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
+def iter_write_chunks(path: Path, options: ReadOptions, rows: int) -> Generator[Table, None, None]:
+    """The chunks that the split files are written from, read as they are needed (a
+    folder's listing: its paths and labels, the files left unread)."""
+    entry = _chunked_format(path, options)
+    try:
+        yield from entry.write_chunks(path, options, rows)
+    except PermissionError as exc:
+        raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
 def count_rows(path: Path, options: ReadOptions) -> int:
     """The file's data rows (from its header where the format has one)."""
     entry = _chunked_format(path, options)

@@ -261,6 +261,11 @@ class ChunkedFormat(ABC):
     def count(self, path: Path, options: ReadOptions) -> int:
         """The input's rows (from its header where it has one)."""
 
+    def write_chunks(self, path: Path, options: ReadOptions, rows: int) -> Iterator[Table]:
+        """The chunks that the split files are written from: :meth:`chunks`, unless the
+        writer needs less than a read gives (a folder's listing: paths and labels)."""
+        return self.chunks(path, options, rows)
+
     def more_rows_than(self, path: Path, options: ReadOptions, limit: int) -> bool:
         """Whether the input holds more than ``limit`` rows (override to stop counting early)."""
         return self.count(path, options) > limit

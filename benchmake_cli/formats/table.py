@@ -70,8 +70,10 @@ class Table:
             return len(self.sequences)
         if self.signals is not None:
             return len(self.signals)
-        assert self.graphs is not None
-        return self.graphs.count
+        if self.graphs is not None:
+            return self.graphs.count
+        assert self.records is not None  # a folder's listing alone (paths and labels)
+        return len(self.records)
 
     @property
     def columns(self) -> list[str]:

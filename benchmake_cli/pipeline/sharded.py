@@ -26,8 +26,7 @@ import numpy as np
 from ..bundle.manifest import encoding_section
 from ..bundle.write import TEST, TRAIN, write_side, write_subsets_streamed
 from ..encode import carried_hash
-from ..formats import iter_chunks
-from ..formats.registry import detect_input
+from ..formats.registry import detect_input, iter_write_chunks
 from ..method.margins import Margins
 from ..method.order import content_hash
 from ..method.registry import resolve_method_device
@@ -273,5 +272,5 @@ def _data_writer(
     sides = np.zeros(stream.input_rows, dtype=np.int8)  # per input row: 0 dropped
     sides[train], sides[test] = TRAIN, TEST
     return lambda folder: write_subsets_streamed(
-        iter_chunks(plan.path, request.read, CHUNK_ROWS), sides, folder, files
+        iter_write_chunks(plan.path, request.read, CHUNK_ROWS), sides, folder, files
     )
