@@ -14,8 +14,11 @@ from typer.testing import CliRunner
 
 from benchmake_cli import load_split
 from benchmake_cli.errors import ExitCode
+from benchmake_cli.formats import ReadOptions
 from benchmake_cli.pipeline import memory, whole
+from benchmake_cli.tasks import inspect
 from benchmake_cli.tasks.inspect import inspect_data
+from benchmake_cli.tasks.split import split_file
 
 from .conftest import SAMPLE, invoke
 from .test_inspect import SAMPLE_INPUTS
@@ -191,6 +194,20 @@ def test_inspect_counts_a_sequence_column_as_sequences() -> None:
     assert report.d == 22  # the SMILES alphabet, not one-hot text
     assert [c.role for c in report.columns if c.name == "smiles"] == ["sequence"]
     assert report.problems == [] and report.hints == []
+
+
+@pytest.mark.parametrize("name", ["molecules.smi", "proteins.fasta", "peptides.txt"])
+def test_inspect_counts_a_sequence_file_as_sequences_however_little_memory_is_left(
+    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """One-hot text would not fit in 1 kB; the counts of a sequence file's tokens do."""
+    monkeypatch.setattr(inspect, "_available_host_memory", lambda: 1000)
+    read = ReadOptions(type="sequence") if name.endswith(".txt") else None
+    report = inspect_data(SAMPLE / name, read)
+    assert not [problem for problem in report.problems if "encoding needs" in problem]
+    assert [c.role for c in report.columns if c.name == "sequence"] == ["sequence"]
+    result = split_file(SAMPLE / name, frac=0.2, type="sequence" if read else "auto")
+    assert report.d == result.manifest["encoding"]["d"]
 
 
 def _sequence(column: str):  # type: ignore[no-untyped-def]
