@@ -210,8 +210,9 @@ def split_once(name: str, folder: Path, frac: float, deadline: float | None) -> 
     return result
 
 
-def summarize(name: str, folder: Path, results: list[dict]) -> dict:
-    """The case's line: medians over its runs, the first run's bundle verified."""
+def summarize(name: str, folder: Path, results: list[dict], check: bool = True) -> dict:
+    """The case's line: medians over its runs; with ``check``, the last run's bundle
+    inspected, verified and (HIV) evaluated."""
     failed = next((r for r in results if r["rc"] != 0), None)
     if failed is not None:
         return {"case": name, "rc": failed["rc"], "seconds": round(failed["seconds"], 1),
@@ -234,6 +235,8 @@ def summarize(name: str, folder: Path, results: list[dict]) -> dict:
         "peak_gb": round(max(r["peak"] for r in results) / 1e9, 2),
         "median_cpu_seconds": round(statistics.median(r["cpu"] for r in results), 1),
     }
+    if not check:
+        return row
     inspected = subprocess.run(benchmake("inspect", str(data), "--json", *CASE_OPTIONS[name]),
                                capture_output=True, text=True, check=False)  # fmt: skip
     if inspected.returncode == 0:
@@ -257,6 +260,7 @@ def main() -> None:
     parser.add_argument("--frac", type=float, default=0.2)
     parser.add_argument("--data", type=Path, default=Path("/tmp/bench-anysize"))
     parser.add_argument("--deadline", type=float, default=None, help="stop a run after S s")
+    parser.add_argument("--no-check", action="store_true", help="time only: no inspect, verify")
     args = parser.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     print(json.dumps({"uptime": os.getloadavg(), "cpus": os.cpu_count()}), flush=True)
@@ -269,7 +273,8 @@ def main() -> None:
             if round_ < wanted and not failed:
                 results[name].append(split_once(name, args.data, args.frac, args.deadline))
     for name in args.cases:
-        print(json.dumps(summarize(name, args.data, results[name])), flush=True)
+        line = summarize(name, args.data, results[name], check=not args.no_check)
+        print(json.dumps(line), flush=True)
     print(json.dumps({"uptime": os.getloadavg()}), flush=True)
 
 
