@@ -300,7 +300,9 @@ def _column_summaries(table: Table, options: EncodeOptions) -> list[ColumnSummar
     else:
         summaries = []
     if table.sequences is not None:
-        summaries.append(_column_summary("sequence", pd.Series(table.sequences), "sequence", "text"))
+        summaries.append(
+            _column_summary("sequence", pd.Series(table.sequences), "sequence", "text")
+        )
     if table.labels is not None:
         labels = np.asarray(table.labels)
         rows = labels.reshape(len(labels), -1)
