@@ -41,12 +41,7 @@ from ..pipeline.plan import make_plan
 from ..request import Execution, SplitRequest
 from .hints import advise
 from .inspect_header import header_report, table_shape
-from .split_plan import (
-    DEFAULT_FRAC,
-    SplitPlan,
-    _available_host_memory,
-    plan_split,
-)
+from .split_plan import DEFAULT_FRAC, SplitPlan, _available_host_memory, plan_split
 
 LABEL_LIKE_ROLE = "feature (label?)"  #: the role of a feature that looks like a label
 FEATURE_ROLES = ("feature", LABEL_LIKE_ROLE)
@@ -300,9 +295,8 @@ def _column_summaries(table: Table, options: EncodeOptions) -> list[ColumnSummar
     else:
         summaries = []
     if table.sequences is not None:
-        summaries.append(
-            _column_summary("sequence", pd.Series(table.sequences), "sequence", "text")
-        )
+        sequences = pd.Series(table.sequences)
+        summaries.append(_column_summary("sequence", sequences, "sequence", "text"))
     if table.labels is not None:
         labels = np.asarray(table.labels)
         rows = labels.reshape(len(labels), -1)
