@@ -112,6 +112,12 @@ def label_warnings(table: Table, encoded: Encoded, options: EncodeOptions) -> li
     return warnings
 
 
+def input_warnings(table: Table, encoded: Encoded, options: EncodeOptions) -> list[str]:
+    """What the user should know about an input: its format's notes and the label-like
+    features' warnings (of the whole input, or of a streamed input's first chunk)."""
+    return table.notes + label_warnings(table, encoded, options)
+
+
 #: the name a split's labels (class sub-folders, ``--target-key`` arrays) go by as a target
 LABELS_TARGET = "label"
 

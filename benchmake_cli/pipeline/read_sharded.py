@@ -15,7 +15,7 @@ from .plan import Plan
 from .sharded import split_stream
 from .spill import work_folder
 from .stream import spill_prepared
-from .whole import Prepared, SplitResult, check_files_mode
+from .whole import Prepared, SplitResult, check_files_mode, read_warnings
 
 if TYPE_CHECKING:
     from ..request import SplitRequest
@@ -36,6 +36,6 @@ def split_read_in_shards(
         open_engine(execution.jobs, execution.scheduler) as engine,
         work_folder(request.output.out) as work,
     ):
-        stream = spill_prepared(table, prepared.encoded, Path(work))
+        stream = spill_prepared(table, prepared.encoded, Path(work), read_warnings(prepared))
         report = progress or (lambda stage, done, total: None)
         return split_stream(request, plan, stream, engine, Path(work), report, prepared)

@@ -25,14 +25,7 @@ from ..request import SplitRequest
 from .plan import Plan, make_plan
 from .read_sharded import split_read_in_shards
 from .sharded import TooFewRowsError, split_in_shards
-from .whole import (
-    SplitResult,
-    optional_fields,
-    prepare,
-    read_warnings,
-    split_whole,
-    stream_warnings,
-)
+from .whole import SplitResult, prepare, split_whole
 
 __all__ = ["BesideWriter", "SplitResult", "run"]
 
@@ -88,12 +81,8 @@ def _execute(request: SplitRequest, plan: Plan, progress: ProgressCallback | Non
     be read in chunks is read first; its rows decide its mode (:meth:`Plan.after_reading`)."""
     if plan.sharded:
         resolve_method_device(plan.method, request.execution.device)  # refuses a GPU now
-        warnings = stream_warnings(plan.path, request.read, request.encode)  # --strict: now
         try:
-            result = split_in_shards(request, plan, progress)
-            result.warnings = warnings
-            result.manifest.update(optional_fields(warnings, None))
-            return result
+            return split_in_shards(request, plan, progress)
         except TooFewRowsError as few:  # a text file of many lines but few rows: split whole
             plan = replace(plan, sharded=False, rows=few.rows)
     if plan.streamed:
@@ -107,8 +96,6 @@ def _execute(request: SplitRequest, plan: Plan, progress: ProgressCallback | Non
     else:
         resolve_method_device(plan.method, request.execution.device)  # refuses a GPU now
         result = split_read_in_shards(request, plan, prepared, progress)
-        result.warnings = read_warnings(prepared)
-        result.manifest.update(optional_fields(result.warnings, None))
     result.seconds = {"read": read_seconds + result.seconds.get("read", 0.0)}
     return result
 

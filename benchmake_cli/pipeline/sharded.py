@@ -246,10 +246,10 @@ def _result(
         info=info,
     )
     target = stream.labels.target(bool(request.read.target_key), request.encode)
-    manifest.data.update(optional_fields([], target))
+    manifest.data.update(optional_fields(stream.warnings, target))
     # the card of a sharded split states no scores, whether streamed or read whole (as verify
     # recomputes it): the prepared input is not handed on
-    return SplitResult(train, test, manifest.data, plan, write_data)
+    return SplitResult(train, test, manifest.data, plan, write_data, warnings=stream.warnings)
 
 
 def _data_writer(

@@ -22,7 +22,7 @@ from ..encode import (
     expand_codes,
     first_pass,
 )
-from ..encode.label_like import LabelClasses
+from ..encode.label_like import LabelClasses, input_warnings
 from ..errors import DataError
 from ..formats import ReadOptions, Table, iter_chunks
 from ..method.order import row_digests
@@ -55,6 +55,7 @@ class EncodedStream:
     carried_columns: list[str]
     dropped_rows: list[int]
     labels: LabelClasses  #: the classes of the input's labels, the target without --target
+    warnings: list[str]  #: the format's notes and label warnings, from the first chunk
 
 
 def encode_pass(
@@ -109,6 +110,7 @@ class _Spilled:
     first: tuple[Table, Encoded] | None = None
     input_rows: int = 0
     labels: LabelClasses = field(default_factory=LabelClasses)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _spill_chunks(
@@ -133,7 +135,9 @@ def _spill_chunks(
                 collected,
                 spilled.first,
             )
-            spilled.first = spilled.first or (chunk, encoded)
+            if spilled.first is None:  # --strict refuses a label-like feature now
+                spilled.first = (chunk, encoded)
+                spilled.warnings = input_warnings(chunk, encoded, encode_options)
             spilled.carried.append(encoded.carried)  # type: ignore[arg-type]
             if encoded.ties is not None:
                 spilled.ties.append(encoded.ties)
@@ -188,6 +192,7 @@ def _finish_stream(path: Path, spilled: _Spilled, work_dir: Path) -> EncodedStre
         carried_columns=carried_columns(chunk, encoded),
         dropped_rows=spilled.dropped,
         labels=spilled.labels,
+        warnings=spilled.warnings,
     )
 
 
@@ -212,18 +217,15 @@ def _expand_pass(
     return np.concatenate(digests)
 
 
-def spill_prepared(table: Table, encoded: Encoded, work_dir: Path) -> EncodedStream:
-    """The stream of an input read and encoded whole: its encoded rows written to the spill
-    file as the encode pass writes them, so that it is split in shards by the same rules."""
+def spill_prepared(
+    table: Table, encoded: Encoded, work_dir: Path, warnings: list[str]
+) -> EncodedStream:
+    """The stream of an input read and encoded whole (``warnings``: what the user should
+    know of it): its encoded rows written to the spill file as the encode pass writes them,
+    so that it is split in shards by the same rules."""
     X = encoded.X
-    bounds = MinMaxBounds()
+    bounds = MinMaxBounds()  # its features are not all constant: encode_table refuses that
     bounds.update(X)
-    low, span = bounds.low_span()
-    if not span.any() and encoded.n > 1:
-        raise DataError(
-            f"{table.path}: every feature is constant ({len(low)} columns): "
-            "there is nothing to split on"
-        )
     labels = LabelClasses()
     labels.add(table, encoded.rows)
     with open(work_dir / SPILL, "wb") as sink:
@@ -248,4 +250,5 @@ def spill_prepared(table: Table, encoded: Encoded, work_dir: Path) -> EncodedStr
         carried_columns=carried_columns(table, encoded),
         dropped_rows=list(encoded.dropped_rows),
         labels=labels,
+        warnings=warnings,
     )

@@ -14,17 +14,15 @@ import numpy as np
 from ..bundle.manifest import Manifest, encoding_section
 from ..bundle.write import write_side
 from ..encode import (
-    CategoryAccumulator,
     Encoded,
     EncodeOptions,
     carried_columns,
     carried_hash,
-    encode_chunk,
     encode_table,
 )
-from ..encode.label_like import LabelClasses, label_warnings
+from ..encode.label_like import LabelClasses, input_warnings
 from ..errors import ParameterError
-from ..formats import ReadOptions, iter_chunks, read_table
+from ..formats import ReadOptions, read_table
 from ..formats import registry as format_registry
 from ..formats.table import Table
 from ..method.backend import is_out_of_memory
@@ -100,20 +98,6 @@ def prepare(
     encode_options = encode_options or EncodeOptions()
     table = read_table(path, read_options)
     return Prepared(table, encode_table(table, encode_options), read_options, encode_options)
-
-
-def stream_warnings(
-    path: Path, read_options: ReadOptions, encode_options: EncodeOptions
-) -> list[str]:
-    """The warnings of an input split in shards, from its first chunk as :func:`split_whole`
-    finds them in the whole table (``--strict`` refuses a label-like feature)."""
-    chunks = iter_chunks(path, read_options, 1 << 15)
-    try:
-        chunk = next(chunks)
-    finally:
-        chunks.close()
-    encoded = encode_chunk(chunk, encode_options, CategoryAccumulator(frozenset()), 0)
-    return chunk.notes + label_warnings(chunk, encoded, encode_options)
 
 
 def compute_split(
@@ -233,9 +217,7 @@ def _encoding(prepared: Prepared, content_sha256: str) -> dict[str, Any]:
 def read_warnings(prepared: Prepared) -> list[str]:
     """What the user should know about an input read whole: the format's notes and the
     labels' warnings."""
-    return prepared.table.notes + label_warnings(
-        prepared.table, prepared.encoded, prepared.encode_options
-    )
+    return input_warnings(prepared.table, prepared.encoded, prepared.encode_options)
 
 
 def optional_fields(warnings: list[str], target: dict[str, Any] | None) -> dict[str, Any]:
