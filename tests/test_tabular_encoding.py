@@ -90,8 +90,16 @@ def test_a_column_first_text_after_the_first_chunk_is_late(mixed: pd.DataFrame) 
 
 
 def test_an_identifier_column_is_refused_by_the_accumulator(mixed: pd.DataFrame) -> None:
-    with pytest.raises(DataError, match="column 'id' has a different text value in every row"):
+    with pytest.raises(DataError, match="column 'id' has a different text value in every row") as e:
         encode(_table(mixed), EncodeOptions(target="y"))
+    assert "(for example 'r0')" in str(e.value)  # the value as the file holds it, not a repr
+
+
+def test_an_identifier_read_from_a_csv_is_shown_as_the_file_holds_it(tmp_path: Path) -> None:
+    path = tmp_path / "ids.csv"
+    path.write_text("name,x\n" + "".join(f"C{i}[H],{i % 7}\n" for i in range(30)))
+    with pytest.raises(DataError, match=r"\(for example 'C0\[H\]'\): an identifier"):
+        split_file(path, frac=0.2)
 
 
 def test_late_text_columns_cost_one_more_read_not_one_each(

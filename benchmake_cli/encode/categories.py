@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import DataError
+from ..safe_text import quoted
 
 
 class CodedChunk(Protocol):
@@ -100,7 +101,7 @@ def check_not_identifier(
     if distinct == rows > 2:
         raise DataError(
             f"{path}: column {column!r} has a different text value in every row "
-            f"(for example {first[0]!r}): an identifier, not a category; pass it with "
+            f"(for example {quoted(str(first[0]))}): an identifier, not a category; pass it with "
             "--id-col, or leave it out with --features"
         )
 
