@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import DataError, OutputError
 from .safety import refuse_special_samples
-from .spec import ChunkedFormat, FolderFormat, ReadOptions, SideChunkWriter
+from .spec import ChunkedFormat, FolderFormat, ReadOptions, SideChunkWriter, write_in_one_chunk
 from .table import Table
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
@@ -152,12 +152,7 @@ class ListingWriter:
 
 def write_listing(table: Table, rows: np.ndarray, folder: Path, side: str, files: str) -> list[str]:
     """Write ``side.csv`` and, with ``files`` ``copy`` or ``link``, the ``side/`` folder."""
-    writer = ListingWriter(folder, side, files)
-    try:
-        writer.append(table, rows)
-    finally:
-        written = writer.close()
-    return written
+    return write_in_one_chunk(ListingWriter(folder, side, files), table, rows)
 
 
 class SampleFolder(FolderFormat, ChunkedFormat, SideChunkWriter):

@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .folder import OGB_MARKERS
-from .spec import ChunkedFormat, FolderFormat, ReadOptions, SideChunkWriter
+from .spec import ChunkedFormat, FolderFormat, ReadOptions, SideChunkWriter, write_in_one_chunk
 from .table import GraphSet, Table
 
 REQUIRED = ("num-node-list", "num-edge-list", "edge")
@@ -334,12 +334,7 @@ def write(
     table: Table, rows: np.ndarray, folder: Path, side: str, files: str = "list"
 ) -> list[str]:
     """Write the graphs ``rows`` as ``side/<file>.csv[.gz]`` for every input file."""
-    writer = GraphWriter(table, folder, side)
-    try:
-        writer.append(table, rows)
-    finally:
-        written = writer.close()
-    return written
+    return write_in_one_chunk(GraphWriter(table, folder, side), table, rows)
 
 
 def _line_numbers(counts: np.ndarray, rows: np.ndarray) -> np.ndarray:

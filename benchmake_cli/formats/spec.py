@@ -284,6 +284,16 @@ class ChunkWriter(ABC):
         """A writer of ``total_rows`` rows into ``path``, opened with the first chunk."""
 
 
+def write_in_one_chunk(writer: SideWriter, table: Table, rows: np.ndarray) -> list[str]:
+    """A whole side written by its chunk writer, ``table`` as the one chunk (so that the
+    whole and the chunked writes give the same files); the relative paths written."""
+    try:
+        writer.append(table, rows)
+    finally:
+        written = writer.close()
+    return written
+
+
 class SideChunkWriter(ABC):
     """A folder format that writes one side chunk by chunk: the same files as its
     :meth:`Format.write_side` (a mixin beside :class:`FolderFormat`)."""
